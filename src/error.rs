@@ -1,0 +1,42 @@
+//! The facade's error: any domain crate's error.
+
+/// An error from any of the domain crates.
+///
+/// Each variant is transparent: its message is the domain error's message, and `?`
+/// converts a domain error into it.
+///
+/// ```
+/// use guided_community::{needs, Error};
+///
+/// fn configure() -> Result<needs::Weights, Error> {
+///     Ok(needs::Weights::try_new([25, 20, 20, 15, 25])?)
+/// }
+/// let err = configure().unwrap_err();
+/// assert!(matches!(err, Error::Needs(_)));
+/// assert_eq!(err.to_string(), "weights sum to 105%, expected 100%");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// From the needs matrix.
+    #[error(transparent)]
+    Needs(#[from] needs_matrix::Error),
+    /// From the allocation pools.
+    #[error(transparent)]
+    Pools(#[from] allocation_pools::Error),
+    /// From the points bank.
+    #[error(transparent)]
+    Points(#[from] points_bank::Error),
+    /// From petition triage.
+    #[error(transparent)]
+    Triage(#[from] petition_triage::Error),
+    /// From deliberation.
+    #[error(transparent)]
+    Deliberation(#[from] deliberation::Error),
+    /// From the governance metrics.
+    #[error(transparent)]
+    Metrics(#[from] governance_metrics::Error),
+}
+
+/// The result type of the facade.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,56 @@
+//! Guided community service management (融入指导的社区服务管理): the facade over six
+//! independent domain crates, and the only place where they meet.
+//!
+//! ```
+//! use guided_community::{deliberation, needs, pools};
+//!
+//! // Score households with the article's five weighted dimensions...
+//! let weights = needs::Weights::try_new([25, 20, 20, 15, 20])?;
+//! assert_eq!(weights.len(), 5);
+//!
+//! // ...allocate money exactly, in fen...
+//! let budget: pools::Fen = "120000".parse()?;
+//! assert_eq!(budget.get(), 12_000_000);
+//!
+//! // ...and let the residents' council decide by an exact threshold.
+//! let votes = deliberation::Votes { yes: 10, no: 5, abstain: 2 };
+//! let attendance = deliberation::Attendance::new(17, 21);
+//! assert!(deliberation::decide(deliberation::Threshold::TwoThirds, votes, attendance)?.passed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The crates
+//!
+//! | module | crate | domain |
+//! |---|---|---|
+//! | [`needs`] | `needs-matrix` | explainable needs scoring (需求评估矩阵) |
+//! | [`pools`] | `allocation-pools` | exact weighted allocation, pools and co-funding (资源弹性调配池) |
+//! | [`points`] | `points-bank` | contribution points and time bank (积分银行, 时间银行) |
+//! | [`triage`] | `petition-triage` | three-colour petition triage with working days (三色管理) |
+//! | [`deliberation`] | `deliberation` | the residents' council (居民议事) |
+//! | [`metrics`] | `governance-metrics` | fairness and participation indicators (效果评估) |
+//!
+//! The domain crates never depend on each other; whatever joins two domains lives
+//! here. Every crate's error converts into this crate's [`Error`] with `?`.
+
+mod error;
+
+pub use error::{Error, Result};
+
+#[doc(inline)]
+pub use allocation_pools as pools;
+#[doc(inline)]
+pub use deliberation;
+#[doc(inline)]
+pub use governance_metrics as metrics;
+#[doc(inline)]
+pub use needs_matrix as needs;
+#[doc(inline)]
+pub use petition_triage as triage;
+#[doc(inline)]
+pub use points_bank as points;
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,148 @@
+//! The command line as a user scripts it: JSON on stdout, one-line errors, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs the binary with `args`, feeding `stdin`.
+pub(crate) fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guided-community"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs and expects success; returns stdout parsed as JSON.
+pub(crate) fn run_json(args: &[&str], stdin: &str) -> serde_json::Value {
+    let out = run(args, stdin);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Runs and expects the error convention: exit 2, nothing on stdout, one line on
+/// stderr. Returns that line.
+pub(crate) fn run_error(args: &[&str], stdin: &str) -> String {
+    let out = run(args, stdin);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "stderr: {stderr}");
+    assert!(stderr.starts_with("error: "), "stderr: {stderr}");
+    stderr.trim_end().to_owned()
+}
+
+#[test]
+fn help_and_version() {
+    let help = run(&["--help"], "");
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("Usage: guided-community"), "{help}");
+    assert!(help.contains("motion"), "{help}");
+
+    let version = run(&["--version"], "");
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap().trim(),
+        concat!("guided-community ", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line() {
+    let line = run_error(&["motion", "--threshold", "most", "--yes", "1"], "");
+    assert!(line.contains("'most'"), "{line}");
+    run_error(&["no-such-command"], "");
+}
+
+#[test]
+fn motion() {
+    let decide = |extra: &[&str]| {
+        let mut args = vec!["motion", "--members", "15", "--present", "15"];
+        args.extend_from_slice(extra);
+        run_json(&args, "")
+    };
+    let passed = decide(&["--threshold", "two-thirds", "--yes", "10", "--no", "5"]);
+    assert_eq!(
+        passed,
+        serde_json::json!({
+            "passed": true,
+            "quorum": true,
+            "reason": "passed: 10 yes of 15 votes cast reaches two-thirds (3·yes ≥ 2·cast)"
+        })
+    );
+    let failed = decide(&[
+        "--threshold",
+        "two-thirds",
+        "--yes",
+        "9",
+        "--no",
+        "5",
+        "--abstain",
+        "1",
+    ]);
+    assert_eq!(failed["passed"], false);
+
+    let no_quorum = run_json(
+        &[
+            "motion",
+            "--threshold",
+            "majority",
+            "--yes",
+            "4",
+            "--no",
+            "0",
+            "--present",
+            "4",
+            "--members",
+            "15",
+        ],
+        "",
+    );
+    assert_eq!(no_quorum["quorum"], false);
+    assert_eq!(no_quorum["passed"], false);
+    assert_eq!(
+        no_quorum["reason"],
+        "failed: no quorum, 4 present of 8 needed"
+    );
+
+    let line = run_error(
+        &[
+            "motion",
+            "--threshold",
+            "majority",
+            "--yes",
+            "9",
+            "--no",
+            "9",
+            "--present",
+            "12",
+            "--members",
+            "15",
+        ],
+        "",
+    );
+    assert_eq!(line, "error: 18 votes recorded but only 12 members present");
+}

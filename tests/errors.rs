@@ -1,0 +1,150 @@
+//! Every crate's `Error` is a well-behaved error type, and its messages are API:
+//! they are pinned here, in one snapshot.
+
+use std::fmt::Write as _;
+
+use guided_community::{Error, deliberation, metrics, needs, points, pools, triage};
+use rust_decimal::dec;
+
+use crate::snapshot::assert_snapshot;
+
+fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
+
+#[test]
+fn every_error_is_send_sync_and_static() {
+    assert_error::<Error>();
+    assert_error::<needs::Error>();
+    assert_error::<pools::Error>();
+    assert_error::<points::Error>();
+    assert_error::<triage::Error>();
+    assert_error::<deliberation::Error>();
+    assert_error::<metrics::Error>();
+}
+
+fn needs_errors() -> Vec<needs::Error> {
+    use needs::Error::*;
+    vec![
+        NoWeights,
+        NegativeWeight {
+            index: 1,
+            weight: dec!(-10),
+        },
+        WeightsDoNotSum { sum: dec!(105) },
+        Overflow {
+            context: "summing the weights",
+        },
+    ]
+}
+
+fn pools_errors() -> Vec<pools::Error> {
+    use pools::Error::*;
+    vec![
+        InvalidAmount {
+            input: "12,5".into(),
+        },
+        SubFenAmount {
+            input: "0.125".into(),
+        },
+        NegativeAmount { input: "-3".into() },
+        Overflow {
+            context: "adding amounts",
+        },
+    ]
+}
+
+fn points_errors() -> Vec<points::Error> {
+    use points::Error::*;
+    let one_and_a_half = points::Amount::from_hundredths(150);
+    vec![
+        InvalidAmount { input: "x".into() },
+        TooPrecise {
+            input: "0.125".into(),
+        },
+        UnknownActivity {
+            activity: "dancing".into(),
+        },
+        NonPositiveQuantity {
+            activity: "volunteering".into(),
+            quantity: points::Amount::ZERO,
+        },
+        FractionalOccasions {
+            activity: "deliberation".into(),
+            quantity: one_and_a_half,
+        },
+        Overflow {
+            context: "adding amounts",
+        },
+    ]
+}
+
+fn triage_errors() -> Vec<triage::Error> {
+    use triage::Error::*;
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    vec![
+        YearNotCovered { year: 2027 },
+        YearOutOfRange { year: 1800 },
+        DateOutsideYear {
+            year: 2025,
+            date: date("2024-01-01"),
+        },
+        ConflictingDay {
+            date: date("2025-01-01"),
+        },
+    ]
+}
+
+fn deliberation_errors() -> Vec<deliberation::Error> {
+    use deliberation::Error::*;
+    vec![
+        NoMembers,
+        PresentExceedsMembers {
+            present: 12,
+            members: 11,
+        },
+        VotesExceedPresent {
+            votes: 18,
+            present: 12,
+        },
+        InvalidQuorum {
+            quorum: 0,
+            members: 11,
+        },
+    ]
+}
+
+fn metrics_errors() -> Vec<metrics::Error> {
+    use metrics::Error::*;
+    vec![
+        NoValues,
+        NegativeValue {
+            index: 2,
+            value: dec!(-1.5),
+        },
+        ZeroTotal,
+        Overflow {
+            context: "summing for the Gini coefficient",
+        },
+    ]
+}
+
+fn lines<E: Into<Error>>(text: &mut String, krate: &str, errors: Vec<E>) {
+    for error in errors {
+        let message = error.into().to_string();
+        // The house style: lowercase, no trailing period.
+        assert!(!message.ends_with('.'), "{message}");
+        assert!(!message.starts_with(char::is_uppercase), "{message}");
+        writeln!(text, "{krate}: {message}").unwrap();
+    }
+}
+
+#[test]
+fn error_messages() {
+    let mut text = String::new();
+    lines(&mut text, "needs", needs_errors());
+    lines(&mut text, "pools", pools_errors());
+    lines(&mut text, "points", points_errors());
+    lines(&mut text, "triage", triage_errors());
+    lines(&mut text, "deliberation", deliberation_errors());
+    lines(&mut text, "metrics", metrics_errors());
+    assert_snapshot("error-messages.txt", &text);
+}

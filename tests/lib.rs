@@ -1,0 +1,14 @@
+//! The facade's integration tests: one binary, one module per concern.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly, like the tests they serve"
+)]
+
+mod architecture;
+mod cli;
+mod errors;
+mod snapshot;
