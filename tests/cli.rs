@@ -146,3 +146,83 @@ fn motion() {
     );
     assert_eq!(line, "error: 18 votes recorded but only 12 members present");
 }
+
+#[test]
+fn apportion_reads_weights_and_demands() {
+    let out = run_json(
+        &["apportion", "--total", "100"],
+        r#"[3, "2.5", 0, {"weight": 1, "floor": 2, "cap": 3}]"#,
+    );
+    assert_eq!(out["parts"], serde_json::json!([53, 44, 0, 3]));
+    assert_eq!(out["unallocated"], 0);
+    assert_eq!(
+        out["reasons"],
+        serde_json::json!(["remainder", "proportional", "zero-weight", "capped"])
+    );
+    assert_eq!(out["method"], "hamilton");
+
+    // Every method, on the Alabama-paradox weights.
+    for (method, parts) in [
+        ("hamilton", [4, 4, 2]),
+        ("dhondt", [5, 4, 1]),
+        ("sainte-lague", [5, 4, 1]),
+        ("huntington-hill", [4, 4, 2]),
+        ("adams", [4, 4, 2]),
+    ] {
+        let out = run_json(
+            &["apportion", "--method", method, "--total", "10"],
+            "[6, 6, 2]",
+        );
+        assert_eq!(out["parts"], serde_json::json!(parts), "{method}");
+    }
+
+    // When every cap is reached, the rest is reported.
+    let out = run_json(
+        &["apportion", "--total", "100"],
+        r#"[{"weight": 1, "cap": 30}, {"weight": 1, "cap": 20}]"#,
+    );
+    assert_eq!(out["unallocated"], 50);
+}
+
+#[test]
+fn apportion_reads_a_file_or_standard_input() {
+    let dir = std::env::temp_dir().join(format!("guided-community-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("weights.json");
+    std::fs::write(&file, "[1, 2, 3]").unwrap();
+    let from_file = run_json(&["apportion", "--total", "12", file.to_str().unwrap()], "");
+    let from_stdin = run_json(&["apportion", "--total", "12", "-"], "[1, 2, 3]");
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file["parts"], serde_json::json!([2, 4, 6]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn apportion_errors_are_one_line() {
+    assert_eq!(
+        run_error(&["apportion", "--total", "10"], "[1, -2]"),
+        "error: weight 1 is -2, expected zero or more"
+    );
+    let line = run_error(&["apportion", "--total", "10"], r#"[1, {"wieght": 1}]"#);
+    assert!(
+        line.contains("unknown field `wieght`") && line.contains("line 1 column"),
+        "{line}"
+    );
+    let line = run_error(&["apportion", "--total", "10", "/no/such/file.json"], "");
+    assert!(
+        line.starts_with("error: cannot read `/no/such/file.json`"),
+        "{line}"
+    );
+    assert_eq!(
+        run_error(
+            &["apportion", "--total", "10"],
+            r#"[{"weight": 1, "floor": 20}]"#
+        ),
+        "error: floors sum to 20, more than the total 10 by 10"
+    );
+    run_error(&["apportion", "--total", "-1"], "[1]");
+    run_error(
+        &["apportion", "--total", "10", "--method", "jefferson"],
+        "[1]",
+    );
+}

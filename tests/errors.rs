@@ -38,6 +38,7 @@ fn needs_errors() -> Vec<needs::Error> {
 
 fn pools_errors() -> Vec<pools::Error> {
     use pools::Error::*;
+    let fen = pools::Fen::new;
     vec![
         InvalidAmount {
             input: "12,5".into(),
@@ -46,6 +47,54 @@ fn pools_errors() -> Vec<pools::Error> {
             input: "0.125".into(),
         },
         NegativeAmount { input: "-3".into() },
+        UnknownMethod {
+            name: "jefferson".into(),
+        },
+        NoDemands,
+        NegativeWeight {
+            index: 1,
+            weight: dec!(-2),
+        },
+        WeightTooLarge {
+            index: 0,
+            weight: dec!(0.0000000001),
+        },
+        AllZeroWeights,
+        FloorAboveCap {
+            index: 0,
+            floor: 5,
+            cap: 3,
+        },
+        FloorsExceedTotal {
+            floors: 110,
+            total: 100,
+            shortfall: 10,
+        },
+        NegativeShare {
+            pool: pools::Pool::Dynamic,
+            share: dec!(-10),
+        },
+        SharesDoNotSum { sum: dec!(105) },
+        MissingQuota {
+            line: "childcare".into(),
+        },
+        QuotasExceedPool {
+            quotas: fen(60_000),
+            pool: fen(50_000),
+        },
+        MissingReason,
+        DrawExceedsReserve {
+            requested: fen(400_000),
+            available: fen(380_000),
+        },
+        InvalidPolicy {
+            reason: "max_change and min_share must not be negative",
+        },
+        MinimumSharesExceedTotal { sum: dec!(120) },
+        NoFundingRule {
+            class: pools::NeedClass::Improvement,
+        },
+        ScoreOutOfRange { score: dec!(101) },
         Overflow {
             context: "adding amounts",
         },

@@ -1,11 +1,15 @@
 //! Argument parsing and the plumbing every subcommand shares: where input comes from,
 //! how output and errors are written.
 
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+mod apportion;
 mod motion;
 
 /// Guided community service management from the command line.
@@ -24,6 +28,8 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Divide an integer total among weights, exactly, with optional floors and caps.
+    Apportion(apportion::Args),
     /// Decide a motion: quorum, then an exact threshold test.
     Motion(motion::Args),
 }
@@ -43,6 +49,22 @@ pub(crate) enum CliError {
     /// A domain rule rejected the input.
     #[error(transparent)]
     Domain(#[from] guided_community::Error),
+    /// The input could not be read.
+    #[error("cannot read {source_name}: {error}")]
+    Read {
+        /// `standard input` or the file's path in backticks.
+        source_name: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The input is not the JSON the subcommand expects.
+    #[error("invalid input in {source_name}: {message}")]
+    Input {
+        /// `standard input` or the file's path in backticks.
+        source_name: String,
+        /// What is wrong, with its line and column or entry.
+        message: String,
+    },
     /// The output could not be serialized.
     #[error("cannot write JSON: {0}")]
     Output(serde_json::Error),
@@ -52,7 +74,59 @@ pub(crate) enum CliError {
 pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
     let output = Output { pretty: cli.pretty };
     match cli.command {
+        Command::Apportion(args) => apportion::run(&args, output),
         Command::Motion(args) => motion::run(&args, output),
+    }
+}
+
+/// Where a subcommand's JSON comes from: a file, or standard input when the file
+/// is omitted or `-`.
+#[derive(Debug, Clone, clap::Args)]
+struct Input {
+    /// The input file [default: standard input].
+    file: Option<PathBuf>,
+}
+
+impl Input {
+    fn source_name(&self) -> String {
+        match self.path() {
+            Some(path) => format!("`{}`", path.display()),
+            None => "standard input".to_owned(),
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        self.file.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// The raw text of the input.
+    fn read_text(&self) -> Result<String, CliError> {
+        let read = || -> std::io::Result<String> {
+            if let Some(path) = self.path() {
+                return std::fs::read_to_string(path);
+            }
+            let mut text = String::new();
+            std::io::stdin().lock().read_to_string(&mut text)?;
+            Ok(text)
+        };
+        read().map_err(|error| CliError::Read {
+            source_name: self.source_name(),
+            error,
+        })
+    }
+
+    /// The input parsed as `T`.
+    fn read_json<T: DeserializeOwned>(&self) -> Result<T, CliError> {
+        let text = self.read_text()?;
+        serde_json::from_str(&text).map_err(|e| self.invalid(&e))
+    }
+
+    /// An input error naming this input.
+    fn invalid(&self, message: &dyn std::fmt::Display) -> CliError {
+        CliError::Input {
+            source_name: self.source_name(),
+            message: message.to_string(),
+        }
     }
 }
 

@@ -1,0 +1,566 @@
+//! Apportionment: dividing an integer total (fen, places, hours) among weighted
+//! demands, exactly.
+
+use core::fmt;
+use core::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{Error, Result, divisor, largest_remainder, waterfill};
+
+/// How fractional shares are rounded to whole units.
+///
+/// All five are exact (integer arithmetic only) and break ties in favour of the
+/// demand that comes first in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Method {
+    /// Largest remainder (Hamilton, Hare–Niemeyer): every demand gets its quota
+    /// rounded down, and the units left over go to the largest remainders. Each part
+    /// is within one unit of its exact share. The default.
+    #[default]
+    Hamilton,
+    /// D'Hondt (Jefferson): divisors 1, 2, 3, …; favours larger demands.
+    #[serde(rename = "dhondt")]
+    DHondt,
+    /// Sainte-Laguë (Webster): divisors 1, 3, 5, … (rounding to nearest); neutral
+    /// between large and small demands.
+    SainteLague,
+    /// Huntington–Hill (equal proportions): divisors √(s(s+1)); the US House's method.
+    HuntingtonHill,
+    /// Adams (smallest divisors): divisors 0, 1, 2, …; every demand with a positive
+    /// weight gets a unit before any gets a second; favours smaller demands.
+    Adams,
+}
+
+impl Method {
+    /// Every method, in documentation order.
+    pub const ALL: [Self; 5] = [
+        Self::Hamilton,
+        Self::DHondt,
+        Self::SainteLague,
+        Self::HuntingtonHill,
+        Self::Adams,
+    ];
+
+    /// The method's name as written on the wire and on the command line.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Hamilton => "hamilton",
+            Self::DHondt => "dhondt",
+            Self::SainteLague => "sainte-lague",
+            Self::HuntingtonHill => "huntington-hill",
+            Self::Adams => "adams",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| Error::UnknownMethod { name: s.to_owned() })
+    }
+}
+
+/// One demand: a weight, and optionally a floor (a guaranteed minimum) and a cap
+/// (what it asked for: it never gets more).
+///
+/// A floor is a minimum, not a bonus: a demand whose proportional share is above
+/// its floor gets its share, not floor + share.
+///
+/// On the wire a demand is `{"weight": "2.5", "floor": 2, "cap": 10}` (floor and
+/// cap optional) or just its weight. A weight may be a decimal string (exact) or a
+/// JSON number (exact up to 15 significant digits: JSON numbers pass through
+/// `f64`).
+///
+/// ```
+/// use allocation_pools::Demand;
+/// use rust_decimal::dec;
+///
+/// let childcare = Demand::new(dec!(2.5)).with_floor(2).with_cap(10);
+/// assert_eq!((childcare.floor, childcare.cap), (2, Some(10)));
+/// let parsed: Demand = serde_json::from_str(r#"{"weight": "2.5", "floor": 2, "cap": 10}"#)?;
+/// assert_eq!(parsed, childcare);
+/// let bare: Vec<Demand> = serde_json::from_str(r#"[3, "2.5", 0.1]"#)?;
+/// assert_eq!(bare, [Demand::new(3), Demand::new(dec!(2.5)), Demand::new(dec!(0.1))]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Demand {
+    /// The weight: any non-negative decimal (scales may be mixed).
+    pub weight: Decimal,
+    /// The least this demand receives.
+    pub floor: u64,
+    /// The most this demand receives (what it asked for); `None` for no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u64>,
+}
+
+impl Demand {
+    /// A demand with `weight`, no floor and no cap.
+    pub fn new(weight: impl Into<Decimal>) -> Self {
+        Self {
+            weight: weight.into(),
+            floor: 0,
+            cap: None,
+        }
+    }
+
+    /// The same demand with a floor.
+    #[must_use]
+    pub const fn with_floor(self, floor: u64) -> Self {
+        Self { floor, ..self }
+    }
+
+    /// The same demand with a cap.
+    #[must_use]
+    pub const fn with_cap(self, cap: u64) -> Self {
+        Self {
+            cap: Some(cap),
+            ..self
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Demand {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(DemandVisitor)
+    }
+}
+
+/// A weight given as a JSON number or a decimal string.
+struct Weight(Decimal);
+
+impl<'de> Deserialize<'de> for Weight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(DemandVisitor)
+            .map(|d| Weight(d.weight))
+    }
+}
+
+struct DemandVisitor;
+
+impl DemandVisitor {
+    fn parse<E: de::Error>(text: &str) -> core::result::Result<Demand, E> {
+        Decimal::from_str(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .map(Demand::new)
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &"a decimal weight"))
+    }
+}
+
+impl<'de> Visitor<'de> for DemandVisitor {
+    type Value = Demand;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a weight (a number or a decimal string) or {\"weight\", \"floor\", \"cap\"}")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> core::result::Result<Demand, E> {
+        Ok(Demand::new(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> core::result::Result<Demand, E> {
+        Ok(Demand::new(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Demand, E> {
+        // The shortest text that reads back as the same f64: `0.1`, not
+        // `0.1000000000000000055511151231257827`.
+        Self::parse(&v.to_string())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Demand, E> {
+        Self::parse(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Demand, A::Error> {
+        let (mut weight, mut floor, mut cap) = (None, None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "weight" => weight = Some(map.next_value::<Weight>()?.0),
+                "floor" => floor = Some(map.next_value::<u64>()?),
+                "cap" => cap = map.next_value::<Option<u64>>()?,
+                other => return Err(de::Error::unknown_field(other, &["weight", "floor", "cap"])),
+            }
+        }
+        Ok(Demand {
+            weight: weight.ok_or_else(|| de::Error::missing_field("weight"))?,
+            floor: floor.unwrap_or(0),
+            cap,
+        })
+    }
+}
+
+/// Why a part is what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Its proportional share, rounded by the method.
+    Proportional,
+    /// Its proportional share rounded down, plus one of the units left over
+    /// (largest remainder only).
+    Remainder,
+    /// Held up at its floor: its proportional share was smaller.
+    Floored,
+    /// Held down at its cap: its proportional share was larger.
+    Capped,
+    /// Weight zero and no floor: it gets nothing.
+    ZeroWeight,
+    /// A fixed amount set by rule, not a share (a fixed quota).
+    Fixed,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Proportional => "proportional share",
+            Self::Remainder => "proportional share plus a remainder unit",
+            Self::Floored => "held up at its floor",
+            Self::Capped => "held down at its cap",
+            Self::ZeroWeight => "weight zero",
+            Self::Fixed => "a fixed quota",
+        })
+    }
+}
+
+/// The result of an apportionment: the parts, what could not be placed, and why each
+/// part is what it is.
+///
+/// **Invariant:** `parts.iter().sum() + unallocated == total`, and
+/// `floor ≤ part ≤ cap` for every demand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Allocation {
+    /// The method used.
+    pub method: Method,
+    /// The total that was divided.
+    pub total: u64,
+    /// One part per demand, in input order.
+    pub parts: Vec<u64>,
+    /// What no demand could take because every demand reached its cap.
+    pub unallocated: u64,
+    /// One reason per demand, in input order.
+    pub reasons: Vec<Reason>,
+}
+
+/// Divides `total` among integer `weights`, with no floors or caps.
+///
+/// Parts sum to `total` exactly; ties go to the earlier weight.
+///
+/// ```
+/// use allocation_pools::{apportion, Method};
+///
+/// // The Alabama paradox: one more seat costs the third state one of its two.
+/// assert_eq!(apportion(10, &[6, 6, 2], Method::Hamilton)?.parts, [4, 4, 2]);
+/// assert_eq!(apportion(11, &[6, 6, 2], Method::Hamilton)?.parts, [5, 5, 1]);
+/// // A divisor method is house-monotone: it never takes a seat away.
+/// assert_eq!(apportion(10, &[6, 6, 2], Method::SainteLague)?.parts, [5, 4, 1]);
+/// assert_eq!(apportion(11, &[6, 6, 2], Method::SainteLague)?.parts, [5, 5, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::NoDemands`] for no weights and [`Error::AllZeroWeights`] when every
+/// weight is zero.
+pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocation> {
+    solve(
+        &Problem {
+            total,
+            weights,
+            bounds: None,
+            has_cap: None,
+        },
+        method,
+    )
+}
+
+/// Divides `total` among `demands` by weight, with floors and caps.
+///
+/// Floors come first (their sum must not exceed the total); then the rest is
+/// shared in proportion to weight under the caps (water-filling: a capped demand
+/// releases its surplus to the others in proportion to their weights); then shares
+/// are rounded to whole units by `method` among the demands with headroom. When the
+/// caps together are less than the total, every demand gets its cap and the rest is
+/// reported as [`Allocation::unallocated`].
+///
+/// For the largest-remainder method the shares are `clamp(λ·weight, floor, cap)`
+/// for the exact rational `λ` that makes them sum to the total; for the divisor
+/// methods it is the bounded divisor method (seats go one by one to the highest
+/// `weight / divisor(seats)` among demands below their cap, starting from the
+/// floors).
+///
+/// ```
+/// use allocation_pools::{allocate, Demand, Method, Reason};
+///
+/// let demands = [
+///     Demand::new(5).with_cap(100),   // asked for 100
+///     Demand::new(3),
+///     Demand::new(0).with_floor(50),  // no weight, but a guaranteed minimum
+///     Demand::new(2),
+/// ];
+/// let plan = allocate(1000, &demands, Method::Hamilton)?;
+/// assert_eq!(plan.parts, [100, 510, 50, 340]);
+/// assert_eq!(plan.reasons, [Reason::Capped, Reason::Proportional, Reason::Floored, Reason::Proportional]);
+///
+/// // When every cap is reached, the rest is reported, never lost.
+/// let small = [Demand::new(1).with_cap(30), Demand::new(1).with_cap(20)];
+/// let plan = allocate(100, &small, Method::Hamilton)?;
+/// assert_eq!((plan.parts.as_slice(), plan.unallocated), (&[30, 20][..], 50));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::NoDemands`], [`Error::NegativeWeight`], [`Error::WeightTooLarge`] (a
+/// weight that does not fit 64 bits once all weights are brought to a common
+/// scale), [`Error::AllZeroWeights`], [`Error::FloorAboveCap`] and
+/// [`Error::FloorsExceedTotal`] naming the shortfall.
+pub fn allocate(total: u64, demands: &[Demand], method: Method) -> Result<Allocation> {
+    let weights = scale_weights(demands.iter().map(|d| d.weight))?;
+    let n = demands.len();
+    let (mut floors, mut caps, mut has_cap) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut bounded = false;
+    for demand in demands {
+        floors.push(demand.floor);
+        caps.push(demand.cap.unwrap_or(u64::MAX));
+        has_cap.push(demand.cap.is_some());
+        bounded |= demand.floor > 0 || demand.cap.is_some();
+    }
+    solve(
+        &Problem {
+            total,
+            weights: &weights,
+            bounds: bounded.then_some((&floors[..], &caps[..])),
+            has_cap: Some(&has_cap),
+        },
+        method,
+    )
+}
+
+/// Exact integer weights in the same proportions as decimal `weights`.
+///
+/// When every weight has the same scale (`2.50`, `1.00`) the result is the
+/// mantissas (`250`, `100`); when scales are mixed, every weight is brought to the
+/// finest scale and all are divided by their greatest common divisor, so that as
+/// few bits as possible are needed.
+///
+/// ```
+/// use allocation_pools::integer_weights;
+/// use rust_decimal::dec;
+///
+/// assert_eq!(integer_weights(&[dec!(2.5), dec!(1), dec!(0.50)])?, [5, 2, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::NegativeWeight`] for a negative weight and [`Error::WeightTooLarge`] for
+/// one that does not fit 64 bits at the common scale.
+pub fn integer_weights(weights: &[Decimal]) -> Result<Vec<u64>> {
+    scale_weights(weights.iter().copied())
+}
+
+/// [`integer_weights`] over any re-iterable sequence, without intermediate vectors.
+///
+/// The common case is one pass: when every weight has the same scale and its
+/// mantissa fits 64 bits, the mantissas are already integers in the right
+/// proportion. Otherwise three passes: the common scale, the common divisor, the
+/// integers.
+fn scale_weights<I>(weights: I) -> Result<Vec<u64>>
+where
+    I: Iterator<Item = Decimal> + Clone,
+{
+    let mut first_scale = None;
+    let mut direct = Vec::with_capacity(weights.size_hint().0);
+    for (index, weight) in weights.clone().enumerate() {
+        if weight.is_sign_negative() && !weight.is_zero() {
+            return Err(Error::NegativeWeight { index, weight });
+        }
+        let same_scale = *first_scale.get_or_insert(weight.scale()) == weight.scale();
+        match u64::try_from(weight.mantissa().unsigned_abs()) {
+            Ok(value) if same_scale => direct.push(value),
+            _ => return scale_mixed_weights(weights),
+        }
+    }
+    Ok(direct)
+}
+
+/// Weights of mixed scales: brought to the finest scale, reduced by their common
+/// divisor, and checked to fit 64 bits.
+fn scale_mixed_weights<I>(weights: I) -> Result<Vec<u64>>
+where
+    I: Iterator<Item = Decimal> + Clone,
+{
+    let mut scale = 0;
+    for (index, weight) in weights.clone().enumerate() {
+        if weight.is_sign_negative() && !weight.is_zero() {
+            return Err(Error::NegativeWeight { index, weight });
+        }
+        scale = scale.max(weight.scale());
+    }
+    let scaled = |index: usize, weight: Decimal| {
+        let mantissa = weight.mantissa().unsigned_abs();
+        let value = if weight.scale() == scale {
+            Some(mantissa)
+        } else {
+            10u128
+                .checked_pow(scale - weight.scale())
+                .and_then(|factor| mantissa.checked_mul(factor))
+        };
+        value.ok_or(Error::WeightTooLarge { index, weight })
+    };
+    let mut common = 0u128;
+    for (index, weight) in weights.clone().enumerate() {
+        let value = scaled(index, weight)?;
+        if common != 1 {
+            common = gcd(common, value);
+        }
+    }
+    weights
+        .enumerate()
+        .map(|(index, weight)| {
+            let value = scaled(index, weight)?;
+            let reduced = if common > 1 { value / common } else { value };
+            u64::try_from(reduced).map_err(|_| Error::WeightTooLarge { index, weight })
+        })
+        .collect()
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// Every demand at its (effective) cap, and the rest unallocated.
+fn all_capped(problem: &Problem<'_>, method: Method, cap_sum: u128) -> Allocation {
+    let n = problem.weights.len();
+    let parts: Vec<u64> = (0..n).map(|i| problem.cap(i)).collect();
+    let reasons = problem
+        .weights
+        .iter()
+        .zip(&parts)
+        .map(|(&w, &part)| match (w, part) {
+            (0, 0) => Reason::ZeroWeight,
+            (0, _) => Reason::Floored,
+            _ => Reason::Capped,
+        })
+        .collect();
+    let total = problem.total;
+    Allocation {
+        method,
+        total,
+        parts,
+        unallocated: u64::try_from(u128::from(total) - cap_sum).unwrap_or(total),
+        reasons,
+    }
+}
+
+/// A validated problem: integer weights and, when any demand has one, floors and
+/// caps (`u64::MAX` for no cap).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Problem<'a> {
+    pub(crate) total: u64,
+    pub(crate) weights: &'a [u64],
+    pub(crate) bounds: Option<(&'a [u64], &'a [u64])>,
+    pub(crate) has_cap: Option<&'a [bool]>,
+}
+
+impl Problem<'_> {
+    pub(crate) fn floor(&self, i: usize) -> u64 {
+        self.bounds
+            .and_then(|(floors, _)| floors.get(i).copied())
+            .unwrap_or(0)
+    }
+
+    /// The effective cap: a demand of weight zero never rises above its floor.
+    pub(crate) fn cap(&self, i: usize) -> u64 {
+        if self.weights.get(i).is_none_or(|&w| w == 0) {
+            return self.floor(i);
+        }
+        self.bounds
+            .and_then(|(_, caps)| caps.get(i).copied())
+            .unwrap_or(u64::MAX)
+    }
+
+    pub(crate) fn has_cap(&self, i: usize) -> bool {
+        self.has_cap
+            .and_then(|has| has.get(i).copied())
+            .unwrap_or(false)
+    }
+}
+
+fn solve(problem: &Problem<'_>, method: Method) -> Result<Allocation> {
+    let n = problem.weights.len();
+    if n == 0 {
+        return Err(Error::NoDemands);
+    }
+    let weight_sum: u128 = problem.weights.iter().map(|&w| u128::from(w)).sum();
+    if weight_sum == 0 {
+        return Err(Error::AllZeroWeights);
+    }
+    let total = problem.total;
+    if let Some((floors, caps)) = problem.bounds {
+        let (mut floor_sum, mut cap_sum) = (0u128, 0u128);
+        for (i, ((&floor, &cap), &w)) in floors.iter().zip(caps).zip(problem.weights).enumerate() {
+            if floor > cap {
+                return Err(Error::FloorAboveCap {
+                    index: i,
+                    floor,
+                    cap,
+                });
+            }
+            floor_sum += u128::from(floor);
+            cap_sum += u128::from(if w == 0 { floor } else { cap });
+        }
+        if floor_sum > u128::from(total) {
+            return Err(Error::FloorsExceedTotal {
+                floors: floor_sum,
+                total,
+                shortfall: floor_sum - u128::from(total),
+            });
+        }
+        if cap_sum <= u128::from(total) {
+            return Ok(all_capped(problem, method, cap_sum));
+        }
+    }
+    let lambda = match problem.bounds {
+        None => waterfill::Lambda {
+            p: u128::from(total),
+            q: weight_sum,
+        },
+        Some(_) => waterfill::solve(problem),
+    };
+    let (parts, reasons) = match method {
+        Method::Hamilton => largest_remainder::solve(problem, lambda),
+        _ => divisor::solve(problem, method, lambda),
+    };
+    Ok(Allocation {
+        method,
+        total,
+        parts,
+        unallocated: 0,
+        reasons,
+    })
+}

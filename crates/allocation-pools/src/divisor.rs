@@ -1,0 +1,352 @@
+//! The divisor methods (D'Hondt, Sainte-Laguë, Huntington–Hill, Adams), bounded by
+//! floors and caps, without a loop per unit.
+//!
+//! Seat `s + 1` of demand `i` has priority `wᵢ / D(s)`: `D(s) = s + 1` (D'Hondt),
+//! `s + ½` (Sainte-Laguë), `√(s(s+1))` (Huntington–Hill, compared as squares) and
+//! `s` (Adams; `D(0) = 0` makes every first seat infinitely urgent). Giving seats one
+//! by one to the highest priority, ties to the earlier demand, selects the first
+//! `total` pairs `(i, s)` of one global order: priority descending, index
+//! ascending. Starting from the floors and stopping at the caps gives the bounded
+//! method.
+//!
+//! Here that prefix is found in three steps: (1) exact seat counts at a rational
+//! threshold, `#{s : wᵢ / D(s) > 1/λ}` in closed form (one division per demand),
+//! which is a prefix of the global order by construction; (2) a few Newton steps on
+//! `λ` to bring the count within a few units of the total; (3) a bounded heap adds
+//! or removes the last few seats in global order.
+
+use core::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use crate::apportion::{Method, Problem, Reason};
+use crate::waterfill::Lambda;
+use crate::wide::{Divider, U256, cmp_fractions};
+
+/// Seat `s + 1` of demand `idx`: its priority is `num / den` (`den = 0` is infinite).
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    num: u128,
+    den: u128,
+    idx: usize,
+}
+
+impl Pair {
+    fn new(method: Method, w: u64, s: u64, idx: usize) -> Self {
+        let (w, s) = (u128::from(w), u128::from(s));
+        let (num, den) = match method {
+            Method::SainteLague => (w, 2 * s + 1),
+            Method::Adams => (w, s),
+            Method::HuntingtonHill => (w * w, s * (s + 1)),
+            Method::Hamilton | Method::DHondt => (w, s + 1),
+        };
+        Self { num, den, idx }
+    }
+}
+
+/// Greater means earlier in the global order: higher priority, then lower index.
+impl Ord for Pair {
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_fractions(self.num, self.den, other.num, other.den)
+            .then_with(|| other.idx.cmp(&self.idx))
+    }
+}
+
+impl PartialOrd for Pair {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Pair {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Pair {}
+
+/// `#{s ≥ 0 : w / D(s) > 1/λ}` where `x = w · N` and `λ = N / d`, so `v = x / d`
+/// is the demand's real-valued share.
+#[inline]
+fn count(method: Method, x: u128, divider: &Divider) -> u128 {
+    if x == 0 {
+        return 0;
+    }
+    let d = divider.divisor();
+    let (q, r) = divider.div_rem(x);
+    match method {
+        // #{j ≥ 1 : j < v}
+        Method::Hamilton | Method::DHondt => q - u128::from(r == 0),
+        // #{s ≥ 0 : s < v} = ⌈v⌉
+        Method::Adams => q.saturating_add(u128::from(r > 0)),
+        // #{odd k : k < 2v}
+        Method::SainteLague => {
+            let floor_2v = q.saturating_mul(2).saturating_add(u128::from(r >= d - r));
+            let exact = r == 0 || r == d - r;
+            (floor_2v - u128::from(exact)).saturating_add(1) / 2
+        }
+        // #{s ≥ 0 : s(s+1) < v²} is q or q + 1: s = q qualifies iff
+        // q(q+1) < (q + r/d)², i.e. 2r ≥ d or q·d·(d − 2r) < r².
+        Method::HuntingtonHill => {
+            let extra = r > 0
+                && (r >= d - r
+                    || (q.checked_mul(d - 2 * r))
+                        .is_some_and(|lhs| U256::mul(lhs, d) < U256::mul(r, r)));
+            q.saturating_add(u128::from(extra))
+        }
+    }
+}
+
+struct Counts {
+    seats: Vec<u64>,
+    sum: u128,
+    /// The weight of the demands strictly between their bounds: the slope of the
+    /// seat count in `N / d`.
+    active_weight: u128,
+}
+
+fn counts(problem: &Problem<'_>, method: Method, n_scaled: u128, divider: &Divider) -> Counts {
+    let mut seats = Vec::with_capacity(problem.weights.len());
+    let (mut sum, mut active_weight) = (0u128, 0u128);
+    for (i, &w) in problem.weights.iter().enumerate() {
+        let (floor, cap) = (problem.floor(i), problem.cap(i));
+        let s = if w == 0 {
+            floor
+        } else {
+            let raw = count(method, u128::from(w) * n_scaled, divider);
+            if raw > u128::from(floor) && raw < u128::from(cap) {
+                active_weight += u128::from(w);
+            }
+            u64::try_from(raw.clamp(floor.into(), cap.into())).unwrap_or(cap)
+        };
+        sum += u128::from(s);
+        seats.push(s);
+    }
+    Counts {
+        seats,
+        sum,
+        active_weight,
+    }
+}
+
+pub(crate) fn solve(
+    problem: &Problem<'_>,
+    method: Method,
+    lambda: Lambda,
+) -> (Vec<u64>, Vec<Reason>) {
+    let total = u128::from(problem.total);
+    // Express λ as N / d with d the weight of the demands strictly inside their
+    // bounds, so that one unit of N is about one seat.
+    let (mut n_scaled, d, linear_count) = scale(problem, lambda);
+    let Some(divider) = Divider::new(d) else {
+        // Every demand sits at a bound and the bounds sum to the total.
+        let seats = (0..problem.weights.len())
+            .map(|i| {
+                if lambda.p == 0 {
+                    problem.floor(i)
+                } else {
+                    at_bound(problem, lambda, i)
+                }
+            })
+            .collect();
+        return finish(problem, method, seats);
+    };
+    let half = linear_count / 2;
+    n_scaled = match method {
+        Method::Hamilton | Method::DHondt => n_scaled.saturating_add(half),
+        Method::Adams => n_scaled.saturating_sub(half),
+        Method::SainteLague | Method::HuntingtonHill => n_scaled,
+    }
+    .min(u64::MAX.into());
+    let mut current = counts(problem, method, n_scaled, &divider);
+    let tolerance = 1 + problem.weights.len() as u128 / 64;
+    for _ in 0..4 {
+        let diff = total.abs_diff(current.sum);
+        if diff <= tolerance || current.active_weight == 0 {
+            break;
+        }
+        let step = newton_step(diff, d, current.active_weight);
+        let next = if current.sum < total {
+            n_scaled.saturating_add(step)
+        } else {
+            n_scaled.saturating_sub(step)
+        }
+        .min(u64::MAX.into());
+        if next == n_scaled {
+            break;
+        }
+        n_scaled = next;
+        current = counts(problem, method, n_scaled, &divider);
+    }
+    let mut seats = current.seats;
+    if current.sum < total {
+        add_seats(problem, method, &mut seats, total - current.sum);
+    } else if current.sum > total {
+        remove_seats(problem, method, &mut seats, current.sum - total);
+    }
+    finish(problem, method, seats)
+}
+
+/// `(N, d, number of linear demands)` with `N / d = λ` on the linear demands.
+fn scale(problem: &Problem<'_>, lambda: Lambda) -> (u128, u128, u128) {
+    if problem.bounds.is_none() {
+        let linear = problem.weights.iter().filter(|&&w| w > 0).count() as u128;
+        return (lambda.p, lambda.q, linear);
+    }
+    let (mut bound_sum, mut linear_weight, mut linear) = (0u128, 0u128, 0u128);
+    for (i, &w) in problem.weights.iter().enumerate() {
+        let share = U256::mul(lambda.p, w.into());
+        let (floor, cap) = (problem.floor(i), problem.cap(i));
+        if w == 0 || share <= U256::mul(floor.into(), lambda.q) {
+            bound_sum += u128::from(floor);
+        } else if share >= U256::mul(cap.into(), lambda.q) {
+            bound_sum += u128::from(cap);
+        } else {
+            linear_weight += u128::from(w);
+            linear += 1;
+        }
+    }
+    (
+        u128::from(problem.total).saturating_sub(bound_sum),
+        linear_weight,
+        linear,
+    )
+}
+
+fn at_bound(problem: &Problem<'_>, lambda: Lambda, i: usize) -> u64 {
+    let w = problem.weights.get(i).copied().unwrap_or(0);
+    let share = U256::mul(lambda.p, w.into());
+    let cap = problem.cap(i);
+    if share >= U256::mul(cap.into(), lambda.q) {
+        cap
+    } else {
+        problem.floor(i)
+    }
+}
+
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a Newton step only moves the starting threshold; the result is exact whatever it is"
+)]
+fn newton_step(diff: u128, d: u128, slope: u128) -> u128 {
+    let step = (diff as f64) * (d as f64) / (slope as f64);
+    if step.is_finite() && step >= 1.0 {
+        step.round() as u128
+    } else {
+        1
+    }
+}
+
+fn add_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u128) {
+    let k = usize::try_from(k).unwrap_or(usize::MAX);
+    // The k best next seats, kept in a min-heap.
+    let mut best: BinaryHeap<Reverse<Pair>> = BinaryHeap::new();
+    for (i, (&w, &s)) in problem.weights.iter().zip(seats.iter()).enumerate() {
+        if w == 0 || s >= problem.cap(i) {
+            continue;
+        }
+        let pair = Pair::new(method, w, s, i);
+        if best.len() < k {
+            best.push(Reverse(pair));
+        } else if best.peek().is_some_and(|Reverse(worst)| pair > *worst) {
+            best.pop();
+            best.push(Reverse(pair));
+        }
+    }
+    let mut heap: BinaryHeap<Pair> = best.into_iter().map(|Reverse(pair)| pair).collect();
+    for _ in 0..k {
+        let Some(pair) = heap.pop() else { break };
+        let (Some(s), Some(&w)) = (seats.get_mut(pair.idx), problem.weights.get(pair.idx)) else {
+            break;
+        };
+        *s += 1;
+        if *s < problem.cap(pair.idx) {
+            heap.push(Pair::new(method, w, *s, pair.idx));
+        }
+    }
+}
+
+fn remove_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u128) {
+    let k = usize::try_from(k).unwrap_or(usize::MAX);
+    // The k worst last seats, kept in a max-heap.
+    let mut worst: BinaryHeap<Pair> = BinaryHeap::new();
+    for (i, (&w, &s)) in problem.weights.iter().zip(seats.iter()).enumerate() {
+        if w == 0 || s <= problem.floor(i) {
+            continue;
+        }
+        let pair = Pair::new(method, w, s - 1, i);
+        if worst.len() < k {
+            worst.push(pair);
+        } else if worst.peek().is_some_and(|best| pair < *best) {
+            worst.pop();
+            worst.push(pair);
+        }
+    }
+    let mut heap: BinaryHeap<Reverse<Pair>> = worst.into_iter().map(Reverse).collect();
+    for _ in 0..k {
+        let Some(Reverse(pair)) = heap.pop() else {
+            break;
+        };
+        let (Some(s), Some(&w)) = (seats.get_mut(pair.idx), problem.weights.get(pair.idx)) else {
+            break;
+        };
+        *s -= 1;
+        if *s > problem.floor(pair.idx) {
+            heap.push(Reverse(Pair::new(method, w, *s - 1, pair.idx)));
+        }
+    }
+}
+
+/// The reasons, given final seats that are a prefix of the global order.
+fn finish(problem: &Problem<'_>, method: Method, seats: Vec<u64>) -> (Vec<u64>, Vec<Reason>) {
+    let weights = problem.weights;
+    if problem.bounds.is_none() {
+        let reasons = weights
+            .iter()
+            .map(|&w| {
+                if w == 0 {
+                    Reason::ZeroWeight
+                } else {
+                    Reason::Proportional
+                }
+            })
+            .collect();
+        return (seats, reasons);
+    }
+    // The last seat given beyond the floors, in global order.
+    let last = weights
+        .iter()
+        .zip(&seats)
+        .enumerate()
+        .filter(|&(i, (&w, &s))| w > 0 && s > problem.floor(i))
+        .map(|(i, (&w, &s))| Pair::new(method, w, s - 1, i))
+        .min();
+    let reasons = weights
+        .iter()
+        .zip(&seats)
+        .enumerate()
+        .map(|(i, (&w, &s))| {
+            let (floor, cap) = (problem.floor(i), problem.cap(i));
+            if w == 0 {
+                return if s > 0 {
+                    Reason::Floored
+                } else {
+                    Reason::ZeroWeight
+                };
+            }
+            let would_take_more = || last.is_some_and(|last| Pair::new(method, w, s, i) > last);
+            let would_take_less =
+                || floor > 0 && last.is_none_or(|last| Pair::new(method, w, floor - 1, i) < last);
+            if s == cap && problem.has_cap(i) && would_take_more() {
+                Reason::Capped
+            } else if s == floor && would_take_less() {
+                Reason::Floored
+            } else {
+                Reason::Proportional
+            }
+        })
+        .collect();
+    (seats, reasons)
+}

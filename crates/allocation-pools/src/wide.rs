@@ -1,0 +1,259 @@
+//! Exact integer helpers for the apportionment core: 256-bit products for comparing
+//! fractions by cross-multiplication, and division by a fixed divisor through a
+//! precomputed reciprocal.
+
+use core::cmp::Ordering;
+
+const LOW: u128 = u64::MAX as u128;
+
+/// A 256-bit unsigned integer, `hi · 2¹²⁸ + lo`. Field order makes the derived
+/// ordering numeric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) struct U256 {
+    hi: u128,
+    lo: u128,
+}
+
+impl U256 {
+    /// 2²⁵⁶ − 1: where a saturating sum stops.
+    pub(crate) const MAX: Self = Self {
+        hi: u128::MAX,
+        lo: u128::MAX,
+    };
+
+    /// The exact product `a · b`.
+    pub(crate) fn mul(a: u128, b: u128) -> Self {
+        let (a1, a0) = (a >> 64, a & LOW);
+        let (b1, b0) = (b >> 64, b & LOW);
+        let p00 = a0 * b0;
+        let p01 = a0 * b1;
+        let p10 = a1 * b0;
+        let p11 = a1 * b1;
+        // Each term is < 2⁶⁴, so the sum of three is < 2⁶⁶: no overflow.
+        let mid = (p00 >> 64) + (p01 & LOW) + (p10 & LOW);
+        Self {
+            hi: p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64),
+            lo: (p00 & LOW) | (mid << 64),
+        }
+    }
+
+    /// `self + b`, or `None` past 2²⁵⁶.
+    pub(crate) fn checked_add(self, b: Self) -> Option<Self> {
+        let (lo, carry) = self.lo.overflowing_add(b.lo);
+        let hi = self.hi.checked_add(b.hi)?.checked_add(u128::from(carry))?;
+        Some(Self { hi, lo })
+    }
+
+    /// `self + b` for a 128-bit `b`, or `None` past 2²⁵⁶.
+    pub(crate) fn checked_add_small(self, b: u128) -> Option<Self> {
+        self.checked_add(Self { hi: 0, lo: b })
+    }
+}
+
+/// Compares `a / b` with `c / d` exactly, by cross-multiplication. A zero
+/// denominator means infinity; two infinities are equal.
+pub(crate) fn cmp_fractions(a: u128, b: u128, c: u128, d: u128) -> Ordering {
+    U256::mul(a, d).cmp(&U256::mul(c, b))
+}
+
+/// Division by a fixed divisor. For divisors and dividends below 2⁶⁴ it multiplies
+/// by a precomputed reciprocal (the libdivide algorithm: Granlund & Montgomery,
+/// "Division by invariant integers using multiplication", 1994) instead of issuing a
+/// hardware division; otherwise it divides.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Divider {
+    d: u128,
+    /// The 64-bit fast path, when `d < 2⁶⁴`.
+    fast: Option<Reciprocal>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Reciprocal {
+    d: u64,
+    /// 0 for a power of two.
+    magic: u64,
+    shift: u32,
+    /// The 65-bit magic number case: one more add-and-halve step.
+    add: bool,
+}
+
+impl Reciprocal {
+    fn new(d: u64) -> Option<Self> {
+        if d == 0 {
+            return None;
+        }
+        let log2 = d.ilog2();
+        if d.is_power_of_two() {
+            return Some(Self {
+                d,
+                magic: 0,
+                shift: log2,
+                add: false,
+            });
+        }
+        let numerator = 1u128 << (64 + log2);
+        let d128 = u128::from(d);
+        // (2^(64+log2)) / d < 2^64 because d > 2^log2.
+        let proposed = u64::try_from(numerator / d128).ok()?;
+        let rem = u64::try_from(numerator % d128).ok()?;
+        let e = d - rem;
+        let (magic, add) = if e < (1u64 << log2) {
+            (proposed.wrapping_add(1), false)
+        } else {
+            let mut doubled = proposed.wrapping_add(proposed);
+            let twice_rem = rem.wrapping_add(rem);
+            if twice_rem >= d || twice_rem < rem {
+                doubled = doubled.wrapping_add(1);
+            }
+            (doubled.wrapping_add(1), true)
+        };
+        Some(Self {
+            d,
+            magic,
+            shift: log2,
+            add,
+        })
+    }
+
+    #[inline]
+    fn div(self, n: u64) -> u64 {
+        if self.magic == 0 {
+            return n >> self.shift;
+        }
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "the high half of a 128-bit product fits 64 bits"
+        )]
+        let q = ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
+        if self.add {
+            (((n - q) >> 1) + q) >> self.shift
+        } else {
+            q >> self.shift
+        }
+    }
+}
+
+impl Divider {
+    /// A divider by `d`, or `None` for zero.
+    pub(crate) fn new(d: u128) -> Option<Self> {
+        if d == 0 {
+            return None;
+        }
+        let fast = u64::try_from(d).ok().and_then(Reciprocal::new);
+        Some(Self { d, fast })
+    }
+
+    /// The divisor.
+    pub(crate) const fn divisor(&self) -> u128 {
+        self.d
+    }
+
+    /// `(n / d, n % d)`.
+    #[inline]
+    pub(crate) fn div_rem(&self, n: u128) -> (u128, u128) {
+        if let (Some(fast), Ok(small)) = (self.fast, u64::try_from(n)) {
+            let q = fast.div(small);
+            return (u128::from(q), u128::from(small - q * fast.d));
+        }
+        (n / self.d, n % self.d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn u256_reference(a: u128, b: u128) -> (u128, u128) {
+        // Schoolbook on 32-bit limbs, independent of the implementation above.
+        let limbs = |x: u128| [0, 1, 2, 3].map(|i| (x >> (32 * i)) & 0xFFFF_FFFF);
+        let (la, lb) = (limbs(a), limbs(b));
+        let mut out = [0u128; 9];
+        for i in 0..4 {
+            for j in 0..4 {
+                out[i + j] += la[i] * lb[j];
+            }
+        }
+        for k in 0..8 {
+            let carry = out[k] >> 32;
+            out[k] &= 0xFFFF_FFFF;
+            out[k + 1] += carry;
+        }
+        let lo = out[0] | (out[1] << 32) | (out[2] << 64) | (out[3] << 96);
+        let hi = out[4] | (out[5] << 32) | (out[6] << 64) | (out[7] << 96);
+        (hi, lo)
+    }
+
+    #[test]
+    fn products_at_the_edges() {
+        for (a, b) in [
+            (u128::MAX, u128::MAX),
+            (u128::MAX, 1),
+            (0, u128::MAX),
+            (1 << 64, 1 << 64),
+            (LOW, LOW),
+        ] {
+            let p = U256::mul(a, b);
+            assert_eq!((p.hi, p.lo), u256_reference(a, b), "{a} · {b}");
+        }
+        assert_eq!(
+            U256::mul(u128::MAX, u128::MAX).checked_add(U256::mul(2, u128::MAX)),
+            Some(U256::MAX)
+        );
+        assert_eq!(
+            U256::mul(u128::MAX, u128::MAX).checked_add(U256::mul(3, u128::MAX)),
+            None
+        );
+    }
+
+    #[test]
+    fn division_at_the_edges() {
+        let divisors = [
+            1u128,
+            2,
+            3,
+            7,
+            10,
+            1 << 63,
+            (1 << 63) + 1,
+            u64::MAX.into(),
+            1 << 64,
+            u128::MAX,
+        ];
+        let numerators = [0u128, 1, 2, 6, 7, u64::MAX.into(), (1 << 64) + 5, u128::MAX];
+        for d in divisors {
+            let divider = Divider::new(d).unwrap();
+            for n in numerators {
+                assert_eq!(divider.div_rem(n), (n / d, n % d), "{n} / {d}");
+            }
+        }
+        assert!(Divider::new(0).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn products_are_exact(a: u128, b: u128) {
+            let p = U256::mul(a, b);
+            prop_assert_eq!((p.hi, p.lo), u256_reference(a, b));
+        }
+
+        #[test]
+        fn reciprocal_division_is_exact(d in 1u64.., n: u64) {
+            let divider = Divider::new(u128::from(d)).unwrap();
+            prop_assert_eq!(divider.div_rem(u128::from(n)), (u128::from(n / d), u128::from(n % d)));
+        }
+
+        #[test]
+        fn small_divisors_are_exact(d in 1u64..1000, n: u64) {
+            let divider = Divider::new(u128::from(d)).unwrap();
+            prop_assert_eq!(divider.div_rem(u128::from(n)), (u128::from(n / d), u128::from(n % d)));
+        }
+
+        #[test]
+        fn fractions_compare_exactly(a: u64, b: u64, c: u64, d: u64) {
+            // With 64-bit operands the products fit 128 bits: an independent check.
+            let expected = (u128::from(a) * u128::from(d)).cmp(&(u128::from(c) * u128::from(b)));
+            prop_assert_eq!(cmp_fractions(a.into(), b.into(), c.into(), d.into()), expected);
+        }
+    }
+}
