@@ -284,7 +284,6 @@ pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocati
             total,
             weights,
             bounds: None,
-            has_cap: None,
         },
         method,
     )
@@ -332,26 +331,47 @@ pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocati
 /// scale), [`Error::AllZeroWeights`], [`Error::FloorAboveCap`] and
 /// [`Error::FloorsExceedTotal`] naming the shortfall.
 pub fn allocate(total: u64, demands: &[Demand], method: Method) -> Result<Allocation> {
-    let weights = scale_weights(demands.iter().map(|d| d.weight))?;
+    // One pass over the demands: bounds, and the weights' mantissas in case every
+    // weight has the same scale (the common case); otherwise the weights are
+    // brought to a common scale separately.
     let n = demands.len();
     let (mut floors, mut caps, mut has_cap) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
+    let mut direct = Vec::with_capacity(n);
+    let mut same_scale = true;
+    let scale = demands.first().map_or(0, |d| d.weight.scale());
     let mut bounded = false;
-    for demand in demands {
+    for (index, demand) in demands.iter().enumerate() {
+        let weight = demand.weight;
+        if weight.is_sign_negative() && !weight.is_zero() {
+            return Err(Error::NegativeWeight { index, weight });
+        }
+        match u64::try_from(weight.mantissa().unsigned_abs()) {
+            Ok(value) if weight.scale() == scale => direct.push(value),
+            _ => same_scale = false,
+        }
         floors.push(demand.floor);
         caps.push(demand.cap.unwrap_or(u64::MAX));
         has_cap.push(demand.cap.is_some());
         bounded |= demand.floor > 0 || demand.cap.is_some();
     }
+    let weights = if same_scale {
+        direct
+    } else {
+        scale_mixed_weights(demands.iter().map(|d| d.weight))?
+    };
     solve(
         &Problem {
             total,
             weights: &weights,
-            bounds: bounded.then_some((&floors[..], &caps[..])),
-            has_cap: Some(&has_cap),
+            bounds: bounded.then_some(Bounds {
+                floors: &floors,
+                caps: &caps,
+                has_cap: &has_cap,
+            }),
         },
         method,
     )
@@ -478,19 +498,27 @@ fn all_capped(problem: &Problem<'_>, method: Method, cap_sum: u128) -> Allocatio
 }
 
 /// A validated problem: integer weights and, when any demand has one, floors and
-/// caps (`u64::MAX` for no cap).
+/// caps.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Problem<'a> {
     pub(crate) total: u64,
     pub(crate) weights: &'a [u64],
-    pub(crate) bounds: Option<(&'a [u64], &'a [u64])>,
-    pub(crate) has_cap: Option<&'a [bool]>,
+    pub(crate) bounds: Option<Bounds<'a>>,
+}
+
+/// Floors and caps, one of each per demand (`u64::MAX` where no cap was given).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bounds<'a> {
+    pub(crate) floors: &'a [u64],
+    pub(crate) caps: &'a [u64],
+    /// Whether a cap was given (only a given cap makes a demand `Capped`).
+    pub(crate) has_cap: &'a [bool],
 }
 
 impl Problem<'_> {
     pub(crate) fn floor(&self, i: usize) -> u64 {
         self.bounds
-            .and_then(|(floors, _)| floors.get(i).copied())
+            .and_then(|b| b.floors.get(i).copied())
             .unwrap_or(0)
     }
 
@@ -500,13 +528,13 @@ impl Problem<'_> {
             return self.floor(i);
         }
         self.bounds
-            .and_then(|(_, caps)| caps.get(i).copied())
+            .and_then(|b| b.caps.get(i).copied())
             .unwrap_or(u64::MAX)
     }
 
     pub(crate) fn has_cap(&self, i: usize) -> bool {
-        self.has_cap
-            .and_then(|has| has.get(i).copied())
+        self.bounds
+            .and_then(|b| b.has_cap.get(i).copied())
             .unwrap_or(false)
     }
 }
@@ -521,7 +549,7 @@ fn solve(problem: &Problem<'_>, method: Method) -> Result<Allocation> {
         return Err(Error::AllZeroWeights);
     }
     let total = problem.total;
-    if let Some((floors, caps)) = problem.bounds {
+    if let Some(Bounds { floors, caps, .. }) = problem.bounds {
         let (mut floor_sum, mut cap_sum) = (0u128, 0u128);
         for (i, ((&floor, &cap), &w)) in floors.iter().zip(caps).zip(problem.weights).enumerate() {
             if floor > cap {

@@ -136,9 +136,9 @@ pub(crate) fn solve(
 ) -> (Vec<u64>, Vec<Reason>) {
     let total = u128::from(problem.total);
     // Express λ as N / d with d the weight of the demands strictly inside their
-    // bounds, so that one unit of N is about one seat.
-    let (mut n_scaled, d, linear_count) = scale(problem, lambda);
-    let Some(divider) = Divider::new(d) else {
+    // bounds, so that Σ λ·w over them is N ≤ total.
+    let (n_scaled, d, linear_count) = scale(problem, lambda);
+    if d == 0 || n_scaled == 0 || linear_count == 0 {
         // Every demand sits at a bound and the bounds sum to the total.
         let seats = (0..problem.weights.len())
             .map(|i| {
@@ -150,33 +150,52 @@ pub(crate) fn solve(
             })
             .collect();
         return finish(problem, method, seats);
+    }
+    if let Some(seats) = only_first_seats(problem, method) {
+        return finish(problem, method, seats);
+    }
+    // Any threshold gives exact counts that are a prefix of the global order, so
+    // N stays fixed (keeping w·N within 128 bits) and the divisor moves instead:
+    // first to centre the method's rounding bias (D'Hondt rounds down, Adams up,
+    // by half a seat per demand on average), then by Newton steps.
+    // Resolution: one unit of the divisor moves about N / d seats. Scale N and d by
+    // the same factor (λ is unchanged) until that is well inside the tolerance of
+    // the final fix, as far as w·N still fits 128 bits.
+    let tolerance = 1 + problem.weights.len() as u128 / 64;
+    let max_weight = u128::from(problem.weights.iter().copied().max().unwrap_or(1).max(1));
+    let wanted = (16 * n_scaled).div_ceil(tolerance.saturating_mul(d)).max(1);
+    let room = (u128::MAX / max_weight / n_scaled).max(1);
+    let k = wanted.min(room);
+    let (n_scaled, d) = match (n_scaled.checked_mul(k), d.checked_mul(k)) {
+        (Some(n), Some(d)) => (n, d),
+        _ => (n_scaled, d),
     };
     let half = linear_count / 2;
-    n_scaled = match method {
+    let target = match method {
         Method::Hamilton | Method::DHondt => n_scaled.saturating_add(half),
-        Method::Adams => n_scaled.saturating_sub(half),
+        Method::Adams => n_scaled.saturating_sub(half).max(1),
         Method::SainteLague | Method::HuntingtonHill => n_scaled,
-    }
-    .min(u64::MAX.into());
-    let mut current = counts(problem, method, n_scaled, &divider);
-    let tolerance = 1 + problem.weights.len() as u128 / 64;
+    };
+    let mut divisor = rescale(d, n_scaled, target);
+    let mut current = counts(problem, method, n_scaled, &divisor);
     for _ in 0..4 {
         let diff = total.abs_diff(current.sum);
         if diff <= tolerance || current.active_weight == 0 {
             break;
         }
-        let step = newton_step(diff, d, current.active_weight);
-        let next = if current.sum < total {
-            n_scaled.saturating_add(step)
+        // Σ over the active demands of w·N/D is N·active/D; move it by `diff`.
+        let active_sum = shares(n_scaled, current.active_weight, divisor.divisor());
+        let wanted = if current.sum < total {
+            active_sum.saturating_add(diff)
         } else {
-            n_scaled.saturating_sub(step)
-        }
-        .min(u64::MAX.into());
-        if next == n_scaled {
+            active_sum.saturating_sub(diff)
+        };
+        let next = rescale(divisor.divisor(), active_sum, wanted.max(1));
+        if next.divisor() == divisor.divisor() {
             break;
         }
-        n_scaled = next;
-        current = counts(problem, method, n_scaled, &divider);
+        divisor = next;
+        current = counts(problem, method, n_scaled, &divisor);
     }
     let mut seats = current.seats;
     if current.sum < total {
@@ -185,6 +204,80 @@ pub(crate) fn solve(
         remove_seats(problem, method, &mut seats, current.sum - total);
     }
     finish(problem, method, seats)
+}
+
+/// Adams and Huntington–Hill give a first seat infinite priority. When the seats
+/// beyond the floors are no more than the demands still waiting for a first seat,
+/// the answer needs no threshold: the earliest of them (ties go to the earlier
+/// demand) get one seat each.
+fn only_first_seats(problem: &Problem<'_>, method: Method) -> Option<Vec<u64>> {
+    if !matches!(method, Method::Adams | Method::HuntingtonHill) {
+        return None;
+    }
+    let waiting = |i: usize, w: u64| w > 0 && problem.floor(i) == 0 && problem.cap(i) > 0;
+    let floors: u128 = (0..problem.weights.len())
+        .map(|i| u128::from(problem.floor(i)))
+        .sum();
+    let mut left = u128::from(problem.total).checked_sub(floors)?;
+    let waiting_count = problem
+        .weights
+        .iter()
+        .enumerate()
+        .filter(|&(i, &w)| waiting(i, w))
+        .count();
+    if left > waiting_count as u128 {
+        return None;
+    }
+    Some(
+        problem
+            .weights
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                let floor = problem.floor(i);
+                if left > 0 && waiting(i, w) {
+                    left -= 1;
+                    1
+                } else {
+                    floor
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The divider by `d · from / to` (rounded, at least 1): the divisor that scales
+/// every share by `to / from`.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "only moves the starting threshold; the counts at any threshold are exact"
+)]
+fn rescale(d: u128, from: u128, to: u128) -> Divider {
+    let scaled = (d as f64) * (from as f64) / (to as f64);
+    let scaled = if scaled.is_finite() && scaled >= 1.0 {
+        scaled.round() as u128
+    } else {
+        1
+    };
+    Divider::new(scaled.max(1)).unwrap_or(Divider::ONE)
+}
+
+/// `N · active / d`: the sum of the active demands' shares at threshold `N / d`.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "only moves the starting threshold; the counts at any threshold are exact"
+)]
+fn shares(n: u128, active: u128, d: u128) -> u128 {
+    let value = (n as f64) * (active as f64) / (d as f64);
+    if value.is_finite() && value >= 1.0 {
+        value as u128
+    } else {
+        1
+    }
 }
 
 /// `(N, d, number of linear demands)` with `N / d = λ` on the linear demands.
@@ -221,21 +314,6 @@ fn at_bound(problem: &Problem<'_>, lambda: Lambda, i: usize) -> u64 {
         cap
     } else {
         problem.floor(i)
-    }
-}
-
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "a Newton step only moves the starting threshold; the result is exact whatever it is"
-)]
-fn newton_step(diff: u128, d: u128, slope: u128) -> u128 {
-    let step = (diff as f64) * (d as f64) / (slope as f64);
-    if step.is_finite() && step >= 1.0 {
-        step.round() as u128
-    } else {
-        1
     }
 }
 

@@ -26,7 +26,27 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
     let mut parts = Vec::with_capacity(n);
     let mut buckets: Vec<u16> = Vec::with_capacity(n);
     let mut sum = 0u128;
-    let mut reasons = if problem.bounds.is_none() {
+    let mut reasons = if let Some(bounds) = problem.bounds {
+        let mut reasons = Vec::with_capacity(n);
+        let demands = problem
+            .weights
+            .iter()
+            .zip(bounds.floors)
+            .zip(bounds.caps)
+            .zip(bounds.has_cap);
+        for (((&w, &floor), &cap), &capped) in demands {
+            let (part, rem, reason) = share(&divider, lambda.p, w, floor, cap, capped);
+            let bucket = bucket_of(rem);
+            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
+                *count += 1;
+            }
+            sum += u128::from(part);
+            parts.push(part);
+            buckets.push(bucket);
+            reasons.push(reason);
+        }
+        reasons
+    } else {
         // The hot loop of the unconstrained case: one multiplication by a
         // precomputed reciprocal per demand, no bounds to consult.
         for &w in problem.weights {
@@ -40,20 +60,6 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
             buckets.push(bucket);
         }
         Vec::new()
-    } else {
-        let mut reasons = Vec::with_capacity(n);
-        for (i, &w) in problem.weights.iter().enumerate() {
-            let (part, rem, reason) = share(problem, &divider, lambda.p, i, w);
-            let bucket = bucket_of(rem);
-            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
-                *count += 1;
-            }
-            sum += u128::from(part);
-            parts.push(part);
-            buckets.push(bucket);
-            reasons.push(reason);
-        }
-        reasons
     };
     // The exact remainder of demand i; zero at a bound.
     let remainder = |i: usize| -> u128 {
@@ -153,17 +159,18 @@ fn find_boundary(
     Some(Boundary { bucket, rem, index })
 }
 
-/// Demand `i`'s share rounded down, its remainder (zero at a bound) and reason.
+/// A bounded demand's share rounded down, its remainder (zero at a bound) and
+/// reason. A demand of weight zero sits at its floor.
 #[inline]
 fn share(
-    problem: &Problem<'_>,
     divider: &Divider,
     level: u128,
-    i: usize,
     weight: u64,
+    floor: u64,
+    cap: u64,
+    has_cap: bool,
 ) -> (u64, u128, Reason) {
     if weight == 0 {
-        let floor = problem.floor(i);
         let reason = if floor > 0 {
             Reason::Floored
         } else {
@@ -172,11 +179,10 @@ fn share(
         return (floor, 0, reason);
     }
     let (q, r) = divider.div_rem(u128::from(weight) * level);
-    let (floor, cap) = (problem.floor(i), problem.cap(i));
     if q < u128::from(floor) {
         (floor, 0, Reason::Floored)
     } else if q > u128::from(cap) || (q == u128::from(cap) && r > 0) {
-        let reason = if problem.has_cap(i) {
+        let reason = if has_cap {
             Reason::Capped
         } else {
             Reason::Proportional

@@ -173,8 +173,14 @@ fn bracketed(problem: &Problem<'_>, lo: Frac, hi: Frac) -> Option<Lambda> {
         linear: 0,
         undecided: Vec::new(),
     };
-    for (i, &w) in problem.weights.iter().enumerate() {
-        let (floor, cap) = (problem.floor(i), problem.cap(i));
+    let bounds = problem.bounds?;
+    for (i, ((&w, &floor), &cap)) in problem
+        .weights
+        .iter()
+        .zip(bounds.floors)
+        .zip(bounds.caps)
+        .enumerate()
+    {
         if w == 0 {
             search.fixed += u128::from(floor);
             continue;
@@ -329,10 +335,10 @@ fn evaluate(problem: &Problem<'_>, search: &Search, x: Frac) -> U256 {
 )]
 fn estimate(problem: &Problem<'_>) -> Option<f64> {
     let total = problem.total as f64;
-    let (floors, caps) = problem.bounds?;
+    let bounds = problem.bounds?;
     let g = |lambda: f64| {
         let (mut sum, mut slope) = (0.0, 0.0);
-        for ((&w, &f), &c) in problem.weights.iter().zip(floors).zip(caps) {
+        for ((&w, &f), &c) in problem.weights.iter().zip(bounds.floors).zip(bounds.caps) {
             let (w, f, c) = (w as f64, f as f64, c as f64);
             let x = lambda * w;
             if x <= f {

@@ -134,6 +134,17 @@ impl Reciprocal {
 }
 
 impl Divider {
+    /// Division by one.
+    pub(crate) const ONE: Self = Self {
+        d: 1,
+        fast: Some(Reciprocal {
+            d: 1,
+            magic: 0,
+            shift: 0,
+            add: false,
+        }),
+    };
+
     /// A divider by `d`, or `None` for zero.
     pub(crate) fn new(d: u128) -> Option<Self> {
         if d == 0 {
