@@ -12,12 +12,9 @@ pub(crate) fn run(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A process may exit before reading its input (a usage error): a broken pipe
+    // here is its answer, not a test failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -225,4 +222,73 @@ fn apportion_errors_are_one_line() {
         &["apportion", "--total", "10", "--method", "jefferson"],
         "[1]",
     );
+}
+
+#[test]
+fn score_ranks_tiers_and_explains() {
+    let input = r#"{"weights": [25, 20, 20, 15, 20],
+        "directions": ["more-need", "more-need", "less-need", "less-need", "more-need"],
+        "units": [{"id": "h1", "values": [85, 2, 0.9, 0, 3]},
+                  {"id": "h2", "values": [64, 0, 2.5, 12, 0]},
+                  {"id": "h3", "values": [72, 1, null, 3, 1]}]}"#;
+    let out = run_json(&["score"], input);
+    assert_eq!(out["dimensions"][3], "participation");
+    let scores = out["scores"].as_array().unwrap();
+    assert_eq!(scores[0]["score"], "100");
+    assert_eq!(scores[0]["rank"], 1);
+    assert_eq!(scores[0]["tier"], "high");
+    assert_eq!(scores[0]["flags"]["silent_need"], true);
+    assert_eq!(scores[1]["score"], "0");
+    assert_eq!(scores[2]["flags"]["partial"], true);
+    // Contributions explain the score exactly.
+    let sum: rust_decimal::Decimal = scores[2]["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(sum.to_string(), scores[2]["score"].as_str().unwrap());
+
+    let topsis = run_json(
+        &["score", "--method", "topsis", "--normalize", "percentile"],
+        input,
+    );
+    assert_eq!(topsis["scores"][0]["rank"], 1);
+
+    let rubric = r#"{"weights": [100], "directions": ["more-need"], "rubrics": [[{"at_least": 0, "need": 0}, {"at_least": 80, "need": 100}]],
+        "units": [{"id": "a", "values": [85]}, {"id": "b", "values": [70]}]}"#;
+    let out = run_json(&["score", "--normalize", "rubric"], rubric);
+    assert_eq!(out["scores"][0]["score"], "100");
+    assert_eq!(out["scores"][1]["score"], "0");
+}
+
+#[test]
+fn score_errors_are_one_line() {
+    let line = run_error(
+        &["score"],
+        r#"{"weights": [25, 20, 20, 15, 25], "directions": [], "units": []}"#,
+    );
+    assert!(line.contains("weights sum to 105%"), "{line}");
+    let line = run_error(
+        &["score"],
+        r#"{"weights": [100], "directions": ["more-need", "less-need"], "units": []}"#,
+    );
+    assert!(line.contains("2 directions for 1 weights"), "{line}");
+    let line = run_error(
+        &["score", "--normalize", "rubric"],
+        r#"{"weights": [100], "directions": ["more-need"], "units": []}"#,
+    );
+    assert!(line.contains("needs `rubrics`"), "{line}");
+    // A unit that cannot be scored is a diagnostic, not a failure of the batch.
+    let out = run_json(
+        &["score"],
+        r#"{"weights": [100], "directions": ["more-need"], "missing": "reject", "units": [{"id": "a", "values": [1]}, {"id": "b", "values": [null]}]}"#,
+    );
+    assert_eq!(out["diagnostics"][0]["unit"], "b");
+    assert_eq!(out["diagnostics"][0]["error"]["kind"], "missing-value");
 }

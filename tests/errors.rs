@@ -23,6 +23,7 @@ fn every_error_is_send_sync_and_static() {
 
 fn needs_errors() -> Vec<needs::Error> {
     use needs::Error::*;
+    let s = |text: &str| text.to_owned();
     vec![
         NoWeights,
         NegativeWeight {
@@ -30,8 +31,46 @@ fn needs_errors() -> Vec<needs::Error> {
             weight: dec!(-10),
         },
         WeightsDoNotSum { sum: dec!(105) },
+        WeightTooPrecise {
+            dimension: s("health"),
+            weight: dec!(20.0000000000001),
+        },
+        NoIndicators {
+            dimension: s("health"),
+        },
+        DuplicateId {
+            id: s("oldest_age"),
+        },
+        InvalidIndicatorWeight {
+            indicator: s("oldest_age"),
+            weight: dec!(0),
+        },
+        InvalidRubric {
+            indicator: s("oldest_age"),
+            reason: s("its bands are not in strictly increasing order"),
+        },
+        InvalidOption {
+            reason: s("threshold tiers must be in decreasing order"),
+        },
+        WrongValueCount {
+            unit: s("h-17"),
+            expected: 9,
+            got: 8,
+        },
+        NonFiniteValue {
+            unit: s("h-17"),
+            indicator: s("oldest_age"),
+        },
+        MissingValue {
+            unit: s("h-17"),
+            indicator: s("income_to_local_minimum"),
+        },
+        NoValues { unit: s("h-17") },
+        NoCutoff {
+            indicator: s("oldest_age"),
+        },
         Overflow {
-            context: "summing the weights",
+            context: s("summing the weights"),
         },
     ]
 }

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod apportion;
 mod motion;
+mod score;
 
 /// Guided community service management from the command line.
 ///
@@ -32,6 +33,8 @@ enum Command {
     Apportion(apportion::Args),
     /// Decide a motion: quorum, then an exact threshold test.
     Motion(motion::Args),
+    /// Score households' needs: weighted, explainable, ranked and tiered.
+    Score(score::Args),
 }
 
 /// What a subcommand produced.
@@ -76,6 +79,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Apportion(args) => apportion::run(&args, output),
         Command::Motion(args) => motion::run(&args, output),
+        Command::Score(args) => score::run(&args, output),
     }
 }
 

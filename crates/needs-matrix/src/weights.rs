@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::lenient::Lenient;
 use crate::{Error, Result};
 
 /// Dimension weights in percent, guaranteed to be non-negative and to sum to
@@ -12,8 +13,8 @@ use crate::{Error, Result};
 /// `33.33 + 33.33 + 33.33` is rejected: a matrix a social worker has to defend must
 /// not depend on rounding.
 ///
-/// On the wire a `Weights` is a JSON array of decimal strings; deserializing
-/// validates it exactly as [`Weights::try_new`] does.
+/// On the wire a `Weights` is a JSON array of decimal strings (numbers are read
+/// too); deserializing validates it exactly as [`Weights::try_new`] does.
 ///
 /// ```
 /// use needs_matrix::Weights;
@@ -25,7 +26,7 @@ use crate::{Error, Result};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Decimal>", into = "Vec<Decimal>")]
+#[serde(try_from = "Vec<Lenient>", into = "Vec<Decimal>")]
 pub struct Weights(Vec<Decimal>);
 
 impl Weights {
@@ -53,8 +54,8 @@ impl Weights {
                     weight: weight.normalize(),
                 });
             }
-            sum = sum.checked_add(weight).ok_or(Error::Overflow {
-                context: "summing the weights",
+            sum = sum.checked_add(weight).ok_or_else(|| Error::Overflow {
+                context: "summing the weights".into(),
             })?;
         }
         if sum != Decimal::ONE_HUNDRED {
@@ -99,11 +100,11 @@ impl Weights {
     }
 }
 
-impl TryFrom<Vec<Decimal>> for Weights {
+impl TryFrom<Vec<Lenient>> for Weights {
     type Error = Error;
 
-    fn try_from(weights: Vec<Decimal>) -> Result<Self> {
-        Self::try_new(weights)
+    fn try_from(weights: Vec<Lenient>) -> Result<Self> {
+        Self::try_new(weights.into_iter().map(|w| w.0))
     }
 }
 
@@ -162,7 +163,7 @@ mod tests {
         assert_eq!(
             Weights::try_new([Decimal::MAX, Decimal::MAX]),
             Err(Error::Overflow {
-                context: "summing the weights"
+                context: "summing the weights".into()
             })
         );
     }

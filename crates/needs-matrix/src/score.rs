@@ -1,0 +1,1576 @@
+//! Scoring a cohort: normalise every indicator, combine them into dimension needs,
+//! aggregate, rank, tier and flag — with every dimension's contribution kept.
+//!
+//! Normalised values are computed in `f64` with operations IEEE 754 rounds exactly
+//! (and the crate's own logarithm), so a score is the same on every machine. Each
+//! dimension's contribution is then rounded to 10⁻¹² of a point, and a weighted-sum
+//! score is the exact sum of its contributions: what a resident is shown adds up.
+
+use rust_decimal::Decimal;
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::detmath;
+use crate::matrix::{Direction, Matrix, MissingPolicy, Normalization, Rubric, WEIGHT_DECIMALS};
+use crate::unit::{Unit, UnitId};
+use crate::{Error, Result};
+
+/// Scores and contributions are integers in units of 10⁻¹² of a point.
+const PICO: u64 = 1_000_000_000_000;
+/// 100 points.
+const FULL: u64 = 100 * PICO;
+
+/// How dimension needs combine into a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Aggregation {
+    /// The weighted sum of dimension needs, on 0–100 (the default): the score is the
+    /// sum of the contributions.
+    #[default]
+    WeightedSum,
+    /// TOPSIS: closeness to the cohort's most-need profile relative to its
+    /// least-need profile, `D⁻ / (D⁺ + D⁻)`, on 0–100. Contributions are the
+    /// weighted needs the distances are measured on; they do not sum to the score.
+    Topsis,
+}
+
+/// A tier by score: units scoring `at_least` or more (and less than the band
+/// above) are in `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThresholdBand {
+    /// The tier's name.
+    pub name: String,
+    /// The least score in the tier, 0–100.
+    #[serde(deserialize_with = "crate::lenient::decimal")]
+    pub at_least: Decimal,
+}
+
+/// A tier by rank: the top `top` fraction of units (cumulative, by rank).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QuantileBand {
+    /// The tier's name.
+    pub name: String,
+    /// The fraction of units, counted from rank 1, in this tier or those above.
+    #[serde(deserialize_with = "crate::lenient::decimal")]
+    pub top: Decimal,
+}
+
+/// How units are sorted into priority tiers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Tiers {
+    /// By score thresholds, highest band first; everything below is `rest`.
+    Thresholds {
+        /// Bands in decreasing order of `at_least`.
+        bands: Vec<ThresholdBand>,
+        /// The tier below every band.
+        rest: String,
+    },
+    /// By rank quantiles, top band first; everything after is `rest`.
+    Quantiles {
+        /// Bands in increasing order of `top`.
+        bands: Vec<QuantileBand>,
+        /// The tier after every band.
+        rest: String,
+    },
+}
+
+impl Default for Tiers {
+    /// `high` from 60 points, `medium` from 40, `low` below.
+    fn default() -> Self {
+        let band = |name: &str, at_least| ThresholdBand {
+            name: name.to_owned(),
+            at_least: Decimal::from(at_least),
+        };
+        Self::Thresholds {
+            bands: vec![band("high", 60), band("medium", 40)],
+            rest: "low".to_owned(),
+        }
+    }
+}
+
+/// When a unit is flagged as a silent need (沉默需求): high need overall and high
+/// need in the participation dimension — the people elite capture leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SilentNeed {
+    /// The participation dimension's id.
+    pub dimension: String,
+    /// The least need in that dimension, 0–100 (low participation).
+    #[serde(deserialize_with = "crate::lenient::decimal")]
+    pub min_dimension_need: Decimal,
+    /// The least overall score, 0–100.
+    #[serde(deserialize_with = "crate::lenient::decimal")]
+    pub min_score: Decimal,
+}
+
+impl Default for SilentNeed {
+    /// Dimension `participation` at 70 or more, and a score of 60 or more.
+    fn default() -> Self {
+        Self {
+            dimension: "participation".to_owned(),
+            min_dimension_need: Decimal::from(70),
+            min_score: Decimal::from(60),
+        }
+    }
+}
+
+/// Options for [`score`], with defaults that follow the article.
+///
+/// ```
+/// use needs_matrix::{Aggregation, ScoreOptions};
+///
+/// let options = ScoreOptions::default().with_aggregation(Aggregation::Topsis).with_outlier_z(None);
+/// assert_eq!(options.aggregation, Aggregation::Topsis);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreOptions {
+    /// How dimension needs combine.
+    pub aggregation: Aggregation,
+    /// How tiers are assigned.
+    pub tiers: Tiers,
+    /// The silent-need rule; `None` to skip it. It is skipped, too, when the matrix
+    /// has no dimension of that id.
+    pub silent_need: Option<SilentNeed>,
+    /// Flag a unit whose score's modified z-score (Iglewicz & Hoaglin:
+    /// `0.6745 |x − median| / MAD`) exceeds this; `None` to skip.
+    #[serde(deserialize_with = "crate::lenient::option")]
+    pub outlier_z: Option<Decimal>,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        Self {
+            aggregation: Aggregation::WeightedSum,
+            tiers: Tiers::default(),
+            silent_need: Some(SilentNeed::default()),
+            outlier_z: Some(Decimal::new(35, 1)),
+        }
+    }
+}
+
+impl ScoreOptions {
+    /// The same options with another aggregation.
+    #[must_use]
+    pub fn with_aggregation(self, aggregation: Aggregation) -> Self {
+        Self {
+            aggregation,
+            ..self
+        }
+    }
+
+    /// The same options with other tiers.
+    #[must_use]
+    pub fn with_tiers(self, tiers: Tiers) -> Self {
+        Self { tiers, ..self }
+    }
+
+    /// The same options with another silent-need rule.
+    #[must_use]
+    pub fn with_silent_need(self, silent_need: Option<SilentNeed>) -> Self {
+        Self {
+            silent_need,
+            ..self
+        }
+    }
+
+    /// The same options with another outlier threshold.
+    #[must_use]
+    pub fn with_outlier_z(self, outlier_z: Option<Decimal>) -> Self {
+        Self { outlier_z, ..self }
+    }
+}
+
+/// A unit's flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "four independent facts, each a JSON boolean on the wire"
+)]
+pub struct Flags {
+    /// Some dimensions had no values and were re-weighted away.
+    pub partial: bool,
+    /// Some values were imputed with the cohort median.
+    pub imputed: bool,
+    /// High need and low participation (沉默需求).
+    pub silent_need: bool,
+    /// The score is far from the cohort's (a robust z-score beyond the threshold).
+    pub outlier: bool,
+}
+
+impl Flags {
+    const PARTIAL: u8 = 1;
+    const IMPUTED: u8 = 2;
+    const SILENT: u8 = 4;
+    const OUTLIER: u8 = 8;
+
+    fn from_bits(bits: u8) -> Self {
+        Self {
+            partial: bits & Self::PARTIAL != 0,
+            imputed: bits & Self::IMPUTED != 0,
+            silent_need: bits & Self::SILENT != 0,
+            outlier: bits & Self::OUTLIER != 0,
+        }
+    }
+
+    fn bits(self) -> u8 {
+        (u8::from(self.partial) * Self::PARTIAL)
+            | (u8::from(self.imputed) * Self::IMPUTED)
+            | (u8::from(self.silent_need) * Self::SILENT)
+            | (u8::from(self.outlier) * Self::OUTLIER)
+    }
+}
+
+/// One unit's result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UnitScore {
+    /// The unit.
+    pub id: UnitId,
+    /// The need score, 0–100.
+    pub score: Decimal,
+    /// 1 for the highest score; ties by id, then input order.
+    pub rank: u32,
+    /// The priority tier.
+    pub tier: String,
+    /// Each dimension's contribution in points, in the matrix's dimension order.
+    pub contributions: Vec<Decimal>,
+    /// Flags.
+    pub flags: Flags,
+}
+
+/// A unit that could not be scored, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The unit.
+    pub unit: UnitId,
+    /// Why it was not scored.
+    pub error: Error,
+}
+
+/// The scores of a cohort, stored by column (contributions too, one column per
+/// dimension); [`Scores::get`] and [`Scores::iter`]
+/// give one unit at a time. Units that could not be scored are in
+/// [`Scores::diagnostics`], not in the scores.
+///
+/// JSON: `{"dimensions": [...], "scores": [UnitScore...], "diagnostics": [...]}`,
+/// the scores in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scores {
+    dimensions: Vec<String>,
+    tier_names: Vec<String>,
+    ids: Vec<UnitId>,
+    totals: Vec<u64>,
+    ranks: Vec<u32>,
+    tiers: Vec<u8>,
+    flags: Vec<u8>,
+    /// One column per dimension.
+    contributions: Vec<Vec<u64>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn points(pico: u64) -> Decimal {
+    Decimal::new(i64::try_from(pico).unwrap_or(i64::MAX), 12).normalize()
+}
+
+impl Scores {
+    /// The number of scored units.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no unit was scored.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The dimensions' ids, the order of every unit's contributions.
+    pub fn dimensions(&self) -> &[String] {
+        &self.dimensions
+    }
+
+    /// The units that could not be scored.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The `i`-th scored unit (in input order, skipping units with diagnostics).
+    pub fn get(&self, i: usize) -> Option<UnitScore> {
+        Some(UnitScore {
+            id: self.ids.get(i)?.clone(),
+            score: points(*self.totals.get(i)?),
+            rank: *self.ranks.get(i)?,
+            tier: self
+                .tier_names
+                .get(usize::from(*self.tiers.get(i)?))?
+                .clone(),
+            contributions: self
+                .contributions
+                .iter()
+                .map(|column| column.get(i).map(|&c| points(c)))
+                .collect::<Option<_>>()?,
+            flags: Flags::from_bits(*self.flags.get(i)?),
+        })
+    }
+
+    /// Every scored unit, in input order.
+    pub fn iter(&self) -> impl Iterator<Item = UnitScore> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Every scored unit, by rank (highest need first).
+    pub fn by_rank(&self) -> Vec<UnitScore> {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_unstable_by_key(|&i| self.ranks.get(i).copied().unwrap_or(u32::MAX));
+        order.into_iter().filter_map(|i| self.get(i)).collect()
+    }
+
+    /// The units' ranks, in input order (for sensitivity analysis).
+    pub(crate) fn ranks(&self) -> &[u32] {
+        &self.ranks
+    }
+
+    /// The units' ids, in input order.
+    pub(crate) fn ids(&self) -> &[UnitId] {
+        &self.ids
+    }
+
+    /// The scores in 10⁻¹² points, in input order.
+    pub(crate) fn raw_scores(&self) -> &[u64] {
+        &self.totals
+    }
+}
+
+impl Serialize for Scores {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        struct Rows<'a>(&'a Scores);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: Serializer>(
+                &self,
+                serializer: S,
+            ) -> core::result::Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                for unit in self.0.iter() {
+                    seq.serialize_element(&unit)?;
+                }
+                seq.end()
+            }
+        }
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            dimensions: &'a [String],
+            scores: Rows<'a>,
+            diagnostics: &'a [Diagnostic],
+        }
+        Wire {
+            dimensions: &self.dimensions,
+            scores: Rows(self),
+            diagnostics: &self.diagnostics,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scores {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> core::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            dimensions: Vec<String>,
+            scores: Vec<UnitScore>,
+            #[serde(default)]
+            diagnostics: Vec<Diagnostic>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let mut scores = Self {
+            dimensions: wire.dimensions,
+            diagnostics: wire.diagnostics,
+            ..Self::default()
+        };
+        let mut rows = Vec::with_capacity(wire.scores.len());
+        let pico = |points: Decimal| {
+            points
+                .checked_mul(Decimal::from(PICO))
+                .and_then(|p| u64::try_from(p.round()).ok())
+                .ok_or_else(|| serde::de::Error::custom(format!("points `{points}` out of range")))
+        };
+        for unit in wire.scores {
+            if unit.contributions.len() != scores.dimensions.len() {
+                return Err(serde::de::Error::custom(
+                    "a unit's contributions do not match the dimensions",
+                ));
+            }
+            let tier = if let Some(i) = scores.tier_names.iter().position(|t| *t == unit.tier) {
+                i
+            } else {
+                scores.tier_names.push(unit.tier.clone());
+                scores.tier_names.len() - 1
+            };
+            scores.ids.push(unit.id);
+            scores.totals.push(pico(unit.score)?);
+            scores.ranks.push(unit.rank);
+            scores.tiers.push(
+                u8::try_from(tier).map_err(|_| serde::de::Error::custom("more than 255 tiers"))?,
+            );
+            scores.flags.push(unit.flags.bits());
+            rows.push(unit.contributions);
+        }
+        // Contributions are stored column by column.
+        for k in 0..scores.dimensions.len() {
+            let column = rows
+                .iter()
+                .map(|row: &Vec<Decimal>| pico(row.get(k).copied().unwrap_or_default()))
+                .collect::<core::result::Result<Vec<u64>, _>>()?;
+            scores.contributions.push(column);
+        }
+        Ok(scores)
+    }
+}
+
+/// What scoring needs to know about one indicator.
+struct IndicatorPlan<'a> {
+    id: &'a str,
+    direction: Direction,
+    normalization: &'a Normalization,
+    /// Its weight among its dimension's indicators.
+    parts: f64,
+    policy: MissingPolicy,
+}
+
+/// What scoring needs to know about one dimension.
+struct DimensionPlan {
+    /// Weight in 10⁻¹² points (weights have at most 12 decimals of a percent).
+    weight: u64,
+    /// Its indicators' range in the flat indicator order.
+    first: usize,
+    end: usize,
+}
+
+/// A normalisation made ready for one cohort.
+enum Column<'a> {
+    MinMax {
+        min: f64,
+        max: f64,
+        direction: Direction,
+    },
+    Ranked {
+        keys: Vec<f64>,
+        direction: Direction,
+        exponential: bool,
+    },
+    Rubric(&'a Rubric),
+}
+
+impl Column<'_> {
+    fn build<'a>(plan: &IndicatorPlan<'a>, values: &[f64]) -> Column<'a> {
+        let present = values.iter().copied().filter(|v| !v.is_nan());
+        match plan.normalization {
+            Normalization::Rubric(rubric) => Column::Rubric(rubric),
+            Normalization::MinMax => {
+                let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+                for v in present {
+                    min = min.min(v);
+                    max = max.max(v);
+                }
+                Column::MinMax {
+                    min,
+                    max,
+                    direction: plan.direction,
+                }
+            }
+            Normalization::Percentile | Normalization::ExponentialRank => {
+                let mut keys: Vec<f64> = present.map(|v| need_key(plan.direction, v)).collect();
+                keys.sort_unstable_by(f64::total_cmp);
+                Column::Ranked {
+                    keys,
+                    direction: plan.direction,
+                    exponential: matches!(plan.normalization, Normalization::ExponentialRank),
+                }
+            }
+        }
+    }
+
+    /// Turns a column of present values into its contribution column (in place:
+    /// the allocation is reused) at `weight` 10⁻¹² points, adding each contribution
+    /// to `sums`. Normalising, rounding and summing in one pass is what makes the
+    /// common case fast.
+    fn contribute(&self, values: Vec<f64>, weight: u64, sums: &mut [u64]) -> Vec<u64> {
+        let weight = as_f64(weight);
+        let fuse = |values: Vec<f64>, sums: &mut [u64], need: &dyn Fn(f64) -> f64| -> Vec<u64> {
+            values
+                .into_iter()
+                .zip(sums.iter_mut())
+                .map(|(v, sum)| {
+                    let c = round_pico(need(v) * weight);
+                    *sum += c;
+                    c
+                })
+                .collect()
+        };
+        match self {
+            Column::MinMax {
+                min,
+                max,
+                direction,
+            } => {
+                let (min, max, range) = (*min, *max, *max - *min);
+                // Monomorphic loops for the hot case (no call per value).
+                match (range > 0.0, direction) {
+                    (false, _) => values.into_iter().map(|_| 0).collect(),
+                    (true, Direction::MoreNeed) => values
+                        .into_iter()
+                        .zip(sums.iter_mut())
+                        .map(|(v, sum)| {
+                            let c = round_pico(((v - min) / range).clamp(0.0, 1.0) * weight);
+                            *sum += c;
+                            c
+                        })
+                        .collect(),
+                    (true, Direction::LessNeed) => values
+                        .into_iter()
+                        .zip(sums.iter_mut())
+                        .map(|(v, sum)| {
+                            let c = round_pico(((max - v) / range).clamp(0.0, 1.0) * weight);
+                            *sum += c;
+                            c
+                        })
+                        .collect(),
+                }
+            }
+            Column::Ranked { .. } | Column::Rubric(_) => {
+                let mut values = values;
+                self.to_needs(&mut values);
+                fuse(values, sums, &|n| n)
+            }
+        }
+    }
+
+    /// Replaces each value by its need in `[0, 1]`; NaN (missing) stays NaN.
+    fn to_needs(&self, values: &mut [f64]) {
+        match self {
+            // The hot case: a branch-free loop over a contiguous column.
+            Column::MinMax {
+                min,
+                max,
+                direction,
+            } => {
+                let (min, max, range) = (*min, *max, *max - *min);
+                if range > 0.0 {
+                    match direction {
+                        Direction::MoreNeed => {
+                            for v in values.iter_mut() {
+                                *v = ((*v - min) / range).clamp(0.0, 1.0);
+                            }
+                        }
+                        Direction::LessNeed => {
+                            for v in values.iter_mut() {
+                                *v = ((max - *v) / range).clamp(0.0, 1.0);
+                            }
+                        }
+                    }
+                } else {
+                    // A constant column contributes nothing.
+                    for v in values.iter_mut() {
+                        *v = if v.is_nan() { f64::NAN } else { 0.0 };
+                    }
+                }
+            }
+            Column::Ranked {
+                keys,
+                direction,
+                exponential,
+            } => {
+                #[allow(
+                    clippy::cast_precision_loss,
+                    reason = "cohorts are far below 2^53 units"
+                )]
+                let n = keys.len() as f64;
+                for value in values.iter_mut() {
+                    let v = *value;
+                    *value = if v.is_nan() {
+                        f64::NAN
+                    } else {
+                        // Ties take the lowest rank: count the values strictly below.
+                        #[allow(
+                            clippy::cast_precision_loss,
+                            reason = "cohorts are far below 2^53 units"
+                        )]
+                        let below = keys.partition_point(|&k| k < need_key(*direction, v)) as f64;
+                        let need = if *exponential {
+                            detmath::exponential_rank((below + 1.0) / n)
+                        } else if n > 1.0 {
+                            below / (n - 1.0)
+                        } else {
+                            0.0
+                        };
+                        need.clamp(0.0, 1.0)
+                    };
+                }
+            }
+            Column::Rubric(rubric) => {
+                let bands: Vec<(f64, f64)> = rubric
+                    .bands
+                    .iter()
+                    .map(|b| (b.at_least, f64::try_from(b.need).unwrap_or(0.0) / 100.0))
+                    .collect();
+                for value in values.iter_mut() {
+                    let v = *value;
+                    if !v.is_nan() {
+                        let i = bands.partition_point(|b| b.0 <= v);
+                        *value = i
+                            .checked_sub(1)
+                            .and_then(|i| bands.get(i))
+                            .map_or(0.0, |b| b.1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A value's position in need order (larger is more need).
+fn need_key(direction: Direction, v: f64) -> f64 {
+    match direction {
+        Direction::MoreNeed => v,
+        Direction::LessNeed => -v,
+    }
+}
+
+/// The pico-point value of a 0–100 decimal threshold, rounded up.
+fn threshold(points: Decimal) -> u64 {
+    points
+        .checked_mul(Decimal::from(PICO))
+        .map(|p| p.ceil())
+        .and_then(|p| u64::try_from(p.max(Decimal::ZERO)).ok())
+        .unwrap_or(u64::MAX)
+}
+
+/// Scores every unit of a cohort.
+///
+/// Units that cannot be scored (a value count that does not match the matrix, a
+/// value that is not a finite number, a missing value in a dimension that rejects
+/// them, or no values at all) are left out with a [`Diagnostic`]; the others are
+/// scored against each other (the cohort is what min-max and percentile
+/// normalisations are relative to; rubrics are not).
+///
+/// ```
+/// use needs_matrix::{score, Matrix, ScoreOptions, Unit};
+///
+/// let matrix = Matrix::article_default();
+/// // oldest age, lives alone at 80+, children under 3, chronic conditions,
+/// // disability grade, income / local minimum, activities last year,
+/// // social-worker assessment, special circumstances
+/// let units = [
+///     Unit::new("h1", vec![Some(84.0), Some(1.0), Some(0.0), Some(2.0), Some(0.0), Some(0.9), Some(0.0), Some(3.0), Some(1.0)]),
+///     Unit::new("h2", vec![Some(66.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(2.5), Some(14.0), Some(0.0), Some(0.0)]),
+/// ];
+/// let scores = score(&matrix, &units, &ScoreOptions::default())?;
+/// let h1 = scores.get(0).ok_or("no score")?;
+/// assert_eq!((h1.rank, h1.tier.as_str()), (1, "high"));
+/// assert_eq!(h1.score.to_string(), "69"); // 15 + 7 + 20 + 15 + 12
+/// assert_eq!(h1.contributions[2].to_string(), "20"); // income below the local minimum
+/// assert!(h1.flags.silent_need); // high need, never takes part
+/// assert_eq!(h1.contributions.iter().sum::<rust_decimal::Decimal>(), h1.score);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidOption`] for tiers that are not in order or out of range.
+/// Problems with single units are diagnostics, not errors.
+pub fn score(matrix: &Matrix, units: &[Unit], options: &ScoreOptions) -> Result<Scores> {
+    let tier_names = validate_tiers(&options.tiers)?;
+    let (indicators, dimensions) = plan(matrix)?;
+
+    // 1. Admit units (every problem with one unit is a diagnostic for that unit),
+    //    as columns, and impute where a dimension's policy says so.
+    let Admitted {
+        ids,
+        raw,
+        flags,
+        mut diagnostics,
+    } = admit_all(units, &indicators);
+    let rows = ids.len();
+
+    // 3. Each dimension's contribution in 10⁻¹² points, one column per dimension.
+    let one_indicator_each = dimensions.iter().all(|d| d.end == d.first + 1);
+    let complete = indicators.iter().zip(&raw).all(|(plan, column)| {
+        plan.policy != MissingPolicy::Reweight || !column.iter().any(|v| v.is_nan())
+    });
+    let (ids, mut flags, contributions, sums) = if one_indicator_each && complete {
+        // The common case in one pass per column: normalise, round, sum.
+        let mut sums = vec![0u64; rows];
+        let contributions = indicators
+            .iter()
+            .zip(raw)
+            .zip(&dimensions)
+            .map(|((plan, column), dim)| {
+                Column::build(plan, &column).contribute(column, dim.weight, &mut sums)
+            })
+            .collect();
+        (ids, flags, contributions, Some(sums))
+    } else {
+        let (ids, flags, contributions) =
+            general_contributions(&indicators, &dimensions, raw, ids, flags, &mut diagnostics);
+        (ids, flags, contributions, None)
+    };
+    let rows = ids.len();
+
+    // 4. Aggregate.
+    let scores: Vec<u64> = match (options.aggregation, sums) {
+        (Aggregation::WeightedSum, Some(mut sums)) => {
+            for sum in &mut sums {
+                *sum = (*sum).min(FULL);
+            }
+            sums
+        }
+        (Aggregation::WeightedSum, None) => {
+            let mut sums = vec![0u64; rows];
+            for column in &contributions {
+                for (sum, &c) in sums.iter_mut().zip(column) {
+                    *sum += c;
+                }
+            }
+            for sum in &mut sums {
+                *sum = (*sum).min(FULL);
+            }
+            sums
+        }
+        (Aggregation::Topsis, _) => topsis(&contributions, rows),
+    };
+
+    // 5. Rank, tier and flag.
+    let (order, sorted) = rank_order(&scores, &ids);
+    let mut ranks = vec![0u32; rows];
+    for (position, &row) in order.iter().enumerate() {
+        if let Some(r) = ranks.get_mut(row as usize) {
+            *r = u32::try_from(position + 1).unwrap_or(u32::MAX);
+        }
+    }
+    let tiers = assign_tiers(&options.tiers, &scores, &ranks);
+    if let Some(rule) = &options.silent_need
+        && let Some(k) = matrix
+            .dimensions()
+            .iter()
+            .position(|dim| dim.id == rule.dimension)
+        && let Some(column) = contributions.get(k)
+    {
+        let min_score = threshold(rule.min_score);
+        let min_need = f64::try_from(rule.min_dimension_need).unwrap_or(f64::INFINITY) / 100.0;
+        let least = as_f64(dimensions.get(k).map_or(0, |d| d.weight)) * min_need;
+        for ((&s, &c), bits) in scores.iter().zip(column).zip(&mut flags) {
+            if s >= min_score && least > 0.0 && as_f64(c) >= least {
+                *bits |= Flags::SILENT;
+            }
+        }
+    }
+    if let Some(z) = options.outlier_z {
+        flag_outliers(
+            &scores,
+            &sorted,
+            &mut flags,
+            f64::try_from(z).unwrap_or(f64::INFINITY),
+        );
+    }
+    Ok(Scores {
+        dimensions: matrix
+            .dimensions()
+            .iter()
+            .map(|dim| dim.id.clone())
+            .collect(),
+        tier_names,
+        ids,
+        totals: scores,
+        ranks,
+        tiers,
+        flags,
+        contributions,
+        diagnostics,
+    })
+}
+
+/// Contributions when some dimension has several indicators or some value is
+/// missing: each indicator's need column, then each dimension's need (the
+/// parts-weighted mean over the indicators present), then contributions, with
+/// incomplete rows re-weighted over the dimensions present and rows with no
+/// dimension at all dropped with a diagnostic.
+fn general_contributions(
+    indicators: &[IndicatorPlan<'_>],
+    dimensions: &[DimensionPlan],
+    mut needs: Vec<Vec<f64>>,
+    mut ids: Vec<UnitId>,
+    mut flags: Vec<u8>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<UnitId>, Vec<u8>, Vec<Vec<u64>>) {
+    let rows = ids.len();
+    for (plan, column) in indicators.iter().zip(&mut needs) {
+        Column::build(plan, column).to_needs(column);
+    }
+    let mut dimension_needs: Vec<Vec<f64>> = Vec::with_capacity(dimensions.len());
+    for dim in dimensions {
+        let parts: Vec<f64> = indicators
+            .get(dim.first..dim.end)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.parts)
+            .collect();
+        let need = match needs.get_mut(dim.first..dim.end).unwrap_or_default() {
+            // A one-indicator dimension's need is its indicator's: moved, not copied.
+            [only] => core::mem::take(only),
+            members => combine(members, &parts, &mut flags),
+        };
+        dimension_needs.push(need);
+    }
+    drop(needs);
+    // Each need column becomes its contribution column in place (same size, same
+    // alignment: `collect` reuses the allocation). A NaN — a dimension with no
+    // value — contributes 0 here and marks the row for re-weighting below.
+    let full: Vec<u64> = dimensions.iter().map(|d| d.weight).collect();
+    let mut incomplete = vec![false; rows];
+    let mut contributions: Vec<Vec<u64>> = Vec::with_capacity(dimensions.len());
+    let mut kept_needs: Vec<Vec<f64>> = Vec::new();
+    let any_missing = dimension_needs
+        .iter()
+        .any(|column| column.iter().any(|n| n.is_nan()));
+    for (need, &weight) in dimension_needs.into_iter().zip(&full) {
+        if any_missing {
+            for (flag, n) in incomplete.iter_mut().zip(&need) {
+                *flag |= n.is_nan();
+            }
+            kept_needs.push(need.clone());
+        }
+        let weight = as_f64(weight);
+        contributions.push(need.into_iter().map(|n| round_pico(n * weight)).collect());
+    }
+    let mut dropped = Vec::new();
+    for (row, _) in incomplete
+        .iter()
+        .enumerate()
+        .filter(|(_, missing)| **missing)
+    {
+        let row_needs: Vec<Option<f64>> = kept_needs
+            .iter()
+            .map(|c| c.get(row).copied().filter(|n| !n.is_nan()))
+            .collect();
+        match effective_weights(&full, &row_needs) {
+            Some(weights) => {
+                if let Some(bits) = flags.get_mut(row) {
+                    *bits |= Flags::PARTIAL;
+                }
+                for ((need, w), column) in row_needs.iter().zip(weights).zip(&mut contributions) {
+                    if let Some(c) = column.get_mut(row) {
+                        *c = need.map_or(0, |n| round_pico(n * as_f64(w)));
+                    }
+                }
+            }
+            None => dropped.push(row),
+        }
+    }
+    drop(kept_needs);
+    if !dropped.is_empty() {
+        for &row in &dropped {
+            if let Some(id) = ids.get(row) {
+                diagnostics.push(Diagnostic {
+                    unit: id.clone(),
+                    error: Error::NoValues {
+                        unit: id.to_string(),
+                    },
+                });
+            }
+        }
+        (ids, flags, contributions) = without_rows(&dropped, ids, flags, contributions);
+    }
+    (ids, flags, contributions)
+}
+
+/// A dimension's need per row: the parts-weighted mean of its indicators' needs
+/// over those present; NaN when none is. A row missing some but not all of them
+/// is flagged partial.
+fn combine(members: &[Vec<f64>], parts: &[f64], flags: &mut [u8]) -> Vec<f64> {
+    let rows = members.first().map_or(0, Vec::len);
+    (0..rows)
+        .map(|row| {
+            let (mut sum, mut weight, mut missing) = (0.0, 0.0, false);
+            for (column, &p) in members.iter().zip(parts) {
+                match column.get(row) {
+                    Some(&n) if !n.is_nan() => {
+                        sum += p * n;
+                        weight += p;
+                    }
+                    _ => missing = true,
+                }
+            }
+            if missing
+                && weight > 0.0
+                && let Some(bits) = flags.get_mut(row)
+            {
+                *bits |= Flags::PARTIAL;
+            }
+            if weight > 0.0 {
+                (sum / weight).clamp(0.0, 1.0)
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// The columns without the `dropped` rows (sorted ascending).
+fn without_rows(
+    dropped: &[usize],
+    ids: Vec<UnitId>,
+    flags: Vec<u8>,
+    contributions: Vec<Vec<u64>>,
+) -> (Vec<UnitId>, Vec<u8>, Vec<Vec<u64>>) {
+    fn keep<T>(dropped: &[usize], column: Vec<T>) -> Vec<T> {
+        column
+            .into_iter()
+            .enumerate()
+            .filter(|(r, _)| dropped.binary_search(r).is_err())
+            .map(|(_, v)| v)
+            .collect()
+    }
+    let contributions = contributions
+        .into_iter()
+        .map(|c| keep(dropped, c))
+        .collect();
+    (keep(dropped, ids), keep(dropped, flags), contributions)
+}
+
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "pico-point values are below 2^53, exact in f64"
+)]
+fn as_f64(pico: u64) -> f64 {
+    pico as f64
+}
+
+/// `x` rounded to the nearest integer, ties to even, for `x` in `[0, 10¹⁴]`; NaN
+/// gives 0.
+///
+/// Adding and subtracting 2⁵² leaves no fraction bits, so IEEE 754's
+/// round-to-nearest-even does the rounding, exactly and on every machine (no call
+/// into the platform's `rint`).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the value is in [0, 10^14]"
+)]
+fn round_pico(x: f64) -> u64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let x = if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, as_f64(FULL))
+    };
+    // Through i64: the value is far below 2^63, and the signed conversion is one
+    // instruction where the unsigned one is not.
+    ((x + TWO_52) - TWO_52) as i64 as u64
+}
+
+fn plan(matrix: &Matrix) -> Result<(Vec<IndicatorPlan<'_>>, Vec<DimensionPlan>)> {
+    let mut indicators = Vec::new();
+    let mut dimensions = Vec::new();
+    for dim in matrix.dimensions() {
+        let first = indicators.len();
+        for indicator in &dim.indicators {
+            indicators.push(IndicatorPlan {
+                id: &indicator.id,
+                direction: indicator.direction,
+                normalization: &indicator.normalization,
+                parts: f64::try_from(indicator.weight).unwrap_or(1.0),
+                policy: dim.missing,
+            });
+        }
+        let weight = dim
+            .weight
+            .checked_mul(Decimal::from(PICO))
+            .and_then(|w| u64::try_from(w).ok())
+            .filter(|_| dim.weight.normalize().scale() <= WEIGHT_DECIMALS)
+            .ok_or_else(|| Error::WeightTooPrecise {
+                dimension: dim.id.clone(),
+                weight: dim.weight,
+            })?;
+        dimensions.push(DimensionPlan {
+            weight,
+            first,
+            end: indicators.len(),
+        });
+    }
+    Ok((indicators, dimensions))
+}
+
+/// The admitted units: their ids, one contiguous column per indicator (NaN for a
+/// missing value, the cohort median where the policy imputes), per-row flags, and
+/// a diagnostic for every unit left out.
+struct Admitted {
+    ids: Vec<UnitId>,
+    raw: Vec<Vec<f64>>,
+    flags: Vec<u8>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn admit_all(units: &[Unit], indicators: &[IndicatorPlan<'_>]) -> Admitted {
+    let mut diagnostics = Vec::new();
+    let mut ids: Vec<UnitId> = Vec::with_capacity(units.len());
+    let mut raw: Vec<Vec<f64>> = indicators
+        .iter()
+        .map(|_| Vec::with_capacity(units.len()))
+        .collect();
+    for unit in units {
+        match admit(unit, indicators) {
+            Ok(()) => {
+                ids.push(unit.id.clone());
+                for (column, value) in raw.iter_mut().zip(&unit.values) {
+                    column.push(value.unwrap_or(f64::NAN));
+                }
+            }
+            Err(error) => diagnostics.push(Diagnostic {
+                unit: unit.id.clone(),
+                error,
+            }),
+        }
+    }
+    let mut flags = vec![0u8; ids.len()];
+    for (plan, column) in indicators.iter().zip(&mut raw) {
+        if plan.policy == MissingPolicy::ImputeMedian
+            && let Some(median) = median(column.iter().copied().filter(|v| !v.is_nan()).collect())
+        {
+            for (v, bits) in column.iter_mut().zip(&mut flags) {
+                if v.is_nan() {
+                    *v = median;
+                    *bits |= Flags::IMPUTED;
+                }
+            }
+        }
+    }
+    Admitted {
+        ids,
+        raw,
+        flags,
+        diagnostics,
+    }
+}
+
+fn admit(unit: &Unit, indicators: &[IndicatorPlan<'_>]) -> Result<()> {
+    if unit.values.len() != indicators.len() {
+        return Err(Error::WrongValueCount {
+            unit: unit.id.to_string(),
+            expected: indicators.len(),
+            got: unit.values.len(),
+        });
+    }
+    for (value, plan) in unit.values.iter().zip(indicators) {
+        match value {
+            Some(v) if !v.is_finite() => {
+                return Err(Error::NonFiniteValue {
+                    unit: unit.id.to_string(),
+                    indicator: plan.id.to_owned(),
+                });
+            }
+            None if plan.policy == MissingPolicy::Reject => {
+                return Err(Error::MissingValue {
+                    unit: unit.id.to_string(),
+                    indicator: plan.id.to_owned(),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (_, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = values
+        .get(..n / 2)?
+        .iter()
+        .copied()
+        .max_by(f64::total_cmp)?;
+    Some(lower / 2.0 + upper / 2.0)
+}
+
+/// The present dimensions' weights scaled up to exactly 100 points (largest
+/// remainder, ties to the earlier dimension); `None` when no dimension is present.
+fn effective_weights(full: &[u64], needs: &[Option<f64>]) -> Option<Vec<u64>> {
+    let present: u128 = full
+        .iter()
+        .zip(needs)
+        .filter(|(_, n)| n.is_some())
+        .map(|(&w, _)| u128::from(w))
+        .sum();
+    if present == 0 {
+        return None;
+    }
+    let mut pico = Vec::with_capacity(full.len());
+    let mut rems = Vec::with_capacity(full.len());
+    for (&w, n) in full.iter().zip(needs) {
+        let exact = if n.is_some() {
+            u128::from(w) * u128::from(FULL)
+        } else {
+            0
+        };
+        pico.push(u64::try_from(exact / present).unwrap_or(FULL));
+        rems.push(exact % present);
+    }
+    let mut left = FULL.saturating_sub(pico.iter().sum::<u64>());
+    let mut order: Vec<usize> = (0..pico.len()).collect();
+    order.sort_by(|&a, &b| rems.get(b).cmp(&rems.get(a)).then(a.cmp(&b)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if let Some(p) = pico.get_mut(i) {
+            *p += 1;
+            left -= 1;
+        }
+    }
+    Some(pico)
+}
+
+/// TOPSIS closeness, on 0–100 in 10⁻¹² points, over the weighted needs (stored
+/// column by column).
+fn topsis(columns: &[Vec<u64>], rows: usize) -> Vec<u64> {
+    let ideal: Vec<(f64, f64)> = columns
+        .iter()
+        .map(|c| {
+            let best = c.iter().copied().max().unwrap_or(0);
+            let worst = c.iter().copied().min().unwrap_or(0);
+            (as_f64(best), as_f64(worst))
+        })
+        .collect();
+    (0..rows)
+        .map(|row| {
+            let (mut to_best, mut to_worst) = (0.0, 0.0);
+            for (column, &(best, worst)) in columns.iter().zip(&ideal) {
+                let c = as_f64(column.get(row).copied().unwrap_or(0));
+                to_best += (c - best) * (c - best);
+                to_worst += (c - worst) * (c - worst);
+            }
+            let (plus, minus) = (to_best.sqrt(), to_worst.sqrt());
+            if plus + minus > 0.0 {
+                round_pico(as_f64(FULL) * minus / (plus + minus))
+            } else {
+                0
+            }
+        })
+        .collect()
+}
+
+/// The rows by rank (score descending, ties by id, then input order), and the
+/// scores in that order.
+///
+/// A counting sort on the top 16 bits of the score puts every row in its bucket;
+/// each bucket (a dozen rows on average for a million) is then sorted by score, id
+/// and row.
+fn rank_order(scores: &[u64], ids: &[UnitId]) -> (Vec<u32>, Vec<u64>) {
+    const BUCKET_BITS: u32 = 16;
+    let n = scores.len();
+    // Scores are at most 10¹⁴ < 2⁴⁷: the top 16 of 47 bits pick the bucket.
+    let shift = 47 - BUCKET_BITS;
+    let bucket = |s: u64| -> usize { usize::try_from((FULL - s.min(FULL)) >> shift).unwrap_or(0) };
+    let mut starts = vec![0usize; (1 << BUCKET_BITS) + 2];
+    for &s in scores {
+        if let Some(c) = starts.get_mut(bucket(s) + 1) {
+            *c += 1;
+        }
+    }
+    for b in 1..starts.len() {
+        let previous = starts.get(b - 1).copied().unwrap_or(0);
+        if let Some(c) = starts.get_mut(b) {
+            *c += previous;
+        }
+    }
+    let bounds = starts.clone();
+    let mut pairs = vec![(0u64, 0u32); n];
+    for (row, &s) in scores.iter().enumerate() {
+        if let Some(slot) = starts.get_mut(bucket(s)) {
+            if let Some(pair) = pairs.get_mut(*slot) {
+                *pair = (s, u32::try_from(row).unwrap_or(u32::MAX));
+            }
+            *slot += 1;
+        }
+    }
+    for window in bounds.windows(2) {
+        if let (&[from, to], true) = (window, true)
+            && to > from + 1
+            && let Some(run) = pairs.get_mut(from..to)
+        {
+            run.sort_unstable_by(|a, b| {
+                b.0.cmp(&a.0)
+                    .then_with(|| ids.get(a.1 as usize).cmp(&ids.get(b.1 as usize)))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+    }
+    pairs.into_iter().map(|(s, row)| (row, s)).unzip()
+}
+
+fn validate_tiers(tiers: &Tiers) -> Result<Vec<String>> {
+    let invalid = |reason: &str| Error::InvalidOption {
+        reason: reason.to_owned(),
+    };
+    let names: Vec<String> = match tiers {
+        Tiers::Thresholds { bands, rest } => {
+            if bands
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a.at_least <= b.at_least))
+            {
+                return Err(invalid("threshold tiers must be in decreasing order"));
+            }
+            if bands
+                .iter()
+                .any(|b| b.at_least < Decimal::ZERO || b.at_least > Decimal::ONE_HUNDRED)
+            {
+                return Err(invalid("a tier threshold is outside 0..=100"));
+            }
+            bands
+                .iter()
+                .map(|b| b.name.clone())
+                .chain([rest.clone()])
+                .collect()
+        }
+        Tiers::Quantiles { bands, rest } => {
+            if bands
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a.top >= b.top))
+            {
+                return Err(invalid("quantile tiers must be in increasing order"));
+            }
+            if bands
+                .iter()
+                .any(|b| b.top <= Decimal::ZERO || b.top > Decimal::ONE)
+            {
+                return Err(invalid("a tier quantile is outside (0, 1]"));
+            }
+            bands
+                .iter()
+                .map(|b| b.name.clone())
+                .chain([rest.clone()])
+                .collect()
+        }
+    };
+    if names.len() > usize::from(u8::MAX) {
+        return Err(invalid("at most 255 tiers"));
+    }
+    Ok(names)
+}
+
+fn assign_tiers(tiers: &Tiers, scores: &[u64], ranks: &[u32]) -> Vec<u8> {
+    let tier = |i: usize| u8::try_from(i).unwrap_or(u8::MAX);
+    match tiers {
+        Tiers::Thresholds { bands, .. } => {
+            let cuts: Vec<u64> = bands.iter().map(|b| threshold(b.at_least)).collect();
+            scores
+                .iter()
+                .map(|&s| tier(cuts.iter().position(|&c| s >= c).unwrap_or(cuts.len())))
+                .collect()
+        }
+        Tiers::Quantiles { bands, .. } => {
+            let n = Decimal::from(scores.len());
+            let cuts: Vec<u32> = bands
+                .iter()
+                .map(|b| {
+                    b.top
+                        .checked_mul(n)
+                        .and_then(|c| u32::try_from(c.ceil()).ok())
+                        .unwrap_or(u32::MAX)
+                })
+                .collect();
+            ranks
+                .iter()
+                .map(|&r| tier(cuts.iter().position(|&c| r <= c).unwrap_or(cuts.len())))
+                .collect()
+        }
+    }
+}
+
+/// Flags scores whose modified z-score `0.6745 |x − median| / MAD` exceeds `z`;
+/// with no spread (MAD = 0) none is flagged. `sorted` holds the scores in
+/// descending order, so the median is read off it and the MAD found by merging
+/// outwards from the middle (the deviations on each side are already sorted).
+fn flag_outliers(scores: &[u64], sorted: &[u64], flags: &mut [u8], threshold_z: f64) {
+    let count = sorted.len();
+    if count == 0 {
+        return;
+    }
+    // The i-th smallest score.
+    let at = |i: usize| as_f64(sorted.get(count - 1 - i).copied().unwrap_or(0));
+    let median = if count % 2 == 1 {
+        at(count / 2)
+    } else {
+        at(count / 2 - 1) / 2.0 + at(count / 2) / 2.0
+    };
+    // Split at the median: deviations grow leftwards on one side and rightwards
+    // on the other, so merging the two sides yields them in increasing order.
+    let (mut lo, mut hi) = (0, count);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if at(mid) <= median {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let (mut left, mut right) = (lo, lo);
+    let wanted = count / 2 + 1;
+    let mut smallest = Vec::with_capacity(wanted);
+    while smallest.len() < wanted {
+        let l = (left > 0).then(|| median - at(left - 1));
+        let r = (right < count).then(|| at(right) - median);
+        match (l, r) {
+            (Some(a), Some(b)) if a <= b => {
+                smallest.push(a);
+                left -= 1;
+            }
+            (Some(a), None) => {
+                smallest.push(a);
+                left -= 1;
+            }
+            (_, Some(b)) => {
+                smallest.push(b);
+                right += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    let mad = if count % 2 == 1 {
+        smallest.get(count / 2).copied()
+    } else {
+        smallest
+            .get(count / 2 - 1)
+            .zip(smallest.get(count / 2))
+            .map(|(a, b)| a / 2.0 + b / 2.0)
+    };
+    let Some(mad) = mad.filter(|&m| m > 0.0) else {
+        return;
+    };
+    for (&s, bits) in scores.iter().zip(flags) {
+        if 0.6745 * (as_f64(s) - median).abs() / mad > threshold_z {
+            *bits |= Flags::OUTLIER;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::{Dimension, Indicator};
+
+    fn one_column(normalization: Normalization, direction: Direction) -> Matrix {
+        Matrix::try_new(vec![Dimension {
+            id: "d".into(),
+            name: "d".into(),
+            weight: Decimal::ONE_HUNDRED,
+            indicators: vec![Indicator {
+                id: "x".into(),
+                source: "s".into(),
+                direction,
+                normalization,
+                weight: Decimal::ONE,
+            }],
+            missing: MissingPolicy::Reject,
+        }])
+        .unwrap()
+    }
+
+    fn scores_of(matrix: &Matrix, values: &[f64], options: &ScoreOptions) -> Vec<String> {
+        let units: Vec<Unit> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Unit::new(format!("u{i}"), vec![Some(v)]))
+            .collect();
+        score(matrix, &units, options)
+            .unwrap()
+            .iter()
+            .map(|u| u.score.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn percentile_ranks_ties_take_the_lowest_rank() {
+        let m = one_column(Normalization::Percentile, Direction::MoreNeed);
+        // Ranks 1, 2, 2, 4, 5 → (rank − 1) / 4.
+        assert_eq!(
+            scores_of(&m, &[1.0, 5.0, 5.0, 7.0, 9.0], &ScoreOptions::default()),
+            ["0", "25", "25", "75", "100"]
+        );
+        let less = one_column(Normalization::Percentile, Direction::LessNeed);
+        assert_eq!(
+            scores_of(&less, &[1.0, 9.0], &ScoreOptions::default()),
+            ["100", "0"]
+        );
+    }
+
+    #[test]
+    fn the_exponential_rank_transform_stretches_the_top() {
+        let m = one_column(Normalization::ExponentialRank, Direction::MoreNeed);
+        let values: Vec<f64> = (1..=10).map(f64::from).collect();
+        let scores = scores_of(&m, &values, &ScoreOptions::default());
+        let parsed: Vec<f64> = scores.iter().map(|s| s.parse().unwrap()).collect();
+        assert!(
+            (parsed[9] - 100.0).abs() < 1e-9,
+            "the most deprived gets 100"
+        );
+        // The bottom half is compressed: the median household is well below 50.
+        assert!(parsed[4] < 20.0 && parsed[8] > 50.0, "{parsed:?}");
+    }
+
+    #[test]
+    fn tiers_by_threshold_and_quantile() {
+        let m = one_column(Normalization::MinMax, Direction::MoreNeed);
+        let units: Vec<Unit> = (0..10)
+            .map(|i| Unit::new(format!("u{i}"), vec![Some(f64::from(i))]))
+            .collect();
+        let by_score = score(&m, &units, &ScoreOptions::default()).unwrap();
+        let tiers: Vec<String> = by_score.iter().map(|u| u.tier).collect();
+        // min-max: 0, 11.1, …, 100 → high from 60, medium from 40.
+        assert_eq!(
+            tiers,
+            [
+                "low", "low", "low", "low", "medium", "medium", "high", "high", "high", "high"
+            ]
+        );
+        let quantiles = Tiers::Quantiles {
+            bands: vec![QuantileBand {
+                name: "top-20%".into(),
+                top: Decimal::new(2, 1),
+            }],
+            rest: "others".into(),
+        };
+        let by_rank = score(&m, &units, &ScoreOptions::default().with_tiers(quantiles)).unwrap();
+        let top: Vec<String> = by_rank
+            .iter()
+            .filter(|u| u.tier == "top-20%")
+            .map(|u| u.id.to_string())
+            .collect();
+        assert_eq!(top, ["u8", "u9"]);
+        let bad = Tiers::Thresholds {
+            bands: vec![
+                ThresholdBand {
+                    name: "a".into(),
+                    at_least: Decimal::from(10),
+                },
+                ThresholdBand {
+                    name: "b".into(),
+                    at_least: Decimal::from(20),
+                },
+            ],
+            rest: "c".into(),
+        };
+        assert!(matches!(
+            score(&m, &units, &ScoreOptions::default().with_tiers(bad)),
+            Err(Error::InvalidOption { .. })
+        ));
+    }
+
+    #[test]
+    fn outliers_by_modified_z_score() {
+        let m = one_column(
+            Normalization::Rubric(crate::Rubric {
+                bands: (0..=100)
+                    .map(|p| crate::Band {
+                        at_least: f64::from(p),
+                        need: Decimal::from(p),
+                    })
+                    .collect(),
+            }),
+            Direction::MoreNeed,
+        );
+        let mut values = vec![40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 95.0];
+        values.push(44.0);
+        let units: Vec<Unit> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Unit::new(format!("u{i}"), vec![Some(v)]))
+            .collect();
+        let scores = score(&m, &units, &ScoreOptions::default()).unwrap();
+        let flagged: Vec<String> = scores
+            .iter()
+            .filter(|u| u.flags.outlier)
+            .map(|u| u.id.to_string())
+            .collect();
+        assert_eq!(flagged, ["u7"]);
+        let none = score(&m, &units, &ScoreOptions::default().with_outlier_z(None)).unwrap();
+        assert!(none.iter().all(|u| !u.flags.outlier));
+    }
+
+    #[test]
+    fn diagnostics_name_the_unit() {
+        let m = one_column(Normalization::MinMax, Direction::MoreNeed);
+        let units = [
+            Unit::new("ok", vec![Some(1.0)]),
+            Unit::new("two", vec![Some(1.0), Some(2.0)]),
+            Unit::new("nan", vec![Some(f64::NAN)]),
+            Unit::new("gap", vec![None]),
+        ];
+        let scores = score(&m, &units, &ScoreOptions::default()).unwrap();
+        assert_eq!(scores.len(), 1);
+        let messages: Vec<String> = scores
+            .diagnostics()
+            .iter()
+            .map(|d| d.error.to_string())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unit `two` has 2 values, expected 1",
+                "unit `nan` has a value for `x` that is not a finite number",
+                "unit `gap` has no value for `x`",
+            ]
+        );
+    }
+
+    #[test]
+    fn scores_round_trip_through_json() {
+        let m = Matrix::article_default();
+        let units = [
+            Unit::new(
+                "a",
+                vec![
+                    Some(84.0),
+                    Some(1.0),
+                    Some(0.0),
+                    Some(2.0),
+                    Some(0.0),
+                    Some(0.9),
+                    Some(0.0),
+                    Some(3.0),
+                    None,
+                ],
+            ),
+            Unit::new(
+                "b",
+                vec![
+                    Some(66.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(2.5),
+                    Some(14.0),
+                    Some(0.0),
+                    Some(0.0),
+                ],
+            ),
+        ];
+        let scores = score(&m, &units, &ScoreOptions::default()).unwrap();
+        let json = serde_json::to_string(&scores).unwrap();
+        let back: Scores = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.iter().collect::<Vec<_>>(),
+            scores.iter().collect::<Vec<_>>()
+        );
+        assert!(json.starts_with(r#"{"dimensions":["population","health","economic","participation","special"],"scores":[{"id":"a","score":"#));
+    }
+}

@@ -1,0 +1,169 @@
+//! Units: households or groups, with their raw indicator values.
+
+use core::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A unit's identifier (a household's file number, a building, a segment).
+///
+/// Cheap to clone, so that results for a million households can carry their ids:
+/// an id of up to 22 bytes is stored inline (a copy, no allocation), a longer one
+/// is shared.
+#[derive(Debug, Clone)]
+pub struct UnitId(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Shared(Arc<str>),
+}
+
+const INLINE: usize = 22;
+
+impl UnitId {
+    /// The identifier's text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Always valid UTF-8: only ever copied from a `&str`.
+            Repr::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| core::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Repr::Shared(text) => text,
+        }
+    }
+}
+
+impl PartialEq for UnitId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for UnitId {}
+
+impl PartialOrd for UnitId {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for UnitId {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl core::hash::Hash for UnitId {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Display for UnitId {
+    /// The text, honouring width and alignment (`{:<12}`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<&str> for UnitId {
+    fn from(id: &str) -> Self {
+        match u8::try_from(id.len()) {
+            Ok(len) if id.len() <= INLINE => {
+                let mut bytes = [0; INLINE];
+                if let Some(prefix) = bytes.get_mut(..id.len()) {
+                    prefix.copy_from_slice(id.as_bytes());
+                }
+                Self(Repr::Inline { len, bytes })
+            }
+            _ => Self(Repr::Shared(Arc::from(id))),
+        }
+    }
+}
+
+impl From<String> for UnitId {
+    fn from(id: String) -> Self {
+        Self::from(id.as_str())
+    }
+}
+
+impl Serialize for UnitId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(id.as_ref()))
+    }
+}
+
+/// A unit to score: its id and one raw value per indicator of the matrix, in the
+/// matrix's indicator order; `None` (JSON `null`) is a missing value.
+///
+/// Raw values are measurements (ages, counts, incomes relative to the local
+/// minimum, assessment levels), not money, and are `f64`.
+///
+/// ```
+/// use needs_matrix::Unit;
+///
+/// let unit: Unit = serde_json::from_str(r#"{"id": "h1", "values": [82, null, 0.8]}"#)?;
+/// assert_eq!(unit.values, [Some(82.0), None, Some(0.8)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// The unit's identifier.
+    pub id: UnitId,
+    /// One value per indicator, in the matrix's order.
+    pub values: Vec<Option<f64>>,
+}
+
+impl Unit {
+    /// A unit with `values`.
+    pub fn new(id: impl Into<UnitId>, values: Vec<Option<f64>>) -> Self {
+        Self {
+            id: id.into(),
+            values,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_ids_behave_alike() {
+        let short = UnitId::from("h-0001");
+        let exact = UnitId::from("x".repeat(INLINE).as_str());
+        let long = UnitId::from("a-household-file-number-that-is-long");
+        let chinese = UnitId::from("阳光社区-3栋-1201");
+        assert!(matches!(short.0, Repr::Inline { .. }));
+        assert!(matches!(exact.0, Repr::Inline { .. }));
+        assert!(matches!(long.0, Repr::Shared(_)));
+        for (id, text) in [
+            (&short, "h-0001"),
+            (&long, "a-household-file-number-that-is-long"),
+            (&chinese, "阳光社区-3栋-1201"),
+        ] {
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id.to_string(), text);
+            assert_eq!(serde_json::to_string(id).unwrap(), format!("\"{text}\""));
+            assert_eq!(
+                &serde_json::from_str::<UnitId>(&format!("\"{text}\"")).unwrap(),
+                id
+            );
+        }
+        assert_eq!(
+            short.cmp(&long),
+            "h-0001".cmp("a-household-file-number-that-is-long"),
+            "ordered as their text"
+        );
+        assert_eq!(UnitId::from(String::from("h-0001")), short);
+    }
+}
