@@ -292,3 +292,104 @@ fn score_errors_are_one_line() {
     assert_eq!(out["diagnostics"][0]["unit"], "b");
     assert_eq!(out["diagnostics"][0]["error"]["kind"], "missing-value");
 }
+
+#[test]
+fn deadline_follows_the_worked_table() {
+    let due = |priority: &str, received: &str| {
+        run_json(
+            &["deadline", "--priority", priority, "--received", received],
+            "",
+        )
+    };
+    assert_eq!(
+        due("yellow", "2025-09-26T20:00:00+08:00"),
+        serde_json::json!({"due_date": "2025-09-30", "due": "2025-10-01T00:00:00+08:00"})
+    );
+    assert_eq!(
+        due("blue", "2025-10-03T10:00:00+08:00")["due_date"],
+        "2025-10-16"
+    );
+    assert_eq!(
+        due("red", "2025-10-03T10:00:00+08:00"),
+        serde_json::json!({"due_date": "2025-10-04", "due": "2025-10-04T10:00:00+08:00"})
+    );
+    // The local date decides: 23:30 UTC on Sunday is Monday morning in Beijing.
+    assert_eq!(
+        due("yellow", "2025-11-16T23:30:00Z")["due_date"],
+        "2025-11-20"
+    );
+    assert_eq!(
+        run_error(
+            &[
+                "deadline",
+                "--priority",
+                "blue",
+                "--received",
+                "2026-12-28T09:00:00+08:00"
+            ],
+            ""
+        ),
+        "error: the calendar does not cover 2027, load a calendar that does"
+    );
+    // A calendar file adds next year.
+    let dir = std::env::temp_dir().join(format!("guided-community-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("2027.json");
+    std::fs::write(
+        &file,
+        r#"{"2027": {"holidays": {"2027-01-01": "New Year's Day"}, "workdays": {}}}"#,
+    )
+    .unwrap();
+    let out = run_json(
+        &[
+            "deadline",
+            "--priority",
+            "blue",
+            "--received",
+            "2026-12-28T09:00:00+08:00",
+            "--calendar",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out["due_date"], "2027-01-07");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn codes_new_and_check() {
+    let out = run(&["code", "new", "--seed", "42", "--count", "5"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let codes: Vec<&str> = text.lines().collect();
+    assert_eq!(codes.len(), 5);
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 13 && c.chars().nth(4) == Some('-'))
+    );
+    let again = String::from_utf8(run(&["code", "new", "--seed", "42", "--count", "5"], "").stdout)
+        .unwrap();
+    assert_eq!(text, again, "the same seed, the same codes");
+
+    let valid = run(&["code", "check", &codes[0].to_lowercase()], "");
+    assert_eq!(valid.status.code(), Some(0));
+    let valid: serde_json::Value = serde_json::from_slice(&valid.stdout).unwrap();
+    assert_eq!(valid, serde_json::json!({"valid": true, "code": codes[0]}));
+
+    let mut typo: Vec<char> = codes[0].chars().collect();
+    typo.swap(0, 1);
+    let typo: String = typo.into_iter().collect();
+    if typo != codes[0] {
+        let invalid = run(&["code", "check", &typo], "");
+        assert_eq!(invalid.status.code(), Some(1));
+        let invalid: serde_json::Value = serde_json::from_slice(&invalid.stdout).unwrap();
+        assert_eq!(invalid["valid"], false);
+        assert!(
+            invalid["reason"]
+                .as_str()
+                .unwrap()
+                .contains("fails its check")
+        );
+    }
+}

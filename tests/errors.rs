@@ -168,6 +168,7 @@ fn points_errors() -> Vec<points::Error> {
 fn triage_errors() -> Vec<triage::Error> {
     use triage::Error::*;
     let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let instant = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     vec![
         YearNotCovered { year: 2027 },
         YearOutOfRange { year: 1800 },
@@ -175,6 +176,33 @@ fn triage_errors() -> Vec<triage::Error> {
             year: 2025,
             date: date("2024-01-01"),
         },
+        UnknownColour {
+            name: "amber".into(),
+        },
+        CodeSymbol {
+            code: "ABCD-EFGH-JKU".into(),
+            symbol: 'U',
+            position: 11,
+        },
+        CodeLength {
+            code: "ABCD-EFGH".into(),
+            symbols: 8,
+        },
+        CodeCheck {
+            code: "QE34-KCHW-1ZX".into(),
+        },
+        InvalidTransition {
+            state: "submitted".into(),
+            command: "close".into(),
+        },
+        TimeGoesBackwards {
+            at: instant("2025-11-17T05:00:00Z"),
+            last: instant("2025-11-17T06:00:00Z"),
+        },
+        InvalidSatisfaction { value: 6 },
+        ReopenLimit { max: 2 },
+        MissingReason,
+        OutOfRange,
         ConflictingDay {
             date: date("2025-01-01"),
         },

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 mod apportion;
 mod motion;
 mod score;
+mod triage;
 
 /// Guided community service management from the command line.
 ///
@@ -35,6 +36,11 @@ enum Command {
     Motion(motion::Args),
     /// Score households' needs: weighted, explainable, ranked and tiered.
     Score(score::Args),
+    /// A petition's response deadline in working days (with 调休 make-up days).
+    Deadline(triage::DeadlineArgs),
+    /// Petition tracking codes: new ones from a seed, or check a typed one.
+    #[command(subcommand)]
+    Code(triage::CodeCommand),
 }
 
 /// What a subcommand produced.
@@ -80,6 +86,8 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Apportion(args) => apportion::run(&args, output),
         Command::Motion(args) => motion::run(&args, output),
         Command::Score(args) => score::run(&args, output),
+        Command::Deadline(args) => triage::deadline(&args, output),
+        Command::Code(command) => triage::code(&command, output),
     }
 }
 
@@ -92,6 +100,11 @@ struct Input {
 }
 
 impl Input {
+    /// A file input.
+    fn file(path: PathBuf) -> Self {
+        Self { file: Some(path) }
+    }
+
     fn source_name(&self) -> String {
         match self.path() {
             Some(path) => format!("`{}`", path.display()),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -219,6 +219,65 @@ impl Calendar {
             return Err(Error::YearNotCovered { year });
         }
         Ok(found)
+    }
+}
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+impl Calendar {
+    /// Working time elapsed from the start of the covered span to `at` (a local
+    /// date and time), in seconds: every working day counts all its 86 400 seconds,
+    /// other days none. A monotone clock that stops outside working days — what
+    /// "the paused working time is added back" measures.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::YearNotCovered`] if `at`'s year is not covered.
+    pub fn working_seconds(&self, at: NaiveDateTime) -> Result<i64> {
+        let date = at.date();
+        let offset = self.index.offset(date)?;
+        let rank = |i: usize| self.index.rank.get(i).copied().unwrap_or(0);
+        let before = if offset == 0 { 0 } else { rank(offset - 1) };
+        let working = rank(offset) > before;
+        let into_day = if working {
+            i64::from(at.time().num_seconds_from_midnight())
+        } else {
+            0
+        };
+        Ok(i64::from(before) * DAY + into_day)
+    }
+
+    /// The earliest local date and time at which [`Calendar::working_seconds`]
+    /// reaches `seconds`: a whole number of working days lands on the end (the
+    /// exclusive midnight) of the last of them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::YearNotCovered`] when that moment lies beyond the covered span.
+    pub fn at_working_seconds(&self, seconds: i64) -> Result<NaiveDateTime> {
+        let beyond = || Error::YearNotCovered {
+            year: self.index.first_uncovered_year_from(self.index.first_year),
+        };
+        let (days, rest) = (seconds.div_euclid(DAY), seconds.rem_euclid(DAY));
+        let days = usize::try_from(days).map_err(|_| beyond())?;
+        let (day, rest) = if rest == 0 && days > 0 {
+            // The end of the previous working day.
+            let &last = self.index.working.get(days - 1).ok_or_else(beyond)?;
+            (self.index.date(last).succ_opt().ok_or_else(beyond)?, 0)
+        } else {
+            (
+                self.index
+                    .date(*self.index.working.get(days).ok_or_else(beyond)?),
+                rest,
+            )
+        };
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(
+            u32::try_from(rest).map_err(|_| beyond())?,
+            0,
+        )
+        .ok_or_else(beyond)?;
+        Ok(day.and_time(time))
     }
 }
 
@@ -494,6 +553,34 @@ mod tests {
                 .contains("`2025-01-01` is both a holiday and a working day")
         );
         assert!(bad(r#"{"1800": {}}"#).contains("year 1800 is outside"));
+    }
+
+    #[test]
+    fn working_seconds_skip_weekends_and_holidays() {
+        let cn = Calendar::mainland_china();
+        let at = |s: &str| s.parse::<NaiveDateTime>().unwrap();
+        // Friday 26 Sep 2025 12:00 to Monday 29 Sep 12:00: Saturday is not worked,
+        // Sunday 28 is a make-up working day, so two working days pass.
+        let friday = cn.working_seconds(at("2025-09-26T12:00:00")).unwrap();
+        let monday = cn.working_seconds(at("2025-09-29T12:00:00")).unwrap();
+        assert_eq!(monday - friday, 2 * DAY);
+        // Holidays stop the clock: 1–8 October 2025.
+        let before = cn.working_seconds(at("2025-09-30T18:00:00")).unwrap();
+        let after = cn.working_seconds(at("2025-10-08T23:00:00")).unwrap();
+        assert_eq!(after - before, 6 * 3600);
+        // The inverse lands on the exclusive end of a working day.
+        let end_of_tuesday = cn.working_seconds(at("2025-10-01T00:00:00")).unwrap();
+        assert_eq!(
+            cn.at_working_seconds(end_of_tuesday).unwrap(),
+            at("2025-10-01T00:00:00")
+        );
+        let noon = cn.working_seconds(at("2025-10-09T12:00:00")).unwrap();
+        assert_eq!(
+            cn.at_working_seconds(noon).unwrap(),
+            at("2025-10-09T12:00:00")
+        );
+        assert!(cn.at_working_seconds(i64::MAX).is_err());
+        assert!(cn.working_seconds(at("2027-01-04T09:00:00")).is_err());
     }
 
     #[test]

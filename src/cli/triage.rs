@@ -1,0 +1,139 @@
+//! `guided-community deadline` and `guided-community code`: petition deadlines and
+//! tracking codes.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use clap::{Subcommand, ValueEnum};
+use guided_community::triage::{self, Calendar, Colour, SlaPolicy, TrackingCode};
+use serde::Serialize;
+
+use super::{CliError, Input, Outcome, Output};
+
+/// The response deadline of a petition: `{"due_date", "due"}`, `due` being the
+/// exclusive end of the due date (for red: receipt + 24 hours).
+#[derive(Debug, clap::Args)]
+pub(crate) struct DeadlineArgs {
+    /// The petition's colour.
+    #[arg(long, value_enum)]
+    priority: ColourArg,
+    /// When it was received, RFC 3339 with an offset: `2025-09-26T20:00:00+08:00`.
+    #[arg(long)]
+    received: DateTime<FixedOffset>,
+    /// A calendar JSON (`{"2027": {"holidays": {...}, "workdays": {...}}}`) merged
+    /// over the built-in mainland China calendar (2024–2026): next year, or a
+    /// regional holiday.
+    #[arg(long)]
+    calendar: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColourArg {
+    /// 24 hours.
+    Red,
+    /// 3 working days.
+    Yellow,
+    /// 7 working days.
+    Blue,
+}
+
+impl From<ColourArg> for Colour {
+    fn from(arg: ColourArg) -> Self {
+        match arg {
+            ColourArg::Red => Self::Red,
+            ColourArg::Yellow => Self::Yellow,
+            ColourArg::Blue => Self::Blue,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DeadlineReport {
+    due_date: String,
+    due: String,
+}
+
+pub(crate) fn deadline(args: &DeadlineArgs, output: Output) -> Result<Outcome, CliError> {
+    let mut calendar = Calendar::mainland_china();
+    if let Some(path) = &args.calendar {
+        let extra: Calendar = Input::file(path.clone()).read_json()?;
+        calendar = calendar
+            .merge(&extra)
+            .map_err(guided_community::Error::from)?;
+    }
+    let policy = SlaPolicy::default();
+    let colour = Colour::from(args.priority);
+    let due = triage::deadline(
+        policy.response.of(colour),
+        args.received.to_utc(),
+        &calendar,
+        &policy,
+    )
+    .map_err(guided_community::Error::from)?;
+    let report = DeadlineReport {
+        due_date: due.due_date.to_string(),
+        due: due
+            .due
+            .with_timezone(&policy.zone)
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
+    };
+    output.json(&report, 0)
+}
+
+/// Tracking codes: generate them from a seed, or check one a resident typed.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CodeCommand {
+    /// Print new codes, one per line (the same seed gives the same codes).
+    New {
+        /// The seed.
+        #[arg(long)]
+        seed: u64,
+        /// How many.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
+    /// Check a code: exit 0 with `{"valid": true, "code"}`, or exit 1 with
+    /// `{"valid": false, "reason"}`.
+    Check {
+        /// The code as typed (case, spaces, dashes, I/L/O are forgiven).
+        code: String,
+    },
+}
+
+#[derive(Serialize)]
+struct CodeReport {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+pub(crate) fn code(command: &CodeCommand, output: Output) -> Result<Outcome, CliError> {
+    match command {
+        CodeCommand::New { seed, count } => {
+            let mut stdout = String::with_capacity(count.saturating_mul(14).min(1 << 24));
+            for code in triage::new_codes(*seed, *count) {
+                stdout.push_str(&code.to_string());
+                stdout.push('\n');
+            }
+            Ok(Outcome { stdout, exit: 0 })
+        }
+        CodeCommand::Check { code } => match code.parse::<TrackingCode>() {
+            Ok(valid) => output.json(
+                &CodeReport {
+                    valid: true,
+                    code: Some(valid.to_string()),
+                    reason: None,
+                },
+                0,
+            ),
+            Err(error) => output.json(
+                &CodeReport {
+                    valid: false,
+                    code: None,
+                    reason: Some(error.to_string()),
+                },
+                1,
+            ),
+        },
+    }
+}
