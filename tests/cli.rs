@@ -393,3 +393,38 @@ fn codes_new_and_check() {
         );
     }
 }
+
+#[test]
+fn inequality_matches_pysal() {
+    let out = run_json(
+        &["inequality"],
+        r#"{"values": [10, 10, 10, 20, 50], "groups": [0, 1, 2, 0, 1]}"#,
+    );
+    for (key, value) in [
+        ("gini", "0.36"),
+        ("theil_t", "0.250201211769"),
+        ("mld", "0.232630161961"),
+        ("theil_between", "0.087659725073"),
+        ("theil_within", "0.162541486696"),
+        ("atkinson_0_5", "0.115475108809"),
+        ("atkinson_1", "0.207553403769"),
+        ("hoover", "0.3"),
+        ("cv_population", "0.774596669241"),
+        ("palma", "1.25"),
+    ] {
+        assert_eq!(out[key], value, "{key}");
+    }
+    // A zero is data: MLD is undefined, not computed without it.
+    let out = run_json(&["inequality"], r#"{"values": [0, "12.5", 3]}"#);
+    assert!(out["mld"].is_null());
+    assert_eq!(out["atkinson_1"], "1");
+    assert!(out["theil_between"].is_null(), "no groups given");
+    assert_eq!(
+        run_error(&["inequality"], r#"{"values": [1, -2]}"#),
+        "error: value 1 is -2, expected zero or more"
+    );
+    assert_eq!(
+        run_error(&["inequality"], r#"{"values": [0, 0]}"#),
+        "error: all values are zero, the measure is undefined"
+    );
+}

@@ -237,6 +237,14 @@ fn metrics_errors() -> Vec<metrics::Error> {
             value: dec!(-1.5),
         },
         ZeroTotal,
+        GroupCount {
+            values: 5,
+            groups: 4,
+        },
+        InvalidParameter {
+            name: "epsilon",
+            value: dec!(-1),
+        },
         Overflow {
             context: "summing for the Gini coefficient",
         },

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 mod apportion;
+mod metrics;
 mod motion;
 mod score;
 mod triage;
@@ -32,6 +33,8 @@ pub(crate) struct Cli {
 enum Command {
     /// Divide an integer total among weights, exactly, with optional floors and caps.
     Apportion(apportion::Args),
+    /// Inequality measures: Gini, Theil (with groups), MLD, Atkinson, Hoover, CV, Palma.
+    Inequality(metrics::Args),
     /// Decide a motion: quorum, then an exact threshold test.
     Motion(motion::Args),
     /// Score households' needs: weighted, explainable, ranked and tiered.
@@ -84,6 +87,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
     let output = Output { pretty: cli.pretty };
     match cli.command {
         Command::Apportion(args) => apportion::run(&args, output),
+        Command::Inequality(args) => metrics::run(&args, output),
         Command::Motion(args) => motion::run(&args, output),
         Command::Score(args) => score::run(&args, output),
         Command::Deadline(args) => triage::deadline(&args, output),

@@ -23,6 +23,22 @@ pub enum Error {
     /// Every value is zero, so shares of the total are undefined.
     #[error("all values are zero, the measure is undefined")]
     ZeroTotal,
+    /// Group labels that do not match the values one to one.
+    #[error("{groups} group labels for {values} values")]
+    GroupCount {
+        /// Values given.
+        values: usize,
+        /// Labels given.
+        groups: usize,
+    },
+    /// A parameter out of its range.
+    #[error("{name} is {value}, out of range")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// The offending value.
+        value: Decimal,
+    },
     /// An intermediate result does not fit the exact number type.
     #[error("arithmetic overflow while {context}")]
     Overflow {

@@ -5,13 +5,15 @@ use rust_decimal::Decimal;
 
 use crate::{Error, Result};
 
-/// Non-negative decimals as integers at their common scale: `(integers, scale)` with
-/// `values[i] = integers[i] / 10^scale`.
-pub(crate) fn to_common_scale(values: &[Decimal]) -> Result<(Vec<u128>, u32)> {
+/// Non-negative decimals as integers at their common scale: one pass when every
+/// value already has the same scale, otherwise each is brought to the finest one.
+pub(crate) fn to_integers(values: &[Decimal]) -> Result<(Vec<u128>, u32)> {
     if values.is_empty() {
         return Err(Error::NoValues);
     }
     let mut scale = 0;
+    let mut uniform = true;
+    let first = values.first().map_or(0, Decimal::scale);
     for (index, value) in values.iter().enumerate() {
         if value.is_sign_negative() && !value.is_zero() {
             return Err(Error::NegativeValue {
@@ -19,20 +21,25 @@ pub(crate) fn to_common_scale(values: &[Decimal]) -> Result<(Vec<u128>, u32)> {
                 value: *value,
             });
         }
-        scale = scale.max(value.normalize().scale());
+        uniform &= value.scale() == first;
+        scale = scale.max(value.scale());
     }
-    let overflow = Error::Overflow {
+    if uniform {
+        return Ok((
+            values.iter().map(|v| v.mantissa().unsigned_abs()).collect(),
+            scale,
+        ));
+    }
+    let overflow = || Error::Overflow {
         context: "bringing the values to a common scale",
     };
     let integers = values
         .iter()
         .map(|value| {
-            let value = value.normalize();
-            let mantissa = u128::try_from(value.mantissa()).map_err(|_| overflow.clone())?;
             10u128
                 .checked_pow(scale - value.scale())
-                .and_then(|factor| mantissa.checked_mul(factor))
-                .ok_or_else(|| overflow.clone())
+                .and_then(|factor| value.mantissa().unsigned_abs().checked_mul(factor))
+                .ok_or_else(overflow)
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((integers, scale))
@@ -84,16 +91,21 @@ mod tests {
 
     #[test]
     fn common_scale() {
-        let (ints, scale) = to_common_scale(&[dec!(1.5), dec!(2), dec!(0.25), dec!(3.10)]).unwrap();
+        let (ints, scale) = to_integers(&[dec!(1.5), dec!(2), dec!(0.25), dec!(3.10)]).unwrap();
         assert_eq!((ints, scale), (vec![150, 200, 25, 310], 2));
+        // One scale throughout: the mantissas as they are.
         assert_eq!(
-            to_common_scale(&[dec!(1), dec!(-0.5)]),
+            to_integers(&[dec!(1.50), dec!(2.00)]).unwrap(),
+            (vec![150, 200], 2)
+        );
+        assert_eq!(
+            to_integers(&[dec!(1), dec!(-0.5)]),
             Err(Error::NegativeValue {
                 index: 1,
                 value: dec!(-0.5)
             })
         );
-        assert_eq!(to_common_scale(&[]), Err(Error::NoValues));
+        assert_eq!(to_integers(&[]), Err(Error::NoValues));
     }
 
     #[test]

@@ -1,0 +1,86 @@
+//! `guided-community inequality`: every inequality measure of a distribution.
+
+use std::str::FromStr;
+
+use guided_community::metrics;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{CliError, Input, Outcome, Output};
+
+/// Inequality of amounts: `{"gini", "gini_sample", "theil_t", "mld",
+/// "theil_between", "theil_within", "atkinson_0_5", "atkinson_1", "atkinson_2",
+/// "hoover", "cv_population", "palma"}` as decimal strings (`null` where a measure
+/// is undefined, e.g. MLD with a zero amount).
+///
+/// The input is `{"values": [...], "groups": [...]}`: values as numbers or decimal
+/// strings, groups (optional, one label per value) as strings or numbers; the
+/// between/within Theil decomposition needs groups.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    values: Vec<Value>,
+    #[serde(default)]
+    groups: Option<Vec<Value>>,
+}
+
+/// A decimal from a JSON number (its shortest text: exact to 15 significant digits)
+/// or a decimal string.
+fn decimal(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Number(n) => Decimal::from_str(&n.to_string())
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .ok(),
+        Value::String(s) => Decimal::from_str(s).ok(),
+        _ => None,
+    }
+}
+
+fn label(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+    let request: Request = args.input.read_json()?;
+    let values = request
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            decimal(v).ok_or_else(|| {
+                args.input
+                    .invalid(&format!("value {i} is not a number: {v}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let groups = request
+        .groups
+        .map(|groups| {
+            groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    label(g).ok_or_else(|| {
+                        args.input
+                            .invalid(&format!("group {i} is not a label: {g}"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let measures =
+        metrics::inequality(&values, groups.as_deref()).map_err(guided_community::Error::from)?;
+    output.json(&measures, 0)
+}
