@@ -211,6 +211,7 @@ fn triage_errors() -> Vec<triage::Error> {
 
 fn deliberation_errors() -> Vec<deliberation::Error> {
     use deliberation::Error::*;
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     vec![
         NoMembers,
         PresentExceedsMembers {
@@ -221,6 +222,57 @@ fn deliberation_errors() -> Vec<deliberation::Error> {
             votes: 18,
             present: 12,
         },
+        InvalidStep {
+            step: "review".into(),
+            action: "publish".into(),
+        },
+        NoticeTooShort {
+            meeting: date("2025-09-10"),
+            latest: date("2025-09-03"),
+            announced: date("2025-09-05"),
+        },
+        NoAgenda,
+        NotOnMeetingDay {
+            meeting: date("2025-09-10"),
+            on: date("2025-09-11"),
+        },
+        PublicationNotOver {
+            until: date("2025-09-18"),
+        },
+        PublicationOver {
+            ended: date("2025-09-18"),
+        },
+        NoObjection,
+        MissingText,
+        DateBeforeLast {
+            on: date("2025-09-09"),
+            last: date("2025-09-11"),
+        },
+        Adjourned,
+        NotPresent {
+            member: "m9".into(),
+        },
+        OutOfOrder {
+            motion: "main motion",
+            reason: "another motion is pending",
+        },
+        NoPendingMotion,
+        NeedsSecond {
+            motion: "main motion",
+        },
+        SecondNotNeeded {
+            motion: "main motion",
+        },
+        SecondByMover {
+            member: "m1".into(),
+        },
+        NoQuorum {
+            present: 7,
+            quorum: 8,
+        },
+        MinutesTampered { seq: 3 },
+        ScoreOutOfRange { score: dec!(11) },
+        InconsistentCounts { what: "quorum" },
         InvalidQuorum {
             quorum: 0,
             members: 11,

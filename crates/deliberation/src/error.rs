@@ -1,5 +1,8 @@
 //! The error type of deliberation.
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 /// Everything that can go wrong in a deliberation.
 ///
 /// Variants carry the offending values so that a service can map them to a response
@@ -25,6 +28,127 @@ pub enum Error {
         votes: u64,
         /// Members recorded present.
         present: u32,
+    },
+    /// An action the item's step does not allow.
+    #[error("cannot {action} an item in the {step} step")]
+    InvalidStep {
+        /// The step.
+        step: String,
+        /// The action.
+        action: String,
+    },
+    /// An agenda announced less than 7 days before its meeting.
+    #[error(
+        "the agenda for {meeting} must be announced by {latest} (7 days ahead), not {announced}"
+    )]
+    NoticeTooShort {
+        /// The meeting.
+        meeting: NaiveDate,
+        /// The last day it could be announced.
+        latest: NaiveDate,
+        /// When it was announced.
+        announced: NaiveDate,
+    },
+    /// A vote without an announced agenda.
+    #[error("no agenda was announced for this item")]
+    NoAgenda,
+    /// A vote on another day than the announced meeting.
+    #[error("the item is on the agenda of the meeting on {meeting}, not {on}")]
+    NotOnMeetingDay {
+        /// The announced meeting.
+        meeting: NaiveDate,
+        /// The day of the vote.
+        on: NaiveDate,
+    },
+    /// Taking effect before the publication period is over.
+    #[error("the resolution is published until {until}")]
+    PublicationNotOver {
+        /// The first day it may take effect.
+        until: NaiveDate,
+    },
+    /// An objection after the publication period.
+    #[error("the publication period ended on {ended}")]
+    PublicationOver {
+        /// The day it ended.
+        ended: NaiveDate,
+    },
+    /// Back to review without an objection.
+    #[error("no objection was raised during publication")]
+    NoObjection,
+    /// An objection or record without text.
+    #[error("the text is empty")]
+    MissingText,
+    /// A date before the last recorded one.
+    #[error("{on} comes before the last recorded date {last}")]
+    DateBeforeLast {
+        /// The date given.
+        on: NaiveDate,
+        /// The last date.
+        last: NaiveDate,
+    },
+    /// The meeting has adjourned.
+    #[error("the meeting has adjourned")]
+    Adjourned,
+    /// A member who is not present.
+    #[error("member `{member}` is not present")]
+    NotPresent {
+        /// The member.
+        member: String,
+    },
+    /// A motion that cannot be moved now.
+    #[error("the {motion} is out of order: {reason}")]
+    OutOfOrder {
+        /// The motion.
+        motion: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+    /// Nothing to second or vote on.
+    #[error("no motion is pending")]
+    NoPendingMotion,
+    /// A vote on a motion that needs a second and has none.
+    #[error("the {motion} needs a second before the vote")]
+    NeedsSecond {
+        /// The motion.
+        motion: &'static str,
+    },
+    /// A second that is not needed.
+    #[error("the {motion} needs no second")]
+    SecondNotNeeded {
+        /// The motion.
+        motion: &'static str,
+    },
+    /// The mover seconding their own motion.
+    #[error("member `{member}` cannot second their own motion")]
+    SecondByMover {
+        /// The member.
+        member: String,
+    },
+    /// A vote without a quorum.
+    #[error("no quorum: {present} present, {quorum} needed")]
+    NoQuorum {
+        /// Members present.
+        present: u32,
+        /// Members needed.
+        quorum: u32,
+    },
+    /// Minutes whose chain does not check.
+    #[error("minutes entry {seq} does not match its hash")]
+    MinutesTampered {
+        /// The first bad entry.
+        seq: u64,
+    },
+    /// A capacity score outside 0–10.
+    #[error("capacity score {score} is outside 0..=10")]
+    ScoreOutOfRange {
+        /// The score given.
+        score: Decimal,
+    },
+    /// Counts where a part exceeds its whole.
+    #[error("the {what} count exceeds its total")]
+    InconsistentCounts {
+        /// Which part.
+        what: &'static str,
     },
     /// A quorum of zero or of more than the whole body.
     #[error("quorum {quorum} is not between 1 and the {members} members")]

@@ -15,16 +15,47 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Overview
+//!
+//! - The five-step process ([`propose`], [`advance`]): propose (提议) → consult (商议)
+//!   → review (审议) → resolve (决议) → publish (公示), one step active at a time.
+//! - Meetings under simplified Robert's Rules ([`Meeting`], [`conduct`]):
+//!   attendance and quorum, seven motions with their characteristics
+//!   ([`MotionKind::characteristics`]), a stack of pending motions, small-board mode.
+//! - Votes ([`decide`]) by exact thresholds, with the reason.
+//! - Minutes ([`Minutes`], [`verify_minutes`]): hash-chained and append-only.
+//! - Guidance exit (渐进式退出, [`guidance`], [`capacity_score`]) and the
+//!   participation warning ([`attendance_falling`]).
+//!
 //! # Rules this crate encodes
 //!
 //! - Thresholds are exact integer tests, never percentages compared as floats:
 //!   a majority of votes cast is `yes > no`; two-thirds of votes cast is
 //!   `3·yes ≥ 2·(yes + no)`; a majority of all members is `2·yes > members`.
 //! - Abstentions are not votes cast. A tie fails. Nothing passes without a quorum
-//!   (by default a majority of the members).
+//!   (by default a majority of the members), and losing it mid-meeting blocks votes.
+//! - An agenda is announced at least 7 days before the meeting that decides it
+//!   (议题预告制); a resolution is published for 7 days before it takes effect, and
+//!   objections during publication can send it back to review.
+//! - Boards of about 12 or fewer use small-board rules: motions need no second.
+//! - External guidance halves after 3 evaluations in a row at 8/10 or more, ends
+//!   after 3 more, and is restored when capacity falls below a floor.
 
 mod error;
+mod guidance;
+mod meeting;
+mod minutes;
+mod process;
 mod vote;
 
 pub use error::{Error, Result};
+pub use guidance::{
+    CapacityScore, Change, Evaluation, GuidanceLevel, GuidancePolicy, GuidanceStep, MeetingRecord,
+    attendance_falling, capacity_score, guidance,
+};
+pub use meeting::{Act, Characteristics, Meeting, Motion, MotionKind, Rules, conduct};
+pub use minutes::{Entry, Minutes, Record, verify_minutes};
+pub use process::{
+    Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
+};
 pub use vote::{Attendance, Decision, Reason, Threshold, Votes, decide};
