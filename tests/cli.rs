@@ -428,3 +428,137 @@ fn inequality_matches_pysal() {
         "error: all values are zero, the measure is undefined"
     );
 }
+
+#[test]
+fn tally_prints_winners_ranking_and_rounds() {
+    let election = r#"{"candidates": ["A", "B", "C"], "ballots": [
+        {"ranking": ["A", "B", "C"], "count": 8},
+        {"ranking": ["B", "C", "A"], "count": 7},
+        {"ranking": ["C", "B", "A"], "count": 6}]}"#;
+    let plurality = run_json(&["tally", "--method", "plurality"], election);
+    assert_eq!(plurality["winners"], serde_json::json!(["A"]));
+    for method in ["borda", "irv", "schulze", "copeland"] {
+        let out = run_json(&["tally", "--method", method], election);
+        assert_eq!(out["winners"], serde_json::json!(["B"]), "{method}");
+        assert!(out["ranking"].is_array() && out["rounds"].is_array());
+    }
+    let irv = run_json(&["tally", "--method", "irv"], election);
+    assert_eq!(irv["rounds"][0]["eliminated"], serde_json::json!(["C"]));
+    let schulze = run_json(&["tally", "--method", "schulze"], election);
+    assert_eq!(
+        schulze["rounds"][0]["margins"][1],
+        serde_json::json!([5, 0, 9])
+    );
+
+    let approval = r#"{"candidates": ["A", "B"], "ballots": [{"approve": ["A"], "count": 1},
+        {"approve": ["A", "B"], "count": 2}, {"approve": ["B"]}]}"#;
+    let out = run_json(&["tally", "--method", "approval"], approval);
+    assert_eq!(out["winners"], serde_json::json!(["A", "B"]));
+    assert_eq!(out["elected"], serde_json::Value::Null);
+    let out = run_json(
+        &["tally", "--method", "approval", "--tie-break", "B,A"],
+        approval,
+    );
+    assert_eq!(out["elected"], "B");
+
+    assert_eq!(
+        run_error(&["tally", "--method", "borda"], approval),
+        "error: ballot 0 is the wrong kind for borda: approval takes `approve` ballots, \
+         the other methods `ranking` ballots"
+    );
+    let unknown = r#"{"candidates": ["A"], "ballots": [{"ranking": ["Z"]}]}"#;
+    assert_eq!(
+        run_error(&["tally", "--method", "irv"], unknown),
+        "error: ballot 0 names `Z`, who is not a candidate"
+    );
+}
+
+const POOL: &str = r#"{"volunteers": [
+    {"id": "v1", "age": "young", "tenure": "tenant", "building": "b1"},
+    {"id": "v2", "age": "young", "tenure": "owner", "building": "b2"},
+    {"id": "v3", "age": "young", "tenure": "owner", "building": "b3"},
+    {"id": "v4", "age": "senior", "tenure": "owner", "building": "b1"},
+    {"id": "v5", "age": "senior", "tenure": "tenant", "building": "b2"},
+    {"id": "v6", "age": "senior", "tenure": "owner", "building": "b3"},
+    {"id": "v7", "age": "middle", "tenure": "owner", "building": "b1"},
+    {"id": "v8", "age": "middle", "tenure": "tenant", "building": "b2"}],
+  "rules": {"min": {"age=young": 2, "age=senior": 2, "tenure=tenant": 1},
+            "min_share": {"tenure=tenant": "0.2"}, "max_per": {"building": 3},
+            "cover": ["building"]}}"#;
+
+#[test]
+fn council_select_draws_a_valid_council_with_its_chances() {
+    let out = run_json(&["council", "select", "--seats", "5", "--seed", "7"], POOL);
+    let council: Vec<String> = serde_json::from_value(out["council"].clone()).unwrap();
+    assert_eq!(council.len(), 5);
+    let probabilities = out["probabilities"].as_object().unwrap();
+    assert_eq!(probabilities.len(), 8);
+    let total: rust_decimal::Decimal = probabilities
+        .values()
+        .map(|p| {
+            p.as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, rust_decimal::Decimal::from(5));
+    // The same seed draws the same council; the chances do not depend on it.
+    assert_eq!(
+        out,
+        run_json(&["council", "select", "--seats", "5", "--seed", "7"], POOL)
+    );
+    let other = run_json(&["council", "select", "--seats", "5", "--seed", "8"], POOL);
+    assert_eq!(other["probabilities"], out["probabilities"]);
+    // The drawn council passes `council check`.
+    let members: Vec<serde_json::Value> = {
+        let pool: serde_json::Value = serde_json::from_str(POOL).unwrap();
+        pool["volunteers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| council.iter().any(|id| v["id"] == id.as_str()))
+            .cloned()
+            .collect()
+    };
+    let pool: serde_json::Value = serde_json::from_str(POOL).unwrap();
+    let input = serde_json::json!({"council": members, "rules": pool["rules"]}).to_string();
+    let checked = run_json(&["council", "check"], &input);
+    assert_eq!(checked["violations"], serde_json::json!([]));
+}
+
+#[test]
+fn council_errors_name_the_rules() {
+    // Three buildings, at most one member each: four seats cannot be filled.
+    let strict = POOL.replace(
+        r#""max_per": {"building": 3}"#,
+        r#""max_per": {"building": 1}"#,
+    );
+    assert_eq!(
+        run_error(
+            &["council", "select", "--seats", "4", "--seed", "1"],
+            &strict
+        ),
+        "error: no council from these volunteers meets these rules together: \
+         `at most 1 per building`"
+    );
+    assert_eq!(
+        run_error(&["council", "select", "--seats", "9", "--seed", "1"], POOL),
+        "error: 8 volunteers cannot fill 9 seats"
+    );
+    let bad = POOL.replace("age=young", "young");
+    assert!(
+        run_error(&["council", "select", "--seats", "4", "--seed", "1"], &bad)
+            .contains("`young` is not a category: expected `key=value`")
+    );
+    // `council check` exits 1 with the violations.
+    let input =
+        r#"{"council": [{"id": "v1", "age": "senior"}], "rules": {"min": {"age=young": 1}}}"#;
+    let out = run(&["council", "check"], input);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["reasons"],
+        serde_json::json!(["age=young: 0 members, breaking `at least 1 age=young`"])
+    );
+}

@@ -280,6 +280,65 @@ fn deliberation_errors() -> Vec<deliberation::Error> {
     ]
 }
 
+/// Tallies and councils.
+fn choice_errors() -> Vec<deliberation::Error> {
+    use deliberation::Error::*;
+    vec![
+        UnknownMethod {
+            method: "condorcet".into(),
+        },
+        NoCandidates,
+        DuplicateCandidate {
+            candidate: "A".into(),
+        },
+        UnknownCandidate {
+            ballot: 4,
+            candidate: "Z".into(),
+        },
+        RepeatedInBallot {
+            ballot: 2,
+            candidate: "B".into(),
+        },
+        WrongBallotKind {
+            ballot: 0,
+            method: "borda",
+        },
+        TooManyBallots,
+        InvalidTieBreak {
+            candidate: "C".into(),
+            problem: "is missing from the order",
+        },
+        InvalidCategory {
+            text: "young".into(),
+        },
+        InvalidShare {
+            category: "tenure=tenant".into(),
+            share: dec!(1.2),
+        },
+        DuplicateVolunteer { id: "v7".into() },
+        NoSeats,
+        PoolTooSmall {
+            volunteers: 9,
+            seats: 15,
+        },
+        Infeasible {
+            rules: vec![
+                deliberation::Rule::Min {
+                    category: deliberation::Category::new("age", "young"),
+                    count: 2,
+                },
+                deliberation::Rule::MaxPer {
+                    key: "building".into(),
+                    count: 1,
+                },
+            ],
+        },
+        Solver {
+            detail: "a linear program was interrupted".into(),
+        },
+    ]
+}
+
 fn metrics_errors() -> Vec<metrics::Error> {
     use metrics::Error::*;
     vec![
@@ -321,6 +380,7 @@ fn error_messages() {
     lines(&mut text, "points", points_errors());
     lines(&mut text, "triage", triage_errors());
     lines(&mut text, "deliberation", deliberation_errors());
+    lines(&mut text, "deliberation", choice_errors());
     lines(&mut text, "metrics", metrics_errors());
     assert_snapshot("error-messages.txt", &text);
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 mod apportion;
+mod choose;
 mod metrics;
 mod motion;
 mod score;
@@ -44,6 +45,11 @@ enum Command {
     /// Petition tracking codes: new ones from a seed, or check a typed one.
     #[command(subcommand)]
     Code(triage::CodeCommand),
+    /// Choose between plans (方案比选): plurality, approval, Borda, IRV, Schulze, Copeland.
+    Tally(choose::TallyArgs),
+    /// Council composition: select one by a maximin-fair lottery, or check one.
+    #[command(subcommand)]
+    Council(choose::CouncilCommand),
 }
 
 /// What a subcommand produced.
@@ -92,6 +98,8 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Score(args) => score::run(&args, output),
         Command::Deadline(args) => triage::deadline(&args, output),
         Command::Code(command) => triage::code(&command, output),
+        Command::Tally(args) => choose::tally(&args, output),
+        Command::Council(command) => choose::council(&command, output),
     }
 }
 

@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::Rule;
+
 /// Everything that can go wrong in a deliberation.
 ///
 /// Variants carry the offending values so that a service can map them to a response
@@ -158,6 +160,108 @@ pub enum Error {
         /// Members of the body.
         members: u32,
     },
+    /// A tallying method this crate does not know.
+    #[error(
+        "unknown voting method `{method}`, expected plurality, approval, borda, irv, schulze or copeland"
+    )]
+    UnknownMethod {
+        /// The name given.
+        method: String,
+    },
+    /// An election without candidates.
+    #[error("the election has no candidates")]
+    NoCandidates,
+    /// A candidate listed twice.
+    #[error("candidate `{candidate}` is listed twice")]
+    DuplicateCandidate {
+        /// The candidate.
+        candidate: String,
+    },
+    /// A ballot naming someone who is not a candidate.
+    #[error("ballot {ballot} names `{candidate}`, who is not a candidate")]
+    UnknownCandidate {
+        /// The ballot's index.
+        ballot: usize,
+        /// The name.
+        candidate: String,
+    },
+    /// A ballot naming a candidate twice.
+    #[error("ballot {ballot} names `{candidate}` twice")]
+    RepeatedInBallot {
+        /// The ballot's index.
+        ballot: usize,
+        /// The candidate.
+        candidate: String,
+    },
+    /// Approval ballots under a ranked method, or ranked ballots under approval.
+    #[error(
+        "ballot {ballot} is the wrong kind for {method}: approval takes `approve` ballots, the other methods `ranking` ballots"
+    )]
+    WrongBallotKind {
+        /// The ballot's index.
+        ballot: usize,
+        /// The method.
+        method: &'static str,
+    },
+    /// Ballot counts too large to tally exactly.
+    #[error("the ballot counts are too large to tally exactly")]
+    TooManyBallots,
+    /// A tie-break order that does not name every candidate exactly once.
+    #[error("invalid tie-break order: `{candidate}` {problem}")]
+    InvalidTieBreak {
+        /// The candidate at fault.
+        candidate: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A category not written `key=value`.
+    #[error("`{text}` is not a category: expected `key=value`")]
+    InvalidCategory {
+        /// The text given.
+        text: String,
+    },
+    /// A share of seats outside 0–1.
+    #[error("the share {share} for `{category}` is outside 0–1")]
+    InvalidShare {
+        /// The category.
+        category: String,
+        /// The share given.
+        share: Decimal,
+    },
+    /// A volunteer listed twice.
+    #[error("volunteer `{id}` is listed twice")]
+    DuplicateVolunteer {
+        /// The id.
+        id: String,
+    },
+    /// A council of no seats.
+    #[error("a council needs at least one seat")]
+    NoSeats,
+    /// Fewer volunteers than seats.
+    #[error("{volunteers} volunteers cannot fill {seats} seats")]
+    PoolTooSmall {
+        /// Volunteers in the pool.
+        volunteers: usize,
+        /// Seats to fill.
+        seats: u32,
+    },
+    /// Panel rules that no council from the pool can meet together.
+    #[error("no council from these volunteers meets these rules together: {}", list(.rules))]
+    Infeasible {
+        /// An irreducible set: drop any one and the rest can be met.
+        rules: Vec<Rule>,
+    },
+    /// The linear-programming solver failed.
+    #[error("the council selection failed: {detail}")]
+    Solver {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+fn list(rules: &[Rule]) -> String {
+    let texts: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+    texts.join(", ")
 }
 
 /// The result type of this crate.

@@ -1,5 +1,6 @@
 //! Residents' council deliberation (居民议事): the five-step process, meetings under
-//! simplified Robert's Rules, and votes decided by exact integer thresholds.
+//! simplified Robert's Rules, votes decided by exact integer thresholds, tallies
+//! between plans, and a council selected by a fair lottery.
 //!
 //! ```
 //! use deliberation::{decide, Attendance, Threshold, Votes};
@@ -23,6 +24,11 @@
 //!   attendance and quorum, seven motions with their characteristics
 //!   ([`MotionKind::characteristics`]), a stack of pending motions, small-board mode.
 //! - Votes ([`decide`]) by exact thresholds, with the reason.
+//! - Choosing between plans (方案比选, [`tally`]): plurality, approval, Borda,
+//!   instant-runoff, Schulze and Copeland over ranked or approval ballots, with
+//!   winner sets, rankings, rounds and an optional tie-break.
+//! - The council (议事会): composition rules as data ([`CouncilRules`], [`check`])
+//!   and a maximin-fair lottery that selects one ([`select`]).
 //! - Minutes ([`Minutes`], [`verify_minutes`]): hash-chained and append-only.
 //! - Guidance exit (渐进式退出, [`guidance`], [`capacity_score`]) and the
 //!   participation warning ([`attendance_falling`]).
@@ -38,16 +44,27 @@
 //!   (议题预告制); a resolution is published for 7 days before it takes effect, and
 //!   objections during publication can send it back to review.
 //! - Boards of about 12 or fewer use small-board rules: motions need no second.
+//! - A tally reports every candidate tied for first; a tie-break (a stated order
+//!   or a seeded lottery) is a separate, recorded choice. Instant-runoff eliminates
+//!   all candidates tied for last at once unless a tie-break order is given.
+//! - A council has at least 2 young members, 2 seniors and 1 tenant representative,
+//!   tenants at least 20% of seats, and members across buildings
+//!   ([`CouncilRules::article_default`]); shares round inwards (20% of 7 seats
+//!   means at least 2).
 //! - External guidance halves after 3 evaluations in a row at 8/10 or more, ends
 //!   after 3 more, and is restored when capacity falls below a floor.
 
+mod council;
 mod error;
 mod guidance;
 mod meeting;
 mod minutes;
 mod process;
+mod sortition;
+mod tally;
 mod vote;
 
+pub use council::{Category, CouncilRules, Rule, Violation, Volunteer, check};
 pub use error::{Error, Result};
 pub use guidance::{
     CapacityScore, Change, Evaluation, GuidanceLevel, GuidancePolicy, GuidanceStep, MeetingRecord,
@@ -58,4 +75,6 @@ pub use minutes::{Entry, Minutes, Record, verify_minutes};
 pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
+pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
+pub use tally::{Ballot, Election, Method, Round, Score, Tally, TieBreak, tally};
 pub use vote::{Attendance, Decision, Reason, Threshold, Votes, decide};

@@ -1,0 +1,106 @@
+//! Deliberation benchmarks: tallies over 10,000 ranked ballots of 20 candidates, and
+//! a maximin-fair council of 15 from 200 volunteers.
+//!
+//! Each tally starts from the ballots as names, so the figures include compiling
+//! the profile and (for Schulze and Copeland) building the margin matrix.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use guided_community::deliberation::{
+    Ballot, Category, CouncilRules, Election, Method, Volunteer, select, tally,
+};
+
+/// `SplitMix64` from a fixed seed.
+fn stream(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// `voters` full rankings of `m` candidates drawn uniformly (impartial culture)
+/// from a fixed seed, like `pref_voting`'s `generate_profile`.
+fn impartial_culture(voters: usize, m: usize) -> Election {
+    let mut next = stream(2026);
+    let candidates: Vec<String> = (1..=m).map(|c| format!("plan-{c}")).collect();
+    let ballots = (0..voters)
+        .map(|_| {
+            let mut ranking = candidates.clone();
+            for i in (1..ranking.len()).rev() {
+                let j = usize::try_from(next() % (i as u64 + 1)).unwrap_or(0);
+                ranking.swap(i, j);
+            }
+            Ballot::Ranked { ranking, count: 1 }
+        })
+        .collect();
+    Election {
+        candidates,
+        ballots,
+    }
+}
+
+fn tallies(c: &mut Criterion) {
+    let election = impartial_culture(10_000, 20);
+    let mut group = c.benchmark_group("tally");
+    for method in [
+        Method::Schulze,
+        Method::Copeland,
+        Method::InstantRunoff,
+        Method::Borda,
+    ] {
+        group.bench_with_input(
+            BenchmarkId::new(method.name(), "10000x20"),
+            &election,
+            |b, e| b.iter(|| tally(black_box(e), method, None)),
+        );
+    }
+    group.finish();
+}
+
+/// 200 volunteers: ages 20% young, 50% middle, 30% senior; a quarter tenants;
+/// half women; ten buildings.
+fn volunteers(n: usize) -> Vec<Volunteer> {
+    let mut next = stream(7);
+    (0..n)
+        .map(|i| {
+            let age = match next() % 10 {
+                0..=1 => "young",
+                2..=6 => "middle",
+                _ => "senior",
+            };
+            let tenure = if next().is_multiple_of(4) {
+                "tenant"
+            } else {
+                "owner"
+            };
+            let gender = if next().is_multiple_of(2) { "f" } else { "m" };
+            Volunteer::new(format!("v{i}"))
+                .with("age", age)
+                .with("tenure", tenure)
+                .with("gender", gender)
+                .with("building", format!("b{}", next() % 10))
+        })
+        .collect()
+}
+
+fn council(c: &mut Criterion) {
+    let pool = volunteers(200);
+    // The article's rules, plus 7–8 women of 15.
+    let mut rules = CouncilRules::article_default();
+    rules.min.insert(Category::new("gender", "f"), 7);
+    rules.max.insert(Category::new("gender", "f"), 8);
+    let mut group = c.benchmark_group("council");
+    group.sample_size(10);
+    group.bench_with_input(BenchmarkId::new("select", "200x15"), &pool, |b, pool| {
+        b.iter(|| select(black_box(pool), 15, &rules, 1));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tallies, council);
+criterion_main!(benches);

@@ -1,0 +1,176 @@
+//! `guided-community tally` and `guided-community council`: choosing between plans
+//! (方案比选) and selecting a council by a fair lottery.
+
+use std::collections::BTreeMap;
+
+use clap::{Subcommand, ValueEnum};
+use guided_community::deliberation::{
+    self, CouncilRules, Election, Method, TieBreak, Violation, Volunteer,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{CliError, Input, Outcome, Output};
+
+/// Tally ranked or approval ballots: `{"winners", "ranking", "rounds", …}`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TallyArgs {
+    /// The method.
+    #[arg(long, value_enum)]
+    method: MethodArg,
+    /// Settle a tie for first (and IRV's ties for last) by this order, the favoured
+    /// first: a comma-separated list naming every candidate once.
+    #[arg(long, value_delimiter = ',', conflicts_with = "lottery")]
+    tie_break: Option<Vec<String>>,
+    /// Settle ties by an order drawn from this seed instead.
+    #[arg(long)]
+    lottery: Option<u64>,
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MethodArg {
+    /// Most first preferences.
+    Plurality,
+    /// Most approvals (`approve` ballots).
+    Approval,
+    /// Positional points m−1 … 0.
+    Borda,
+    /// Instant-runoff.
+    Irv,
+    /// Schulze's beatpath method on margins.
+    Schulze,
+    /// Pairwise wins minus losses.
+    Copeland,
+}
+
+impl From<MethodArg> for Method {
+    fn from(arg: MethodArg) -> Self {
+        match arg {
+            MethodArg::Plurality => Self::Plurality,
+            MethodArg::Approval => Self::Approval,
+            MethodArg::Borda => Self::Borda,
+            MethodArg::Irv => Self::InstantRunoff,
+            MethodArg::Schulze => Self::Schulze,
+            MethodArg::Copeland => Self::Copeland,
+        }
+    }
+}
+
+pub(crate) fn tally(args: &TallyArgs, output: Output) -> Result<Outcome, CliError> {
+    let election: Election = args.input.read_json()?;
+    let tie_break = match (&args.tie_break, args.lottery) {
+        (Some(order), _) => Some(TieBreak::Order(order.clone())),
+        (None, Some(seed)) => Some(TieBreak::Lottery(seed)),
+        (None, None) => None,
+    };
+    let result = deliberation::tally(&election, args.method.into(), tie_break.as_ref())
+        .map_err(guided_community::Error::from)?;
+    output.json(&result, 0)
+}
+
+/// Councils: select one by lottery, or check one against the rules.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CouncilCommand {
+    /// Draw a council meeting every rule by a maximin-fair lottery:
+    /// `{"council", "probabilities", …}`. Infeasible rules exit 2, naming them.
+    Select(SelectArgs),
+    /// Check a council against the rules: `{"violations": […]}`, exit 1 if any.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SelectArgs {
+    /// Seats to fill.
+    #[arg(long)]
+    seats: u32,
+    /// The lottery's seed: the same seed draws the same council.
+    #[arg(long)]
+    seed: u64,
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pool {
+    volunteers: Vec<Volunteer>,
+    #[serde(default)]
+    rules: CouncilRules,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Council {
+    council: Vec<Volunteer>,
+    #[serde(default)]
+    rules: CouncilRules,
+}
+
+#[derive(Serialize)]
+struct Selected {
+    council: Vec<String>,
+    /// Rounded to 6 places by largest remainder: they sum to the seats exactly.
+    probabilities: BTreeMap<String, String>,
+    /// The exact fractions.
+    exact: BTreeMap<String, String>,
+    minimum: String,
+    unselectable: Vec<String>,
+    coverage: Vec<deliberation::Coverage>,
+    lottery: Vec<deliberation::Panel>,
+}
+
+#[derive(Serialize)]
+struct Checked {
+    violations: Vec<Violation>,
+    reasons: Vec<String>,
+}
+
+pub(crate) fn council(command: &CouncilCommand, output: Output) -> Result<Outcome, CliError> {
+    match command {
+        CouncilCommand::Select(args) => {
+            let pool: Pool = args.input.read_json()?;
+            let selection =
+                deliberation::select(&pool.volunteers, args.seats, &pool.rules, args.seed)
+                    .map_err(guided_community::Error::from)?;
+            let report = Selected {
+                probabilities: selection
+                    .rounded(6)
+                    .into_iter()
+                    .map(|(id, p)| (id, p.to_string()))
+                    .collect(),
+                exact: selection
+                    .probabilities
+                    .iter()
+                    .map(|c| (c.id.clone(), c.probability.to_string()))
+                    .collect(),
+                minimum: selection.minimum.to_decimal(6).to_string(),
+                council: selection.council,
+                unselectable: selection.unselectable,
+                coverage: selection.coverage,
+                lottery: selection.lottery,
+            };
+            output.json(&report, 0)
+        }
+        CouncilCommand::Check(args) => {
+            let input: Council = args.input.read_json()?;
+            let violations = deliberation::check(&input.council, &input.rules)
+                .map_err(guided_community::Error::from)?;
+            let exit = u8::from(!violations.is_empty());
+            let reasons = violations.iter().map(ToString::to_string).collect();
+            output.json(
+                &Checked {
+                    violations,
+                    reasons,
+                },
+                exit,
+            )
+        }
+    }
+}
