@@ -562,3 +562,53 @@ fn council_errors_name_the_rules() {
         serde_json::json!(["age=young: 0 members, breaking `at least 1 age=young`"])
     );
 }
+
+#[test]
+fn ledger_demo_replay_verify_prove() {
+    let out = run(&["ledger", "demo", "--events", "300", "--seed", "5"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let log = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(log.lines().count(), 300);
+    // Same seed, same log.
+    let again = run(&["ledger", "demo", "--events", "300", "--seed", "5"], "");
+    assert_eq!(again.stdout, log.as_bytes());
+
+    let replayed = run_json(&["ledger", "replay"], &log);
+    let balances = replayed["balances"].as_object().unwrap();
+    assert!(balances.contains_key("issuer"));
+    let total: rust_decimal::Decimal = balances
+        .values()
+        .map(|v| {
+            v.as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(
+        total,
+        rust_decimal::Decimal::ZERO,
+        "every account, issuer included"
+    );
+    let verified = run_json(&["ledger", "verify"], &log);
+    assert_eq!(verified["valid"], true);
+    assert_eq!(verified["head"], replayed["head"]);
+
+    // Alter one byte of line 120: verify exits 1 naming it; replay refuses it.
+    let start: usize = log.lines().take(119).map(|l| l.len() + 1).sum();
+    let mut bytes = log.clone().into_bytes();
+    bytes[start + 40] ^= 0x01;
+    let altered = String::from_utf8_lossy(&bytes).into_owned();
+    let out = run(&["ledger", "verify"], &altered);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["line"], 120);
+    assert!(run_error(&["ledger", "replay"], &altered).contains("line 120"));
+
+    let proof = run_json(&["ledger", "prove", "--entry", "7"], &log);
+    assert_eq!(proof["size"], 300);
+    assert_eq!(proof["root"], verified["root"]);
+    assert!(!proof["path"].as_array().unwrap().is_empty());
+    assert!(run_error(&["ledger", "prove", "--entry", "300"], &log).contains("no entry 300"));
+}

@@ -165,6 +165,136 @@ fn points_errors() -> Vec<points::Error> {
     ]
 }
 
+/// The ledger's errors.
+fn ledger_errors() -> Vec<points::Error> {
+    use points::Error::*;
+    let n = points::Amount::from_whole;
+    let t = |s: &str| s.parse::<chrono::NaiveDateTime>().unwrap();
+    vec![
+        EmptyId,
+        IdReused {
+            id: "pay-1".into(),
+            field: "amount".into(),
+        },
+        TimeBeforeLast {
+            at: t("2025-09-01T08:00:00"),
+            last: t("2025-09-01T09:00:00"),
+        },
+        UnknownSequence { seq: 12 },
+        ReplayDiverged {
+            seq: 20,
+            reason: "its id repeats an earlier command".into(),
+        },
+        EmptyName { what: "account" },
+        DuplicateAccount {
+            account: "wang".into(),
+        },
+        UnknownAccount {
+            account: "nobody".into(),
+        },
+        InvalidLimit {
+            account: "wang".into(),
+            what: "cap",
+            value: n(-1),
+        },
+        CreditLineNotAllowed {
+            account: "wang".into(),
+        },
+        WrongAccount {
+            account: "sink".into(),
+            expected: "a resident's points account",
+        },
+        NoAccountOfKind {
+            kind: "breakage",
+            unit: "points",
+        },
+        UnitMismatch {
+            from: "wang".into(),
+            to: "zhang".into(),
+        },
+        SameAccount {
+            account: "wang".into(),
+        },
+        NonPositiveAmount { amount: n(0) },
+        InsufficientFunds {
+            account: "grandma-liu".into(),
+            available: n(-3),
+            amount: n(8),
+            limit: n(10),
+        },
+        AboveCap {
+            account: "zhang".into(),
+            balance: n(749),
+            amount: n(2),
+            cap: n(750),
+        },
+        CapReached {
+            account: "wang".into(),
+            activity: "volunteering".into(),
+            period: points::CapPeriod::Day,
+            cap: n(40),
+        },
+        InvalidRule {
+            activity: "cleanup".into(),
+            reason: "points must be positive",
+        },
+    ]
+}
+
+/// Claims, the catalog and the log.
+fn settlement_errors() -> Vec<points::Error> {
+    use points::Error::*;
+    let t = |s: &str| s.parse::<chrono::NaiveDateTime>().unwrap();
+    vec![
+        NotHourly {
+            activity: "deliberation".into(),
+        },
+        InvalidInterval {
+            start: t("2025-09-01T09:00:00"),
+            end: t("2025-09-01T08:00:00"),
+        },
+        Overlap {
+            account: "wang".into(),
+            start: t("2025-09-01T06:00:00"),
+            end: t("2025-09-01T08:30:00"),
+        },
+        UnknownClaim { claim: "c9".into() },
+        UnknownReservation {
+            reservation: "c9".into(),
+        },
+        NotPending {
+            command: "c9".into(),
+            status: "posted",
+        },
+        Lapsed {
+            command: "c9".into(),
+            at: t("2025-09-04T09:00:00"),
+        },
+        NotRefundable {
+            reservation: "c9".into(),
+            status: "voided",
+        },
+        DuplicateItem {
+            item: "canteen-voucher".into(),
+        },
+        UnknownItem {
+            item: "spa-day".into(),
+        },
+        OutOfStock {
+            item: "summer-childcare".into(),
+            requested: 1,
+            available: 0,
+        },
+        InvalidHash {
+            text: "AB12".into(),
+        },
+        BadEntry {
+            line: 120,
+            reason: "the hash does not match the entry".into(),
+        },
+    ]
+}
+
 fn triage_errors() -> Vec<triage::Error> {
     use triage::Error::*;
     let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
@@ -378,6 +508,8 @@ fn error_messages() {
     lines(&mut text, "needs", needs_errors());
     lines(&mut text, "pools", pools_errors());
     lines(&mut text, "points", points_errors());
+    lines(&mut text, "points", ledger_errors());
+    lines(&mut text, "points", settlement_errors());
     lines(&mut text, "triage", triage_errors());
     lines(&mut text, "deliberation", deliberation_errors());
     lines(&mut text, "deliberation", choice_errors());

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod apportion;
 mod choose;
+mod ledger;
 mod metrics;
 mod motion;
 mod score;
@@ -50,6 +51,9 @@ enum Command {
     /// Council composition: select one by a maximin-fair lottery, or check one.
     #[command(subcommand)]
     Council(choose::CouncilCommand),
+    /// The points bank's tamper-evident log: a sample, replay, verify, inclusion proofs.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 /// What a subcommand produced.
@@ -100,6 +104,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Code(command) => triage::code(&command, output),
         Command::Tally(args) => choose::tally(&args, output),
         Command::Council(command) => choose::council(&command, output),
+        Command::Ledger(command) => ledger::run(&command, output),
     }
 }
 
@@ -128,19 +133,27 @@ impl Input {
         self.file.as_deref().filter(|p| *p != Path::new("-"))
     }
 
-    /// The raw text of the input.
-    fn read_text(&self) -> Result<String, CliError> {
-        let read = || -> std::io::Result<String> {
+    /// The raw bytes of the input.
+    fn read_bytes(&self) -> Result<Vec<u8>, CliError> {
+        let read = || -> std::io::Result<Vec<u8>> {
             if let Some(path) = self.path() {
-                return std::fs::read_to_string(path);
+                return std::fs::read(path);
             }
-            let mut text = String::new();
-            std::io::stdin().lock().read_to_string(&mut text)?;
-            Ok(text)
+            let mut bytes = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut bytes)?;
+            Ok(bytes)
         };
         read().map_err(|error| CliError::Read {
             source_name: self.source_name(),
             error,
+        })
+    }
+
+    /// The input as text.
+    fn read_text(&self) -> Result<String, CliError> {
+        String::from_utf8(self.read_bytes()?).map_err(|_| CliError::Read {
+            source_name: self.source_name(),
+            error: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"),
         })
     }
 

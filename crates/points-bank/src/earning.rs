@@ -15,7 +15,8 @@ pub enum Per {
     Hour,
 }
 
-/// One earning rule: `points` per [`Per`] unit of `activity`.
+/// One earning rule: `points` per [`Per`] unit of `activity`, with optional caps
+/// per resident and an optional validity for the points it issues.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EarningRule {
     /// The activity's identifier, e.g. `deliberation`.
@@ -24,6 +25,30 @@ pub struct EarningRule {
     pub points: Amount,
     /// The unit the rate is counted per.
     pub per: Per,
+    /// At most this many points from this activity per resident per calendar day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_cap: Option<Amount>,
+    /// At most this many points from this activity per resident per calendar month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cap: Option<Amount>,
+    /// Points from this activity expire this many days after they are posted
+    /// (booked to the breakage account); `None` means they never expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_after_days: Option<u32>,
+}
+
+impl EarningRule {
+    /// `points` per `per` of `activity`, without caps or expiry.
+    pub fn new(activity: impl Into<String>, points: Amount, per: Per) -> Self {
+        Self {
+            activity: activity.into(),
+            points,
+            per,
+            daily_cap: None,
+            monthly_cap: None,
+            expires_after_days: None,
+        }
+    }
 }
 
 /// A table of earning rules, looked up by activity.
@@ -31,11 +56,7 @@ pub struct EarningRule {
 /// ```
 /// use points_bank::{Amount, EarningRule, EarningRules, Per};
 ///
-/// let rules = EarningRules::new(vec![EarningRule {
-///     activity: "garden-care".into(),
-///     points: Amount::from_whole(3),
-///     per: Per::Hour,
-/// }]);
+/// let rules = EarningRules::new(vec![EarningRule::new("garden-care", Amount::from_whole(3), Per::Hour)]);
 /// assert_eq!(rules.points_for("garden-care", Amount::from_whole(2))?, Amount::from_whole(6));
 /// assert!(rules.points_for("deliberation", Amount::from_whole(1)).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -53,10 +74,8 @@ impl EarningRules {
     /// The article's rules: `deliberation` 10 points an occasion, `volunteering`
     /// 5 points an hour, `skill-sharing` 15 points an occasion.
     pub fn article_default() -> Self {
-        let rule = |activity: &str, points, per| EarningRule {
-            activity: activity.to_owned(),
-            points: Amount::from_whole(points),
-            per,
+        let rule = |activity: &str, points, per| {
+            EarningRule::new(activity, Amount::from_whole(points), per)
         };
         Self(vec![
             rule("deliberation", 10, Per::Occasion),
