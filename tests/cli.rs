@@ -612,3 +612,44 @@ fn ledger_demo_replay_verify_prove() {
     assert!(!proof["path"].as_array().unwrap().is_empty());
     assert!(run_error(&["ledger", "prove", "--entry", "300"], &log).contains("no entry 300"));
 }
+
+#[test]
+fn pb_reproduces_a_city_and_explains_it() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/pabulib/Netherlands_Assen_2024.pb"
+    );
+    let out = run_json(&["pb", path], "");
+    assert_eq!(out["rule"], "mes-add1");
+    let mut selected: Vec<String> = serde_json::from_value(out["selected"].clone()).unwrap();
+    selected.sort();
+    assert_eq!(selected, ["11", "12", "13", "14", "2", "3", "5", "6", "9"]);
+    assert_eq!(out["total_cost"], "76700");
+    assert_eq!(out["per_voter_budget"], "2033");
+    assert_eq!(out["projects"][0]["why"], "paid");
+    let greedy = run_json(
+        &[
+            "pb",
+            path,
+            "--rule",
+            "greedy",
+            "--tie-break",
+            "cost-then-votes",
+        ],
+        "",
+    );
+    assert_eq!(greedy["rule"], "greedy");
+    assert_eq!(greedy["projects"][0]["why"], "chosen");
+    let approval = run_json(&["pb", path, "--rule", "mes", "--utility", "approval"], "");
+    assert_eq!(approval["rule"], "mes");
+
+    let budapest = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/pabulib/Hungary_Budapest_2024.pb"
+    );
+    assert!(run_error(&["pb", budapest], "").starts_with("error: unknown rule `unknown`"));
+    assert_eq!(
+        run_error(&["pb"], "META\nkey;value\nbudget;5\n"),
+        "error: invalid input in standard input: line 4: expected a `PROJECTS` section"
+    );
+}

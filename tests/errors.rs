@@ -137,6 +137,20 @@ fn pools_errors() -> Vec<pools::Error> {
         Overflow {
             context: "adding amounts",
         },
+        PbSyntax {
+            line: 10,
+            expected: "a project id in the vote, found `p2`".into(),
+        },
+        PbMeta {
+            key: "budget",
+            problem: "missing",
+        },
+        UnknownPbRule {
+            rule: "unknown".into(),
+        },
+        PbTie {
+            projects: vec!["p2".into(), "p3".into()],
+        },
     ]
 }
 

@@ -14,6 +14,7 @@ mod choose;
 mod ledger;
 mod metrics;
 mod motion;
+mod pb;
 mod score;
 mod triage;
 
@@ -51,6 +52,8 @@ enum Command {
     /// Council composition: select one by a maximin-fair lottery, or check one.
     #[command(subcommand)]
     Council(choose::CouncilCommand),
+    /// Participatory budgeting (参与式预算) on a Pabulib file: greedy, equal shares, Phragmén.
+    Pb(pb::Args),
     /// The points bank's tamper-evident log: a sample, replay, verify, inclusion proofs.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
@@ -105,6 +108,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Tally(args) => choose::tally(&args, output),
         Command::Council(command) => choose::council(&command, output),
         Command::Ledger(command) => ledger::run(&command, output),
+        Command::Pb(args) => pb::run(&args, output),
     }
 }
 

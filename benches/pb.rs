@@ -1,0 +1,60 @@
+//! Participatory-budgeting benchmarks on real Pabulib elections.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use guided_community::pools::pb::{Election, Options, Rule, parse, run};
+
+fn load(name: &str) -> (String, Election) {
+    let path = format!("{}/testdata/pabulib/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let election = parse(&text).unwrap_or_default();
+    (text, election)
+}
+
+fn pb(c: &mut Criterion) {
+    // `cargo bench -- --test` (CI) runs each benchmark once to keep it compiling;
+    // add1 on Budapest takes minutes, so that run skips its body.
+    let smoke = std::env::args().any(|a| a == "--test");
+    let (_, budapest) = load("Hungary_Budapest_2024.pb");
+    let (_, wieliczka) = load("Poland_Wieliczka_2023_Green_Budget.pb");
+    let (warsaw, _) = load("Poland_Warszawa_2026.pb");
+    let mut group = c.benchmark_group("pb");
+    group.sample_size(10);
+    group.bench_with_input(
+        BenchmarkId::new("mes", "budapest-2024"),
+        &budapest,
+        |b, e| {
+            b.iter(|| run(black_box(e), &Options::new(Rule::Mes)));
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("mes-add1", "wieliczka-2023"),
+        &wieliczka,
+        |b, e| {
+            b.iter(|| run(black_box(e), &Options::new(Rule::MesAdd1)));
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("mes-add1", "budapest-2024"),
+        &budapest,
+        |b, e| {
+            b.iter(|| {
+                if !smoke {
+                    let _ = run(black_box(e), &Options::new(Rule::MesAdd1));
+                }
+            });
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("parse", "warszawa-2026"),
+        &warsaw,
+        |b, text| {
+            b.iter(|| parse(black_box(text)));
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, pb);
+criterion_main!(benches);

@@ -1,0 +1,850 @@
+//! The Method of Equal Shares, exactly.
+//!
+//! Every voter starts with the same budget `b`. A project `c` is ρ-affordable when
+//! its supporters, each paying `min(budget, ρ·u)`, cover its cost; the project with
+//! the smallest ρ (per unit of cost, for cost utilities) is bought, its supporters
+//! pay, and the round repeats until nothing is affordable.
+//!
+//! Voters are handled in *classes* of equal remaining budget: a class splits only
+//! when some of its members pay for a project, so a run prices a few hundred
+//! budgets, not every voter. All budgets share one denominator, so pricing is
+//! integer arithmetic. Candidates wait in a heap keyed by their last ρ, which can
+//! only grow as budgets shrink, so only the top is repriced (lazy evaluation).
+
+use core::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+use num_bigint::BigInt;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use super::num::{Key, Q, Trace, big};
+use super::{Outcome, Profile, Utility, Why, greedy};
+use crate::Result;
+
+/// A project's price in one round.
+#[derive(Debug, Clone)]
+struct Price {
+    /// What candidates are compared by: ρ, or ρ per unit of cost (cost utilities).
+    key: Key,
+    /// ρ = `r / (weight · d)`, with slope `rs / (weight · d)`.
+    r: BigInt,
+    rs: BigInt,
+    weight: u128,
+    /// The common denominator of budgets when priced.
+    d: BigInt,
+    /// The supporters, poorest per unit of utility first; the first `split` pay
+    /// everything they have.
+    entries: Vec<Entry>,
+    split: usize,
+    /// What those who paid everything they had paid together (over `d`).
+    limited_paid: BigInt,
+}
+
+/// Supporters of one class and utility.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    class: u32,
+    u: u64,
+    voters: u64,
+}
+
+struct Engine<'p, 'a> {
+    profile: &'p Profile<'a>,
+    utility: Utility,
+    trace: Trace,
+    /// The current common denominator of budgets.
+    d: BigInt,
+    /// Budgets per class over `d`, and their slopes; class 0 is empty.
+    value: Vec<BigInt>,
+    slope: Vec<BigInt>,
+    /// Groups per class: classes that lose all their groups are dropped.
+    members: Vec<u64>,
+    group_class: Vec<u32>,
+    scratch: HashMap<(u32, u64), u64>,
+    dense: Vec<u64>,
+}
+
+/// What a run produced.
+struct Run {
+    chosen: Vec<usize>,
+    /// Per round (parametric runs): the chosen project's key, and a lower bound on
+    /// every other candidate's key (`None`: no other candidate).
+    rounds: Vec<(Key, Option<Key>)>,
+    prices: Vec<Option<Price>>,
+    /// What each project's supporters had left at the end, over `d`.
+    left: Vec<BigInt>,
+    d: BigInt,
+}
+
+impl<'p, 'a> Engine<'p, 'a> {
+    /// A run where every voter starts with `b = num / den` (slope 1 in `add1`).
+    fn new(
+        profile: &'p Profile<'a>,
+        utility: Utility,
+        num: BigInt,
+        den: BigInt,
+        parametric: bool,
+    ) -> Self {
+        let slope = if parametric {
+            den.clone()
+        } else {
+            BigInt::zero()
+        };
+        Self {
+            profile,
+            utility,
+            trace: Trace::new(parametric),
+            d: den,
+            value: vec![BigInt::zero(), num],
+            slope: vec![BigInt::zero(), slope],
+            members: vec![0, profile.groups.len() as u64],
+            group_class: vec![1; profile.groups.len()],
+            scratch: HashMap::new(),
+            dense: Vec::new(),
+        }
+    }
+
+    /// Project `c`'s supporters by (class, utility), excluding the empty class.
+    fn entries(&mut self, c: usize) -> Vec<Entry> {
+        self.raw_entries(c)
+            .into_iter()
+            .map(|(class, u, voters)| Entry { class, u, voters })
+            .collect()
+    }
+
+    fn raw_entries(&mut self, c: usize) -> Vec<(u32, u64, u64)> {
+        let support = self.profile.support.get(c).map_or(&[][..], Vec::as_slice);
+        if self.utility != Utility::Points {
+            // Utility 1 for everyone: count voters per class in a dense array.
+            if self.dense.len() < self.value.len() {
+                self.dense.resize(self.value.len(), 0);
+            }
+            let mut touched = Vec::new();
+            for &(g, _) in support {
+                let class = self.group_class.get(g as usize).copied().unwrap_or(0);
+                if class == 0 {
+                    continue;
+                }
+                let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
+                if let Some(slot) = self.dense.get_mut(class as usize) {
+                    if *slot == 0 {
+                        touched.push(class);
+                    }
+                    *slot += count;
+                }
+            }
+            touched.sort_unstable();
+            return touched
+                .into_iter()
+                .map(|k| {
+                    let n = self.dense.get_mut(k as usize).map_or(0, core::mem::take);
+                    (k, 1, n)
+                })
+                .collect();
+        }
+        self.scratch.clear();
+        for &(g, points) in support {
+            let class = self.group_class.get(g as usize).copied().unwrap_or(0);
+            if class == 0 {
+                continue;
+            }
+            let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
+            *self.scratch.entry((class, points)).or_insert(0) += count;
+        }
+        let mut entries: Vec<(u32, u64, u64)> =
+            self.scratch.iter().map(|(&(k, u), &n)| (k, u, n)).collect();
+        entries.sort_unstable();
+        entries
+    }
+
+    /// `c`'s price this round, or `None` if its supporters cannot afford it.
+    fn price(&mut self, c: usize) -> Option<Price> {
+        let mut entries = self.entries(c);
+        if entries.is_empty() {
+            return None;
+        }
+        let zero = BigInt::zero();
+        let (value, slope) = (&self.value, &self.slope);
+        let v = |e: &Entry| value.get(e.class as usize).unwrap_or(&zero);
+        let s = |e: &Entry| slope.get(e.class as usize).unwrap_or(&zero);
+        let cost = self.profile.cost(c);
+        let cost_d = big(cost) * &self.d;
+        let (mut total, mut total_s) = (BigInt::zero(), BigInt::zero());
+        for e in &entries {
+            total += v(e) * e.voters;
+            if self.trace.parametric {
+                total_s += s(e) * e.voters;
+            }
+        }
+        total -= &cost_d;
+        self.trace.note(&total, &total_s, true);
+        if total.is_negative() {
+            return None;
+        }
+        // The poorest per unit of utility pay everything first.
+        if self.utility == Utility::Points {
+            entries.sort_by(|a, b| (v(a) * b.u).cmp(&(v(b) * a.u)));
+        } else {
+            entries.sort_by(|a, b| v(a).cmp(v(b)));
+        }
+        let mut weight: u128 = entries
+            .iter()
+            .map(|e| u128::from(e.u) * u128::from(e.voters))
+            .sum();
+        let (mut rest, mut paid_s) = (cost_d.clone(), BigInt::zero());
+        let mut split = entries.len();
+        for (i, e) in entries.iter().enumerate() {
+            let enough = if e.u == 1 {
+                v(e) * weight >= rest
+            } else {
+                v(e) * weight >= &rest * e.u
+            };
+            if enough {
+                split = i;
+                break;
+            }
+            rest -= v(e) * e.voters;
+            if self.trace.parametric {
+                paid_s += s(e) * e.voters;
+            }
+            weight -= u128::from(e.u) * u128::from(e.voters);
+        }
+        let limited_paid = &cost_d - &rest;
+        let r = rest;
+        let rs = -paid_s;
+        let per = if self.utility == Utility::Cost && cost > 0 {
+            cost
+        } else {
+            1
+        };
+        let den = big(weight.max(1)) * &self.d;
+        Some(Price {
+            key: Key {
+                num: r.clone(),
+                snum: rs.clone(),
+                den: &den * per,
+            },
+            r,
+            rs,
+            weight: weight.max(1),
+            d: self.d.clone(),
+            entries,
+            split,
+            limited_paid,
+        })
+    }
+
+    /// The supporters of the chosen project pay `min(budget, ρ·u)`: each class of
+    /// them becomes a new class over the new denominator `d·w` (or empty).
+    fn pay(&mut self, project: usize, price: &Price) {
+        let w = big(price.weight);
+        let mut moves: HashMap<(u32, u64), u32> = HashMap::new();
+        let zero = BigInt::zero();
+        for entry in &price.entries {
+            let class = entry.class as usize;
+            let value = self.value.get(class).unwrap_or(&zero) * &w - &price.r * entry.u;
+            let slope = if self.trace.parametric {
+                let slope = self.slope.get(class).unwrap_or(&zero) * &w - &price.rs * entry.u;
+                // These payments shape every later budget: the split must hold.
+                self.trace.note(&value, &slope, false);
+                slope
+            } else {
+                BigInt::zero()
+            };
+            let to = if value.is_positive() {
+                self.value.push(value);
+                self.slope.push(slope);
+                u32::try_from(self.value.len() - 1).unwrap_or(0)
+            } else {
+                0
+            };
+            moves.insert((entry.class, entry.u), to);
+        }
+        self.d *= &w;
+        self.members.resize(self.value.len(), 0);
+        let utility = self.utility;
+        for &(g, points) in self
+            .profile
+            .support
+            .get(project)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            let Some(slot) = self.group_class.get_mut(g as usize) else {
+                continue;
+            };
+            let from = *slot;
+            if from == 0 {
+                continue;
+            }
+            let u = if utility == Utility::Points {
+                points
+            } else {
+                1
+            };
+            let to = moves.get(&(from, u)).copied().unwrap_or(0);
+            *slot = to;
+            if let Some(m) = self.members.get_mut(from as usize) {
+                *m -= 1;
+            }
+            if let Some(m) = self.members.get_mut(to as usize) {
+                *m += 1;
+            }
+        }
+        // Classes that still hold voters move to the new denominator; empty ones go.
+        let fresh = self.value.len()
+            - price
+                .entries
+                .iter()
+                .filter(|e| moves.get(&(e.class, e.u)).is_some_and(|&t| t != 0))
+                .count();
+        for ((v, s), &m) in self
+            .value
+            .iter_mut()
+            .zip(self.slope.iter_mut())
+            .zip(&self.members)
+            .take(fresh)
+            .skip(1)
+        {
+            if m == 0 {
+                if !v.is_zero() {
+                    *v = BigInt::zero();
+                    *s = BigInt::zero();
+                }
+                continue;
+            }
+            *v *= &w;
+            if !s.is_zero() {
+                *s *= &w;
+            }
+        }
+    }
+
+    /// Runs to the end; `explain` also totals what each project's supporters have
+    /// left (for the report).
+    fn run(mut self, explain: bool) -> Result<(Run, Trace)> {
+        let m = self.profile.costs.len();
+        let rank = |c: usize| self.profile.rank(c);
+        let mut prices: Vec<Option<Price>> = vec![None; m];
+        let mut stale: Vec<Option<Key>> = vec![None; m];
+        let mut heap: BinaryHeap<Reverse<(Key, u32, usize)>> = BinaryHeap::new();
+        // Start from a lower bound that needs no pricing: the price if every
+        // supporter could pay an equal part per unit of utility. Lazy evaluation
+        // prices a project only when it reaches the top.
+        for (c, slot) in stale.iter_mut().enumerate() {
+            let weight = if self.utility == Utility::Points {
+                self.profile.points.get(c).copied().unwrap_or(0)
+            } else {
+                u128::from(self.profile.supporters.get(c).copied().unwrap_or(0))
+            };
+            if weight == 0 {
+                continue;
+            }
+            let cost = self.profile.cost(c);
+            let per = if self.utility == Utility::Cost && cost > 0 {
+                cost
+            } else {
+                1
+            };
+            let key = Key {
+                num: big(cost),
+                snum: BigInt::zero(),
+                den: big(weight) * per,
+            };
+            heap.push(Reverse((key.clone(), rank(c), c)));
+            *slot = Some(key);
+        }
+        let mut chosen = Vec::new();
+        let mut rounds = Vec::new();
+        // The round in which each candidate's stale key was last computed.
+        let mut fresh_in: Vec<Option<usize>> = vec![None; m];
+        while let Some(Reverse((_, rc, c))) = heap.pop() {
+            if stale.get(c).is_none_or(Option::is_none) {
+                continue;
+            }
+            let Some(fresh) = self.price(c) else {
+                set(&mut stale, c, None);
+                continue;
+            };
+            let beats = heap
+                .peek()
+                .is_none_or(|Reverse((key, rd, _))| match fresh.key.cmp(key) {
+                    Ordering::Less => true,
+                    Ordering::Greater => false,
+                    Ordering::Equal => rc < *rd,
+                });
+            if !beats {
+                heap.push(Reverse((fresh.key.clone(), rc, c)));
+                set(&mut stale, c, Some(fresh.key));
+                if let Some(slot) = fresh_in.get_mut(c) {
+                    *slot = Some(chosen.len());
+                }
+                continue;
+            }
+            set(&mut stale, c, None);
+            self.certify(c, &fresh, &mut stale)?;
+            if self.trace.parametric {
+                let bound = self.runner_up(c, chosen.len(), &mut stale, &mut fresh_in);
+                rounds.push((fresh.key.clone(), bound));
+            }
+            self.pay(c, &fresh);
+            chosen.push(c);
+            set(&mut prices, c, Some(fresh));
+        }
+        let left = (0..m)
+            .filter(|_| explain)
+            .map(|c| {
+                let mut total = BigInt::zero();
+                for e in self.entries(c) {
+                    if let Some(v) = self.value.get(e.class as usize) {
+                        total += v * e.voters;
+                    }
+                }
+                total
+            })
+            .collect();
+        Ok((
+            Run {
+                chosen,
+                rounds,
+                prices,
+                left,
+                d: self.d.clone(),
+            },
+            self.trace,
+        ))
+    }
+
+    /// The smallest key among the other candidates in round `round`, repricing
+    /// the leaders until the smallest is current: a tight lower bound on every
+    /// other candidate's key.
+    fn runner_up(
+        &mut self,
+        c: usize,
+        round: usize,
+        stale: &mut [Option<Key>],
+        fresh_in: &mut [Option<usize>],
+    ) -> Option<Key> {
+        loop {
+            let (d, key) = stale
+                .iter()
+                .enumerate()
+                .filter(|&(d, _)| d != c)
+                .filter_map(|(d, k)| Some((d, k.as_ref()?)))
+                .min_by(|a, b| a.1.cmp(b.1))?;
+            if fresh_in.get(d).copied().flatten() == Some(round) {
+                return Some(key.clone());
+            }
+            let priced = self.price(d).map(|p| p.key);
+            if let Some(slot) = stale.get_mut(d) {
+                *slot = priced;
+            }
+            if let Some(slot) = fresh_in.get_mut(d) {
+                *slot = Some(round);
+            }
+        }
+    }
+
+    /// Checks the choice of `c` against every other candidate: refusing a deciding
+    /// tie if asked to, and (in `add1`) recording how long the choice stays right.
+    /// A stale key is a lower bound on its project's price; where it would cross
+    /// `c`'s too soon, the project is repriced for a tighter bound.
+    fn certify(&mut self, c: usize, fresh: &Price, stale: &mut [Option<Key>]) -> Result<()> {
+        let rank = |p: usize| self.profile.rank(p);
+        let mut tied = vec![c];
+        for d in 0..stale.len() {
+            let Some(key) = stale.get(d).cloned().flatten() else {
+                continue;
+            };
+            let (mut v, mut s) = fresh.key.diff(&key);
+            let refresh = (self.profile.refuse_ties && v.is_zero())
+                || (self.trace.parametric
+                    && Trace::crossing(&v, &s)
+                        .is_some_and(|at| Trace::before(&at, self.trace.next_order.as_ref())));
+            if refresh {
+                let Some(p) = self.price(d) else {
+                    if let Some(slot) = stale.get_mut(d) {
+                        *slot = None;
+                    }
+                    continue;
+                };
+                (v, s) = fresh.key.diff(&p.key);
+                if let Some(slot) = stale.get_mut(d) {
+                    *slot = Some(p.key);
+                }
+            }
+            if v.is_zero() && self.profile.refuse_ties {
+                tied.push(d);
+            }
+            if v.is_zero() && rank(c) > rank(d) && s.is_zero() {
+                // Cannot happen: the heap put `c` first. Keep the trace honest anyway.
+                self.trace.stuck = true;
+            }
+            self.trace.note(&v, &s, true);
+        }
+        self.profile.check_tie(&tied)
+    }
+}
+
+/// A scaled amount rounded half up to whole scaled units, as money.
+/// `slice[i] = value`, if `i` is in range.
+fn set<T>(slice: &mut [T], i: usize, value: T) {
+    if let Some(slot) = slice.get_mut(i) {
+        *slot = value;
+    }
+}
+
+/// A scaled amount as money, rounded half up to two places beyond the currency's
+/// (a share of 7,200 among 43 is 167.44).
+fn money(profile: &Profile<'_>, q: &Q) -> rust_decimal::Decimal {
+    // ⌊(200·num + den) / (2·den)⌋: hundredths of a scaled unit, half up.
+    let (num, den) = (q.numer(), q.denom());
+    let hundredths: BigInt = (num * 200 + den) / (den * 2);
+    let mantissa = hundredths.to_i128().unwrap_or(i128::MAX);
+    rust_decimal::Decimal::try_from_i128_with_scale(mantissa, profile.decimals + 2)
+        .map_or(rust_decimal::Decimal::MAX, |d| d.normalize())
+}
+
+fn fraction(q: &Q) -> String {
+    if q.is_integer() {
+        q.to_integer().to_string()
+    } else {
+        q.to_string()
+    }
+}
+
+fn outcome(profile: &Profile<'_>, rule: &str, run: &Run, b: &Q) -> Outcome {
+    let mut projects = profile.reports(&Why::NoSupport);
+    for (c, report) in projects.iter_mut().enumerate() {
+        if let Some(Some(price)) = run.prices.get(c) {
+            let rho = Q::new(price.r.clone(), big(price.weight) * &price.d);
+            let voters = |entries: &[Entry]| entries.iter().map(|e| e.voters).sum::<u64>();
+            let (limited, full) = price.entries.split_at(price.split.min(price.entries.len()));
+            report.selected = true;
+            report.why = Why::Paid {
+                rho: fraction(&price.key.value()),
+                full_payers: voters(full),
+                share: money(profile, &rho),
+                partial_payers: voters(limited),
+                partial_total: money(
+                    profile,
+                    &Q::new(price.limited_paid.clone(), price.d.clone()),
+                ),
+            };
+        } else if profile.supporters.get(c).copied().unwrap_or(0) > 0 {
+            report.why = Why::Unaffordable {
+                supporters_left: run.left.get(c).map_or_else(Default::default, |l| {
+                    money(profile, &Q::new(l.clone(), run.d.clone()))
+                }),
+            };
+        }
+    }
+    let mut out = profile.outcome(rule, &run.chosen, projects);
+    out.per_voter_budget = Some(money(profile, b));
+    out
+}
+
+/// MES with the per-voter budget B/n.
+pub(super) fn plain(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
+    let n = u128::from(profile.voters.max(1));
+    let (run, _) = Engine::new(profile, utility, big(profile.budget), big(n), false).run(true)?;
+    Ok(outcome(
+        profile,
+        "mes",
+        &run,
+        &Q::new(big(profile.budget), big(n)),
+    ))
+}
+
+/// The cities' completion: per-voter budgets ⌊B/n⌋, ⌊B/n⌋ + 1, … (in whole currency
+/// units) while the outcome still fits the budget; the last that fits wins.
+///
+/// The answer is the step-by-step loop's, found without visiting every budget.
+/// Two certificates say that budgets in between give the same outcome:
+///
+/// - *affine*: each run records, for every decision it made, the slope of the
+///   compared quantities in the per-voter budget; until the first comparison that
+///   could change sign, the run makes the same decisions;
+/// - *monotone*: with the same sequence of choices, remaining budgets only grow
+///   with the per-voter budget, so every price only falls. If at each round the
+///   chosen price at budget `b1` is below every rival's price at `b2`, then every
+///   budget in `[b1, b2]` makes the same choices.
+///
+/// Runs at probe budgets, placed where the recorded slopes predict a change and
+/// refined by bisection, find the next budget whose outcome may differ.
+pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
+    let unit = profile.scale;
+    let n = u128::from(profile.voters.max(1));
+    let base = profile.budget / (n * unit);
+    // Beyond this per-voter budget every supporter alone can buy anything.
+    let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
+    let mut search = Search {
+        profile,
+        utility,
+        unit,
+        runs: BTreeMap::new(),
+        count: 0,
+    };
+    let mut b1 = base;
+    let last_fit = loop {
+        let (aff, predicted) = search.ahead(b1)?;
+        let Some(aff) = aff else {
+            // Nothing recorded can ever change: the outcome stays as it is, up to
+            // where the loop stops looking.
+            break limit;
+        };
+        // Budgets up to `lo` are certified to give b1's outcome.
+        let mut lo = (b1 + aff - 1).min(limit);
+        // Where the slopes predict the next change lies beyond the affine reach,
+        // try the monotone certificate up to just before it, and chain.
+        let mut from = (b1, predicted);
+        while let Some(p) = from.1 {
+            let probe = (from.0 + p - 1).min(limit);
+            if probe <= lo || !search.same(b1, probe)? {
+                break;
+            }
+            let (aff2, predicted2) = search.ahead(probe)?;
+            lo = aff2.map_or(limit, |a| probe + a - 1).min(limit).max(probe);
+            from = (probe, predicted2);
+        }
+        if lo >= limit {
+            break lo;
+        }
+        let next = lo + 1;
+        if search.cost(next)? > profile.budget {
+            break lo;
+        }
+        b1 = next;
+    };
+    let b = last_fit * unit;
+    let (run, _) = Engine::new(profile, utility, big(b), BigInt::one(), false).run(true)?;
+    let mut out = outcome(profile, "mes-add1", &run, &Q::from_integer(big(b)));
+    out.notes.push(format!(
+        "add1: per-voter budget raised from {base} to {last_fit}, checked with {} runs",
+        search.count
+    ));
+    Ok(out)
+}
+
+/// Runs of `add1`, cached by per-voter budget (in currency units).
+struct Search<'p, 'a> {
+    profile: &'p Profile<'a>,
+    utility: Utility,
+    unit: u128,
+    runs: BTreeMap<u128, (Run, Trace)>,
+    count: u64,
+}
+
+impl Search<'_, '_> {
+    fn run(&mut self, b: u128) -> Result<&(Run, Trace)> {
+        if !self.runs.contains_key(&b) {
+            let engine = Engine::new(
+                self.profile,
+                self.utility,
+                big(b * self.unit),
+                BigInt::one(),
+                true,
+            );
+            let result = engine.run(false)?;
+            self.count += 1;
+            self.runs.insert(b, result);
+        }
+        self.runs.get(&b).ok_or(crate::Error::Overflow {
+            context: "caching a run",
+        })
+    }
+
+    /// In whole units: how far the affine certificate reaches from `b` (`None`:
+    /// forever), and where the slopes predict the first change.
+    fn ahead(&mut self, b: u128) -> Result<(Option<u128>, Option<u128>)> {
+        let unit = self.unit;
+        let (_, trace) = self.run(b)?;
+        let units = |d: &Option<(BigInt, BigInt)>| {
+            d.as_ref().map(|(p, q)| {
+                num_integer::Integer::div_ceil(p, &(q * unit))
+                    .to_u128()
+                    .unwrap_or(u128::MAX / 4)
+                    .max(1)
+            })
+        };
+        let aff = if trace.stuck {
+            Some(1)
+        } else if trace.next.is_none() {
+            None
+        } else {
+            units(&trace.next)
+        };
+        Ok((aff, units(&trace.next_order)))
+    }
+
+    fn cost(&mut self, b: u128) -> Result<u128> {
+        let profile = self.profile;
+        let (run, _) = self.run(b)?;
+        Ok(run.chosen.iter().map(|&c| profile.cost(c)).sum())
+    }
+
+    /// The monotone certificate: the same choices, and at every round the chosen
+    /// price at `b1` below every rival's price at `b2` (`b1 ≤ b2`).
+    fn same(&mut self, b1: u128, b2: u128) -> Result<bool> {
+        self.run(b1)?;
+        self.run(b2)?;
+        let (Some((r1, _)), Some((r2, _))) = (self.runs.get(&b1), self.runs.get(&b2)) else {
+            return Ok(false);
+        };
+        Ok(r1.chosen == r2.chosen
+            && r1
+                .rounds
+                .iter()
+                .zip(&r2.rounds)
+                .all(|((key, _), (_, rival))| rival.as_ref().is_none_or(|r| key < r)))
+    }
+}
+
+/// [`add1`], then greedy's outcome if more voters prefer it: each voter prefers the
+/// outcome with more of their projects (more of their points, for points utilities).
+pub(super) fn add1_comparison(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
+    let mes = add1(profile, utility)?;
+    let greedy = greedy::run(profile, greedy::Variant::Skip, profile.threshold)?;
+    let chosen = |o: &Outcome| -> Vec<bool> {
+        profile
+            .election
+            .projects
+            .iter()
+            .map(|p| o.selected.contains(&p.id))
+            .collect()
+    };
+    let (in_mes, in_greedy) = (chosen(&mes), chosen(&greedy));
+    let (mut prefer_mes, mut prefer_greedy) = (0u64, 0u64);
+    for group in &profile.groups {
+        let gain = |selected: &[bool]| -> u64 {
+            group
+                .items
+                .iter()
+                .filter(|&&(p, _)| selected.get(p as usize).copied().unwrap_or(false))
+                .map(|&(_, points)| {
+                    if utility == Utility::Points {
+                        points
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        };
+        match gain(&in_mes).cmp(&gain(&in_greedy)) {
+            Ordering::Greater => prefer_mes += group.count,
+            Ordering::Less => prefer_greedy += group.count,
+            Ordering::Equal => {}
+        }
+    }
+    let note = format!(
+        "comparison: {prefer_mes} voters prefer the equal-shares outcome, {prefer_greedy} the greedy one"
+    );
+    let mut out = if prefer_greedy > prefer_mes {
+        let mut g = greedy;
+        "mes-add1-comparison: greedy".clone_into(&mut g.rule);
+        g
+    } else {
+        let mut m = mes;
+        "mes-add1-comparison: mes-add1".clone_into(&mut m.rule);
+        m
+    };
+    out.notes.push(note);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pb::{Election, TieBreak, parse};
+    use core::fmt::Write as _;
+    use proptest::prelude::*;
+
+    /// The cities' loop, one per-voter budget at a time.
+    fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> (Vec<usize>, u128) {
+        let unit = profile.scale;
+        let n = u128::from(profile.voters.max(1));
+        let base = profile.budget / (n * unit);
+        let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
+        let at = |b: u128| {
+            Engine::new(profile, utility, big(b * unit), BigInt::one(), false)
+                .run(false)
+                .unwrap()
+                .0
+                .chosen
+        };
+        let mut best = (at(base), base);
+        let mut b = base;
+        while b < limit {
+            let next = at(b + 1);
+            if next.iter().map(|&c| profile.cost(c)).sum::<u128>() > profile.budget {
+                break;
+            }
+            b += 1;
+            best = (next, b);
+        }
+        best
+    }
+
+    fn election(budget: u64, costs: &[u64], ballots: &[Vec<usize>]) -> Election {
+        let mut text = format!(
+            "META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+        );
+        for (i, c) in costs.iter().enumerate() {
+            let _ = writeln!(text, "p{i};{c}");
+        }
+        text.push_str("VOTES\nvoter_id;vote\n");
+        for (v, ballot) in ballots.iter().enumerate() {
+            let names: Vec<String> = ballot.iter().map(|p| format!("p{p}")).collect();
+            let _ = writeln!(text, "{v};{}", names.join(","));
+        }
+        parse(&text).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Skipping budgets never changes the answer of the step-by-step loop.
+        #[test]
+        fn add1_equals_the_stepwise_loop(
+            costs in proptest::collection::vec(1u64..60, 2..7),
+            ballots in proptest::collection::vec(proptest::collection::btree_set(0usize..7, 1..4), 1..14),
+            budget in 20u64..200,
+            cost_utility in any::<bool>(),
+        ) {
+            let m = costs.len();
+            let ballots: Vec<Vec<usize>> = ballots
+                .into_iter()
+                .map(|b| b.into_iter().filter(|&p| p < m).collect::<Vec<_>>())
+                .filter(|b| !b.is_empty())
+                .collect();
+            prop_assume!(!ballots.is_empty());
+            let e = election(budget, &costs, &ballots);
+            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let utility = if cost_utility { Utility::Cost } else { Utility::Approval };
+            let fast = add1(&profile, utility).unwrap();
+            let (chosen, per_voter) = add1_stepwise(&profile, utility);
+            let expected: Vec<String> = chosen.iter().map(|&c| format!("p{c}")).collect();
+            prop_assert_eq!(&fast.selected, &expected);
+            prop_assert_eq!(fast.per_voter_budget, Some(profile.money(per_voter * profile.scale)));
+        }
+    }
+
+    #[test]
+    fn add1_equals_the_stepwise_loop_on_assen() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/pabulib/Netherlands_Assen_2024.pb"
+        ))
+        .unwrap();
+        let e = parse(&text).unwrap();
+        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let fast = add1(&profile, Utility::Cost).unwrap();
+        let (chosen, per_voter) = add1_stepwise(&profile, Utility::Cost);
+        let ids: Vec<String> = chosen.iter().map(|&c| profile.id(c)).collect();
+        assert_eq!(fast.selected, ids);
+        assert_eq!(per_voter, 2033);
+        assert_eq!(
+            fast.per_voter_budget.map(|d| d.to_string()),
+            Some("2033".into())
+        );
+    }
+}

@@ -1,0 +1,725 @@
+//! Participatory budgeting (参与式预算): residents choose projects under a budget.
+//!
+//! Elections come in the Pabulib format ([`parse`], [`write()`]). A [`Rule`] turns an
+//! election into an [`Outcome`] that explains itself project by project:
+//!
+//! - greedy by votes or points, with skipping, without, or above a score threshold;
+//! - the Method of Equal Shares (MES, Peters & Skowron) with cost, approval or points
+//!   utilities, its `add1` completion as the cities run it, and the comparison step;
+//! - sequential Phragmén.
+//!
+//! Everything is exact: costs are scaled to integers and MES budgets are exact
+//! rationals, so an outcome never depends on rounding. Identical ballots are grouped.
+//!
+//! ```
+//! use allocation_pools::pb::{parse, run, Options, Rule, Utility};
+//!
+//! // The hand-checked instance of the shared test data: budget 150, five voters.
+//! let election = parse("META\nkey;value\nbudget;150\nvote_type;approval\n\
+//!     PROJECTS\nproject_id;cost\np1;100\np2;60\np3;50\np4;40\n\
+//!     VOTES\nvoter_id;vote\n1;p1,p2\n2;p1,p2\n3;p1\n4;p3\n5;p3,p4\n")?;
+//! let mes = run(&election, &Options::new(Rule::Mes).utility(Utility::Cost))?;
+//! assert_eq!(mes.selected, ["p2", "p3"]);
+//! let greedy = run(&election, &Options::new(Rule::Greedy))?;
+//! assert_eq!(greedy.selected, ["p1", "p3"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+mod greedy;
+mod mes;
+mod num;
+mod pabulib;
+mod phragmen;
+
+pub use pabulib::{parse, write};
+
+/// A parsed Pabulib election: every section, column and value as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Election {
+    /// META key–value pairs, in file order.
+    pub meta: Vec<(String, String)>,
+    /// The PROJECTS header.
+    pub project_columns: Vec<String>,
+    /// The projects, in file order.
+    pub projects: Vec<Project>,
+    /// The VOTES header.
+    pub vote_columns: Vec<String>,
+    /// The voters, in file order.
+    pub voters: Vec<Voter>,
+}
+
+/// A project: its id, its cost, and every column as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// Its `project_id`.
+    pub id: String,
+    /// Its `cost`.
+    pub cost: Decimal,
+    /// Every field of its row, in header order.
+    pub fields: Vec<String>,
+    /// The line it was read from (1-based).
+    pub line: usize,
+}
+
+impl Project {
+    /// The value of column `name`, if the file has it.
+    pub fn field<'a>(&'a self, election: &Election, name: &str) -> Option<&'a str> {
+        let column = election.project_columns.iter().position(|c| c == name)?;
+        self.fields.get(column).map(String::as_str)
+    }
+}
+
+/// A voter: their ballot as project indices (in the order written: a ranking for
+/// ordinal votes), points where the vote type has them, and every column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voter {
+    /// Their `voter_id`.
+    pub id: String,
+    /// Indices into [`Election::projects`], as written.
+    pub ballot: Vec<u32>,
+    /// Points per project of the ballot (cumulative and scoring votes).
+    pub points: Vec<u64>,
+    /// Every field of their row, in header order.
+    pub fields: Vec<String>,
+    /// The line it was read from (1-based).
+    pub line: usize,
+}
+
+/// How residents voted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum VoteType {
+    /// Approve any number of projects.
+    Approval,
+    /// Approve exactly one.
+    #[serde(rename = "choose-1")]
+    ChooseOne,
+    /// Rank projects; scored by Borda (a ballot ranking k projects gives k, k−1, …, 1).
+    Ordinal,
+    /// Spread points.
+    Cumulative,
+    /// Score projects.
+    Scoring,
+}
+
+impl Election {
+    /// The META value for `key`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The budget (META `budget`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PbMeta`] if it is missing or not a non-negative decimal.
+    pub fn budget(&self) -> Result<Decimal> {
+        let text = self
+            .meta("budget")
+            .ok_or_else(|| meta("budget", "missing"))?;
+        text.trim()
+            .parse::<Decimal>()
+            .ok()
+            .filter(|b| !b.is_sign_negative())
+            .ok_or_else(|| meta("budget", "not a non-negative decimal"))
+    }
+
+    /// The vote type (META `vote_type`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PbMeta`] if it is missing or unknown.
+    pub fn vote_type(&self) -> Result<VoteType> {
+        match self.meta("vote_type").map(str::trim) {
+            Some("approval") => Ok(VoteType::Approval),
+            Some("choose-1") => Ok(VoteType::ChooseOne),
+            Some("ordinal") => Ok(VoteType::Ordinal),
+            Some("cumulative") => Ok(VoteType::Cumulative),
+            Some("scoring") => Ok(VoteType::Scoring),
+            Some(_) => Err(meta(
+                "vote_type",
+                "not approval, choose-1, ordinal, cumulative or scoring",
+            )),
+            None => Err(meta("vote_type", "missing")),
+        }
+    }
+
+    /// The score threshold greedy rules apply (META `min_project_score_threshold`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PbMeta`] if present and not a whole number.
+    pub fn threshold(&self) -> Result<Option<u64>> {
+        self.meta("min_project_score_threshold")
+            .map(|t| {
+                t.trim()
+                    .parse::<u64>()
+                    .map_err(|_| meta("min_project_score_threshold", "not a whole number"))
+            })
+            .transpose()
+    }
+
+    /// The rule named by META `rule`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PbMeta`] if missing, [`Error::UnknownPbRule`] if not one this
+    /// module implements (`unknown` included).
+    pub fn rule(&self) -> Result<Rule> {
+        let name = self.meta("rule").ok_or_else(|| meta("rule", "missing"))?;
+        Rule::from_meta(name.trim())
+    }
+}
+
+fn meta(key: &'static str, problem: &'static str) -> Error {
+    Error::PbMeta { key, problem }
+}
+
+/// A rule that selects projects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// Most votes (points) first, skipping projects that do not fit.
+    Greedy,
+    /// Greedy, but only projects reaching the file's score threshold.
+    GreedyThreshold,
+    /// Most votes first, stopping at the first project that does not fit.
+    GreedyNoSkip,
+    /// The Method of Equal Shares with a per-voter budget of B/n.
+    Mes,
+    /// MES completed the cities' way: per-voter budget ⌊B/n⌋ + 1, + 2, … while the
+    /// outcome still fits the budget.
+    MesAdd1,
+    /// [`Rule::MesAdd1`], then greedy if more voters prefer greedy's outcome.
+    MesAdd1Comparison,
+    /// Sequential Phragmén.
+    Phragmen,
+}
+
+impl Rule {
+    /// Every rule, in a fixed order.
+    pub const ALL: [Self; 7] = [
+        Self::Greedy,
+        Self::GreedyThreshold,
+        Self::GreedyNoSkip,
+        Self::Mes,
+        Self::MesAdd1,
+        Self::MesAdd1Comparison,
+        Self::Phragmen,
+    ];
+
+    /// The name used on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Greedy => "greedy",
+            Self::GreedyThreshold => "greedy-threshold",
+            Self::GreedyNoSkip => "greedy-no-skip",
+            Self::Mes => "mes",
+            Self::MesAdd1 => "mes-add1",
+            Self::MesAdd1Comparison => "mes-add1-comparison",
+            Self::Phragmen => "phragmen",
+        }
+    }
+
+    /// The rule a Pabulib META `rule` names.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPbRule`] for anything else.
+    pub fn from_meta(name: &str) -> Result<Self> {
+        match name {
+            "greedy" => Ok(Self::Greedy),
+            "greedy-threshold" => Ok(Self::GreedyThreshold),
+            "greedy-no-skip" => Ok(Self::GreedyNoSkip),
+            "equalshares" => Ok(Self::Mes),
+            "equalshares/add1" => Ok(Self::MesAdd1),
+            "equalshares/add1-comparison" => Ok(Self::MesAdd1Comparison),
+            "phragmen" | "seq-phragmen" => Ok(Self::Phragmen),
+            _ => Err(Error::UnknownPbRule {
+                rule: name.to_owned(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Rule {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| Error::UnknownPbRule { rule: s.to_owned() })
+    }
+}
+
+/// What a voter gains from a project, for MES.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Utility {
+    /// The project's cost, for each supporter (equalshares.net's default).
+    Cost,
+    /// 1 for each supported project (cardinality).
+    Approval,
+    /// The points given (cumulative, scoring) or the Borda score (ordinal).
+    Points,
+}
+
+/// How ties between projects are broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum TieBreak {
+    /// The project listed first in the file wins (what the cities do).
+    #[default]
+    FileOrder,
+    /// The cheaper project, then the one with more votes (equalshares.net).
+    CostThenVotes,
+    /// The more expensive project.
+    MaxCost,
+    /// The smaller id (numerically when both are numbers).
+    Id,
+    /// No tie-break: a tie that decides the outcome is an error naming the projects.
+    Refuse,
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Options {
+    /// The rule.
+    pub rule: Rule,
+    /// MES utilities; `None` means cost for approval votes and points otherwise.
+    pub utility: Option<Utility>,
+    /// Ties.
+    pub tie_break: TieBreak,
+}
+
+impl Options {
+    /// `rule` with the default utility and file-order ties.
+    pub fn new(rule: Rule) -> Self {
+        Self {
+            rule,
+            utility: None,
+            tie_break: TieBreak::FileOrder,
+        }
+    }
+
+    /// The rule the election's META names.
+    ///
+    /// # Errors
+    ///
+    /// As [`Election::rule`].
+    pub fn auto(election: &Election) -> Result<Self> {
+        Ok(Self::new(election.rule()?))
+    }
+
+    /// The same options with `utility`.
+    #[must_use]
+    pub fn utility(mut self, utility: Utility) -> Self {
+        self.utility = Some(utility);
+        self
+    }
+
+    /// The same options with `tie_break`.
+    #[must_use]
+    pub fn tie_break(mut self, tie_break: TieBreak) -> Self {
+        self.tie_break = tie_break;
+        self
+    }
+}
+
+/// Why a project ended where it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Why {
+    /// Greedy: chosen with this much of the budget left before it.
+    Chosen {
+        /// Budget left when it was chosen.
+        budget_left: Decimal,
+    },
+    /// Greedy: below the score threshold.
+    BelowThreshold {
+        /// The threshold.
+        threshold: u64,
+    },
+    /// Greedy or Phragmén: it did not fit the budget left.
+    DidNotFit {
+        /// Budget left at its turn.
+        budget_left: Decimal,
+    },
+    /// Greedy without skipping, or Phragmén: the rule had stopped before its turn.
+    Stopped,
+    /// MES: its supporters paid for it.
+    Paid {
+        /// The price per unit of utility, ρ, as an exact fraction.
+        rho: String,
+        /// Supporters who paid the full share.
+        full_payers: u64,
+        /// The share each of them paid (rounded to the currency's decimals).
+        share: Decimal,
+        /// Supporters who paid everything they had left, for less.
+        partial_payers: u64,
+        /// What those paid in total (rounded).
+        partial_total: Decimal,
+    },
+    /// MES: its supporters could not afford it.
+    Unaffordable {
+        /// What its supporters had left at the end (rounded).
+        supporters_left: Decimal,
+    },
+    /// MES: no supporter.
+    NoSupport,
+    /// Phragmén: bought when its supporters' load reached this.
+    Loaded {
+        /// The supporters' load after it, as an exact fraction.
+        load: String,
+    },
+}
+
+/// One project in an outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectOutcome {
+    /// Its id.
+    pub id: String,
+    /// Its cost.
+    pub cost: Decimal,
+    /// Its votes (approvals) or points (Borda score for ordinal votes).
+    pub score: u64,
+    /// Whether it was selected.
+    pub selected: bool,
+    /// Why.
+    #[serde(flatten)]
+    pub why: Why,
+}
+
+/// The result of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The rule that produced it (after a comparison step: the one kept).
+    pub rule: String,
+    /// Selected projects, in the order they were chosen.
+    pub selected: Vec<String>,
+    /// Their total cost.
+    pub total_cost: Decimal,
+    /// The budget.
+    pub budget: Decimal,
+    /// MES: the per-voter budget used (for `add1`, the last that fit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_voter_budget: Option<Decimal>,
+    /// Every project, in file order.
+    pub projects: Vec<ProjectOutcome>,
+    /// Steps worth knowing: add1 iterations, the comparison vote.
+    pub notes: Vec<String>,
+}
+
+/// Runs `options.rule` on `election`.
+///
+/// # Errors
+///
+/// [`Error::PbMeta`] / [`Error::PbSyntax`] for an election that does not say what
+/// it needs to; [`Error::PbTie`] when [`TieBreak::Refuse`] meets a deciding tie;
+/// [`Error::Overflow`] if costs do not fit 128 bits at a common scale.
+pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
+    let profile = Profile::new(election, options.tie_break)?;
+    let utility = options.utility.unwrap_or(match profile.kind {
+        VoteType::Approval | VoteType::ChooseOne => Utility::Cost,
+        _ => Utility::Points,
+    });
+    match options.rule {
+        // A file's score threshold applies to every greedy variant.
+        Rule::Greedy | Rule::GreedyThreshold => {
+            greedy::run(&profile, greedy::Variant::Skip, profile.threshold)
+        }
+        Rule::GreedyNoSkip => greedy::run(&profile, greedy::Variant::NoSkip, profile.threshold),
+        Rule::Mes => mes::plain(&profile, utility),
+        Rule::MesAdd1 => mes::add1(&profile, utility),
+        Rule::MesAdd1Comparison => mes::add1_comparison(&profile, utility),
+        Rule::Phragmen => phragmen::run(&profile),
+    }
+}
+
+/// An election ready for the rules: costs and budget as integers at a common
+/// scale, identical ballots grouped, and the tie-break as a rank per project.
+#[derive(Debug, Clone)]
+pub struct Profile<'a> {
+    election: &'a Election,
+    kind: VoteType,
+    /// 10^decimals: the common scale of costs and budget.
+    scale: u128,
+    decimals: u32,
+    costs: Vec<u128>,
+    budget: u128,
+    /// Distinct ballots with their counts.
+    groups: Vec<Group>,
+    voters: u64,
+    /// Votes (approvals) or points per project, counted from the VOTES section.
+    scores: Vec<u64>,
+    /// Supporters (voters) per project.
+    supporters: Vec<u64>,
+    /// Points given to each project, summed over voters (for MES weights).
+    points: Vec<u128>,
+    /// Per project: the groups supporting it, with the points each voter gives.
+    support: Vec<Vec<(u32, u64)>>,
+    /// Position of each project in the tie-break order (0 wins).
+    rank: Vec<u32>,
+    refuse_ties: bool,
+    threshold: Option<u64>,
+}
+
+/// Voters who cast the same ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Group {
+    count: u64,
+    /// (project, points): points are 1 for approvals, the points given, or the
+    /// Borda score.
+    items: Vec<(u32, u64)>,
+}
+
+impl<'a> Profile<'a> {
+    /// Prepares `election` for the rules.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`].
+    pub fn new(election: &'a Election, tie_break: TieBreak) -> Result<Self> {
+        let kind = election.vote_type()?;
+        let budget = election.budget()?;
+        let decimals = election
+            .projects
+            .iter()
+            .map(|p| p.cost.normalize().scale())
+            .chain([budget.normalize().scale()])
+            .max()
+            .unwrap_or(0);
+        let scale = 10u128.checked_pow(decimals).ok_or(Error::Overflow {
+            context: "scaling costs",
+        })?;
+        let to_int = |d: Decimal| -> Result<u128> {
+            let d = d.normalize();
+            let mantissa = u128::try_from(d.mantissa()).map_err(|_| Error::Overflow {
+                context: "scaling costs",
+            })?;
+            mantissa
+                .checked_mul(10u128.pow(decimals - d.scale()))
+                .ok_or(Error::Overflow {
+                    context: "scaling costs",
+                })
+        };
+        let costs = election
+            .projects
+            .iter()
+            .map(|p| to_int(p.cost))
+            .collect::<Result<Vec<_>>>()?;
+        let m = election.projects.len();
+        let (mut ballots, scores, supporters) = ballots(election, kind);
+        // Identical ballots grouped by sorting, then listed in first-seen order so
+        // that everything downstream is deterministic.
+        let mut by_ballot: Vec<usize> = (0..ballots.len()).collect();
+        by_ballot.sort_by(|&a, &b| ballots.get(a).cmp(&ballots.get(b)).then(a.cmp(&b)));
+        let mut firsts: Vec<(usize, u64)> = Vec::new();
+        for run in by_ballot.chunk_by(|&a, &b| ballots.get(a) == ballots.get(b)) {
+            if let Some(&first) = run.first()
+                && ballots.get(first).is_some_and(|b| !b.is_empty())
+            {
+                firsts.push((first, run.len() as u64));
+            }
+        }
+        firsts.sort_unstable();
+        let groups: Vec<Group> = firsts
+            .into_iter()
+            .map(|(first, count)| Group {
+                count,
+                items: ballots
+                    .get_mut(first)
+                    .map(core::mem::take)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let mut support: Vec<Vec<(u32, u64)>> = vec![Vec::new(); m];
+        let mut points = vec![0u128; m];
+        for (g, group) in (0u32..).zip(&groups) {
+            let group: &Group = group;
+            for &(p, given) in &group.items {
+                if let Some(s) = support.get_mut(p as usize) {
+                    s.push((g, given));
+                }
+                if let Some(t) = points.get_mut(p as usize) {
+                    *t += u128::from(given) * u128::from(group.count);
+                }
+            }
+        }
+        let rank = tie_ranks(election, &costs, &scores, tie_break);
+        Ok(Self {
+            election,
+            kind,
+            scale,
+            decimals,
+            costs,
+            budget: to_int(budget)?,
+            groups,
+            voters: election.voters.len() as u64,
+            scores,
+            supporters,
+            points,
+            support,
+            rank,
+            refuse_ties: tie_break == TieBreak::Refuse,
+            threshold: election.threshold()?,
+        })
+    }
+
+    fn cost(&self, p: usize) -> u128 {
+        self.costs.get(p).copied().unwrap_or(0)
+    }
+
+    fn rank(&self, p: usize) -> u32 {
+        self.rank.get(p).copied().unwrap_or(u32::MAX)
+    }
+
+    fn id(&self, p: usize) -> String {
+        self.election
+            .projects
+            .get(p)
+            .map(|x| x.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// A scaled integer amount as a decimal.
+    fn money(&self, amount: u128) -> Decimal {
+        let mantissa = i128::try_from(amount).unwrap_or(i128::MAX);
+        Decimal::try_from_i128_with_scale(mantissa, self.decimals).unwrap_or(Decimal::MAX)
+    }
+
+    /// The report skeleton: every project, unselected, with its score.
+    fn reports(&self, why: &Why) -> Vec<ProjectOutcome> {
+        self.election
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(p, project)| ProjectOutcome {
+                id: project.id.clone(),
+                cost: project.cost,
+                score: self.scores.get(p).copied().unwrap_or(0),
+                selected: false,
+                why: why.clone(),
+            })
+            .collect()
+    }
+
+    fn outcome(&self, rule: &str, chosen: &[usize], projects: Vec<ProjectOutcome>) -> Outcome {
+        let total: u128 = chosen.iter().map(|&p| self.cost(p)).sum();
+        Outcome {
+            rule: rule.to_owned(),
+            selected: chosen.iter().map(|&p| self.id(p)).collect(),
+            total_cost: self.money(total),
+            budget: self.money(self.budget),
+            per_voter_budget: None,
+            projects,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Fails if `tied` (two or more projects, best first) is a tie that the
+    /// tie-break must decide and ties are refused.
+    fn check_tie(&self, tied: &[usize]) -> Result<()> {
+        if self.refuse_ties && tied.len() > 1 {
+            return Err(Error::PbTie {
+                projects: tied.iter().map(|&p| self.id(p)).collect(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A ballot as sorted (project, points) pairs.
+type Ballot = Vec<(u32, u64)>;
+
+/// Each voter's ballot as sorted (project, points) pairs with positive points, and
+/// per project the score (votes or points) and the number of supporters.
+fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u64>, Vec<u64>) {
+    let m = election.projects.len();
+    let mut scores = vec![0u64; m];
+    let mut supporters = vec![0u64; m];
+    let mut ballots: Vec<Vec<(u32, u64)>> = Vec::with_capacity(election.voters.len());
+    for voter in &election.voters {
+        let k = voter.ballot.len() as u64;
+        let mut items: Vec<(u32, u64)> = voter
+            .ballot
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                let points = match kind {
+                    VoteType::Approval | VoteType::ChooseOne => 1,
+                    VoteType::Ordinal => k - i as u64,
+                    VoteType::Cumulative | VoteType::Scoring => {
+                        voter.points.get(i).copied().unwrap_or(0)
+                    }
+                };
+                (p, points)
+            })
+            .filter(|&(_, points)| points > 0)
+            .collect();
+        for &(p, points) in &items {
+            if let Some(s) = scores.get_mut(p as usize) {
+                *s = s.saturating_add(points);
+            }
+            if let Some(s) = supporters.get_mut(p as usize) {
+                *s += 1;
+            }
+        }
+        items.sort_unstable();
+        ballots.push(items);
+    }
+    (ballots, scores, supporters)
+}
+
+/// The position of each project in the tie-break order.
+fn tie_ranks(election: &Election, costs: &[u128], scores: &[u64], tie_break: TieBreak) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..election.projects.len()).collect();
+    let cost = |p: usize| costs.get(p).copied().unwrap_or(0);
+    let score = |p: usize| scores.get(p).copied().unwrap_or(0);
+    let id = |p: usize| election.projects.get(p).map_or("", |x| x.id.as_str());
+    match tie_break {
+        TieBreak::FileOrder | TieBreak::Refuse => {}
+        TieBreak::CostThenVotes => {
+            order.sort_by(|&a, &b| cost(a).cmp(&cost(b)).then(score(b).cmp(&score(a))));
+        }
+        TieBreak::MaxCost => order.sort_by_key(|&p| core::cmp::Reverse(cost(p))),
+        TieBreak::Id => {
+            order.sort_by(
+                |&a, &b| match (id(a).parse::<u128>(), id(b).parse::<u128>()) {
+                    (Ok(x), Ok(y)) => x.cmp(&y),
+                    _ => id(a).cmp(id(b)),
+                },
+            );
+        }
+    }
+    let mut rank = vec![0u32; order.len()];
+    for (r, p) in (0u32..).zip(order) {
+        if let Some(slot) = rank.get_mut(p) {
+            *slot = r;
+        }
+    }
+    rank
+}

@@ -1,0 +1,83 @@
+//! `guided-community pb`: participatory budgeting on a Pabulib file.
+
+use clap::ValueEnum;
+use guided_community::pools::pb::{self, Options, Rule, TieBreak, Utility};
+
+use super::{CliError, Input, Outcome, Output};
+
+/// Select projects from a Pabulib `.pb` file: `{"selected", "total_cost", "rule",
+/// "projects": [… why each was or was not selected …], "notes"}`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The rule; `auto` takes it from the file's META `rule`.
+    #[arg(long, default_value = "auto", value_parser = rule_names())]
+    rule: String,
+    /// Utilities for the Method of Equal Shares [default: cost for approval votes,
+    /// points otherwise].
+    #[arg(long, value_enum)]
+    utility: Option<UtilityArg>,
+    /// How ties between projects are broken.
+    #[arg(long, value_enum, default_value_t = TieArg::FileOrder)]
+    tie_break: TieArg,
+    #[command(flatten)]
+    input: Input,
+}
+
+fn rule_names() -> clap::builder::PossibleValuesParser {
+    let names = core::iter::once("auto").chain(Rule::ALL.iter().map(|r| r.name()));
+    clap::builder::PossibleValuesParser::new(names)
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum UtilityArg {
+    /// A project's cost to each supporter.
+    Cost,
+    /// 1 per supported project.
+    Approval,
+    /// Points given (Borda score for rankings).
+    Points,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TieArg {
+    /// The project listed first in the file.
+    FileOrder,
+    /// The cheaper, then the one with more votes.
+    CostThenVotes,
+    /// The more expensive.
+    MaxCost,
+    /// The smaller id (numerically when both are numbers).
+    Id,
+    /// Refuse: a deciding tie is an error naming the projects.
+    Refuse,
+}
+
+pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+    let text = args.input.read_text()?;
+    let election = pb::parse(&text).map_err(|e| args.input.invalid(&e))?;
+    let mut options = if args.rule == "auto" {
+        Options::auto(&election).map_err(guided_community::Error::from)?
+    } else {
+        Options::new(
+            args.rule
+                .parse::<Rule>()
+                .map_err(guided_community::Error::from)?,
+        )
+    };
+    if let Some(utility) = args.utility {
+        options = options.utility(match utility {
+            UtilityArg::Cost => Utility::Cost,
+            UtilityArg::Approval => Utility::Approval,
+            UtilityArg::Points => Utility::Points,
+        });
+    }
+    options = options.tie_break(match args.tie_break {
+        TieArg::FileOrder => TieBreak::FileOrder,
+        TieArg::CostThenVotes => TieBreak::CostThenVotes,
+        TieArg::MaxCost => TieBreak::MaxCost,
+        TieArg::Id => TieBreak::Id,
+        TieArg::Refuse => TieBreak::Refuse,
+    });
+    let outcome = pb::run(&election, &options).map_err(guided_community::Error::from)?;
+    output.json(&outcome, 0)
+}
