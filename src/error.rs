@@ -36,6 +36,18 @@ pub enum Error {
     /// From the governance metrics.
     #[error(transparent)]
     Metrics(#[from] governance_metrics::Error),
+    /// A quarter that is not `YYYY-Qn` with n in 1–4.
+    #[error("`{quarter}` is not a quarter: expected YYYY-Q1 to YYYY-Q4")]
+    InvalidQuarter {
+        /// The text given.
+        quarter: String,
+    },
+    /// Two households with the same id.
+    #[error("household `{id}` appears twice: ids must be unique")]
+    DuplicateHousehold {
+        /// The id.
+        id: String,
+    },
 }
 
 /// The result type of the facade.

@@ -34,8 +34,17 @@
 //! here. Every crate's error converts into this crate's [`Error`] with `?`.
 
 mod error;
+pub mod joins;
+mod quarter;
+pub mod report;
+pub mod sample;
 
 pub use error::{Error, Result};
+pub use quarter::{
+    ALLOCATION_COMPLAINT, Activity, Adjustment, Basis, CouncilDecision, Diagnostic, GRANTS_LINE,
+    Grant, Household, LineSpec, PetitionRecord, Policy, Quarter, QuarterInputs, QuarterReport,
+    Serves, Spending, Step, Survey, quarterly_cycle, quarterly_cycle_observed,
+};
 
 #[doc(inline)]
 pub use allocation_pools as pools;

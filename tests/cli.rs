@@ -653,3 +653,39 @@ fn pb_reproduces_a_city_and_explains_it() {
         "error: invalid input in standard input: line 4: expected a `PROJECTS` section"
     );
 }
+
+#[test]
+fn demo_writes_the_report_and_summarises_it() {
+    let dir = std::env::temp_dir().join(format!("guided-community-demo-{}", std::process::id()));
+    let out = dir.to_str().unwrap();
+    let summary = run_json(
+        &["demo", "--households", "300", "--seed", "4", "--out", out],
+        "",
+    );
+    assert_eq!(summary["households"], 300);
+    assert_eq!(summary["balanced"], true);
+    let html = std::fs::read_to_string(dir.join("quarterly-report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("quarterly-report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["households"], 300);
+    // The same seed writes the same report.
+    run_json(
+        &["demo", "--households", "300", "--seed", "4", "--out", out],
+        "",
+    );
+    let again = std::fs::read_to_string(dir.join("quarterly-report.html")).unwrap();
+    assert_eq!(again, html);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // An output directory that cannot be created is a one-line error.
+    let err = run_error(
+        &["demo", "--households", "10", "--out", "/proc/no-such/dir"],
+        "",
+    );
+    assert!(
+        err.starts_with("error: cannot write to `/proc/no-such/dir`"),
+        "{err}"
+    );
+}

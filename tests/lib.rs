@@ -11,4 +11,5 @@
 mod architecture;
 mod cli;
 mod errors;
+mod quarter;
 mod snapshot;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod apportion;
 mod choose;
+mod demo;
 mod ledger;
 mod metrics;
 mod motion;
@@ -57,6 +58,9 @@ enum Command {
     /// The points bank's tamper-evident log: a sample, replay, verify, inclusion proofs.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// A sample community's quarter end to end: writes the publicity report (公示)
+    /// as HTML and JSON.
+    Demo(demo::Args),
 }
 
 /// What a subcommand produced.
@@ -90,6 +94,14 @@ pub(crate) enum CliError {
         /// What is wrong, with its line and column or entry.
         message: String,
     },
+    /// A file could not be written.
+    #[error("cannot write to {path}: {error}")]
+    Write {
+        /// The directory, in backticks.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
     /// The output could not be serialized.
     #[error("cannot write JSON: {0}")]
     Output(serde_json::Error),
@@ -109,6 +121,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Council(command) => choose::council(&command, output),
         Command::Ledger(command) => ledger::run(&command, output),
         Command::Pb(args) => pb::run(&args, output),
+        Command::Demo(args) => demo::run(&args, output),
     }
 }
 

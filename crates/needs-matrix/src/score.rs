@@ -314,6 +314,24 @@ impl Scores {
         })
     }
 
+    /// The scored units' ids, in input order (skipping units with diagnostics).
+    pub fn ids(&self) -> &[UnitId] {
+        &self.ids
+    }
+
+    /// The `i`-th scored unit's score, without building its explanation: the
+    /// cheap accessor for large cohorts.
+    pub fn score_at(&self, i: usize) -> Option<Decimal> {
+        self.totals.get(i).map(|&pico| points(pico))
+    }
+
+    /// The `i`-th scored unit's tier name.
+    pub fn tier_at(&self, i: usize) -> Option<&str> {
+        self.tier_names
+            .get(usize::from(*self.tiers.get(i)?))
+            .map(String::as_str)
+    }
+
     /// Every scored unit, in input order.
     pub fn iter(&self) -> impl Iterator<Item = UnitScore> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
@@ -329,11 +347,6 @@ impl Scores {
     /// The units' ranks, in input order (for sensitivity analysis).
     pub(crate) fn ranks(&self) -> &[u32] {
         &self.ranks
-    }
-
-    /// The units' ids, in input order.
-    pub(crate) fn ids(&self) -> &[UnitId] {
-        &self.ids
     }
 
     /// The scores in 10⁻¹² points, in input order.

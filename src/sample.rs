@@ -1,0 +1,731 @@
+//! Sample communities generated from a seed, modelled on the articles' cases:
+//! 阳光社区 (1,200 households, 3,500 residents) and the Hangzhou 邻里荟 mixed
+//! community (8,000 registered + 5,000 floating residents, 22% aged 60+).
+//!
+//! The same spec and seed give the same community on every machine (`SplitMix64`,
+//! no floats in the counts: totals are exact).
+//!
+//! ```
+//! use guided_community::sample;
+//!
+//! let sunshine = sample::sunshine(1);
+//! assert_eq!(sunshine.households.len(), 1_200);
+//! assert_eq!(sunshine.households.iter().map(|h| u64::from(h.residents)).sum::<u64>(), 3_500);
+//!
+//! let linlihui = sample::linlihui(1);
+//! let residents: u64 = linlihui.households.iter().map(|h| u64::from(h.residents)).sum();
+//! let floating: u64 = linlihui.households.iter().filter(|h| h.floating).map(|h| u64::from(h.residents)).sum();
+//! let aged: u64 = linlihui.households.iter().map(|h| u64::from(h.aged_60_plus)).sum();
+//! assert_eq!((residents, floating, aged), (13_000, 5_000, 2_860));
+//! ```
+
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
+
+use crate::joins;
+use crate::quarter::{
+    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec,
+    PetitionRecord, Policy, Quarter, QuarterInputs, Serves, Spending, Survey,
+};
+use allocation_pools::{self as pools, Fen};
+use governance_metrics as metrics;
+use petition_triage as triage;
+use points_bank as points;
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    /// The community's name.
+    pub community: String,
+    /// Registered households (户籍).
+    pub registered_households: u64,
+    /// Their residents (at least one per household).
+    pub registered_residents: u64,
+    /// Floating households (流动人口).
+    pub floating_households: u64,
+    /// Their residents (at least one per household).
+    pub floating_residents: u64,
+    /// Residents aged 60 or more, per mille of all residents.
+    pub aged_per_mille: u64,
+    /// Residents who took part in an activity this quarter, per mille.
+    pub participation_per_mille: u64,
+    /// Budget per household per quarter.
+    pub budget_per_household: Fen,
+    /// Participation rates of the three previous quarters, per mille.
+    pub history_per_mille: [u64; 3],
+}
+
+impl Spec {
+    /// 阳光社区 Sunshine Community: 1,200 households, 3,500 residents; participation
+    /// rose from 10% to 40%.
+    pub fn sunshine() -> Self {
+        Self {
+            community: "阳光社区 Sunshine Community".to_owned(),
+            registered_households: 1_080,
+            registered_residents: 3_260,
+            floating_households: 120,
+            floating_residents: 240,
+            aged_per_mille: 250,
+            participation_per_mille: 400,
+            budget_per_household: Fen::new(30_000),
+            history_per_mille: [100, 200, 300],
+        }
+    }
+
+    /// 邻里荟 Linlihui, Hangzhou: 8,000 registered + 5,000 floating residents, 22%
+    /// aged 60+; participation rose from 18% to 67%.
+    pub fn linlihui() -> Self {
+        Self {
+            community: "邻里荟 Linlihui mixed community, Hangzhou".to_owned(),
+            registered_households: 2_900,
+            registered_residents: 8_000,
+            floating_households: 2_400,
+            floating_residents: 5_000,
+            aged_per_mille: 220,
+            participation_per_mille: 670,
+            budget_per_household: Fen::new(30_000),
+            history_per_mille: [180, 350, 520],
+        }
+    }
+
+    /// A community of `households` on 阳光社区's proportions (for the demo and
+    /// benchmarks; 10,000,000 is a megacity).
+    pub fn scaled(households: u64) -> Self {
+        let floating_households = households / 10;
+        let registered_households = households - floating_households;
+        Self {
+            community: format!("示例社区 Sample community ({households} households)"),
+            registered_households,
+            registered_residents: registered_households.saturating_mul(3),
+            floating_households,
+            floating_residents: floating_households.saturating_mul(2),
+            ..Self::sunshine()
+        }
+    }
+}
+
+/// 阳光社区's quarter 2026-Q3, from `seed`.
+pub fn sunshine(seed: u64) -> QuarterInputs {
+    generate(&Spec::sunshine(), seed)
+}
+
+/// 邻里荟's quarter 2026-Q3, from `seed`.
+pub fn linlihui(seed: u64) -> QuarterInputs {
+    generate(&Spec::linlihui(), seed)
+}
+
+/// `SplitMix64`: small, fast, and the same everywhere.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (0 for n = 0).
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        u64::try_from((u128::from(self.next()) * u128::from(n)) >> 64).unwrap_or(0)
+    }
+
+    /// True with probability `per_mille / 1000`.
+    fn chance(&mut self, per_mille: u64) -> bool {
+        self.below(1000) < per_mille
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(usize::try_from(self.below(items.len() as u64)).unwrap_or(0))
+    }
+}
+
+/// Selection sampling (Knuth's algorithm S): exactly `wanted` of `total` draws
+/// say yes, each subset equally likely.
+#[derive(Debug)]
+struct Exact {
+    wanted: u64,
+    left: u64,
+}
+
+impl Exact {
+    fn take(&mut self, rng: &mut Rng) -> bool {
+        let yes = rng.below(self.left.max(1)) < self.wanted;
+        self.left = self.left.saturating_sub(1);
+        if yes {
+            self.wanted = self.wanted.saturating_sub(1);
+        }
+        yes
+    }
+}
+
+/// Household sizes: every household has one resident; the rest are dealt out at
+/// random, at most 8 per household when possible.
+fn sizes(rng: &mut Rng, households: u64, residents: u64) -> Vec<u32> {
+    let n = usize::try_from(households).unwrap_or(0);
+    let mut sizes = vec![1u32; n];
+    let mut extra = residents.saturating_sub(households);
+    let limit = if residents > households.saturating_mul(8) {
+        u32::MAX
+    } else {
+        8
+    };
+    while extra > 0 && n > 0 {
+        let i = usize::try_from(rng.below(households)).unwrap_or(0);
+        if let Some(size) = sizes.get_mut(i).filter(|s| **s < limit) {
+            *size += 1;
+            extra -= 1;
+        }
+    }
+    sizes
+}
+
+/// The quarter every sample runs: 2026-Q3, reported on 15 October 2026.
+fn sample_quarter() -> (Quarter, NaiveDate) {
+    let quarter = Quarter::Q3_2026;
+    let as_of = quarter
+        .last_day()
+        .checked_add_days(Days::new(15))
+        .unwrap_or(NaiveDate::MIN);
+    (quarter, as_of)
+}
+
+/// The service lines of every sample.
+pub fn service_lines() -> Vec<LineSpec> {
+    let indicator = |id: &str| Serves::Indicator {
+        id: id.to_owned(),
+        at_least: 1.0,
+    };
+    vec![
+        LineSpec {
+            id: "elderly-care".into(),
+            name: "养老服务 Elderly care".into(),
+            serves: Serves::Aged60Plus,
+        },
+        LineSpec {
+            id: "childcare".into(),
+            name: "托育服务 Childcare".into(),
+            serves: indicator("children_under_3"),
+        },
+        LineSpec {
+            id: "disability".into(),
+            name: "助残服务 Disability support".into(),
+            serves: indicator("disability_grade"),
+        },
+        LineSpec {
+            id: "culture".into(),
+            name: "文体活动 Culture and sport".into(),
+            serves: indicator("activities_last_year"),
+        },
+    ]
+}
+
+/// A community's quarter 2026-Q3 as `spec` describes it, from `seed`.
+pub fn generate(spec: &Spec, seed: u64) -> QuarterInputs {
+    let mut rng = Rng(seed ^ 0x5EED_0FC0_FFEE_0000);
+    let (quarter, as_of) = sample_quarter();
+    let households = households(spec, &mut rng);
+    let count = households.len() as u64;
+    let budget = Fen::new(spec.budget_per_household.get().saturating_mul(count));
+    let lines = service_lines();
+    let council = council(quarter, budget);
+    let spending = spending(&households, &lines, budget, &council, &mut rng);
+    let petitions = petitions(&households, quarter, &mut rng);
+    let activities = activities(&households, quarter, &mut rng);
+    let emergencies = vec![pools::Draw {
+        reason: "暴雨后地下室排水 Basements pumped out after a rainstorm".to_owned(),
+        amount: Fen::new(budget.get() / 100),
+        date: quarter
+            .first_day()
+            .checked_add_days(Days::new(17))
+            .unwrap_or(NaiveDate::MIN),
+    }];
+    let satisfaction = surveys(&households, &mut rng);
+    let history = spec
+        .history_per_mille
+        .iter()
+        .zip(["2025-Q4", "2026-Q1", "2026-Q2"])
+        .map(|(&rate, period)| metrics::PeriodRecord {
+            period: period.to_owned(),
+            participation_rate: Some(Decimal::new(i64::try_from(rate).unwrap_or(0), 3)),
+            satisfaction: Some(Decimal::new(88, 2)),
+            unfair_allocation_complaints: Some(1),
+        })
+        .collect();
+    QuarterInputs {
+        community: spec.community.clone(),
+        quarter,
+        as_of,
+        budget,
+        households,
+        service_lines: lines,
+        spending,
+        petitions,
+        ledger: Vec::new(),
+        activities,
+        council,
+        emergencies,
+        satisfaction,
+        history,
+    }
+}
+
+fn households(spec: &Spec, rng: &mut Rng) -> Vec<Household> {
+    let total = spec
+        .registered_households
+        .saturating_add(spec.floating_households);
+    let residents = spec
+        .registered_residents
+        .saturating_add(spec.floating_residents);
+    let mut sizes = sizes(rng, spec.registered_households, spec.registered_residents);
+    sizes.extend(sizes_floating(rng, spec));
+    let mut aged = Exact {
+        wanted: residents.saturating_mul(spec.aged_per_mille) / 1000,
+        left: residents,
+    };
+    let mut participants = Exact {
+        wanted: residents.saturating_mul(spec.participation_per_mille) / 1000,
+        left: residents,
+    };
+    let width = total.to_string().len().max(4);
+    let per_building = 100;
+    let building_width = (total / per_building + 1).to_string().len().max(2);
+    let mut out = Vec::with_capacity(sizes.len());
+    for (i, &size) in sizes.iter().enumerate() {
+        let i = i as u64;
+        let floating = i >= spec.registered_households;
+        let mut aged_here = 0;
+        let mut taking_part = 0;
+        for _ in 0..size {
+            if aged.take(rng) {
+                aged_here += 1;
+            }
+            if participants.take(rng) {
+                taking_part += 1;
+            }
+        }
+        out.push(household(
+            rng,
+            format!("H{:0width$}", i + 1),
+            format!("B{:0building_width$}", i / per_building + 1),
+            size,
+            aged_here,
+            taking_part,
+            floating,
+        ));
+    }
+    out
+}
+
+fn sizes_floating(rng: &mut Rng, spec: &Spec) -> Vec<u32> {
+    sizes(rng, spec.floating_households, spec.floating_residents)
+}
+
+fn household(
+    rng: &mut Rng,
+    id: String,
+    building: String,
+    residents: u32,
+    aged: u32,
+    participants: u32,
+    floating: bool,
+) -> Household {
+    let oldest = if aged > 0 {
+        60 + rng.below(36)
+    } else {
+        20 + rng.below(40)
+    };
+    let alone_80 = u64::from(residents == 1 && oldest >= 80);
+    let children = if aged < residents && residents >= 2 && rng.chance(150) {
+        1 + u64::from(rng.chance(150))
+    } else {
+        0
+    };
+    let chronic = if aged > 0 {
+        1 + rng.below(3)
+    } else {
+        u64::from(rng.chance(100))
+    };
+    let disability = if rng.chance(45) { 1 + rng.below(4) } else { 0 };
+    // Income relative to the local minimum, in tenths; floating households earn less.
+    let income_tenths = if floating {
+        6 + rng.below(20)
+    } else {
+        5 + rng.below(30)
+    };
+    let income = (!rng.chance(30)).then(|| tenths(income_tenths));
+    let activities = if participants > 0 {
+        1 + rng.below(12)
+    } else {
+        rng.below(2)
+    };
+    let assessment = match (alone_80, disability) {
+        (1, _) => 3 + rng.below(3),
+        (_, d) if d > 0 => 2 + rng.below(3),
+        _ if aged > 0 => 1 + rng.below(4),
+        _ => rng.below(3),
+    };
+    let special = if rng.chance(40) { 1 + rng.below(2) } else { 0 };
+    let group = if disability > 0 {
+        "disability"
+    } else if aged > 0 && residents == 1 {
+        "seniors-alone"
+    } else if children > 0 {
+        "young-families"
+    } else if floating && oldest < 45 {
+        "young-renters"
+    } else if aged > 0 {
+        "seniors"
+    } else if floating {
+        "floating"
+    } else {
+        "other"
+    };
+    let whole = |v: u64| Some(tenths(v * 10));
+    Household {
+        id,
+        building,
+        group: group.to_owned(),
+        residents,
+        aged_60_plus: aged,
+        floating,
+        participants,
+        indicators: vec![
+            whole(oldest),
+            whole(alone_80),
+            whole(children),
+            whole(chronic),
+            whole(disability),
+            income,
+            whole(activities),
+            whole(assessment),
+            whole(special),
+        ],
+    }
+}
+
+/// `tenths / 10` as the indicator value (small integers, exact in binary64).
+fn tenths(tenths: u64) -> f64 {
+    f64::from(u32::try_from(tenths).unwrap_or(u32::MAX)) / 10.0
+}
+
+/// Two council decisions: summer childcare places (in effect before the quarter,
+/// so applied) and handrails for the seniors' room (published too late, so not).
+fn council(quarter: Quarter, budget: Fen) -> Vec<CouncilDecision> {
+    let start = quarter.first_day();
+    let day = |back: u64| {
+        start
+            .checked_sub_days(Days::new(back))
+            .unwrap_or(NaiveDate::MIN)
+    };
+    let decision = deliberation::decide(
+        deliberation::Threshold::Majority,
+        deliberation::Votes {
+            yes: 11,
+            no: 3,
+            abstain: 1,
+        },
+        deliberation::Attendance::new(15, 17),
+    );
+    let walk = |id: &str, title: &str, proposed: u64, meeting: u64, effect: bool| {
+        let mut item = deliberation::propose(id, title, day(proposed));
+        let Ok(decision) = decision else {
+            return item;
+        };
+        let mut steps = vec![
+            (deliberation::Action::Consult, day(proposed)),
+            (
+                deliberation::Action::AnnounceAgenda {
+                    meeting: day(meeting),
+                },
+                day(proposed - 1),
+            ),
+            (deliberation::Action::Review, day(proposed - 2)),
+            (deliberation::Action::Resolve { decision }, day(meeting)),
+            (deliberation::Action::Publish, day(meeting - 1)),
+        ];
+        if effect {
+            steps.push((deliberation::Action::TakeEffect, day(meeting - 8)));
+        }
+        for (action, on) in steps {
+            if let Ok(next) = deliberation::advance(&item, &action, on) {
+                item = next;
+            }
+        }
+        item
+    };
+    vec![
+        CouncilDecision {
+            item: walk(
+                "2026-07",
+                "暑期托育增加名额 More summer childcare places",
+                40,
+                20,
+                true,
+            ),
+            adjustment: Adjustment::Earmark {
+                line: "childcare".into(),
+                amount: Fen::new(budget.get() / 50),
+            },
+        },
+        CouncilDecision {
+            item: walk(
+                "2026-08",
+                "老年活动室加装扶手 Handrails for the seniors' room",
+                12,
+                3,
+                false,
+            ),
+            adjustment: Adjustment::Earmark {
+                line: "elderly-care".into(),
+                amount: Fen::new(budget.get() / 100),
+            },
+        },
+    ]
+}
+
+/// Spending to the report date: 80–99% of each line's plan, and every grant paid.
+fn spending(
+    households: &[Household],
+    lines: &[LineSpec],
+    budget: Fen,
+    council: &[CouncilDecision],
+    rng: &mut Rng,
+) -> Vec<Spending> {
+    let policy = Policy::default();
+    let Ok(split) = policy.pools.split(budget) else {
+        return Vec::new();
+    };
+    let service: Vec<pools::ServiceLine> = lines
+        .iter()
+        .map(|l| pools::ServiceLine {
+            id: l.id.clone(),
+            heads: joins::heads(&l.serves, households, &policy.matrix),
+            quota: None,
+        })
+        .collect();
+    let Ok(base) = pools::allocate_base(split.base, &service, policy.base_rule) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Spending> = base
+        .lines
+        .iter()
+        .map(|l| {
+            let earmark = council
+                .iter()
+                .filter(|d| matches!(d.item.step, deliberation::Step::InEffect { .. }))
+                .map(|d| match &d.adjustment {
+                    Adjustment::Earmark { line, amount } if *line == l.id => amount.get(),
+                    Adjustment::Earmark { .. } => 0,
+                })
+                .sum::<u64>();
+            let planned = l.amount.get().saturating_add(earmark);
+            let per_mille = 800 + rng.below(200);
+            Spending {
+                line: l.id.clone(),
+                spent: Fen::new(
+                    u64::try_from(u128::from(planned) * u128::from(per_mille) / 1000).unwrap_or(0),
+                ),
+            }
+        })
+        .collect();
+    // Grants are paid as vouchers at the start of the quarter: the whole dynamic
+    // pool left after earmarks, less what stays unallocated, is known only to the
+    // cycle, so the sample records the dynamic pool's 95%.
+    out.push(Spending {
+        line: GRANTS_LINE.to_owned(),
+        spent: Fen::new(split.dynamic.get() / 100 * 95),
+    });
+    out
+}
+
+const CATEGORIES: [(&str, u64, &[&str]); 10] = [
+    (
+        "elevator",
+        160,
+        &[
+            "电梯又坏了，老人下不了楼 The lift is broken again",
+            "电梯困人 Someone trapped in the lift",
+        ],
+    ),
+    (
+        "water",
+        140,
+        &[
+            "楼上漏水 Water leaking from the flat above",
+            "停水两天了 No water for two days",
+        ],
+    ),
+    ("noise", 140, &["夜间装修噪音 Renovation noise at night"]),
+    (
+        "parking",
+        130,
+        &["电动车乱停堵住消防通道 Scooters block the fire lane"],
+    ),
+    ("sanitation", 120, &["垃圾站清运不及时 Bins not emptied"]),
+    (
+        "greenery",
+        80,
+        &["树枝挡住路灯 Branches cover the street light"],
+    ),
+    (
+        "suggestion",
+        100,
+        &[
+            "建议增设儿童游乐设施 Please add a playground",
+            "建议开设老年智能手机课 Smartphone classes for seniors",
+        ],
+    ),
+    ("heating", 60, &["暖气不热 Radiators are cold"]),
+    (
+        "safety",
+        30,
+        &[
+            "楼道有煤气味 Smell of gas in the stairwell",
+            "电线裸露 Exposed wire in the corridor",
+        ],
+    ),
+    (
+        ALLOCATION_COMPLAINT,
+        25,
+        &["补助分配不公平 The grants were unfair"],
+    ),
+];
+
+fn petitions(households: &[Household], quarter: Quarter, rng: &mut Rng) -> Vec<PetitionRecord> {
+    let count = (households.len() / 10).max(1);
+    let buildings: Vec<&str> = {
+        let mut b: Vec<&str> = households.iter().map(|h| h.building.as_str()).collect();
+        b.dedup();
+        b
+    };
+    let start = quarter
+        .first_day()
+        .and_hms_opt(0, 0, 0)
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.and_utc());
+    let seconds = 92 * 86_400 - 8 * 3_600;
+    let total_weight: u64 = CATEGORIES.iter().map(|c| c.1).sum();
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let mut roll = rng.below(total_weight);
+        let (category, _, texts) = CATEGORIES
+            .iter()
+            .find(|c| {
+                if roll < c.1 {
+                    true
+                } else {
+                    roll -= c.1;
+                    false
+                }
+            })
+            .copied()
+            .unwrap_or(CATEGORIES[0]);
+        // Lifts break in the same few buildings: hot spots.
+        let building = if category == "elevator" && rng.chance(600) {
+            buildings.get(2).or(buildings.first())
+        } else {
+            rng.pick(&buildings)
+        }
+        .map(|b| (*b).to_owned());
+        let received = start
+            .checked_add_signed(TimeDelta::seconds(
+                i64::try_from(rng.below(seconds)).unwrap_or(0),
+            ))
+            .unwrap_or(start);
+        let hours = match category {
+            "safety" => 2 + rng.below(20),
+            "elevator" | "water" | "heating" => 12 + rng.below(96),
+            _ => 24 + rng.below(260),
+        };
+        let resolved = (!rng.chance(60)).then(|| {
+            received
+                .checked_add_signed(TimeDelta::hours(i64::try_from(hours).unwrap_or(0)))
+                .unwrap_or(received)
+        });
+        let vulnerabilities = if rng.chance(80) {
+            vec![triage::Vulnerability::Aged80LivingAlone]
+        } else {
+            Vec::new()
+        };
+        out.push(PetitionRecord {
+            id: format!("P{:06}", i + 1),
+            category: category.to_owned(),
+            building,
+            text: rng.pick(texts).copied().unwrap_or_default().to_owned(),
+            vulnerabilities,
+            received,
+            resolved,
+        });
+    }
+    out
+}
+
+/// Council meetings (15 members, 3 meetings) and volunteering (5% of households).
+fn activities(households: &[Household], quarter: Quarter, rng: &mut Rng) -> Vec<Activity> {
+    let at = |day: u64, hour: u32| -> NaiveDateTime {
+        quarter
+            .first_day()
+            .checked_add_days(Days::new(day))
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    let members: Vec<&Household> = households
+        .iter()
+        .step_by((households.len() / 15).max(1))
+        .take(15)
+        .collect();
+    for meeting in 0..3u64 {
+        for m in &members {
+            out.push(Activity {
+                id: format!("meeting{}-{}", meeting + 1, m.id),
+                resident: format!("r-{}", m.id),
+                activity: "deliberation".to_owned(),
+                quantity: points::Amount::from_whole(1),
+                at: at(10 + meeting * 30, 19),
+            });
+        }
+    }
+    for h in households {
+        if !rng.chance(50) {
+            continue;
+        }
+        let shifts = 1 + rng.below(3);
+        for s in 0..shifts {
+            out.push(Activity {
+                id: format!("volunteer-{}-{}", h.id, s + 1),
+                resident: format!("r-{}", h.id),
+                activity: "volunteering".to_owned(),
+                quantity: points::Amount::from_hundredths(
+                    i64::try_from(100 + 50 * rng.below(6)).unwrap_or(100),
+                ),
+                at: at(rng.below(90), 9 + u32::try_from(rng.below(8)).unwrap_or(0)),
+            });
+        }
+    }
+    out
+}
+
+fn surveys(households: &[Household], rng: &mut Rng) -> Vec<Survey> {
+    let mut by_group: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for h in households {
+        *by_group.entry(h.group.as_str()).or_default() += 1;
+    }
+    by_group
+        .into_iter()
+        .map(|(group, n)| {
+            let respondents = (n / 10).max(1);
+            let per_mille = 840 + rng.below(130);
+            Survey {
+                group: group.to_owned(),
+                respondents,
+                satisfied: respondents * per_mille / 1000,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,303 @@
+//! The quarter end to end: the report's wire format, the HTML page, and the
+//! invariants a community relies on (every fen accounted for, every household real).
+
+use guided_community::pools::{self, Fen};
+use guided_community::report::{self, Stage};
+use guided_community::{
+    Adjustment, Basis, Error, Policy, Quarter, QuarterInputs, QuarterReport, quarterly_cycle,
+    sample,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::snapshot::assert_snapshot;
+
+fn run(inputs: &QuarterInputs, policy: &Policy) -> QuarterReport {
+    quarterly_cycle(inputs, policy).unwrap()
+}
+
+/// Lines + grants + unallocated + reserve = budget, from the plan itself rather
+/// than the report's own `balanced` flag.
+fn assert_accounted(inputs: &QuarterInputs, report: &QuarterReport) {
+    let before = &report.publicity.before;
+    let lines: u64 = before.service_lines.iter().map(|l| l.allocated.get()).sum();
+    let grants: u64 = report.grants.iter().map(|g| g.amount.get()).sum();
+    let accounts = &report.publicity.after.accounts;
+    let reserve = accounts.reserve_drawn.get()
+        + accounts.reserve_carried_over.get()
+        + accounts.reserve_released.get();
+    assert_eq!(reserve, before.pools.emergency.get());
+    assert_eq!(grants, before.household_grants.get());
+    assert_eq!(
+        lines + grants + before.unallocated.get() + reserve,
+        inputs.budget.get(),
+        "the quarter must account for every fen"
+    );
+    assert!(accounts.balanced);
+    // Every household in the plan exists in the inputs, in input order.
+    let mut households = inputs.households.iter();
+    for grant in &report.grants {
+        assert!(
+            households.any(|h| h.id == grant.household),
+            "grant to unknown or out-of-order household {}",
+            grant.household
+        );
+    }
+    // Caps hold.
+    if let Some(cap) = Policy::default().household_cap {
+        assert!(report.grants.iter().all(|g| g.amount <= cap));
+    }
+}
+
+#[test]
+fn publicity_report_json_is_a_stable_wire_format() {
+    let inputs = sample::sunshine(1);
+    let report = run(&inputs, &Policy::default());
+    let json = serde_json::to_string_pretty(&report.publicity).unwrap() + "\n";
+    assert_snapshot("quarterly-report.json", &json);
+    // And it reads back as the same report.
+    let back: report::PublicityReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, report.publicity);
+}
+
+#[test]
+fn html_has_one_svg_per_chart_and_no_external_references() {
+    let report = run(&sample::linlihui(3), &Policy::default());
+    let html = report::render_html(&report.publicity);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<meta name=\"viewport\""));
+    assert_eq!(html.matches("<svg").count(), 4, "four charts, one SVG each");
+    assert_eq!(html.matches("</svg>").count(), 4);
+    for chart in [
+        "Allocation by service line",
+        "Grants and need by group",
+        "Spending progress",
+        "Lorenz curve",
+    ] {
+        assert!(html.contains(chart), "missing chart {chart}");
+    }
+    for external in [
+        "http:", "https:", "src=", "href=", "<script", "url(", "@import", "<link", "<iframe",
+    ] {
+        assert!(!html.contains(external), "external reference {external:?}");
+    }
+    assert!(html.contains("事前公示") && html.contains("事中公示") && html.contains("事后公示"));
+}
+
+#[test]
+fn html_escapes_what_residents_typed() {
+    let mut inputs = sample::sunshine(1);
+    inputs.community = "<script>alert(1)</script> & co".into();
+    let html = report::render_html(&run(&inputs, &Policy::default()).publicity);
+    assert!(!html.contains("<script"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+}
+
+#[test]
+fn both_sample_communities_account_for_every_fen() {
+    for inputs in [sample::sunshine(5), sample::linlihui(5)] {
+        let report = run(&inputs, &Policy::default());
+        assert_accounted(&inputs, &report);
+        assert_eq!(report.publicity.stage, Stage::After);
+        assert_eq!(report.grants.len(), inputs.households.len());
+    }
+}
+
+#[test]
+fn the_same_inputs_give_the_same_report() {
+    let a = run(&sample::sunshine(9), &Policy::default());
+    let b = run(&sample::sunshine(9), &Policy::default());
+    assert_eq!(a, b);
+    let c = run(&sample::sunshine(10), &Policy::default());
+    assert_ne!(a.publicity, c.publicity, "the seed matters");
+}
+
+#[test]
+fn duplicate_households_are_refused_by_name() {
+    let mut inputs = sample::sunshine(1);
+    let copy = inputs.households[3].clone();
+    inputs.households.push(copy);
+    let err = quarterly_cycle(&inputs, &Policy::default()).unwrap_err();
+    assert!(matches!(err, Error::DuplicateHousehold { .. }));
+    assert_eq!(
+        err.to_string(),
+        "household `H0004` appears twice: ids must be unique"
+    );
+}
+
+#[test]
+fn quarters_parse_strictly() {
+    assert_eq!("2026-Q3".parse::<Quarter>().unwrap().to_string(), "2026-Q3");
+    let q: Quarter = "2024-Q1".parse().unwrap();
+    assert_eq!(
+        (q.first_day().to_string(), q.last_day().to_string()),
+        ("2024-01-01".into(), "2024-03-31".into())
+    );
+    let err = "2026-Q5".parse::<Quarter>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`2026-Q5` is not a quarter: expected YYYY-Q1 to YYYY-Q4"
+    );
+    assert!("2026Q3".parse::<Quarter>().is_err());
+}
+
+#[test]
+fn a_household_with_unusable_data_is_set_aside_not_fatal() {
+    let mut inputs = sample::sunshine(1);
+    inputs.households[0].indicators = vec![Some(1.0)];
+    let report = run(&inputs, &Policy::default());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == "household" && d.id == "H0001")
+    );
+    assert!(report.grants.iter().all(|g| g.household != "H0001"));
+    assert_eq!(report.publicity.before.needs.set_aside, 1);
+    assert_accounted(&inputs, &report);
+}
+
+#[test]
+fn only_resolutions_in_effect_adjust_the_pools() {
+    let inputs = sample::sunshine(1);
+    let report = run(&inputs, &Policy::default());
+    let adjustments = &report.publicity.before.adjustments;
+    assert_eq!(adjustments.len(), 2);
+    assert!(adjustments[0].applied, "in effect before the quarter");
+    assert!(!adjustments[1].applied, "still published");
+    let childcare = report
+        .publicity
+        .before
+        .service_lines
+        .iter()
+        .find(|l| l.id == "childcare")
+        .unwrap();
+    assert_eq!(childcare.earmarked, adjustments[0].amount);
+    assert_eq!(
+        childcare.allocated.get(),
+        childcare.base.get() + childcare.earmarked.get()
+    );
+
+    // An earmark larger than the dynamic pool is set aside with a reason.
+    let mut greedy = inputs.clone();
+    greedy.council[0].adjustment = Adjustment::Earmark {
+        line: "childcare".into(),
+        amount: Fen::new(u64::MAX / 4),
+    };
+    let report = run(&greedy, &Policy::default());
+    let note = report.publicity.before.adjustments[0].note.clone().unwrap();
+    assert!(note.contains("exceeds"), "{note}");
+    assert_accounted(&greedy, &report);
+
+    // An earmark for a line that does not exist, too.
+    let mut unknown = inputs;
+    unknown.council[0].adjustment = Adjustment::Earmark {
+        line: "moon-base".into(),
+        amount: Fen::new(100),
+    };
+    let report = run(&unknown, &Policy::default());
+    assert_eq!(
+        report.publicity.before.adjustments[0].note.as_deref(),
+        Some("no service line `moon-base`")
+    );
+}
+
+#[test]
+fn running_a_quarter_again_pays_no_points_twice() {
+    let inputs = sample::sunshine(2);
+    let first = run(&inputs, &Policy::default());
+    assert!(first.publicity.after.points.activities > 0);
+    let mut again = inputs;
+    again.ledger = first.ledger.clone();
+    let second = run(&again, &Policy::default());
+    assert_eq!(
+        second.ledger, first.ledger,
+        "idempotent commands change nothing"
+    );
+    assert_eq!(second.publicity.after.points.accounts_opened, 0);
+}
+
+#[test]
+fn hot_spots_become_proposed_agenda_items() {
+    let report = run(&sample::sunshine(2026), &Policy::default());
+    let agenda = &report.publicity.before.agenda;
+    assert!(
+        !agenda.is_empty(),
+        "the sample's lifts break in one building"
+    );
+    assert!(
+        agenda
+            .iter()
+            .all(|i| i.step == guided_community::deliberation::Step::Propose)
+    );
+    assert!(agenda.len() <= Policy::default().max_agenda_items);
+}
+
+#[test]
+fn by_need_matches_need_better_than_everyone_alike() {
+    let inputs = sample::linlihui(4);
+    let by_need = run(&inputs, &Policy::default());
+    let alike = run(
+        &inputs,
+        &Policy {
+            basis: Basis::Equal,
+            ..Policy::default()
+        },
+    );
+    assert!(by_need.publicity.after.fairness.mismatch < alike.publicity.after.fairness.mismatch);
+    assert_accounted(&inputs, &alike);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any community, any policy: every fen is accounted for, every household in
+    /// the plan is real, caps hold.
+    #[test]
+    fn every_quarter_accounts_for_every_fen(
+        households in 1u64..80,
+        extra in 0u64..120,
+        seed in any::<u64>(),
+        threshold in 0i64..90,
+        cap in prop::option::of(1u64..200_000),
+        equal in any::<bool>(),
+        hamilton in any::<bool>(),
+        budget in 0u64..50_000_000,
+    ) {
+        let floating = households / 3;
+        let spec = sample::Spec {
+            registered_households: households - floating,
+            registered_residents: households - floating + extra,
+            floating_households: floating,
+            floating_residents: floating * 2,
+            ..sample::Spec::sunshine()
+        };
+        let mut inputs = sample::generate(&spec, seed);
+        inputs.budget = Fen::new(budget);
+        let policy = Policy {
+            need_threshold: Decimal::from(threshold),
+            household_cap: cap.map(Fen::new),
+            basis: if equal { Basis::Equal } else { Basis::Need },
+            method: if hamilton { pools::Method::Hamilton } else { pools::Method::SainteLague },
+            ..Policy::default()
+        };
+        let report = quarterly_cycle(&inputs, &policy).unwrap();
+        let before = &report.publicity.before;
+        let lines: u64 = before.service_lines.iter().map(|l| l.allocated.get()).sum();
+        let grants: u64 = report.grants.iter().map(|g| g.amount.get()).sum();
+        let a = &report.publicity.after.accounts;
+        let reserve = a.reserve_drawn.get() + a.reserve_carried_over.get() + a.reserve_released.get();
+        prop_assert_eq!(lines + grants + before.unallocated.get() + reserve, budget);
+        prop_assert!(a.balanced);
+        let mut rest = inputs.households.iter();
+        for g in &report.grants {
+            prop_assert!(rest.any(|h| h.id == g.household));
+            if let Some(cap) = cap {
+                prop_assert!(g.amount.get() <= cap);
+            }
+            if g.score < policy.need_threshold {
+                prop_assert_eq!(g.amount, Fen::ZERO);
+            }
+        }
+    }
+}
