@@ -26,6 +26,8 @@ pub(crate) struct Scored<'a> {
     pub(crate) household: &'a Household,
     pub(crate) score: Decimal,
     pub(crate) tier: &'a str,
+    /// Its rank in the needs ranking (1 = most need).
+    pub(crate) rank: u32,
 }
 
 /// Pairs every score with its household (scores are in input order, skipping
@@ -39,6 +41,7 @@ pub(crate) fn align<'a>(scores: &'a needs::Scores, households: &'a [Household]) 
                 household,
                 score: scores.score_at(i).unwrap_or_default(),
                 tier: scores.tier_at(i).unwrap_or_default(),
+                rank: scores.rank_at(i).unwrap_or(u32::MAX),
             });
         }
     }
@@ -501,7 +504,8 @@ pub(crate) fn fairness(
             })
             .collect::<Vec<_>>(),
     );
-    let lorenz = concentration(&need, &granted, policy.lorenz_points);
+    let ranks: Vec<u32> = scored.iter().map(|s| s.rank).collect();
+    let lorenz = concentration(&ranks, &need, &granted, policy.lorenz_points);
     Ok(Fairness {
         report: FairnessReport {
             mismatch: mismatch.value,
@@ -516,12 +520,36 @@ pub(crate) fn fairness(
     })
 }
 
-/// Households ordered by need (least first, ties in input order); at each of
-/// `points` steps, the cumulative shares of households, need and grants.
-fn concentration(need: &[Decimal], granted: &[Decimal], points: u32) -> Vec<LorenzPoint> {
+/// Households ordered by need, least first — the needs ranking read backwards, so
+/// no sort is needed (ties keep the ranking's order, reversed); at each of `points`
+/// steps, the cumulative shares of households, need and grants.
+fn concentration(
+    ranks: &[u32],
+    need: &[Decimal],
+    granted: &[Decimal],
+    points: u32,
+) -> Vec<LorenzPoint> {
     let n = need.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| need.get(a).cmp(&need.get(b)).then(a.cmp(&b)));
+    let is_permutation = {
+        let mut seen = vec![false; n];
+        ranks.len() == n
+            && ranks.iter().all(|&r| {
+                let slot = usize::try_from(r)
+                    .ok()
+                    .and_then(|r| seen.get_mut(r.wrapping_sub(1)));
+                slot.is_some_and(|s| !std::mem::replace(s, true))
+            })
+    };
+    if is_permutation {
+        for (i, &r) in ranks.iter().enumerate() {
+            if let Some(slot) = usize::try_from(r).ok().and_then(|r| order.get_mut(n - r)) {
+                *slot = i;
+            }
+        }
+    } else {
+        order.sort_by(|&a, &b| need.get(a).cmp(&need.get(b)).then(a.cmp(&b)));
+    }
     let total_need: Decimal = need.iter().fold(Decimal::ZERO, |s, v| s.saturating_add(*v));
     let total_granted: Decimal = granted
         .iter()

@@ -503,375 +503,398 @@ pub fn quarterly_cycle_observed(
 ) -> Result<QuarterReport> {
     let mut diagnostics = Vec::new();
     observe(Step::Needs);
-    let households = &inputs.households;
-    check_unique(households)?;
+    // Petitions and points do not depend on needs or the plan: they run on a
+    // second thread while needs are scored. Their diagnostics are merged after the
+    // plan's, so the report is the same on one core or many.
+    std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            let mut side_diagnostics = Vec::new();
+            let triaged = joins::triage_petitions(&inputs.petitions, policy, &mut side_diagnostics);
+            let points = joins::points_for_activities(
+                &inputs.ledger,
+                &inputs.activities,
+                &policy.earning,
+                &mut side_diagnostics,
+            );
+            (triaged, points, side_diagnostics)
+        });
+        let households = &inputs.households;
+        check_unique(households)?;
 
-    // Needs (一户一档 → 需求评估矩阵).
-    let units: Vec<needs::Unit> = households
-        .iter()
-        .map(|h| needs::Unit::new(h.id.as_str(), h.indicators.clone()))
-        .collect();
-    let scores = needs::score(&policy.matrix, &units, &policy.scoring)?;
-    drop(units);
-    for d in scores.diagnostics() {
-        diagnostics.push(diagnostic("household", d.unit.as_str(), &d.error));
-    }
-    let rows = joins::align(&scores, households);
-
-    // Pools, lines, earmarks, grants.
-    observe(Step::Plan);
-    let split = policy.pools.split(inputs.budget)?;
-    let lines: Vec<pools::ServiceLine> = inputs
-        .service_lines
-        .iter()
-        .map(|spec| pools::ServiceLine {
-            id: spec.id.clone(),
-            heads: joins::heads(&spec.serves, households, &policy.matrix),
-            quota: None,
-        })
-        .collect();
-    let base = pools::allocate_base(split.base, &lines, policy.base_rule)?;
-    let (earmarks, adjustments) = joins::earmarks(
-        &inputs.council,
-        &inputs.service_lines,
-        split.dynamic,
-        inputs.quarter.first_day(),
-        &mut diagnostics,
-    );
-    let earmarked = earmarks
-        .values()
-        .try_fold(Fen::ZERO, |sum, &a| sum.checked_add(a))?;
-    let grant_pool =
-        split
-            .dynamic
-            .checked_sub(earmarked)
-            .ok_or(Error::Pools(pools::Error::Overflow {
-                context: "earmarks exceed the dynamic pool",
-            }))?;
-    let demands = joins::demands_from_needs(
-        &scores,
-        policy.basis,
-        policy.need_threshold,
-        policy.household_cap,
-    );
-    let grant_plan = if demands.iter().any(|d| !d.weight.is_zero()) {
-        pools::allocate(grant_pool.get(), &demands, policy.method)?
-    } else {
-        pools::Allocation {
-            method: policy.method,
-            total: grant_pool.get(),
-            parts: vec![0; demands.len()],
-            unallocated: grant_pool.get(),
-            reasons: vec![pools::Reason::ZeroWeight; demands.len()],
+        // Needs (一户一档 → 需求评估矩阵).
+        let units: Vec<needs::Unit> = households
+            .iter()
+            .map(|h| needs::Unit::new(h.id.as_str(), h.indicators.clone()))
+            .collect();
+        let scores = needs::score(&policy.matrix, &units, &policy.scoring)?;
+        drop(units);
+        for d in scores.diagnostics() {
+            diagnostics.push(diagnostic("household", d.unit.as_str(), &d.error));
         }
-    };
-    let grants: Vec<Grant> = (0..scores.len())
-        .map(|i| Grant {
-            household: scores
-                .ids()
-                .get(i)
-                .map_or_else(String::new, |id| id.as_str().to_owned()),
-            score: scores.score_at(i).unwrap_or_default(),
-            tier: scores.tier_at(i).unwrap_or_default().to_owned(),
-            amount: Fen::new(grant_plan.parts.get(i).copied().unwrap_or(0)),
-            reason: grant_plan
-                .reasons
-                .get(i)
-                .copied()
-                .unwrap_or(pools::Reason::ZeroWeight),
-        })
-        .collect();
+        let rows = joins::align(&scores, households);
 
-    // The emergency reserve.
-    let mut reserve = pools::Reserve::new(split.emergency);
-    for draw in &inputs.emergencies {
-        match reserve.draw(draw.clone()) {
-            Ok(next) => reserve = next,
-            Err(err) => diagnostics.push(diagnostic("emergency", &draw.reason, err)),
-        }
-    }
-    let close = reserve.close_quarter(policy.reserve_end);
-
-    // Petitions: triage, deadlines, hot spots → agenda.
-    observe(Step::Petitions);
-    let triaged = joins::triage_petitions(&inputs.petitions, policy, &mut diagnostics);
-    let as_of_instant = end_of_day(inputs.as_of, policy);
-    let agenda = joins::agenda_from_hot_spots(
-        &triage::hot_spots(
-            &triaged.petitions,
-            as_of_instant.min(end_of_day(inputs.quarter.last_day(), policy)),
-            TimeDelta::days(i64::from(policy.hot_spot_days)),
-            policy.hot_spot_at_least,
-        ),
-        inputs.as_of,
-        policy.max_agenda_items,
-    );
-
-    // Points for participation.
-    observe(Step::Points);
-    let (ledger, points_summary) = joins::points_for_activities(
-        &inputs.ledger,
-        &inputs.activities,
-        &policy.earning,
-        &mut diagnostics,
-    )?;
-
-    // Lines with their earmarks and spending.
-    let spent_of = spending_by_line(&inputs.spending);
-    let line_reports: Vec<LineReport> = inputs
-        .service_lines
-        .iter()
-        .zip(&base.lines)
-        .zip(&lines)
-        .map(|((spec, allocated), line)| -> Result<LineReport> {
-            let earmark = earmarks.get(spec.id.as_str()).copied().unwrap_or(Fen::ZERO);
-            let amount = allocated.amount.checked_add(earmark)?;
-            let spent = spent_of.get(spec.id.as_str()).copied().unwrap_or(Fen::ZERO);
-            Ok(LineReport {
+        // Pools, lines, earmarks, grants.
+        observe(Step::Plan);
+        let split = policy.pools.split(inputs.budget)?;
+        let lines: Vec<pools::ServiceLine> = inputs
+            .service_lines
+            .iter()
+            .map(|spec| pools::ServiceLine {
                 id: spec.id.clone(),
-                name: spec.name.clone(),
-                heads: line.heads,
-                base: allocated.amount,
-                earmarked: earmark,
-                allocated: amount,
-                spent,
-                progress: ratio(u128::from(spent.get()), u128::from(amount.get())),
-                reason: allocated.reason,
+                heads: joins::heads(&spec.serves, households, &policy.matrix),
+                quota: None,
             })
-        })
-        .collect::<Result<_>>()?;
-    for s in &inputs.spending {
-        if s.line != GRANTS_LINE && !inputs.service_lines.iter().any(|l| l.id == s.line) {
-            diagnostics.push(diagnostic(
-                "spending",
-                &s.line,
-                format!("no service line `{}`", s.line),
-            ));
+            .collect();
+        let base = pools::allocate_base(split.base, &lines, policy.base_rule)?;
+        let (earmarks, adjustments) = joins::earmarks(
+            &inputs.council,
+            &inputs.service_lines,
+            split.dynamic,
+            inputs.quarter.first_day(),
+            &mut diagnostics,
+        );
+        let earmarked = earmarks
+            .values()
+            .try_fold(Fen::ZERO, |sum, &a| sum.checked_add(a))?;
+        let grant_pool =
+            split
+                .dynamic
+                .checked_sub(earmarked)
+                .ok_or(Error::Pools(pools::Error::Overflow {
+                    context: "earmarks exceed the dynamic pool",
+                }))?;
+        let demands = joins::demands_from_needs(
+            &scores,
+            policy.basis,
+            policy.need_threshold,
+            policy.household_cap,
+        );
+        let grant_plan = if demands.iter().any(|d| !d.weight.is_zero()) {
+            pools::allocate(grant_pool.get(), &demands, policy.method)?
+        } else {
+            pools::Allocation {
+                method: policy.method,
+                total: grant_pool.get(),
+                parts: vec![0; demands.len()],
+                unallocated: grant_pool.get(),
+                reasons: vec![pools::Reason::ZeroWeight; demands.len()],
+            }
+        };
+        let grants: Vec<Grant> = (0..scores.len())
+            .map(|i| Grant {
+                household: scores
+                    .ids()
+                    .get(i)
+                    .map_or_else(String::new, |id| id.as_str().to_owned()),
+                score: scores.score_at(i).unwrap_or_default(),
+                tier: scores.tier_at(i).unwrap_or_default().to_owned(),
+                amount: Fen::new(grant_plan.parts.get(i).copied().unwrap_or(0)),
+                reason: grant_plan
+                    .reasons
+                    .get(i)
+                    .copied()
+                    .unwrap_or(pools::Reason::ZeroWeight),
+            })
+            .collect();
+
+        // The emergency reserve.
+        let mut reserve = pools::Reserve::new(split.emergency);
+        for draw in &inputs.emergencies {
+            match reserve.draw(draw.clone()) {
+                Ok(next) => reserve = next,
+                Err(err) => diagnostics.push(diagnostic("emergency", &draw.reason, err)),
+            }
         }
-    }
-    let granted = grants
-        .iter()
-        .try_fold(Fen::ZERO, |sum, g| sum.checked_add(g.amount))?;
-    let grants_spent = spent_of.get(GRANTS_LINE).copied().unwrap_or(Fen::ZERO);
+        let close = reserve.close_quarter(policy.reserve_end);
 
-    // Fairness: allocation against need.
-    observe(Step::Fairness);
-    let fairness = joins::fairness(&rows, &grants, policy)?;
+        // Petitions: triage, deadlines, hot spots → agenda.
+        observe(Step::Petitions);
+        let (triaged, points, side_diagnostics) = side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        diagnostics.extend(side_diagnostics);
+        let as_of_instant = end_of_day(inputs.as_of, policy);
+        let agenda = joins::agenda_from_hot_spots(
+            &triage::hot_spots(
+                &triaged.petitions,
+                as_of_instant.min(end_of_day(inputs.quarter.last_day(), policy)),
+                TimeDelta::days(i64::from(policy.hot_spot_days)),
+                policy.hot_spot_at_least,
+            ),
+            inputs.as_of,
+            policy.max_agenda_items,
+        );
 
-    // Groups: resources, need, population.
-    let group_lines = group_lines(&rows, &grants, &fairness.capture);
+        // Points for participation.
+        observe(Step::Points);
+        let (ledger, points_summary) = points?;
 
-    // Accounts.
-    let lines_total = line_reports
-        .iter()
-        .try_fold(Fen::ZERO, |sum, l| sum.checked_add(l.allocated))?;
-    let lines_spent = line_reports
-        .iter()
-        .try_fold(Fen::ZERO, |sum, l| sum.checked_add(l.spent))?;
-    let unallocated = base
-        .unallocated
-        .checked_add(Fen::new(grant_plan.unallocated))?;
-    let reserve_total = close
-        .drawn
-        .checked_add(close.carried_over)?
-        .checked_add(close.released)?;
-    let accounted = lines_total
-        .checked_add(granted)?
-        .checked_add(unallocated)?
-        .checked_add(reserve_total)?;
-    let spent = lines_spent
-        .checked_add(grants_spent)?
-        .checked_add(close.drawn)?;
-    let accounts = FinalAccounts {
-        budget: inputs.budget,
-        service_lines: lines_total,
-        household_grants: granted,
-        unallocated,
-        reserve_drawn: close.drawn,
-        reserve_carried_over: close.carried_over,
-        reserve_released: close.released,
-        balanced: accounted == inputs.budget,
-        spent,
-        unspent: inputs.budget.checked_sub(spent).unwrap_or(Fen::ZERO),
-    };
+        // Lines with their earmarks and spending.
+        let spent_of = spending_by_line(&inputs.spending);
+        let line_reports: Vec<LineReport> = inputs
+            .service_lines
+            .iter()
+            .zip(&base.lines)
+            .zip(&lines)
+            .map(|((spec, allocated), line)| -> Result<LineReport> {
+                let earmark = earmarks.get(spec.id.as_str()).copied().unwrap_or(Fen::ZERO);
+                let amount = allocated.amount.checked_add(earmark)?;
+                let spent = spent_of.get(spec.id.as_str()).copied().unwrap_or(Fen::ZERO);
+                Ok(LineReport {
+                    id: spec.id.clone(),
+                    name: spec.name.clone(),
+                    heads: line.heads,
+                    base: allocated.amount,
+                    earmarked: earmark,
+                    allocated: amount,
+                    spent,
+                    progress: ratio(u128::from(spent.get()), u128::from(amount.get())),
+                    reason: allocated.reason,
+                })
+            })
+            .collect::<Result<_>>()?;
+        for s in &inputs.spending {
+            if s.line != GRANTS_LINE && !inputs.service_lines.iter().any(|l| l.id == s.line) {
+                diagnostics.push(diagnostic(
+                    "spending",
+                    &s.line,
+                    format!("no service line `{}`", s.line),
+                ));
+            }
+        }
+        let granted = grants
+            .iter()
+            .try_fold(Fen::ZERO, |sum, g| sum.checked_add(g.amount))?;
+        let grants_spent = spent_of.get(GRANTS_LINE).copied().unwrap_or(Fen::ZERO);
 
-    // Indicators and warnings.
-    observe(Step::Report);
-    let residents: u64 = households.iter().map(|h| u64::from(h.residents)).sum();
-    let participants: u64 = households.iter().map(|h| u64::from(h.participants)).sum();
-    let household_count = u64::try_from(households.len()).unwrap_or(u64::MAX);
-    let satisfaction = satisfaction_lines(&inputs.satisfaction);
-    let overall_satisfaction = overall(&inputs.satisfaction);
-    let complaints = triaged.allocation_complaints;
-    let mut indicators = Vec::new();
-    let mut push = |name: &str, indicator: metrics::Result<metrics::Indicator>| match indicator {
-        Ok(indicator) => indicators.push(indicator),
-        Err(err) => diagnostics.push(diagnostic("indicator", name, err)),
-    };
-    push(
-        "participation_rate",
-        metrics::participation_rate(participants, residents),
-    );
-    push(
-        "proposals_per_100_households",
-        metrics::proposals_per_100_households(
-            triaged.suggestions + u64::try_from(inputs.council.len()).unwrap_or(0),
-            household_count,
-            Decimal::new(25, 2),
-        ),
-    );
-    push("mismatch", Ok(fairness.mismatch.clone()));
-    push(
-        "complaint_rate",
-        metrics::complaint_rate(complaints, household_count),
-    );
-    if !satisfaction.is_empty() {
+        // Fairness: allocation against need.
+        observe(Step::Fairness);
+        let fairness = joins::fairness(&rows, &grants, policy)?;
+
+        // Groups: resources, need, population.
+        let group_lines = group_lines(&rows, &grants, &fairness.capture);
+
+        // Accounts.
+        let lines_total = line_reports
+            .iter()
+            .try_fold(Fen::ZERO, |sum, l| sum.checked_add(l.allocated))?;
+        let lines_spent = line_reports
+            .iter()
+            .try_fold(Fen::ZERO, |sum, l| sum.checked_add(l.spent))?;
+        let unallocated = base
+            .unallocated
+            .checked_add(Fen::new(grant_plan.unallocated))?;
+        let reserve_total = close
+            .drawn
+            .checked_add(close.carried_over)?
+            .checked_add(close.released)?;
+        let accounted = lines_total
+            .checked_add(granted)?
+            .checked_add(unallocated)?
+            .checked_add(reserve_total)?;
+        let spent = lines_spent
+            .checked_add(grants_spent)?
+            .checked_add(close.drawn)?;
+        let accounts = FinalAccounts {
+            budget: inputs.budget,
+            service_lines: lines_total,
+            household_grants: granted,
+            unallocated,
+            reserve_drawn: close.drawn,
+            reserve_carried_over: close.carried_over,
+            reserve_released: close.released,
+            balanced: accounted == inputs.budget,
+            spent,
+            unspent: inputs.budget.checked_sub(spent).unwrap_or(Fen::ZERO),
+        };
+
+        // Indicators and warnings.
+        observe(Step::Report);
+        let residents: u64 = households.iter().map(|h| u64::from(h.residents)).sum();
+        let participants: u64 = households.iter().map(|h| u64::from(h.participants)).sum();
+        let household_count = u64::try_from(households.len()).unwrap_or(u64::MAX);
+        let satisfaction = satisfaction_lines(&inputs.satisfaction);
+        let overall_satisfaction = overall(&inputs.satisfaction);
+        let complaints = triaged.allocation_complaints;
+        let mut indicators = Vec::new();
+        let mut push = |name: &str, indicator: metrics::Result<metrics::Indicator>| match indicator
+        {
+            Ok(indicator) => indicators.push(indicator),
+            Err(err) => diagnostics.push(diagnostic("indicator", name, err)),
+        };
         push(
-            "satisfaction_difference",
-            metrics::satisfaction_difference(
-                &satisfaction.iter().map(|s| s.rate).collect::<Vec<_>>(),
+            "participation_rate",
+            metrics::participation_rate(participants, residents),
+        );
+        push(
+            "proposals_per_100_households",
+            metrics::proposals_per_100_households(
+                triaged.suggestions + u64::try_from(inputs.council.len()).unwrap_or(0),
+                household_count,
+                Decimal::new(25, 2),
             ),
         );
-    }
-    push(
-        "utilisation",
-        metrics::utilisation(
-            Decimal::from(lines_spent.get()),
-            Decimal::from(lines_total.get()),
-        ),
-    );
-    if !triaged.resolution_days.is_empty() {
+        push("mismatch", Ok(fairness.mismatch.clone()));
         push(
-            "resolution_cycle",
-            metrics::resolution_cycle(&triaged.resolution_days),
+            "complaint_rate",
+            metrics::complaint_rate(complaints, household_count),
         );
-    }
-    let this_period = metrics::PeriodRecord {
-        period: inputs.quarter.to_string(),
-        participation_rate: ratio_decimal(participants, residents),
-        satisfaction: overall_satisfaction,
-        unfair_allocation_complaints: Some(complaints),
-    };
-    let mut history = inputs.history.clone();
-    history.push(this_period.clone());
-    let mut warnings: Vec<Warning> = metrics::early_warnings(&history, &policy.warnings)
-        .into_iter()
-        .map(Warning::Early)
-        .collect();
-    warnings.extend(
-        fairness
-            .capture
-            .iter()
-            .filter(|c| c.flag != metrics::CaptureFlag::Fair)
-            .map(|c| Warning::Capture {
-                group: c.group.clone(),
-                flag: c.flag,
-                to_need: c.to_need,
-            }),
-    );
-    warnings.extend(
-        indicators
-            .iter()
-            .filter(|i| i.verdict == Some(metrics::Verdict::Missed))
-            .map(|i| Warning::TargetMissed {
-                indicator: i.name.clone(),
-                value: i.value,
-            }),
-    );
-    warnings.extend(
-        line_reports
-            .iter()
-            .filter(|l| l.spent > l.allocated)
-            .map(|l| Warning::Overspent {
-                line: l.id.clone(),
-                allocated: l.allocated,
-                spent: l.spent,
-            }),
-    );
+        if !satisfaction.is_empty() {
+            push(
+                "satisfaction_difference",
+                metrics::satisfaction_difference(
+                    &satisfaction.iter().map(|s| s.rate).collect::<Vec<_>>(),
+                ),
+            );
+        }
+        push(
+            "utilisation",
+            metrics::utilisation(
+                Decimal::from(lines_spent.get()),
+                Decimal::from(lines_total.get()),
+            ),
+        );
+        if !triaged.resolution_days.is_empty() {
+            push(
+                "resolution_cycle",
+                metrics::resolution_cycle(&triaged.resolution_days),
+            );
+        }
+        let this_period = metrics::PeriodRecord {
+            period: inputs.quarter.to_string(),
+            participation_rate: ratio_decimal(participants, residents),
+            satisfaction: overall_satisfaction,
+            unfair_allocation_complaints: Some(complaints),
+        };
+        let mut history = inputs.history.clone();
+        history.push(this_period.clone());
+        let mut warnings: Vec<Warning> = metrics::early_warnings(&history, &policy.warnings)
+            .into_iter()
+            .map(Warning::Early)
+            .collect();
+        warnings.extend(
+            fairness
+                .capture
+                .iter()
+                .filter(|c| c.flag != metrics::CaptureFlag::Fair)
+                .map(|c| Warning::Capture {
+                    group: c.group.clone(),
+                    flag: c.flag,
+                    to_need: c.to_need,
+                }),
+        );
+        warnings.extend(
+            indicators
+                .iter()
+                .filter(|i| i.verdict == Some(metrics::Verdict::Missed))
+                .map(|i| Warning::TargetMissed {
+                    indicator: i.name.clone(),
+                    value: i.value,
+                }),
+        );
+        warnings.extend(
+            line_reports
+                .iter()
+                .filter(|l| l.spent > l.allocated)
+                .map(|l| Warning::Overspent {
+                    line: l.id.clone(),
+                    allocated: l.allocated,
+                    spent: l.spent,
+                }),
+        );
 
-    // The report.
-    let publication = inputs
-        .quarter
-        .first_day()
-        .checked_sub_days(chrono::Days::new(deliberation::PUBLICATION_DAYS))
-        .unwrap_or(NaiveDate::MIN);
-    let needy = rows
-        .iter()
-        .filter(|s| s.score >= policy.need_threshold)
-        .count();
-    let reached = grants
-        .iter()
-        .filter(|g| g.score >= policy.need_threshold && g.amount > Fen::ZERO)
-        .count();
-    let publicity = PublicityReport {
-        community: inputs.community.clone(),
-        quarter: inputs.quarter,
-        as_of: inputs.as_of,
-        stage: stage(inputs),
-        households: household_count,
-        residents,
-        floating_residents: households
+        // The report.
+        let publication = inputs
+            .quarter
+            .first_day()
+            .checked_sub_days(chrono::Days::new(deliberation::PUBLICATION_DAYS))
+            .unwrap_or(NaiveDate::MIN);
+        let needy = rows
             .iter()
-            .filter(|h| h.floating)
-            .map(|h| u64::from(h.residents))
-            .sum(),
-        aged_60_plus: households.iter().map(|h| u64::from(h.aged_60_plus)).sum(),
-        before: Before {
-            budget: inputs.budget,
-            pool_shares: policy.pools,
-            pools: split,
-            needs: needs_summary(&scores, &rows, policy),
-            service_lines: line_reports,
-            household_grants: granted,
-            households_granted: grants.iter().filter(|g| g.amount > Fen::ZERO).count() as u64,
-            largest_grant: grants.iter().map(|g| g.amount).max().unwrap_or(Fen::ZERO),
-            unallocated,
-            adjustments,
-            agenda,
-            notice: NoticeWindow {
-                published: publication,
-                objections_until: inputs.quarter.first_day().pred_opt().unwrap_or(publication),
-                takes_effect: inputs.quarter.first_day(),
-                days: u32::try_from(deliberation::PUBLICATION_DAYS).unwrap_or(u32::MAX),
+            .filter(|s| s.score >= policy.need_threshold)
+            .count();
+        let reached = grants
+            .iter()
+            .filter(|g| g.score >= policy.need_threshold && g.amount > Fen::ZERO)
+            .count();
+        let publicity = PublicityReport {
+            community: inputs.community.clone(),
+            quarter: inputs.quarter,
+            as_of: inputs.as_of,
+            stage: stage(inputs),
+            households: household_count,
+            residents,
+            floating_residents: households
+                .iter()
+                .filter(|h| h.floating)
+                .map(|h| u64::from(h.residents))
+                .sum(),
+            aged_60_plus: households.iter().map(|h| u64::from(h.aged_60_plus)).sum(),
+            before: Before {
+                budget: inputs.budget,
+                pool_shares: policy.pools,
+                pools: split,
+                needs: needs_summary(&scores, &rows, policy),
+                service_lines: line_reports,
+                household_grants: granted,
+                households_granted: grants.iter().filter(|g| g.amount > Fen::ZERO).count() as u64,
+                largest_grant: grants.iter().map(|g| g.amount).max().unwrap_or(Fen::ZERO),
+                unallocated,
+                adjustments,
+                agenda,
+                notice: NoticeWindow {
+                    published: publication,
+                    objections_until: inputs.quarter.first_day().pred_opt().unwrap_or(publication),
+                    takes_effect: inputs.quarter.first_day(),
+                    days: u32::try_from(deliberation::PUBLICATION_DAYS).unwrap_or(u32::MAX),
+                },
             },
-        },
-        during: During {
-            spent,
-            progress: ratio(u128::from(spent.get()), u128::from(inputs.budget.get())),
-            grants_paid: grants_spent,
-            coverage: Coverage {
-                needy_households: needy as u64,
-                reached: reached as u64,
-                rate: ratio(reached as u128, needy as u128),
-                residents_served: households
-                    .iter()
-                    .filter(|h| h.participants > 0)
-                    .map(|h| u64::from(h.residents))
-                    .sum(),
+            during: During {
+                spent,
+                progress: ratio(u128::from(spent.get()), u128::from(inputs.budget.get())),
+                grants_paid: grants_spent,
+                coverage: Coverage {
+                    needy_households: needy as u64,
+                    reached: reached as u64,
+                    rate: ratio(reached as u128, needy as u128),
+                    residents_served: households
+                        .iter()
+                        .filter(|h| h.participants > 0)
+                        .map(|h| u64::from(h.residents))
+                        .sum(),
+                },
+                petitions: triaged.summary,
+                reserve_draws: reserve.draws().to_vec(),
             },
-            petitions: triaged.summary,
-            reserve_draws: reserve.draws().to_vec(),
-        },
-        after: After {
-            accounts,
-            groups: group_lines,
-            fairness: fairness.report,
-            indicators,
-            satisfaction,
-            overall_satisfaction,
-            points: points_summary,
-            warnings,
-        },
-    };
-    Ok(QuarterReport {
-        publicity,
-        grants,
-        ledger: ledger.events().to_vec(),
-        diagnostics,
+            after: After {
+                accounts,
+                groups: group_lines,
+                fairness: fairness.report,
+                indicators,
+                satisfaction,
+                overall_satisfaction,
+                points: points_summary,
+                warnings,
+            },
+        };
+        Ok(QuarterReport {
+            publicity,
+            grants,
+            ledger: ledger.events().to_vec(),
+            diagnostics,
+        })
     })
 }
 
 fn check_unique(households: &[Household]) -> Result<()> {
+    // Exports usually list households in id order: then unique means ascending.
+    if households
+        .iter()
+        .zip(households.iter().skip(1))
+        .all(|(a, b)| a.id < b.id)
+    {
+        return Ok(());
+    }
     let mut seen = HashSet::with_capacity(households.len());
     for h in households {
         if !seen.insert(h.id.as_str()) {

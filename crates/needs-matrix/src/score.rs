@@ -325,6 +325,11 @@ impl Scores {
         self.totals.get(i).map(|&pico| points(pico))
     }
 
+    /// The `i`-th scored unit's rank (1 = most need; ties by id, then input order).
+    pub fn rank_at(&self, i: usize) -> Option<u32> {
+        self.ranks.get(i).copied()
+    }
+
     /// The `i`-th scored unit's tier name.
     pub fn tier_at(&self, i: usize) -> Option<&str> {
         self.tier_names
@@ -1214,16 +1219,24 @@ fn rank_order(scores: &[u64], ids: &[UnitId]) -> (Vec<u32>, Vec<u64>) {
             *slot += 1;
         }
     }
+    // When the ids already ascend in input order (the usual export), id order is
+    // row order, and ties sort on integers instead of strings: with rubric scores
+    // most rows tie, and comparing strings would dominate on large cohorts.
+    let ids_ascend = ids.iter().zip(ids.iter().skip(1)).all(|(a, b)| a < b);
     for window in bounds.windows(2) {
         if let (&[from, to], true) = (window, true)
             && to > from + 1
             && let Some(run) = pairs.get_mut(from..to)
         {
-            run.sort_unstable_by(|a, b| {
-                b.0.cmp(&a.0)
-                    .then_with(|| ids.get(a.1 as usize).cmp(&ids.get(b.1 as usize)))
-                    .then(a.1.cmp(&b.1))
-            });
+            if ids_ascend {
+                run.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            } else {
+                run.sort_unstable_by(|a, b| {
+                    b.0.cmp(&a.0)
+                        .then_with(|| ids.get(a.1 as usize).cmp(&ids.get(b.1 as usize)))
+                        .then(a.1.cmp(&b.1))
+                });
+            }
         }
     }
     pairs.into_iter().map(|(s, row)| (row, s)).unzip()
