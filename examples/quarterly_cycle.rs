@@ -184,7 +184,7 @@ fn yuan(fen: Fen) -> String {
 }
 
 fn pct(ratio: rust_decimal::Decimal) -> String {
-    (ratio * rust_decimal::Decimal::ONE_HUNDRED)
-        .round_dp(1)
-        .to_string()
+    ratio
+        .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+        .map_or_else(|| "—".to_owned(), |p| p.round_dp(1).to_string())
 }

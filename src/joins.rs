@@ -11,7 +11,7 @@ use crate::quarter::{
     Household, LineSpec, PetitionRecord, Policy, Serves, ratio,
 };
 use crate::report::{
-    AdjustmentReport, FairnessReport, LorenzPoint, PetitionSummary, PointsSummary,
+    AdjustmentReport, FairnessReport, GroupLine, LorenzPoint, PetitionSummary, PointsSummary,
 };
 use crate::{Error, Result};
 use allocation_pools::{self as pools, Fen};
@@ -129,14 +129,15 @@ pub(crate) fn heads(serves: &Serves, households: &[Household], matrix: &needs::M
 }
 
 /// Council resolutions → pool adjustments: the earmarks of decisions in effect by
-/// `first_day`, per line, and a report on every decision (applied or why not).
+/// `first_day`, per line, a report on every decision (applied or why not), and
+/// what is left of the dynamic pool for household grants.
 pub(crate) fn earmarks(
     council: &[CouncilDecision],
     lines: &[LineSpec],
     dynamic: Fen,
     first_day: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, Fen>, Vec<AdjustmentReport>) {
+) -> (BTreeMap<String, Fen>, Vec<AdjustmentReport>, Fen) {
     let mut earmarks: BTreeMap<String, Fen> = BTreeMap::new();
     let mut left = dynamic;
     let mut reports = Vec::with_capacity(council.len());
@@ -183,7 +184,7 @@ pub(crate) fn earmarks(
             note,
         });
     }
-    (earmarks, reports)
+    (earmarks, reports, left)
 }
 
 /// Petition hot spots → suggested agenda items for the residents' council, each a
@@ -416,7 +417,8 @@ pub(crate) fn points_for_activities(
 #[derive(Debug)]
 pub(crate) struct Fairness {
     pub(crate) mismatch: metrics::Indicator,
-    pub(crate) capture: Vec<metrics::GroupCapture>,
+    /// Per group: grants against need, with the elite-capture verdict.
+    pub(crate) groups: Vec<GroupLine>,
     pub(crate) report: FairnessReport,
 }
 
@@ -459,33 +461,32 @@ pub(crate) fn fairness(
         metrics::gini(&granted)?
     };
 
-    let mut groups: BTreeMap<&str, metrics::GroupRecord> = BTreeMap::new();
+    // One pass per household: each group's households, residents, grants and need.
+    let mut totals: BTreeMap<&str, (u64, u64, u64, Decimal)> = BTreeMap::new();
     for ((s, g), &n) in scored.iter().zip(grants).zip(&need) {
-        let record =
-            groups
-                .entry(s.household.group.as_str())
-                .or_insert_with(|| metrics::GroupRecord {
-                    group: s.household.group.clone(),
-                    resources: Decimal::ZERO,
-                    need: Decimal::ZERO,
-                    population: Decimal::ZERO,
-                });
         let overflow = || {
             Error::Metrics(metrics::Error::Overflow {
                 context: "group sums",
             })
         };
-        record.resources = record
-            .resources
-            .checked_add(Decimal::from(g.amount.get()))
-            .ok_or_else(overflow)?;
-        record.need = record.need.checked_add(n).ok_or_else(overflow)?;
-        record.population = record
-            .population
-            .checked_add(Decimal::from(s.household.residents))
-            .ok_or_else(overflow)?;
+        let (households, residents, granted, group_need) =
+            totals.entry(s.household.group.as_str()).or_default();
+        *households += 1;
+        *residents += u64::from(s.household.residents);
+        *granted = granted.checked_add(g.amount.get()).ok_or_else(overflow)?;
+        *group_need = group_need.checked_add(n).ok_or_else(overflow)?;
     }
-    let records: Vec<metrics::GroupRecord> = groups.into_values().collect();
+    let records: Vec<metrics::GroupRecord> = totals
+        .iter()
+        .map(
+            |(group, &(_, residents, granted, need))| metrics::GroupRecord {
+                group: (*group).to_owned(),
+                resources: Decimal::from(granted),
+                need,
+                population: Decimal::from(residents),
+            },
+        )
+        .collect();
     let capture = if records.iter().any(|r| !r.resources.is_zero())
         && records.iter().any(|r| !r.need.is_zero())
     {
@@ -493,6 +494,22 @@ pub(crate) fn fairness(
     } else {
         Vec::new()
     };
+    let groups = totals
+        .into_iter()
+        .map(|(group, (households, residents, granted, _))| {
+            let c = capture.iter().find(|c| c.group == group);
+            GroupLine {
+                group: group.to_owned(),
+                households,
+                residents,
+                granted: Fen::new(granted),
+                resource_share: c.map_or(Decimal::ZERO, |c| c.resource_share),
+                need_share: c.map_or(Decimal::ZERO, |c| c.need_share),
+                to_need: c.and_then(|c| c.to_need),
+                flag: c.map_or(metrics::CaptureFlag::Fair, |c| c.flag),
+            }
+        })
+        .collect();
 
     let targeting = metrics::targeting(
         &scored
@@ -516,7 +533,7 @@ pub(crate) fn fairness(
             lorenz,
         },
         mismatch,
-        capture,
+        groups,
     })
 }
 

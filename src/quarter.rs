@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::report::{
-    After, Before, Coverage, During, FinalAccounts, GroupLine, LineReport, NeedsSummary,
-    NoticeWindow, PublicityReport, SatisfactionLine, TierCount, Warning,
+    After, Before, Coverage, During, FinalAccounts, LineReport, NeedsSummary, NoticeWindow,
+    PublicityReport, SatisfactionLine, TierCount, Warning,
 };
 use crate::{Error, Result, joins};
 use allocation_pools::{self as pools, Fen};
@@ -546,23 +546,13 @@ pub fn quarterly_cycle_observed(
             })
             .collect();
         let base = pools::allocate_base(split.base, &lines, policy.base_rule)?;
-        let (earmarks, adjustments) = joins::earmarks(
+        let (earmarks, adjustments, grant_pool) = joins::earmarks(
             &inputs.council,
             &inputs.service_lines,
             split.dynamic,
             inputs.quarter.first_day(),
             &mut diagnostics,
         );
-        let earmarked = earmarks
-            .values()
-            .try_fold(Fen::ZERO, |sum, &a| sum.checked_add(a))?;
-        let grant_pool =
-            split
-                .dynamic
-                .checked_sub(earmarked)
-                .ok_or(Error::Pools(pools::Error::Overflow {
-                    context: "earmarks exceed the dynamic pool",
-                }))?;
         let demands = joins::demands_from_needs(
             &scores,
             policy.basis,
@@ -630,7 +620,7 @@ pub fn quarterly_cycle_observed(
         let (ledger, points_summary) = points?;
 
         // Lines with their earmarks and spending.
-        let spent_of = spending_by_line(&inputs.spending);
+        let spent_of = spending_by_line(&inputs.spending)?;
         let line_reports: Vec<LineReport> = inputs
             .service_lines
             .iter()
@@ -670,9 +660,6 @@ pub fn quarterly_cycle_observed(
         // Fairness: allocation against need.
         observe(Step::Fairness);
         let fairness = joins::fairness(&rows, &grants, policy)?;
-
-        // Groups: resources, need, population.
-        let group_lines = group_lines(&rows, &grants, &fairness.capture);
 
         // Accounts.
         let lines_total = line_reports
@@ -774,13 +761,13 @@ pub fn quarterly_cycle_observed(
             .collect();
         warnings.extend(
             fairness
-                .capture
+                .groups
                 .iter()
-                .filter(|c| c.flag != metrics::CaptureFlag::Fair)
-                .map(|c| Warning::Capture {
-                    group: c.group.clone(),
-                    flag: c.flag,
-                    to_need: c.to_need,
+                .filter(|g| g.flag != metrics::CaptureFlag::Fair)
+                .map(|g| Warning::Capture {
+                    group: g.group.clone(),
+                    flag: g.flag,
+                    to_need: g.to_need,
                 }),
         );
         warnings.extend(
@@ -868,7 +855,7 @@ pub fn quarterly_cycle_observed(
             },
             after: After {
                 accounts,
-                groups: group_lines,
+                groups: fairness.groups,
                 fairness: fairness.report,
                 indicators,
                 satisfaction,
@@ -922,13 +909,13 @@ fn end_of_day(day: NaiveDate, policy: &Policy) -> DateTime<Utc> {
         .map_or(DateTime::<Utc>::MAX_UTC, |t| t.with_timezone(&Utc))
 }
 
-fn spending_by_line(spending: &[Spending]) -> BTreeMap<&str, Fen> {
+fn spending_by_line(spending: &[Spending]) -> Result<BTreeMap<&str, Fen>> {
     let mut by_line: BTreeMap<&str, Fen> = BTreeMap::new();
     for s in spending {
         let entry = by_line.entry(s.line.as_str()).or_insert(Fen::ZERO);
-        *entry = entry.checked_add(s.spent).unwrap_or(Fen::new(u64::MAX));
+        *entry = entry.checked_add(s.spent)?;
     }
-    by_line
+    Ok(by_line)
 }
 
 /// `part / whole` to four decimals (0 for an empty whole).
@@ -1004,34 +991,4 @@ fn needs_summary(
             .collect(),
         mean_score: joins::mean(rows.iter().map(|s| s.score)),
     }
-}
-
-fn group_lines(
-    scored: &[joins::Scored<'_>],
-    grants: &[Grant],
-    capture: &[metrics::GroupCapture],
-) -> Vec<GroupLine> {
-    let mut by_group: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
-    for (s, g) in scored.iter().zip(grants) {
-        let entry = by_group.entry(s.household.group.as_str()).or_default();
-        entry.0 += 1;
-        entry.1 += u64::from(s.household.residents);
-        entry.2 = entry.2.saturating_add(g.amount.get());
-    }
-    by_group
-        .into_iter()
-        .map(|(group, (households, residents, granted))| {
-            let c = capture.iter().find(|c| c.group == group);
-            GroupLine {
-                group: group.to_owned(),
-                households,
-                residents,
-                granted: Fen::new(granted),
-                resource_share: c.map_or(Decimal::ZERO, |c| c.resource_share),
-                need_share: c.map_or(Decimal::ZERO, |c| c.need_share),
-                to_need: c.and_then(|c| c.to_need),
-                flag: c.map_or(metrics::CaptureFlag::Fair, |c| c.flag),
-            }
-        })
-        .collect()
 }

@@ -482,12 +482,7 @@ fn bar_chart(page: &mut String, title: &str, bars: &[(&str, u64, String)]) {
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let row = 30u64;
     let height = row * bars.len() as u64 + 36;
-    let _ = write!(
-        page,
-        "<svg viewBox=\"0 0 640 {height}\" role=\"img\" aria-label=\"{t}\">\n\
-         <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\n",
-        t = escape(title)
-    );
+    svg_open(page, height, title);
     for (i, (label, value, text)) in bars.iter().enumerate() {
         let y = 30 + row * i as u64;
         let width = scale(*value, max, 300);
@@ -510,20 +505,10 @@ fn bar_chart(page: &mut String, title: &str, bars: &[(&str, u64, String)]) {
 fn progress_chart(page: &mut String, title: &str, rows: &[(String, Decimal, String)]) {
     let row = 34u64;
     let height = row * rows.len() as u64 + 36;
-    let _ = write!(
-        page,
-        "<svg viewBox=\"0 0 640 {height}\" role=\"img\" aria-label=\"{t}\">\n\
-         <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\n",
-        t = escape(title)
-    );
+    svg_open(page, height, title);
     for (i, (label, progress, text)) in rows.iter().enumerate() {
         let y = 30 + row * i as u64;
-        let permille = (*progress * Decimal::from(1000))
-            .round()
-            .try_into()
-            .unwrap_or(0u64)
-            .min(1000);
-        let width = scale(permille, 1000, 300);
+        let width = share_width(*progress, 300);
         let _ = writeln!(
             page,
             "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{l}</text>\
@@ -546,24 +531,18 @@ fn group_chart(page: &mut String, after: &super::After) {
     let title = "按群体：补助占比与需求占比 Grants and need by group";
     let row = 40u64;
     let height = row * after.groups.len() as u64 + 56;
+    svg_open(page, height, title);
     let _ = write!(
         page,
-        "<svg viewBox=\"0 0 640 {height}\" role=\"img\" aria-label=\"{t}\">\n\
-         <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\n\
-         <rect x=\"220\" y=\"26\" width=\"12\" height=\"10\" fill=\"#d9480f\"/><text x=\"236\" y=\"35\" font-size=\"11\">补助 grants</text>\
-         <rect x=\"320\" y=\"26\" width=\"12\" height=\"10\" fill=\"#1971c2\"/><text x=\"336\" y=\"35\" font-size=\"11\">需求 need</text>\n",
-        t = escape(title)
+        "<rect x=\"220\" y=\"26\" width=\"12\" height=\"10\" fill=\"#d9480f\"/><text x=\"236\" y=\"35\" font-size=\"11\">补助 grants</text>\
+         <rect x=\"320\" y=\"26\" width=\"12\" height=\"10\" fill=\"#1971c2\"/><text x=\"336\" y=\"35\" font-size=\"11\">需求 need</text>",
     );
     for (i, g) in after.groups.iter().enumerate() {
         let y = 46 + row * i as u64;
-        let w = |share: Decimal| {
-            let permille: u64 = (share * Decimal::from(1000))
-                .round()
-                .try_into()
-                .unwrap_or(0);
-            scale(permille.min(1000), 1000, 300)
-        };
-        let (wr, wn) = (w(g.resource_share), w(g.need_share));
+        let (wr, wn) = (
+            share_width(g.resource_share, 300),
+            share_width(g.need_share, 300),
+        );
         let _ = writeln!(
             page,
             "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{l}</text>\
@@ -590,9 +569,8 @@ fn lorenz_chart(page: &mut String, after: &super::After) {
     let title = "洛伦兹曲线：需求与补助 Lorenz curve of need and grants";
     let (x0, y0, size) = (60u64, 330u64, 280u64);
     let point = |x: Decimal, y: Decimal| {
-        let px: u64 = (x * Decimal::from(size)).round().try_into().unwrap_or(0);
-        let py: u64 = (y * Decimal::from(size)).round().try_into().unwrap_or(0);
-        format!("{},{}", x0 + px.min(size), y0.saturating_sub(py.min(size)))
+        let (px, py) = (share_width(x, size), share_width(y, size));
+        format!("{},{}", x0 + px, y0.saturating_sub(py))
     };
     let line = |pick: fn(&super::LorenzPoint) -> Decimal| {
         after
@@ -603,11 +581,10 @@ fn lorenz_chart(page: &mut String, after: &super::After) {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    svg_open(page, 380, title);
     let _ = write!(
         page,
-        "<svg viewBox=\"0 0 640 380\" role=\"img\" aria-label=\"{t}\">\n\
-         <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\n\
-         <rect x=\"{x0}\" y=\"{top}\" width=\"{size}\" height=\"{size}\" fill=\"none\" stroke=\"#9aa5b1\"/>\n\
+        "<rect x=\"{x0}\" y=\"{top}\" width=\"{size}\" height=\"{size}\" fill=\"none\" stroke=\"#9aa5b1\"/>\n\
          <line x1=\"{x0}\" y1=\"{y0}\" x2=\"{right}\" y2=\"{top}\" stroke=\"#9aa5b1\" stroke-dasharray=\"4 4\"/>\n\
          <polyline fill=\"none\" stroke=\"#1971c2\" stroke-width=\"2\" points=\"{need}\"/>\n\
          <polyline fill=\"none\" stroke=\"#d9480f\" stroke-width=\"2\" points=\"{grants}\"/>\n\
@@ -619,7 +596,6 @@ fn lorenz_chart(page: &mut String, after: &super::After) {
          <text x=\"360\" y=\"160\" font-size=\"12\">补助曲线越低于需求曲线，越集中于需求高的住户。</text>\n\
          <text x=\"360\" y=\"176\" font-size=\"12\">The lower the grants curve, the more</text>\n\
          <text x=\"360\" y=\"192\" font-size=\"12\">grants go to the households in most need.</text>\n",
-        t = escape(title),
         top = y0 - size,
         right = x0 + size,
         need = line(|p| p.need),
@@ -641,6 +617,26 @@ fn scale(value: u64, max: u64, width: u64) -> u64 {
     .unwrap_or(width)
 }
 
+/// `share × width`, rounded, within `0..=width` (a share above 1 fills the width).
+fn share_width(share: Decimal, width: u64) -> u64 {
+    share
+        .min(Decimal::ONE)
+        .checked_mul(Decimal::from(width))
+        .and_then(|w| u64::try_from(w.round()).ok())
+        .unwrap_or(0)
+}
+
+/// Opens a chart: the SVG element sized `640 × height`, its accessible title, and
+/// the title drawn at the top.
+fn svg_open(page: &mut String, height: u64, title: &str) {
+    let _ = writeln!(
+        page,
+        "<svg viewBox=\"0 0 640 {height}\" role=\"img\" aria-label=\"{t}\">\n\
+         <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>",
+        t = escape(title)
+    );
+}
+
 /// `¥12,345.67`.
 fn yuan(fen: Fen) -> String {
     let fen = fen.get();
@@ -657,7 +653,9 @@ fn yuan(fen: Fen) -> String {
 
 /// `0.6712` → `67.1%`.
 fn percent(ratio: Decimal) -> String {
-    format!("{}%", (ratio * Decimal::ONE_HUNDRED).round_dp(1))
+    ratio
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map_or_else(|| "—".to_owned(), |p| format!("{}%", p.round_dp(1)))
 }
 
 /// Escapes text for HTML.
