@@ -62,6 +62,7 @@ mod group;
 mod lenient;
 mod matrix;
 mod mpi;
+mod par;
 mod score;
 mod sensitivity;
 mod unit;

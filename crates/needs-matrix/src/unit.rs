@@ -33,11 +33,20 @@ impl UnitId {
             Repr::Shared(text) => text,
         }
     }
+
+    /// The identifier's UTF-8 bytes, without re-validating them: what comparing
+    /// and hashing use (byte order is the text's order for UTF-8).
+    fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Shared(text) => text.as_bytes(),
+        }
+    }
 }
 
 impl PartialEq for UnitId {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -51,7 +60,7 @@ impl PartialOrd for UnitId {
 
 impl Ord for UnitId {
     fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
