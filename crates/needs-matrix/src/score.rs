@@ -845,36 +845,126 @@ struct Contributions {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Contributions for the common case — every unit admitted with every value
-/// present, one indicator per dimension, pointwise normalisations — in two passes,
-/// each split over `par`'s threads: the units are read once into value columns
-/// (and each column's range taken), then every column becomes its contribution
-/// column in place, row by row with the rows' sums. `None` when the case does not
-/// apply.
+/// Contributions when every unit can be admitted (the usual case), the units
+/// read once, split over `par`'s threads, into value columns with each column's
+/// range. Then, when every value is present and every normalisation pointwise
+/// (rubric, min-max), a second split pass goes row by row: each dimension's need
+/// becomes its contribution, written over its first indicator's column, with the
+/// rows' sums. Otherwise the columns go the general way. `None` when some unit
+/// cannot be admitted: the general way names it.
 fn fast_contributions(
     units: &[Unit],
     indicators: &[IndicatorPlan<'_>],
     dimensions: &[DimensionPlan],
     par: Par,
 ) -> Option<Contributions> {
-    if dimensions.iter().any(|d| d.end != d.first + 1)
-        || indicators.iter().any(|p| {
-            matches!(
-                p.normalization,
-                Normalization::Percentile | Normalization::ExponentialRank
-            )
-        })
-    {
-        return None;
-    }
     let rows = units.len();
     let bounds = par.bounds(rows);
-    // Pass 1: admit every unit (any problem, and any missing value, is for the
-    // general way), keep its values (as bits, so that the same memory can hold
-    // contributions next) and each column's range; and, as one more task beside
-    // the parts, every id, in one vector (so there is none to concatenate).
-    let mut columns: Vec<Vec<u64>> = dimensions.iter().map(|_| vec![0u64; rows]).collect();
-    let tasks: Vec<Task<'_>> = split_columns(&mut columns, &bounds)
+    let (mut columns, ids, ranges, missing) = read_columns(units, indicators, par, &bounds)?;
+    let normalised: Option<Vec<Pointwise>> = indicators
+        .iter()
+        .zip(&ranges)
+        .map(|(plan, &range)| Column::pointwise(plan, range))
+        .collect();
+    // A dimension's indicators combine as in the general way; all parts zero
+    // would leave it without a need, which is for the general way too.
+    let all_parts = |dim: &DimensionPlan| {
+        let members = indicators.get(dim.first..dim.end).unwrap_or_default();
+        members.iter().map(|p| p.parts).fold(0.0, |a, p| a + p)
+    };
+    let needless = dimensions
+        .iter()
+        .any(|dim| dim.end > dim.first + 1 && all_parts(dim) <= 0.0);
+    let (Some(normalised), false, false) = (normalised, missing, needless) else {
+        let mut admitted = Admitted {
+            ids,
+            raw: columns
+                .into_iter()
+                .map(|column| column.into_iter().map(f64::from_bits).collect())
+                .collect(),
+            ranges,
+            flags: vec![0; rows],
+            diagnostics: Vec::new(),
+        };
+        impute(&mut admitted, indicators);
+        return Some(general_from(admitted, indicators, dimensions));
+    };
+    let weighted: Vec<(&DimensionPlan, f64)> = dimensions
+        .iter()
+        .map(|dim| (dim, as_f64(dim.weight)))
+        .collect();
+    // Pass 2: each dimension's need becomes its contribution, written over its
+    // first indicator's value; the row's sum is taken.
+    let mut sums = vec![0u64; rows];
+    let parts: Vec<_> = split_columns(&mut columns, &bounds)
+        .into_iter()
+        .zip(split(&mut sums, &bounds))
+        .collect();
+    par.run(parts, |(mut columns, sums)| {
+        for (row, sum) in sums.iter_mut().enumerate() {
+            let mut total = 0;
+            for &(dim, weight) in &weighted {
+                let need = |i: usize| {
+                    let value = columns.get(i).and_then(|c| c.get(row)).copied();
+                    normalised
+                        .get(i)
+                        .zip(value)
+                        .map_or(0.0, |(p, bits)| p.need(f64::from_bits(bits)))
+                };
+                let need = if dim.end == dim.first + 1 {
+                    need(dim.first)
+                } else {
+                    let (mut sum, mut parts) = (0.0, 0.0);
+                    for (i, plan) in (dim.first..dim.end)
+                        .zip(indicators.get(dim.first..dim.end).unwrap_or_default())
+                    {
+                        sum += plan.parts * need(i);
+                        parts += plan.parts;
+                    }
+                    (sum / parts).clamp(0.0, 1.0)
+                };
+                let c = round_pico(need * weight);
+                if let Some(slot) = columns.get_mut(dim.first).and_then(|c| c.get_mut(row)) {
+                    *slot = c;
+                }
+                total += c;
+            }
+            *sum = total.min(FULL);
+        }
+    });
+    // Keep each dimension's column: its first indicator's.
+    let mut columns: Vec<Option<Vec<u64>>> = columns.into_iter().map(Some).collect();
+    let columns: Vec<Vec<u64>> = dimensions
+        .iter()
+        .filter_map(|dim| columns.get_mut(dim.first).and_then(Option::take))
+        .collect();
+    Some(Contributions {
+        ids,
+        flags: vec![0; rows],
+        columns,
+        sums: Some(sums),
+        diagnostics: Vec::new(),
+    })
+}
+
+/// Value columns (as bits, one per indicator; NaN where missing), every id, each
+/// column's range, and whether any value is missing.
+type ReadColumns = (Vec<Vec<u64>>, Vec<UnitId>, Vec<Range>, bool);
+
+/// The fast path's first pass: admit every unit (`None` when one cannot be: the
+/// general way names it), keep its values as bits (so that the same memory can
+/// hold contributions next) in one column per indicator, and each column's
+/// range; and, as one more task beside the parts, every id, in one vector (so
+/// there is none to concatenate).
+fn read_columns(
+    units: &[Unit],
+    indicators: &[IndicatorPlan<'_>],
+    par: Par,
+    bounds: &[usize],
+) -> Option<ReadColumns> {
+    let rows = units.len();
+    let mut columns: Vec<Vec<u64>> = indicators.iter().map(|_| vec![0u64; rows]).collect();
+    let tasks: Vec<Task<'_>> = split_columns(&mut columns, bounds)
         .into_iter()
         .zip(bounds.windows(2))
         .map(|(columns, window)| Task::Values(columns, window))
@@ -887,65 +977,49 @@ fn fast_contributions(
                 return None;
             };
             let mut ranges = vec![Range::EMPTY; indicators.len()];
+            let mut missing = false;
             for (row, unit) in units.get(from..to)?.iter().enumerate() {
                 if unit.values.len() != indicators.len() {
                     return None;
                 }
-                for ((value, range), column) in
-                    unit.values.iter().zip(&mut ranges).zip(columns.iter_mut())
+                for (((value, range), column), plan) in unit
+                    .values
+                    .iter()
+                    .zip(&mut ranges)
+                    .zip(columns.iter_mut())
+                    .zip(indicators)
                 {
-                    let v = value.filter(|v| v.is_finite())?;
+                    let v = match *value {
+                        Some(v) if v.is_finite() => v,
+                        None if plan.policy != MissingPolicy::Reject => {
+                            missing = true;
+                            f64::NAN
+                        }
+                        _ => return None,
+                    };
                     range.add(v);
                     *column.get_mut(row)? = v.to_bits();
                 }
             }
-            Some(ranges)
+            Some((ranges, missing))
         })()),
     });
     let mut ranges = vec![Range::EMPTY; indicators.len()];
     let mut ids: Vec<UnitId> = Vec::new();
+    let mut missing = false;
     for part in done {
         match part {
             Done::Ranges(part) => {
-                for (range, other) in ranges.iter_mut().zip(part?) {
+                let (part, part_missing) = part?;
+                for (range, other) in ranges.iter_mut().zip(part) {
                     range.merge(other);
                 }
+                missing |= part_missing;
             }
             Done::Ids(all) => ids = all,
         }
     }
-    let normalised: Vec<(Pointwise, f64)> = indicators
-        .iter()
-        .zip(&ranges)
-        .zip(dimensions)
-        .map(|((plan, &range), dim)| Some((Column::pointwise(plan, range)?, as_f64(dim.weight))))
-        .collect::<Option<_>>()?;
-    // Pass 2: each value becomes its contribution, and the row's sum is taken.
-    let mut sums = vec![0u64; rows];
-    let parts: Vec<_> = split_columns(&mut columns, &bounds)
-        .into_iter()
-        .zip(split(&mut sums, &bounds))
-        .collect();
-    par.run(parts, |(mut columns, sums)| {
-        for (row, sum) in sums.iter_mut().enumerate() {
-            let mut total = 0;
-            for ((pointwise, weight), column) in normalised.iter().zip(columns.iter_mut()) {
-                if let Some(slot) = column.get_mut(row) {
-                    let c = round_pico(pointwise.need(f64::from_bits(*slot)) * weight);
-                    *slot = c;
-                    total += c;
-                }
-            }
-            *sum = total.min(FULL);
-        }
-    });
-    Some(Contributions {
-        ids,
-        flags: vec![0; rows],
-        columns,
-        sums: Some(sums),
-        diagnostics: Vec::new(),
-    })
+    Some((columns, ids, ranges, missing))
 }
 
 /// A task of the fast path's first pass: one part's values, or every id.
@@ -954,10 +1028,10 @@ enum Task<'a> {
     Ids,
 }
 
-/// What a [`Task`] gives: the part's column ranges (`None` when a unit is for the
-/// general way), or every id.
+/// What a [`Task`] gives: the part's column ranges and whether a value is missing
+/// (`None` when a unit cannot be admitted), or every id.
 enum Done {
-    Ranges(Option<Vec<Range>>),
+    Ranges(Option<(Vec<Range>, bool)>),
     Ids(Vec<UnitId>),
 }
 
@@ -968,13 +1042,24 @@ fn admitted_contributions(
     indicators: &[IndicatorPlan<'_>],
     dimensions: &[DimensionPlan],
 ) -> Contributions {
+    let mut admitted = admit_all(units, indicators);
+    impute(&mut admitted, indicators);
+    general_from(admitted, indicators, dimensions)
+}
+
+/// Contributions from admitted (and imputed) indicator columns.
+fn general_from(
+    admitted: Admitted,
+    indicators: &[IndicatorPlan<'_>],
+    dimensions: &[DimensionPlan],
+) -> Contributions {
     let Admitted {
         ids,
         raw,
         ranges,
         flags,
         mut diagnostics,
-    } = admit_all(units, indicators);
+    } = admitted;
     let (ids, flags, columns) = general_contributions(
         indicators,
         dimensions,
@@ -1240,25 +1325,31 @@ fn admit_all(units: &[Unit], indicators: &[IndicatorPlan<'_>]) -> Admitted {
             }),
         }
     }
-    let mut flags = vec![0u8; ids.len()];
-    for (plan, column) in indicators.iter().zip(&mut raw) {
-        if plan.policy == MissingPolicy::ImputeMedian
-            && let Some(median) = median(column.iter().copied().filter(|v| !v.is_nan()).collect())
-        {
-            for (v, bits) in column.iter_mut().zip(&mut flags) {
-                if v.is_nan() {
-                    *v = median;
-                    *bits |= Flags::IMPUTED;
-                }
-            }
-        }
-    }
+    let flags = vec![0u8; ids.len()];
     Admitted {
         ids,
         raw,
         ranges,
         flags,
         diagnostics,
+    }
+}
+
+/// Fills the missing values of columns whose dimension imputes with the column's
+/// median, flagging the rows. (The median lies within the range: ranges stand.)
+fn impute(admitted: &mut Admitted, indicators: &[IndicatorPlan<'_>]) {
+    for (plan, column) in indicators.iter().zip(&mut admitted.raw) {
+        if plan.policy == MissingPolicy::ImputeMedian
+            && column.iter().any(|v| v.is_nan())
+            && let Some(median) = median(column.iter().copied().filter(|v| !v.is_nan()).collect())
+        {
+            for (v, bits) in column.iter_mut().zip(&mut admitted.flags) {
+                if v.is_nan() {
+                    *v = median;
+                    *bits |= Flags::IMPUTED;
+                }
+            }
+        }
     }
 }
 
@@ -1922,8 +2013,8 @@ mod tests {
         assert!(json.starts_with(r#"{"dimensions":["population","health","economic","participation","special"],"scores":[{"id":"a","score":"#));
     }
 
-    /// A matrix of one-indicator dimensions (the fast path's kind), with a
-    /// ranked one now and then (which is not).
+    /// A matrix of dimensions with one or two indicators, rubric or min-max (the
+    /// fast path's kind), with a ranked one now and then (which is not).
     fn mixed_matrix() -> impl Strategy<Value = Matrix> {
         let rubric = Normalization::Rubric(Rubric {
             bands: [(0.0, 20), (1.0, 60), (2.5, 100)]
@@ -1939,12 +2030,21 @@ mod tests {
             4 => Just(rubric),
             1 => Just(Normalization::Percentile),
         ];
-        proptest::collection::vec((any::<bool>(), normalization), 1..=4).prop_map(|dims| {
+        // Each indicator: its direction, normalisation and weight among its
+        // dimension's (1–3 parts).
+        let indicator = (any::<bool>(), normalization, 1i64..=3);
+        let dimension = proptest::collection::vec(indicator, 1..=2);
+        let policy = prop::sample::select(vec![
+            MissingPolicy::Reweight,
+            MissingPolicy::ImputeMedian,
+            MissingPolicy::Reject,
+        ]);
+        (proptest::collection::vec(dimension, 1..=4), policy).prop_map(|(dims, policy)| {
             let count = u32::try_from(dims.len()).unwrap();
             let dimensions = dims
                 .into_iter()
                 .zip(0u32..)
-                .map(|((more, normalization), d)| Dimension {
+                .map(|(indicators, d)| Dimension {
                     id: if d == 0 {
                         "participation".into()
                     } else {
@@ -1952,18 +2052,19 @@ mod tests {
                     },
                     name: format!("dimension {d}"),
                     weight: Decimal::from(100 / count + u32::from(d < 100 % count)),
-                    indicators: vec![Indicator {
-                        id: format!("d{d}i"),
-                        source: "generated".into(),
-                        direction: if more {
-                            Direction::MoreNeed
-                        } else {
-                            Direction::LessNeed
-                        },
-                        normalization,
-                        weight: Decimal::ONE,
-                    }],
-                    missing: MissingPolicy::Reweight,
+                    indicators: indicators
+                        .into_iter()
+                        .zip(0..)
+                        .map(|((more, normalization, parts), k)| Indicator {
+                            id: format!("d{d}i{k}"),
+                            source: "generated".into(),
+                            direction: [Direction::LessNeed, Direction::MoreNeed]
+                                [usize::from(more)],
+                            normalization,
+                            weight: Decimal::new(parts, 1),
+                        })
+                        .collect(),
+                    missing: policy,
                 })
                 .collect();
             Matrix::try_new(dimensions).unwrap()
