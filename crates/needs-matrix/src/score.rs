@@ -914,14 +914,13 @@ fn fast_contributions(
                 let need = if dim.end == dim.first + 1 {
                     need(dim.first)
                 } else {
-                    let (mut sum, mut parts) = (0.0, 0.0);
-                    for (i, plan) in (dim.first..dim.end)
-                        .zip(indicators.get(dim.first..dim.end).unwrap_or_default())
-                    {
-                        sum += plan.parts * need(i);
-                        parts += plan.parts;
-                    }
-                    (sum / parts).clamp(0.0, 1.0)
+                    let members = indicators.get(dim.first..dim.end).unwrap_or_default();
+                    weighted_need(
+                        (dim.first..dim.end)
+                            .zip(members)
+                            .map(|(i, plan)| (plan.parts, need(i))),
+                    )
+                    .0
                 };
                 let c = round_pico(need * weight);
                 if let Some(slot) = columns.get_mut(dim.first).and_then(|c| c.get_mut(row)) {
@@ -1178,29 +1177,43 @@ fn combine(members: &[Vec<f64>], parts: &[f64], flags: &mut [u8]) -> Vec<f64> {
     let rows = members.first().map_or(0, Vec::len);
     (0..rows)
         .map(|row| {
-            let (mut sum, mut weight, mut missing) = (0.0, 0.0, false);
-            for (column, &p) in members.iter().zip(parts) {
-                match column.get(row) {
-                    Some(&n) if !n.is_nan() => {
-                        sum += p * n;
-                        weight += p;
-                    }
-                    _ => missing = true,
-                }
-            }
+            let (need, missing) = weighted_need(
+                members
+                    .iter()
+                    .zip(parts)
+                    .map(|(column, &p)| (p, column.get(row).copied().unwrap_or(f64::NAN))),
+            );
             if missing
-                && weight > 0.0
+                && !need.is_nan()
                 && let Some(bits) = flags.get_mut(row)
             {
                 *bits |= Flags::PARTIAL;
             }
-            if weight > 0.0 {
-                (sum / weight).clamp(0.0, 1.0)
-            } else {
-                f64::NAN
-            }
+            need
         })
         .collect()
+}
+
+/// A dimension's need from its indicators' `(parts, need)` pairs: the
+/// parts-weighted mean over the needs present (not NaN), clamped to `[0, 1]`, or
+/// NaN when none is; and whether some need was missing. The one definition both
+/// ways of scoring use, so that they agree to the bit.
+fn weighted_need(members: impl Iterator<Item = (f64, f64)>) -> (f64, bool) {
+    let (mut sum, mut weight, mut missing) = (0.0, 0.0, false);
+    for (p, n) in members {
+        if n.is_nan() {
+            missing = true;
+        } else {
+            sum += p * n;
+            weight += p;
+        }
+    }
+    let need = if weight > 0.0 {
+        (sum / weight).clamp(0.0, 1.0)
+    } else {
+        f64::NAN
+    };
+    (need, missing)
 }
 
 /// The columns without the `dropped` rows (sorted ascending).
