@@ -12,12 +12,12 @@
 //! only grow as budgets shrink, so only the top is repriced (lazy evaluation).
 
 use core::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use super::num::{Key, Q, Trace, big};
+use super::num::{Key, Q, big};
 use super::{Outcome, Profile, Utility, Why, greedy};
 use crate::Result;
 
@@ -26,9 +26,8 @@ use crate::Result;
 struct Price {
     /// What candidates are compared by: ρ, or ρ per unit of cost (cost utilities).
     key: Key,
-    /// ρ = `r / (weight · d)`, with slope `rs / (weight · d)`.
+    /// ρ = `r / (weight · d)`.
     r: BigInt,
-    rs: BigInt,
     weight: u128,
     /// The common denominator of budgets when priced.
     d: BigInt,
@@ -51,12 +50,10 @@ struct Entry {
 struct Engine<'p, 'a> {
     profile: &'p Profile<'a>,
     utility: Utility,
-    trace: Trace,
     /// The current common denominator of budgets.
     d: BigInt,
-    /// Budgets per class over `d`, and their slopes; class 0 is empty.
+    /// Budgets per class over `d`; class 0 is empty.
     value: Vec<BigInt>,
-    slope: Vec<BigInt>,
     /// Groups per class: classes that lose all their groups are dropped.
     members: Vec<u64>,
     group_class: Vec<u32>,
@@ -67,9 +64,6 @@ struct Engine<'p, 'a> {
 /// What a run produced.
 struct Run {
     chosen: Vec<usize>,
-    /// Per round (parametric runs): the chosen project's key, and a lower bound on
-    /// every other candidate's key (`None`: no other candidate).
-    rounds: Vec<(Key, Option<Key>)>,
     prices: Vec<Option<Price>>,
     /// What each project's supporters had left at the end, over `d`.
     left: Vec<BigInt>,
@@ -77,26 +71,13 @@ struct Run {
 }
 
 impl<'p, 'a> Engine<'p, 'a> {
-    /// A run where every voter starts with `b = num / den` (slope 1 in `add1`).
-    fn new(
-        profile: &'p Profile<'a>,
-        utility: Utility,
-        num: BigInt,
-        den: BigInt,
-        parametric: bool,
-    ) -> Self {
-        let slope = if parametric {
-            den.clone()
-        } else {
-            BigInt::zero()
-        };
+    /// A run where every voter starts with `b = num / den`.
+    fn new(profile: &'p Profile<'a>, utility: Utility, num: BigInt, den: BigInt) -> Self {
         Self {
             profile,
             utility,
-            trace: Trace::new(parametric),
             d: den,
             value: vec![BigInt::zero(), num],
-            slope: vec![BigInt::zero(), slope],
             members: vec![0, profile.groups.len() as u64],
             group_class: vec![1; profile.groups.len()],
             scratch: HashMap::new(),
@@ -164,20 +145,15 @@ impl<'p, 'a> Engine<'p, 'a> {
             return None;
         }
         let zero = BigInt::zero();
-        let (value, slope) = (&self.value, &self.slope);
+        let value = &self.value;
         let v = |e: &Entry| value.get(e.class as usize).unwrap_or(&zero);
-        let s = |e: &Entry| slope.get(e.class as usize).unwrap_or(&zero);
         let cost = self.profile.cost(c);
         let cost_d = big(cost) * &self.d;
-        let (mut total, mut total_s) = (BigInt::zero(), BigInt::zero());
+        let mut total = BigInt::zero();
         for e in &entries {
             total += v(e) * e.voters;
-            if self.trace.parametric {
-                total_s += s(e) * e.voters;
-            }
         }
         total -= &cost_d;
-        self.trace.note(&total, &total_s, true);
         if total.is_negative() {
             return None;
         }
@@ -191,7 +167,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             .iter()
             .map(|e| u128::from(e.u) * u128::from(e.voters))
             .sum();
-        let (mut rest, mut paid_s) = (cost_d.clone(), BigInt::zero());
+        let mut rest = cost_d.clone();
         let mut split = entries.len();
         for (i, e) in entries.iter().enumerate() {
             let enough = if e.u == 1 {
@@ -204,14 +180,10 @@ impl<'p, 'a> Engine<'p, 'a> {
                 break;
             }
             rest -= v(e) * e.voters;
-            if self.trace.parametric {
-                paid_s += s(e) * e.voters;
-            }
             weight -= u128::from(e.u) * u128::from(e.voters);
         }
         let limited_paid = &cost_d - &rest;
         let r = rest;
-        let rs = -paid_s;
         let per = if self.utility == Utility::Cost && cost > 0 {
             cost
         } else {
@@ -221,11 +193,9 @@ impl<'p, 'a> Engine<'p, 'a> {
         Some(Price {
             key: Key {
                 num: r.clone(),
-                snum: rs.clone(),
                 den: &den * per,
             },
             r,
-            rs,
             weight: weight.max(1),
             d: self.d.clone(),
             entries,
@@ -243,17 +213,8 @@ impl<'p, 'a> Engine<'p, 'a> {
         for entry in &price.entries {
             let class = entry.class as usize;
             let value = self.value.get(class).unwrap_or(&zero) * &w - &price.r * entry.u;
-            let slope = if self.trace.parametric {
-                let slope = self.slope.get(class).unwrap_or(&zero) * &w - &price.rs * entry.u;
-                // These payments shape every later budget: the split must hold.
-                self.trace.note(&value, &slope, false);
-                slope
-            } else {
-                BigInt::zero()
-            };
             let to = if value.is_positive() {
                 self.value.push(value);
-                self.slope.push(slope);
                 u32::try_from(self.value.len() - 1).unwrap_or(0)
             } else {
                 0
@@ -297,31 +258,20 @@ impl<'p, 'a> Engine<'p, 'a> {
                 .iter()
                 .filter(|e| moves.get(&(e.class, e.u)).is_some_and(|&t| t != 0))
                 .count();
-        for ((v, s), &m) in self
-            .value
-            .iter_mut()
-            .zip(self.slope.iter_mut())
-            .zip(&self.members)
-            .take(fresh)
-            .skip(1)
-        {
+        for (v, &m) in self.value.iter_mut().zip(&self.members).take(fresh).skip(1) {
             if m == 0 {
                 if !v.is_zero() {
                     *v = BigInt::zero();
-                    *s = BigInt::zero();
                 }
                 continue;
             }
             *v *= &w;
-            if !s.is_zero() {
-                *s *= &w;
-            }
         }
     }
 
     /// Runs to the end; `explain` also totals what each project's supporters have
     /// left (for the report).
-    fn run(mut self, explain: bool) -> Result<(Run, Trace)> {
+    fn run(mut self, explain: bool) -> Result<Run> {
         let m = self.profile.costs.len();
         let rank = |c: usize| self.profile.rank(c);
         let mut prices: Vec<Option<Price>> = vec![None; m];
@@ -347,16 +297,12 @@ impl<'p, 'a> Engine<'p, 'a> {
             };
             let key = Key {
                 num: big(cost),
-                snum: BigInt::zero(),
                 den: big(weight) * per,
             };
             heap.push(Reverse((key.clone(), rank(c), c)));
             *slot = Some(key);
         }
         let mut chosen = Vec::new();
-        let mut rounds = Vec::new();
-        // The round in which each candidate's stale key was last computed.
-        let mut fresh_in: Vec<Option<usize>> = vec![None; m];
         while let Some(Reverse((_, rc, c))) = heap.pop() {
             if stale.get(c).is_none_or(Option::is_none) {
                 continue;
@@ -375,17 +321,10 @@ impl<'p, 'a> Engine<'p, 'a> {
             if !beats {
                 heap.push(Reverse((fresh.key.clone(), rc, c)));
                 set(&mut stale, c, Some(fresh.key));
-                if let Some(slot) = fresh_in.get_mut(c) {
-                    *slot = Some(chosen.len());
-                }
                 continue;
             }
             set(&mut stale, c, None);
-            self.certify(c, &fresh, &mut stale)?;
-            if self.trace.parametric {
-                let bound = self.runner_up(c, chosen.len(), &mut stale, &mut fresh_in);
-                rounds.push((fresh.key.clone(), bound));
-            }
+            self.check_ties(c, &fresh, &mut stale)?;
             self.pay(c, &fresh);
             chosen.push(c);
             set(&mut prices, c, Some(fresh));
@@ -402,90 +341,44 @@ impl<'p, 'a> Engine<'p, 'a> {
                 total
             })
             .collect();
-        Ok((
-            Run {
-                chosen,
-                rounds,
-                prices,
-                left,
-                d: self.d.clone(),
-            },
-            self.trace,
-        ))
+        Ok(Run {
+            chosen,
+            prices,
+            left,
+            d: self.d.clone(),
+        })
     }
 
-    /// The smallest key among the other candidates in round `round`, repricing
-    /// the leaders until the smallest is current: a tight lower bound on every
-    /// other candidate's key.
-    fn runner_up(
-        &mut self,
-        c: usize,
-        round: usize,
-        stale: &mut [Option<Key>],
-        fresh_in: &mut [Option<usize>],
-    ) -> Option<Key> {
-        loop {
-            let (d, key) = stale
-                .iter()
-                .enumerate()
-                .filter(|&(d, _)| d != c)
-                .filter_map(|(d, k)| Some((d, k.as_ref()?)))
-                .min_by(|a, b| a.1.cmp(b.1))?;
-            if fresh_in.get(d).copied().flatten() == Some(round) {
-                return Some(key.clone());
-            }
-            let priced = self.price(d).map(|p| p.key);
-            if let Some(slot) = stale.get_mut(d) {
-                *slot = priced;
-            }
-            if let Some(slot) = fresh_in.get_mut(d) {
-                *slot = Some(round);
-            }
+    /// With [`TieBreak::Refuse`](super::TieBreak::Refuse), fails if another
+    /// candidate's price equals the chosen `c`'s. Stale keys are lower bounds, so
+    /// only one equal to `c`'s could be a tie; it is repriced to tell.
+    fn check_ties(&mut self, c: usize, fresh: &Price, stale: &mut [Option<Key>]) -> Result<()> {
+        if !self.profile.refuse_ties {
+            return Ok(());
         }
-    }
-
-    /// Checks the choice of `c` against every other candidate: refusing a deciding
-    /// tie if asked to, and (in `add1`) recording how long the choice stays right.
-    /// A stale key is a lower bound on its project's price; where it would cross
-    /// `c`'s too soon, the project is repriced for a tighter bound.
-    fn certify(&mut self, c: usize, fresh: &Price, stale: &mut [Option<Key>]) -> Result<()> {
-        let rank = |p: usize| self.profile.rank(p);
         let mut tied = vec![c];
         for d in 0..stale.len() {
             let Some(key) = stale.get(d).cloned().flatten() else {
                 continue;
             };
-            let (mut v, mut s) = fresh.key.diff(&key);
-            let refresh = (self.profile.refuse_ties && v.is_zero())
-                || (self.trace.parametric
-                    && Trace::crossing(&v, &s)
-                        .is_some_and(|at| Trace::before(&at, self.trace.next_order.as_ref())));
-            if refresh {
-                let Some(p) = self.price(d) else {
-                    if let Some(slot) = stale.get_mut(d) {
-                        *slot = None;
-                    }
-                    continue;
-                };
-                (v, s) = fresh.key.diff(&p.key);
-                if let Some(slot) = stale.get_mut(d) {
-                    *slot = Some(p.key);
-                }
+            if fresh.key.cmp(&key) != Ordering::Equal {
+                continue;
             }
-            if v.is_zero() && self.profile.refuse_ties {
+            let current = self.price(d).map(|p| p.key);
+            if current
+                .as_ref()
+                .is_some_and(|k| fresh.key.cmp(k) == Ordering::Equal)
+            {
                 tied.push(d);
             }
-            if v.is_zero() && rank(c) > rank(d) && s.is_zero() {
-                // Cannot happen: the heap put `c` first. Keep the trace honest anyway.
-                self.trace.stuck = true;
+            if let Some(slot) = stale.get_mut(d) {
+                *slot = current;
             }
-            self.trace.note(&v, &s, true);
         }
         self.profile.check_tie(&tied)
     }
 }
 
-/// A scaled amount rounded half up to whole scaled units, as money.
 /// `slice[i] = value`, if `i` is in range.
 fn set<T>(slice: &mut [T], i: usize, value: T) {
     if let Some(slot) = slice.get_mut(i) {
@@ -546,7 +439,7 @@ fn outcome(profile: &Profile<'_>, rule: &str, run: &Run, b: &Q) -> Outcome {
 /// MES with the per-voter budget B/n.
 pub(super) fn plain(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
     let n = u128::from(profile.voters.max(1));
-    let (run, _) = Engine::new(profile, utility, big(profile.budget), big(n), false).run(true)?;
+    let run = Engine::new(profile, utility, big(profile.budget), big(n)).run(true)?;
     Ok(outcome(
         profile,
         "mes",
@@ -555,148 +448,31 @@ pub(super) fn plain(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> 
     ))
 }
 
+/// The projects MES chooses, in order, when every voter starts with `b` (scaled).
+pub(super) fn chosen_at(profile: &Profile<'_>, utility: Utility, b: u128) -> Result<Vec<usize>> {
+    Ok(Engine::new(profile, utility, big(b), BigInt::one())
+        .run(false)?
+        .chosen)
+}
+
 /// The cities' completion: per-voter budgets ⌊B/n⌋, ⌊B/n⌋ + 1, … (in whole currency
 /// units) while the outcome still fits the budget; the last that fits wins.
 ///
-/// The answer is the step-by-step loop's, found without visiting every budget.
-/// Two certificates say that budgets in between give the same outcome:
-///
-/// - *affine*: each run records, for every decision it made, the slope of the
-///   compared quantities in the per-voter budget; until the first comparison that
-///   could change sign, the run makes the same decisions;
-/// - *monotone*: with the same sequence of choices, remaining budgets only grow
-///   with the per-voter budget, so every price only falls. If at each round the
-///   chosen price at budget `b1` is below every rival's price at `b2`, then every
-///   budget in `[b1, b2]` makes the same choices.
-///
-/// Runs at probe budgets, placed where the recorded slopes predict a change and
-/// refined by bisection, find the next budget whose outcome may differ.
+/// The answer is the step-by-step loop's, found by [`super::add1::search`]; the
+/// outcome at the budget it finds is then computed exactly, with its explanation.
 pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
     let unit = profile.scale;
     let n = u128::from(profile.voters.max(1));
     let base = profile.budget / (n * unit);
-    // Beyond this per-voter budget every supporter alone can buy anything.
-    let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
-    let mut search = Search {
-        profile,
-        utility,
-        unit,
-        runs: BTreeMap::new(),
-        count: 0,
-    };
-    let mut b1 = base;
-    let last_fit = loop {
-        let (aff, predicted) = search.ahead(b1)?;
-        let Some(aff) = aff else {
-            // Nothing recorded can ever change: the outcome stays as it is, up to
-            // where the loop stops looking.
-            break limit;
-        };
-        // Budgets up to `lo` are certified to give b1's outcome.
-        let mut lo = (b1 + aff - 1).min(limit);
-        // Where the slopes predict the next change lies beyond the affine reach,
-        // try the monotone certificate up to just before it, and chain.
-        let mut from = (b1, predicted);
-        while let Some(p) = from.1 {
-            let probe = (from.0 + p - 1).min(limit);
-            if probe <= lo || !search.same(b1, probe)? {
-                break;
-            }
-            let (aff2, predicted2) = search.ahead(probe)?;
-            lo = aff2.map_or(limit, |a| probe + a - 1).min(limit).max(probe);
-            from = (probe, predicted2);
-        }
-        if lo >= limit {
-            break lo;
-        }
-        let next = lo + 1;
-        if search.cost(next)? > profile.budget {
-            break lo;
-        }
-        b1 = next;
-    };
-    let b = last_fit * unit;
-    let (run, _) = Engine::new(profile, utility, big(b), BigInt::one(), false).run(true)?;
+    let found = super::add1::search(profile, utility)?;
+    let b = found.last_fit * unit;
+    let run = Engine::new(profile, utility, big(b), BigInt::one()).run(true)?;
     let mut out = outcome(profile, "mes-add1", &run, &Q::from_integer(big(b)));
     out.notes.push(format!(
-        "add1: per-voter budget raised from {base} to {last_fit}, checked with {} runs",
-        search.count
+        "add1: per-voter budget raised from {base} to {}, checked with {} runs ({} exact, {} prices)",
+        found.last_fit, found.runs, found.exact_runs, found.pricings
     ));
     Ok(out)
-}
-
-/// Runs of `add1`, cached by per-voter budget (in currency units).
-struct Search<'p, 'a> {
-    profile: &'p Profile<'a>,
-    utility: Utility,
-    unit: u128,
-    runs: BTreeMap<u128, (Run, Trace)>,
-    count: u64,
-}
-
-impl Search<'_, '_> {
-    fn run(&mut self, b: u128) -> Result<&(Run, Trace)> {
-        if !self.runs.contains_key(&b) {
-            let engine = Engine::new(
-                self.profile,
-                self.utility,
-                big(b * self.unit),
-                BigInt::one(),
-                true,
-            );
-            let result = engine.run(false)?;
-            self.count += 1;
-            self.runs.insert(b, result);
-        }
-        self.runs.get(&b).ok_or(crate::Error::Overflow {
-            context: "caching a run",
-        })
-    }
-
-    /// In whole units: how far the affine certificate reaches from `b` (`None`:
-    /// forever), and where the slopes predict the first change.
-    fn ahead(&mut self, b: u128) -> Result<(Option<u128>, Option<u128>)> {
-        let unit = self.unit;
-        let (_, trace) = self.run(b)?;
-        let units = |d: &Option<(BigInt, BigInt)>| {
-            d.as_ref().map(|(p, q)| {
-                num_integer::Integer::div_ceil(p, &(q * unit))
-                    .to_u128()
-                    .unwrap_or(u128::MAX / 4)
-                    .max(1)
-            })
-        };
-        let aff = if trace.stuck {
-            Some(1)
-        } else if trace.next.is_none() {
-            None
-        } else {
-            units(&trace.next)
-        };
-        Ok((aff, units(&trace.next_order)))
-    }
-
-    fn cost(&mut self, b: u128) -> Result<u128> {
-        let profile = self.profile;
-        let (run, _) = self.run(b)?;
-        Ok(run.chosen.iter().map(|&c| profile.cost(c)).sum())
-    }
-
-    /// The monotone certificate: the same choices, and at every round the chosen
-    /// price at `b1` below every rival's price at `b2` (`b1 ≤ b2`).
-    fn same(&mut self, b1: u128, b2: u128) -> Result<bool> {
-        self.run(b1)?;
-        self.run(b2)?;
-        let (Some((r1, _)), Some((r2, _))) = (self.runs.get(&b1), self.runs.get(&b2)) else {
-            return Ok(false);
-        };
-        Ok(r1.chosen == r2.chosen
-            && r1
-                .rounds
-                .iter()
-                .zip(&r2.rounds)
-                .all(|((key, _), (_, rival))| rival.as_ref().is_none_or(|r| key < r)))
-    }
 }
 
 /// [`add1`], then greedy's outcome if more voters prefer it: each voter prefers the
@@ -765,10 +541,9 @@ mod tests {
         let base = profile.budget / (n * unit);
         let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
         let at = |b: u128| {
-            Engine::new(profile, utility, big(b * unit), BigInt::one(), false)
+            Engine::new(profile, utility, big(b * unit), BigInt::one())
                 .run(false)
                 .unwrap()
-                .0
                 .chosen
         };
         let mut best = (at(base), base);

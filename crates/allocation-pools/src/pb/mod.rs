@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+mod add1;
 mod greedy;
 mod mes;
 mod num;
