@@ -77,13 +77,26 @@ fn bounds(x: u128) -> Bounds {
 }
 
 /// `num / den` with both exact: the correctly rounded quotient, widened by one
-/// step each way.
+/// step each way unless it is exact (a fused multiply-add tells: its one
+/// rounding is of `q·den − num`, which is zero exactly when `q` is the quotient).
 fn quotient(num: f64, den: f64) -> Bounds {
     let q = num / den;
+    if q.mul_add(den, -num) == 0.0 {
+        return Bounds { lo: q, hi: q };
+    }
     Bounds {
         lo: q.next_down().max(0.0),
         hi: q.next_up(),
     }
+}
+
+/// `a − b` and whether it is exact (Knuth's two-sum: the rounding error of a sum
+/// is itself a float, computed exactly by these six operations).
+fn difference(a: f64, b: f64) -> (f64, bool) {
+    let d = a - b;
+    let bb = d - a;
+    let error = (a - (d - bb)) + (-b - bb);
+    (d, error == 0.0)
 }
 
 /// An exact key `num / den` (both integers below 2^53).
@@ -170,6 +183,26 @@ fn sum_error(total: f64, terms: usize) -> f64 {
     total * (terms + 4.0) * EPS
 }
 
+/// `Σ n·β` for the budgets `beta` picks, if every product and sum along the way
+/// is exact (checked error-free: a fused multiply-add for products, two-sum for
+/// sums).
+fn exact_total(items: &[Item], beta: impl Fn(&Item) -> f64) -> Option<f64> {
+    let mut total = 0.0_f64;
+    for it in items {
+        let b = beta(it);
+        let product = it.n * b;
+        if it.n.mul_add(b, -product) != 0.0 {
+            return None;
+        }
+        let (sum, exact) = difference(total, -product);
+        if !exact {
+            return None;
+        }
+        total = sum;
+    }
+    Some(total)
+}
+
 /// `Σ n · min(β, ρ·u)` for the budgets `beta` picks, with its error bound.
 fn payable(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> (f64, f64) {
     let total: f64 = items.iter().map(|it| it.n * beta(it).min(rho * it.u)).sum();
@@ -180,7 +213,10 @@ fn payable(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> (f64, f64) 
 /// lands at or below the price (a tangent of a concave function lies above it);
 /// from below, each step makes the split between those who pay in full and those
 /// who pay everything they have more accurate, and it is exact once the split is.
-fn newton(items: &[Item], beta: impl Fn(&Item) -> f64, cost: f64, start: f64) -> f64 {
+///
+/// `floor` (`cost / Σ n·u`, at or below the price) restarts it when `start` is
+/// beyond every budget, where the tangent is flat.
+fn newton(items: &[Item], beta: impl Fn(&Item) -> f64, cost: f64, start: f64, floor: f64) -> f64 {
     let mut rho = start;
     for step in 0..64 {
         let (mut paid, mut weight) = (0.0, 0.0);
@@ -193,7 +229,11 @@ fn newton(items: &[Item], beta: impl Fn(&Item) -> f64, cost: f64, start: f64) ->
             }
         }
         if weight <= 0.0 {
-            return rho;
+            if rho <= floor {
+                return rho;
+            }
+            rho = floor;
+            continue;
         }
         let next = (cost - paid) / weight;
         if step > 0 && next <= rho {
@@ -211,19 +251,40 @@ fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced
     if sums.hi + sum_error(sums.hi, items.len()) < cost.lo {
         return Priced::Unaffordable;
     }
-    if sums.lo - sum_error(sums.lo, items.len()) < cost.hi || sums.weight <= 0.0 {
+    if sums.lo - sum_error(sums.lo, items.len()) < cost.hi {
+        // Too close to call with the error bound: decided only if the sums are
+        // exact (budgets that are whole amounts, say).
+        match (
+            exact_total(items, |it| it.lo),
+            exact_total(items, |it| it.hi),
+        ) {
+            (Some(lo), _) if lo >= cost.hi => {}
+            (_, Some(hi)) if hi < cost.lo => return Priced::Unaffordable,
+            _ => return Priced::Uncertain,
+        }
+    }
+    if sums.weight <= 0.0 {
         return Priced::Uncertain;
     }
-    // Everyone pays in full if even the poorest can pay cost / weight.
+    // Everyone pays in full if even the poorest can pay cost / weight. With
+    // utility 1, `least` is the poorest budget itself and a fused multiply-add
+    // tells `least · weight ≥ cost` exactly (its sign is exact); otherwise
+    // `least` was rounded, so it must clear the price by a step.
     if cost.lo == cost.hi && whole(sums.weight).is_some() {
         let rho = quotient(cost.lo, sums.weight);
-        if sums.least >= rho.hi.next_up() {
+        let all_full = if items.iter().all(|it| it.u == 1.0) {
+            sums.least.mul_add(sums.weight, -cost.lo) >= 0.0
+        } else {
+            sums.least >= rho.hi.next_up()
+        };
+        if all_full {
             return Priced::At { rho, exact: true };
         }
     }
-    let start = guess.unwrap_or(cost.lo / sums.weight);
+    let floor = (cost.lo / sums.weight).next_down().max(0.0);
+    let start = guess.unwrap_or(floor);
     // Least money, most cost: an upper bound `hi` with f(hi) ≥ cost for sure.
-    let rho = newton(items, |it| it.lo, cost.hi, start);
+    let rho = newton(items, |it| it.lo, cost.hi, start, floor);
     let mut hi = None;
     let mut tol = EPS * 64.0;
     for _ in 0..6 {
@@ -248,7 +309,7 @@ fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced
             break;
         }
         if attempt == 0 {
-            rho = newton(items, |it| it.hi, cost.lo, rho);
+            rho = newton(items, |it| it.hi, cost.lo, rho, floor);
         } else {
             tol *= 1024.0;
         }
@@ -263,9 +324,18 @@ fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced
 }
 
 /// What a supporter with budget `b` has left after paying `min(b, ρ·u)`.
+/// Roundings go outward; exact steps (a product by 1, an exact difference) do
+/// not widen the bounds, so exact budgets stay exact.
 fn after(b: Bounds, rho: Bounds, u: f64) -> Bounds {
-    let lo = (b.lo - (rho.hi * u).next_up()).next_down().max(0.0);
-    let hi = (b.hi - (rho.lo * u).next_down()).next_up().max(0.0);
+    let (most, least) = if u == 1.0 {
+        (rho.hi, rho.lo)
+    } else {
+        ((rho.hi * u).next_up(), (rho.lo * u).next_down())
+    };
+    let (lo, exact) = difference(b.lo, most);
+    let lo = if exact { lo } else { lo.next_down() }.max(0.0);
+    let (hi, exact) = difference(b.hi, least);
+    let hi = if exact { hi } else { hi.next_up() }.max(0.0);
     Bounds { lo, hi: hi.max(lo) }
 }
 
@@ -325,7 +395,11 @@ struct Round {
 #[derive(Debug, Clone)]
 struct Eval {
     chosen: Vec<u32>,
+    /// What the outcome costs (`u128::MAX` when the run failed).
     cost: u128,
+    /// An exact run that failed (a refused tie): it counts as not fitting, and
+    /// the search fails with it if it is the first budget that does not fit.
+    error: Option<crate::Error>,
     /// Float runs: the prefix before each round (one more than rounds), and the
     /// budgets of every class on that path when the run ended.
     path: Vec<u32>,
@@ -411,7 +485,7 @@ struct Fast<'p, 'a> {
     /// utilities), and the lower bound on its key that holds before any pricing
     /// (`None`: no supporter).
     cost: Vec<Bounds>,
-    per: Vec<f64>,
+    per: Vec<Bounds>,
     start: Vec<Option<f64>>,
     /// Group sizes as exact floats.
     count: Vec<f64>,
@@ -423,8 +497,7 @@ struct Fast<'p, 'a> {
 }
 
 impl<'p, 'a> Fast<'p, 'a> {
-    /// `None` when group sizes, utilities or (for cost utilities) costs are not
-    /// exact as `f64` (beyond 2^53).
+    /// `None` when group sizes or points are not exact as `f64` (beyond 2^53).
     fn new(profile: &'p Profile<'a>, utility: Utility) -> Option<Self> {
         let m = profile.costs.len();
         let mut count = Vec::with_capacity(profile.groups.len());
@@ -438,13 +511,10 @@ impl<'p, 'a> Fast<'p, 'a> {
             count.push(bounds(u128::from(g.count)).lo);
         }
         let cost: Vec<Bounds> = (0..m).map(|c| bounds(profile.cost(c))).collect();
-        if utility == Utility::Cost && cost.iter().any(|b| b.lo != b.hi) {
-            return None;
-        }
-        let per: Vec<f64> = (0..m)
+        let per: Vec<Bounds> = (0..m)
             .map(|c| match cost.get(c) {
-                Some(b) if utility == Utility::Cost && b.lo > 0.0 => b.lo,
-                _ => 1.0,
+                Some(&b) if utility == Utility::Cost && b.lo > 0.0 => b,
+                _ => Bounds { lo: 1.0, hi: 1.0 },
             })
             .collect();
         // ρ ≥ cost / Σ n·u for any budgets: the key's floor before any pricing.
@@ -460,7 +530,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                 }
                 let rho = (cost.get(c).map_or(0.0, |b| b.lo) / bounds(weight).hi).next_down();
                 Some(
-                    (rho / per.get(c).copied().unwrap_or(1.0))
+                    (rho / per.get(c).map_or(1.0, |p| p.hi))
                         .next_down()
                         .max(0.0),
                 )
@@ -710,14 +780,21 @@ impl<'p, 'a> Fast<'p, 'a> {
         let priced = price(&items, sums, cost, hist.rho);
         self.items = items;
         let rank = self.profile.rank(c as usize);
-        let per = self.per.get(c as usize).copied().unwrap_or(1.0);
+        let per = self
+            .per
+            .get(c as usize)
+            .copied()
+            .unwrap_or(Bounds { lo: 1.0, hi: 1.0 });
+        let unit = per.lo == 1.0 && per.hi == 1.0;
         match priced {
             Priced::At { rho, exact } => {
                 hist.rho = Some(rho.hi);
-                let ratio = exact
+                // Under `TieBreak::Refuse` a tie is an error, which only the exact
+                // run reports: exact keys, which settle ties by rank, are not used.
+                let ratio = (exact && !self.profile.refuse_ties && cost.lo == cost.hi)
                     .then(|| {
                         let den = whole(sums.weight)?;
-                        if per == 1.0 {
+                        if unit {
                             Some(Ratio {
                                 num: whole(cost.lo)?,
                                 den,
@@ -731,10 +808,10 @@ impl<'p, 'a> Fast<'p, 'a> {
                 let key = match ratio {
                     #[allow(clippy::cast_precision_loss, reason = "below 2^53: exact")]
                     Some(r) => quotient(r.num as f64, r.den as f64),
-                    None if per == 1.0 => rho,
+                    None if unit => rho,
                     None => Bounds {
-                        lo: (rho.lo / per).next_down().max(0.0),
-                        hi: (rho.hi / per).next_up(),
+                        lo: (rho.lo / per.hi).next_down().max(0.0),
+                        hi: (rho.hi / per.lo).next_up(),
                     },
                 };
                 Some((
@@ -850,6 +927,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         Some(Eval {
             chosen,
             cost,
+            error: None,
             path,
             budget: self
                 .budget
@@ -1071,26 +1149,69 @@ impl Fast<'_, '_> {
         })
     }
 
+    /// Bounds on the slope of every class's budget in the per-voter budget, and
+    /// on how fast each round's chosen price falls (`D`), anywhere between two
+    /// runs with the same choices. The first class (everyone) has slope exactly
+    /// 1; a class paying in full for the whole window gains the payment's decline
+    /// (`slope + D·u`); one limited for the whole window has nothing left (0); one
+    /// that may switch lies between. A class's budget never changes once it
+    /// exists (its voters move on to new classes), so one pass fixes them all.
+    fn class_slopes(&self, ends: Ends<'_>) -> Option<(Vec<Bounds>, Vec<Bounds>)> {
+        let (x, y) = (ends.x, ends.y);
+        let (rx, ry) = (x.rounds.as_ref()?, y.rounds.as_ref()?);
+        if x.chosen != y.chosen || x.path != y.path || rx.len() != ry.len() {
+            return None;
+        }
+        let mut sigma = vec![Bounds::default(); x.budget.len().min(y.budget.len())];
+        *sigma.first_mut()? = Bounds { lo: 1.0, hi: 1.0 };
+        let mut declines = Vec::with_capacity(rx.len());
+        for (k, (a, b)) in rx.iter().zip(ry).enumerate() {
+            let prefix = *x.path.get(k)?;
+            let (c, rho) = (&a.chosen, (a.chosen.rho, b.chosen.rho));
+            let counted = self.known_hist(prefix, c.project)?;
+            let dc = self.price_slope(counted, ends, rho, &sigma)?;
+            declines.push(dc);
+            let start = self.s.end.get(prefix as usize).copied().unwrap_or(1) as usize;
+            for (i, e) in self.s.hists.get(counted)?.entries.iter().enumerate() {
+                let from = e.class as usize;
+                let (bx, by, s) = (x.budget.get(from)?, y.budget.get(from)?, *sigma.get(from)?);
+                let full_x = bx.lo >= (rho.0.hi * e.u).next_up();
+                let limited_y = by.hi < (rho.1.lo * e.u).next_down();
+                let child = if full_x {
+                    Bounds {
+                        lo: down(s.lo + dc.lo * e.u),
+                        hi: up(s.hi + dc.hi * e.u),
+                    }
+                } else if limited_y {
+                    Bounds::default()
+                } else {
+                    Bounds {
+                        lo: 0.0,
+                        hi: up(s.hi + dc.hi * e.u),
+                    }
+                };
+                *sigma.get_mut(start + i)? = child;
+            }
+        }
+        Some((sigma, declines))
+    }
+
     /// The slope certificate for a window of `width` (scaled) between runs with
-    /// the same choices. Class budget slopes start at exactly 1 and are carried
-    /// through each payment as bounds; for each rival that the monotone
-    /// certificate cannot clear, the gap `g = key(rival) − key(chosen)` is then
-    /// bounded below on the whole window by lines from both ends with the least
-    /// and greatest slope `g` can have. If that stays positive, no choice changes:
-    /// the first budget where one did would have `g ≤ 0` there.
+    /// the same choices. With the bounds of [`Fast::class_slopes`], for each rival
+    /// that the monotone certificate cannot clear, the gap `g = key(rival) −
+    /// key(chosen)` is bounded below on the whole window by lines from both ends
+    /// with the least and greatest slope `g` can have. If that stays positive, no
+    /// choice changes: the first budget where one did would have `g ≤ 0` there.
     fn slope_certified(&mut self, ends: Ends<'_>, width: f64) -> bool {
         let (x, y) = (ends.x, ends.y);
+        let Some((sigma, declines)) = self.class_slopes(ends) else {
+            return false;
+        };
         let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
             return false;
         };
-        if x.chosen != y.chosen || x.path != y.path || rx.len() != ry.len() {
-            return false;
-        }
-        let mut sigma = vec![Bounds::default(); x.budget.len().min(y.budget.len())];
-        if let Some(root) = sigma.first_mut() {
-            *root = Bounds { lo: 1.0, hi: 1.0 };
-        }
-        for (k, (a, b)) in rx.iter().zip(ry).enumerate() {
+        let one = Bounds { lo: 1.0, hi: 1.0 };
+        for (k, ((a, b), dc)) in rx.iter().zip(ry).zip(declines).enumerate() {
             let Some(&prefix) = x.path.get(k) else {
                 return false;
             };
@@ -1098,13 +1219,7 @@ impl Fast<'_, '_> {
             if c.key.hi >= b.floor {
                 return false;
             }
-            let Some(hc) = self.known_hist(prefix, c.project) else {
-                return false;
-            };
-            let Some(dc) = self.price_slope(hc, ends, (c.rho, b.chosen.rho), &sigma) else {
-                return false;
-            };
-            let per_c = self.per.get(c.project as usize).copied().unwrap_or(1.0);
+            let per_c = self.per.get(c.project as usize).copied().unwrap_or(one);
             for r in &b.close {
                 if beats(c, r) == Some(true) {
                     continue;
@@ -1122,15 +1237,15 @@ impl Fast<'_, '_> {
                 let Some(dr) = self.price_slope(hr, ends, (then.rho, r.rho), &sigma) else {
                     return false;
                 };
-                let per_r = self.per.get(r.project as usize).copied().unwrap_or(1.0);
+                let per_r = self.per.get(r.project as usize).copied().unwrap_or(one);
                 let gx = then.key.lo - c.key.hi;
                 let gy = r.key.lo - b.chosen.key.hi;
                 if gx <= 0.0 || gy <= 0.0 {
                     return false;
                 }
                 // g′ = D(chosen)/per − D(rival)/per, within these bounds.
-                let least = dc.lo / per_c - dr.hi / per_r;
-                let most = dc.hi / per_c - dr.lo / per_r;
+                let least = dc.lo / per_c.hi - dr.hi / per_r.lo;
+                let most = dc.hi / per_c.lo - dr.lo / per_r.hi;
                 if least_gap(
                     gx,
                     gy,
@@ -1142,37 +1257,6 @@ impl Fast<'_, '_> {
                 ) <= (c.key.hi + r.key.hi) * 1e-12
                 {
                     return false;
-                }
-            }
-            // Carry the slopes through the payment for the chosen project.
-            let start = self.s.end.get(prefix as usize).copied().unwrap_or(1) as usize;
-            let Some(hist) = self.s.hists.get(hc) else {
-                return false;
-            };
-            for (i, e) in hist.entries.iter().enumerate() {
-                let from = e.class as usize;
-                let (Some(bx), Some(by), Some(&s)) =
-                    (x.budget.get(from), y.budget.get(from), sigma.get(from))
-                else {
-                    return false;
-                };
-                let full_x = bx.lo >= (c.rho.hi * e.u).next_up();
-                let limited_y = by.hi < (b.chosen.rho.lo * e.u).next_down();
-                let child = if full_x {
-                    Bounds {
-                        lo: down(s.lo + dc.lo * e.u),
-                        hi: up(s.hi + dc.hi * e.u),
-                    }
-                } else if limited_y {
-                    Bounds::default()
-                } else {
-                    Bounds {
-                        lo: 0.0,
-                        hi: up(s.hi + dc.hi * e.u),
-                    }
-                };
-                if let Some(slot) = sigma.get_mut(start + i) {
-                    *slot = child;
                 }
             }
         }
@@ -1250,8 +1334,21 @@ impl Probe<'_, '_> {
             }
         }
         self.exact_runs += 1;
-        let chosen = super::mes::chosen_at(self.profile, self.utility, scaled)?;
+        let chosen = match super::mes::chosen_at(self.profile, self.utility, scaled) {
+            Ok(chosen) => chosen,
+            Err(error) => {
+                return Ok(Eval {
+                    chosen: Vec::new(),
+                    cost: u128::MAX,
+                    error: Some(error),
+                    path: Vec::new(),
+                    budget: Vec::new(),
+                    rounds: None,
+                });
+            }
+        };
         Ok(Eval {
+            error: None,
             cost: chosen
                 .iter()
                 .fold(0u128, |t, &c| t.saturating_add(self.profile.cost(c))),
@@ -1403,21 +1500,37 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         .fold(0u128, |t, &c| t.saturating_add(c))
         .max(profile.budget);
     let limit = (total / unit).saturating_add(1).max(base);
+    // Floats must hold every cost and budget exactly; beyond 2^53 only exact runs
+    // could decide, at every one of up to 2^53 budgets.
+    if limit.saturating_mul(unit) > EXACT {
+        return Err(crate::Error::Overflow {
+            context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
+        });
+    }
+    let fast = Fast::new(profile, utility).ok_or(crate::Error::Overflow {
+        context: "add1: a ballot's points are 2^53 or more",
+    })?;
     let mut probe = Probe {
         profile,
         utility,
-        fast: Fast::new(profile, utility),
+        fast: Some(fast),
         seen: BTreeMap::new(),
         runs: 0,
         exact_runs: 0,
         reach: 1,
     };
-    probe.at(base, None)?;
+    if let Some(error) = probe.at(base, None)?.error.clone() {
+        return Err(error);
+    }
     let mut at = base;
     let mut width: u128 = 1;
     while at < limit {
         let next = at.saturating_add(width).min(limit);
         if let Some(miss) = probe.cover(at, next, 0)? {
+            // The loop would have stopped here, with this run's error if it failed.
+            if let Some(error) = probe.seen.get(&miss).and_then(|e| e.error.clone()) {
+                return Err(error);
+            }
             at = miss - 1;
             break;
         }
@@ -1433,4 +1546,317 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         exact_runs: probe.exact_runs,
         pricings: probe.fast.as_ref().map_or(0, |f| f.pricings),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pb::{Election, TieBreak, parse};
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    use proptest::prelude::*;
+
+    fn load(name: &str) -> Election {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../testdata/pabulib/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        parse(&text).unwrap()
+    }
+
+    fn q(x: f64) -> BigRational {
+        BigRational::from_float(x).unwrap()
+    }
+
+    /// The exact price at which supporters with exactly these budgets pay
+    /// `cost`, each `min(β, ρ·u)`: by sorting on `β / u`.
+    fn exact_price(items: &[(f64, f64, f64)], cost: f64) -> Option<BigRational> {
+        let mut sorted: Vec<_> = items
+            .iter()
+            .map(|&(b, u, n)| (q(b) / q(u), q(b), q(u), q(n)))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let total: BigRational = sorted.iter().map(|x| &x.1 * &x.3).sum();
+        if total < q(cost) {
+            return None;
+        }
+        let mut rest = q(cost);
+        let mut weight: BigRational = sorted.iter().map(|x| &x.2 * &x.3).sum();
+        for (ratio, b, u, n) in &sorted {
+            let rho = &rest / &weight;
+            if &rho <= ratio {
+                return Some(rho);
+            }
+            rest -= b * n;
+            weight -= u * n;
+        }
+        Some(rest / weight)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The bounds hold the exact price for every budget within the budgets'
+        /// bounds (checked at both ends); an exact price is exactly cost / Σ n·u.
+        #[test]
+        fn prices_bracket_the_exact_price(
+            raw in proptest::collection::vec((1u32..2000, 0u32..3, 1u32..5, 1u32..40), 1..12),
+            cost in 1u32..20_000,
+            spread in prop_oneof![Just(0.0), Just(1e-9), Just(1e-3)],
+            points in any::<bool>(),
+            guess in proptest::option::of(0.01f64..500.0),
+        ) {
+            let items: Vec<Item> = raw
+                .iter()
+                .map(|&(b, frac, u, n)| {
+                    let lo = f64::from(b) + f64::from(frac) / 3.0;
+                    Item { lo, hi: lo * (1.0 + spread), u: if points { f64::from(u) } else { 1.0 }, n: f64::from(n) }
+                })
+                .collect();
+            let mut sums = Sums { least: f64::INFINITY, ..Sums::default() };
+            for it in &items {
+                sums.lo += it.n * it.lo;
+                sums.hi += it.n * it.hi;
+                sums.weight += it.n * it.u;
+                sums.least = sums.least.min(it.lo / it.u);
+            }
+            let cost = f64::from(cost);
+            let at = |pick: fn(&Item) -> f64| {
+                exact_price(&items.iter().map(|it| (pick(it), it.u, it.n)).collect::<Vec<_>>(), cost)
+            };
+            let (poorest, richest) = (at(|it| it.lo), at(|it| it.hi));
+            match price(&items, sums, Bounds { lo: cost, hi: cost }, guess) {
+                Priced::At { rho, exact } => {
+                    let poorest = poorest.expect("affordable at the lowest budgets");
+                    let richest = richest.expect("affordable at the highest budgets");
+                    prop_assert!(q(rho.lo) <= richest, "{} > {}", rho.lo, richest);
+                    prop_assert!(poorest <= q(rho.hi), "{} > {}", poorest, rho.hi);
+                    if exact {
+                        prop_assert_eq!(&poorest, &(q(cost) / q(sums.weight)));
+                        prop_assert_eq!(&richest, &(q(cost) / q(sums.weight)));
+                    }
+                }
+                Priced::Unaffordable => prop_assert!(richest.is_none()),
+                Priced::Uncertain => prop_assert!(poorest.is_none() && richest.is_some() || spread > 0.0),
+            }
+        }
+    }
+
+    /// Float runs choose what exact runs choose, on real elections of every
+    /// vote type, at budgets from ⌊B/n⌋ to well past where add1 stops.
+    #[test]
+    fn float_runs_choose_what_exact_runs_choose() {
+        let mut compared = 0;
+        for (name, utility) in [
+            ("Netherlands_Assen_2024.pb", Utility::Cost),
+            ("Poland_Swiecie_2023.pb", Utility::Cost),
+            ("Poland_Swiecie_2023.pb", Utility::Approval),
+            ("Poland_Wieliczka_2023_Green_Budget.pb", Utility::Cost),
+            ("Switzerland_Zurich_D10.pb", Utility::Points),
+            ("Switzerland_Zurich_S5R.pb", Utility::Points),
+            ("Poland_Czestochowa_2020_Grabowka.pb", Utility::Points),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost),
+        ] {
+            let e = load(name);
+            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            for step in 0..60u128 {
+                // Jumping about, so that runs leave and rejoin sequences.
+                let b = base + (step * 37) % 400 + step * 3;
+                let scaled = b * profile.scale;
+                let exact: Vec<u32> = super::super::mes::chosen_at(&profile, utility, scaled)
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| u32::try_from(c).unwrap())
+                    .collect();
+                if let Some(eval) = fast.run(bounds(scaled), None) {
+                    assert_eq!(eval.chosen, exact, "{name} at {b}");
+                    compared += 1;
+                }
+            }
+        }
+        // Nearly every run is decided by the bounds (a few may tie exactly).
+        assert!(compared > 400, "{compared}");
+    }
+
+    /// Neither certificate accepts a window whose ends agree but whose inside
+    /// does not. Every pair of budgets up to 48 apart over a stretch of real
+    /// elections is checked against exact runs at every budget between; the
+    /// stretches hold such treacherous windows (the test counts them), and the
+    /// certificates accept many honest ones.
+    #[test]
+    fn certificates_never_accept_a_window_that_changes_inside() {
+        let (mut treacherous, mut accepted) = (0, (0, 0));
+        for (name, utility, from, len) in [
+            (
+                "Poland_Wieliczka_2023_Green_Budget.pb",
+                Utility::Cost,
+                0,
+                600,
+            ),
+            (
+                "Poland_Wieliczka_2023_Green_Budget.pb",
+                Utility::Approval,
+                0,
+                600,
+            ),
+            ("Poland_Swiecie_2023.pb", Utility::Cost, 0, 600),
+            ("Switzerland_Zurich_D10.pb", Utility::Points, 0, 600),
+            ("Switzerland_Zurich_S5R.pb", Utility::Points, 0, 600),
+            ("Netherlands_Assen_2024.pb", Utility::Approval, 0, 600),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost, 0, 600),
+        ] {
+            let e = load(name);
+            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale) + from;
+            let scaled = |b: u128| b * profile.scale;
+            let exact: Vec<Vec<usize>> = (base..base + len)
+                .map(|b| super::super::mes::chosen_at(&profile, utility, scaled(b)).unwrap())
+                .collect();
+            for x in 0..exact.len() {
+                let Some(low) = fast.run(bounds(scaled(base + x as u128)), None) else {
+                    continue;
+                };
+                for y in x + 2..exact.len().min(x + 49) {
+                    if exact[x] != exact[y] {
+                        continue;
+                    }
+                    let holds = exact[x..y].iter().all(|s| *s == exact[x]);
+                    treacherous += usize::from(!holds);
+                    // Made against the run at x, as the search does, and alone.
+                    for against in [Some(&low), None] {
+                        let Some(high) = fast.run(bounds(scaled(base + y as u128)), against) else {
+                            continue;
+                        };
+                        let monotone = certified(&low, &high);
+                        let width = bounds(scaled((y - x) as u128)).lo;
+                        let slope = fast.slope_certified(Ends { x: &low, y: &high }, width);
+                        assert!(
+                            holds || !(monotone || slope),
+                            "{name}: {} .. {} accepted (monotone {monotone}, slope {slope})",
+                            base + x as u128,
+                            base + y as u128
+                        );
+                        accepted.0 += usize::from(monotone);
+                        accepted.1 += usize::from(slope);
+                    }
+                }
+            }
+        }
+        assert!(treacherous > 1000, "{treacherous}");
+        assert!(accepted.0 > 100 && accepted.1 > 100, "{accepted:?}");
+    }
+
+    /// The slope bounds hold: over every unit step inside a window whose choices
+    /// stay the same, each class's budget and each chosen price change at a rate
+    /// within the bounds computed for the window (the mean value theorem).
+    #[test]
+    fn slope_bounds_hold_on_every_step() {
+        let mut steps = 0;
+        for (name, utility) in [
+            ("Poland_Swiecie_2023.pb", Utility::Cost),
+            ("Poland_Wieliczka_2023_Green_Budget.pb", Utility::Approval),
+            ("Switzerland_Zurich_D10.pb", Utility::Points),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost),
+        ] {
+            let election = load(name);
+            let profile = Profile::new(&election, TieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            let unit = bounds(profile.scale).lo;
+            let runs: Vec<Eval> = (base..base + 400)
+                .map_while(|b| fast.run(bounds(b * profile.scale), None))
+                .collect();
+            for width in [3, 11, 40] {
+                for x in (0..runs.len().saturating_sub(width)).step_by(5) {
+                    let window = &runs[x..=x + width];
+                    if window.iter().any(|r| r.chosen != window[0].chosen) {
+                        continue;
+                    }
+                    let ends = Ends {
+                        x: &window[0],
+                        y: &window[width],
+                    };
+                    let Some((sigma, declines)) = fast.class_slopes(ends) else {
+                        continue;
+                    };
+                    for pair in window.windows(2) {
+                        let (before, after) = (&pair[0], &pair[1]);
+                        for (i, s) in sigma.iter().enumerate() {
+                            let (p, q) = (before.budget[i], after.budget[i]);
+                            // The change over one step, as bounds, meets the slope bounds.
+                            assert!(
+                                q.hi - p.lo >= s.lo * unit * (1.0 - 1e-9),
+                                "{name} class {i}: {p:?} → {q:?} vs {s:?}"
+                            );
+                            assert!(
+                                q.lo - p.hi <= s.hi * unit * (1.0 + 1e-9) + 1e-9,
+                                "{name} class {i}: {p:?} → {q:?} vs {s:?}"
+                            );
+                        }
+                        let rounds = before
+                            .rounds
+                            .as_ref()
+                            .unwrap()
+                            .iter()
+                            .zip(after.rounds.as_ref().unwrap());
+                        for ((ra, rb), d) in rounds.zip(&declines) {
+                            let (p, q) = (ra.chosen.rho, rb.chosen.rho);
+                            assert!(
+                                p.hi - q.lo >= d.lo * unit * (1.0 - 1e-9) - 1e-9,
+                                "{name}: {p:?} → {q:?} vs {d:?}"
+                            );
+                            assert!(
+                                p.lo - q.hi <= d.hi * unit * (1.0 + 1e-9) + 1e-9,
+                                "{name}: {p:?} → {q:?} vs {d:?}"
+                            );
+                        }
+                        steps += 1;
+                    }
+                }
+            }
+        }
+        assert!(steps > 1000, "{steps}");
+    }
+
+    /// Costs beyond 2^53 are not exact as floats, and could only be decided by
+    /// exact runs at each of ~10^16 budgets: add1 says so instead of running
+    /// forever. Plain MES is exact at any size.
+    #[test]
+    fn costs_beyond_2_53_are_refused() {
+        let text = "META\nkey;value\nbudget;30000000000000000\nvote_type;approval\n\
+            PROJECTS\nproject_id;cost\na;10000000000000001\nb;20000000000000003\nc;9000000000000007\n\
+            VOTES\nvoter_id;vote\n1;a,b\n2;b\n3;a,c\n";
+        let e = parse(text).unwrap();
+        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        assert_eq!(
+            search(&profile, Utility::Cost),
+            Err(crate::Error::Overflow {
+                context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
+            })
+        );
+        assert!(crate::pb::run(&e, &crate::pb::Options::new(crate::pb::Rule::Mes)).is_ok());
+    }
+
+    /// A refused tie inside the range the loop visits fails add1; the same tie
+    /// under file order is settled without an exact run.
+    #[test]
+    fn refused_ties_fail_and_file_order_settles_them() {
+        let text = "META\nkey;value\nbudget;100\nvote_type;approval\n\
+            PROJECTS\nproject_id;cost\na;40\nb;40\nc;90\n\
+            VOTES\nvoter_id;vote\n1;a,b\n2;a,b\n3;c\n4;c\n";
+        let e = parse(text).unwrap();
+        let refuse = Profile::new(&e, TieBreak::Refuse).unwrap();
+        assert!(matches!(
+            search(&refuse, Utility::Cost),
+            Err(crate::Error::PbTie { .. })
+        ));
+        let file_order = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let found = search(&file_order, Utility::Cost).unwrap();
+        assert_eq!(found.exact_runs, 0);
+        let _ = BigInt::from(0);
+    }
 }
