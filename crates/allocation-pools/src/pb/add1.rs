@@ -140,6 +140,9 @@ struct Entry {
 struct Hist {
     entries: Vec<Entry>,
     rho: Option<f64>,
+    /// (budget, lower bound on the key) from runs that priced these supporters,
+    /// by budget: a lower bound for any run at a budget up to that one.
+    seen: Vec<(f64, f64)>,
 }
 
 /// One supporter class while pricing: its budget bounds, utility and voters.
@@ -244,6 +247,94 @@ fn newton(items: &[Item], beta: impl Fn(&Item) -> f64, cost: f64, start: f64, fl
     rho
 }
 
+/// The split of supporters at a price `ρ` (limited: `β < ρ·u` at the lowest
+/// budgets), with what the bounds on the price need from it.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// `Σ n·β` over the limited, at the lowest and the highest budgets.
+    paid_lo: f64,
+    paid_hi: f64,
+    /// `Σ n·u` over the full payers.
+    weight: f64,
+    /// The largest `β / u` among the limited and the smallest among the full.
+    max_limited: f64,
+    min_full: f64,
+}
+
+fn split(items: &[Item], rho: f64) -> Split {
+    let mut s = Split {
+        paid_lo: 0.0,
+        paid_hi: 0.0,
+        weight: 0.0,
+        max_limited: 0.0,
+        min_full: f64::INFINITY,
+    };
+    for it in items {
+        let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
+        if it.lo < rho * it.u {
+            s.paid_lo += it.n * it.lo;
+            s.paid_hi += it.n * it.hi;
+            s.max_limited = s.max_limited.max(ratio);
+        } else {
+            s.weight += it.n * it.u;
+            s.min_full = s.min_full.min(ratio);
+        }
+    }
+    s
+}
+
+/// Newton's method on the lowest budgets (as [`newton`]), returning the price
+/// found and the split it was measured at.
+fn split_at_price(items: &[Item], cost: f64, start: f64, floor: f64) -> (f64, Split) {
+    let mut rho = start;
+    for step in 0..64 {
+        let s = split(items, rho);
+        if s.weight <= 0.0 {
+            if rho <= floor {
+                return (rho, s);
+            }
+            rho = floor;
+            continue;
+        }
+        let next = (cost - s.paid_lo) / s.weight;
+        if step > 0 && next <= rho {
+            return (rho.max(next), s);
+        }
+        rho = next;
+    }
+    (rho, split(items, rho))
+}
+
+/// Bounds on the price from one split, without another pass:
+///
+/// - `hi = (cost − paid_lo) / weight`, rounded up, where the split still holds at
+///   `hi` (every limited `β/u ≤ hi ≤` every full one): there the payment
+///   function at the lowest budgets is exactly `paid_lo + hi·weight ≥ cost`;
+/// - `lo = (cost − paid_hi) / weight`, rounded down: for any split the payment
+///   function at the highest budgets is at most `paid_hi + lo·weight`, since
+///   `min(β, ρ·u)` is at most either, so it falls short of the cost.
+fn fused_bounds(s: &Split, cost: Bounds, terms: usize) -> (Option<f64>, Option<f64>) {
+    if s.weight <= 0.0 {
+        return (None, None);
+    }
+    let err_w = sum_error(s.weight, terms);
+    let hi = {
+        let num = (cost.hi - s.paid_lo + sum_error(s.paid_lo, terms)).next_up();
+        let den = (s.weight - err_w).next_down();
+        let a = (num / den).next_up();
+        (den > 0.0 && s.max_limited <= a * (1.0 - 4.0 * EPS) && a * (1.0 + 4.0 * EPS) <= s.min_full)
+            .then_some(a)
+    };
+    let lo = {
+        let num = (cost.lo - s.paid_hi - sum_error(s.paid_hi, terms))
+            .next_down()
+            .next_down();
+        let den = (s.weight + err_w).next_up();
+        Some((num / den).next_down().max(0.0))
+    };
+    (lo, hi)
+}
+
 /// Proven bounds on the price `ρ` at which supporters with budgets somewhere in
 /// their bounds pay `cost`, each `min(β, ρ·u)`. `guess`, a price seen before for
 /// the same supporters, saves Newton steps; any value works.
@@ -283,11 +374,22 @@ fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced
     }
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
     let start = guess.unwrap_or(floor);
+    let (rho, split) = split_at_price(items, cost.hi, start, floor);
+    let fused = fused_bounds(&split, cost, items.len());
+    if let (Some(lo), Some(hi)) = fused {
+        return Priced::At {
+            rho: Bounds { lo, hi },
+            exact: false,
+        };
+    }
+    // Near a breakpoint: check candidate bounds against the payment function.
     // Least money, most cost: an upper bound `hi` with f(hi) ≥ cost for sure.
-    let rho = newton(items, |it| it.lo, cost.hi, start, floor);
-    let mut hi = None;
+    let mut hi = fused.1;
     let mut tol = EPS * 64.0;
     for _ in 0..6 {
+        if hi.is_some() {
+            break;
+        }
         let a = (rho * (1.0 + tol)).next_up();
         let (f, err) = payable(items, |it| it.lo, a);
         if f - err >= cost.hi {
@@ -298,10 +400,13 @@ fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced
     }
     // Most money, least cost: a lower bound `lo` with f(lo) < cost for sure. The
     // budgets' bounds are close, so the price just found is close too.
-    let mut lo = None;
+    let mut lo = fused.0;
     let mut tol = EPS * 64.0;
     let mut rho = rho;
     for attempt in 0..6 {
+        if lo.is_some() {
+            break;
+        }
         let a = (rho * (1.0 - tol)).next_down().max(0.0);
         let (f, err) = payable(items, |it| it.hi, a);
         if f + err < cost.lo {
@@ -364,9 +469,12 @@ struct Structure {
     /// Per group: (round, class) each time one of its choices was paid for.
     moves: Vec<Vec<(u32, u32)>>,
     /// Per class: voters counted (scratch for building histograms), and where
-    /// its payers go (scratch for following a choice).
+    /// its payers go or its entry is (scratch).
     dense: Vec<f64>,
     slot: Vec<u32>,
+    index: Vec<u32>,
+    /// (c, d) → the groups supporting both, in group order.
+    both: HashMap<(u32, u32), Vec<u32>>,
 }
 
 /// A rival at one round: bounds on its key, its exact key if known, its rank.
@@ -422,6 +530,8 @@ struct Candidates {
     /// Per project: the round its key was last computed in, the key, its exact
     /// value (if known) and ρ.
     fresh: Vec<u32>,
+    /// The round a project's key was last raised to a bound seen in other runs.
+    bumped: Vec<u32>,
     keys: Vec<Bounds>,
     exact: Vec<Option<Ratio>>,
     rhos: Vec<Bounds>,
@@ -494,6 +604,8 @@ struct Fast<'p, 'a> {
     items: Vec<Item>,
     /// Pricings done, for the notes.
     pricings: u64,
+    /// The budget of the current run (scaled, its lower bound).
+    at: f64,
 }
 
 impl<'p, 'a> Fast<'p, 'a> {
@@ -549,6 +661,8 @@ impl<'p, 'a> Fast<'p, 'a> {
                 moves: vec![Vec::new(); profile.groups.len()],
                 dense: Vec::new(),
                 slot: Vec::new(),
+                index: Vec::new(),
+                both: HashMap::new(),
             },
             cost,
             per,
@@ -557,6 +671,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             budget: Vec::new(),
             items: Vec::new(),
             pricings: 0,
+            at: 0.0,
         })
     }
 
@@ -588,11 +703,11 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// current path, counted now if never before.
     fn hist(&mut self, k: u32, c: u32) -> usize {
         let prefix = self.s.path.get(k as usize).copied().unwrap_or(0) as usize;
-        let m = self.cost.len();
+        let projects = self.cost.len();
         if let Some(at) = self.s.hist_at.get_mut(prefix)
             && at.is_empty()
         {
-            at.resize(m, u32::MAX);
+            at.resize(projects, u32::MAX);
         }
         let known = self
             .s
@@ -604,9 +719,22 @@ impl<'p, 'a> Fast<'p, 'a> {
         if known != u32::MAX {
             return known as usize;
         }
-        let entries = self.count_support(k, c);
+        // One round earlier, if counted then: only the payers of that round's
+        // choice who also support `c` have moved.
+        let parent = k
+            .checked_sub(1)
+            .and_then(|j| Some((j, *self.s.path.get(j as usize)?)))
+            .and_then(|(j, p)| Some((j, self.known_hist(p, c)?)));
+        let entries = match parent {
+            Some((j, h)) if self.utility != Utility::Points => self.derive_support(j, c, h),
+            _ => self.count_support(k, c),
+        };
         let i = self.s.hists.len();
-        self.s.hists.push(Hist { entries, rho: None });
+        self.s.hists.push(Hist {
+            entries,
+            rho: None,
+            seen: Vec::new(),
+        });
         if let Some(slot) = self
             .s
             .hist_at
@@ -655,13 +783,107 @@ impl<'p, 'a> Fast<'p, 'a> {
                 *slot += self.count.get(g as usize).copied().unwrap_or(0.0);
             }
         }
-        touched.sort_unstable();
+        // First-seen order (supporters are in group order): deterministic, and
+        // with utility 1 nothing needs the entries sorted.
         for class in touched {
             let n = dense.get_mut(class as usize).map_or(0.0, core::mem::take);
             entries.push(Entry { class, u: 1.0, n });
         }
         self.s.dense = dense;
         entries
+    }
+
+    /// Project `c`'s supporters before round `j + 1`, from `hists[parent]`, its
+    /// supporters before round `j` (utility 1): those who also supported round
+    /// `j`'s choice moved from their class to its child.
+    fn derive_support(&mut self, j: u32, c: u32, parent: usize) -> Vec<Entry> {
+        let chosen = self
+            .s
+            .path
+            .get(j as usize + 1)
+            .and_then(|&p| self.s.chosen.get(p as usize))
+            .copied()
+            .unwrap_or(u32::MAX);
+        let both = self.both(c, chosen);
+        let mut entries = self
+            .s
+            .hists
+            .get(parent)
+            .map(|h| h.entries.clone())
+            .unwrap_or_default();
+        // Where each class sits in `entries` (scratch, all `u32::MAX` between uses).
+        let mut slot = core::mem::take(&mut self.s.index);
+        for (i, e) in (0u32..).zip(&entries) {
+            if slot.len() <= e.class as usize {
+                slot.resize(e.class as usize + 1, u32::MAX);
+            }
+            if let Some(x) = slot.get_mut(e.class as usize) {
+                *x = i;
+            }
+        }
+        for &g in &both {
+            let n = self.count.get(g as usize).copied().unwrap_or(0.0);
+            let (from, to) = (self.class_of(g, j), self.class_of(g, j + 1));
+            if let Some(e) = slot
+                .get(from as usize)
+                .and_then(|&i| entries.get_mut(i as usize))
+            {
+                e.n -= n;
+            }
+            if slot.len() <= to as usize {
+                slot.resize(to as usize + 1, u32::MAX);
+            }
+            match slot.get(to as usize).copied() {
+                Some(i) if i != u32::MAX => {
+                    if let Some(e) = entries.get_mut(i as usize) {
+                        e.n += n;
+                    }
+                }
+                _ => {
+                    if let Some(x) = slot.get_mut(to as usize) {
+                        *x = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                    }
+                    entries.push(Entry {
+                        class: to,
+                        u: 1.0,
+                        n,
+                    });
+                }
+            }
+        }
+        for e in &entries {
+            if let Some(x) = slot.get_mut(e.class as usize) {
+                *x = u32::MAX;
+            }
+        }
+        self.s.index = slot;
+        // Counts are whole numbers: a class all of whose supporters moved is at
+        // exactly zero.
+        entries.retain(|e| e.n > 0.0);
+        self.s.both.insert((c, chosen), both);
+        entries
+    }
+
+    /// The groups supporting both `c` and `d` (taken out of the cache; the caller
+    /// puts them back).
+    fn both(&mut self, c: u32, chosen: u32) -> Vec<u32> {
+        if let Some(both) = self.s.both.remove(&(c, chosen)) {
+            return both;
+        }
+        let (left, right) = (self.support(c), self.support(chosen));
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while let (Some(&(x, _)), Some(&(y, _))) = (left.get(i), right.get(j)) {
+            match x.cmp(&y) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    out.push(x);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out
     }
 
     /// Makes round `k` of the current path choose `c`: drops later rounds if the
@@ -757,10 +979,8 @@ impl<'p, 'a> Fast<'p, 'a> {
         let mut items = core::mem::take(&mut self.items);
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
-        let mut sums = Sums {
-            least: f64::INFINITY,
-            ..Sums::default()
-        };
+        items.reserve(hist.entries.len());
+        let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
         for e in &hist.entries {
             let b = budget.get(e.class as usize).copied().unwrap_or_default();
             if b.hi > 0.0 {
@@ -770,12 +990,18 @@ impl<'p, 'a> Fast<'p, 'a> {
                     u: e.u,
                     n: e.n,
                 });
-                sums.lo += e.n * b.lo;
-                sums.hi += e.n * b.hi;
-                sums.weight += e.n * e.u;
-                sums.least = sums.least.min(b.lo / e.u);
+                lo += e.n * b.lo;
+                hi += e.n * b.hi;
+                weight += e.n * e.u;
+                least = f64::min(least, if e.u == 1.0 { b.lo } else { b.lo / e.u });
             }
         }
+        let sums = Sums {
+            lo,
+            hi,
+            weight,
+            least,
+        };
         let cost = self.cost.get(c as usize).copied().unwrap_or_default();
         let priced = price(&items, sums, cost, hist.rho);
         self.items = items;
@@ -844,19 +1070,74 @@ impl<'p, 'a> Fast<'p, 'a> {
 
     /// Prices `c` in round `k` and puts it back among the candidates (or drops
     /// it, unaffordable). `false`: the intervals could not decide.
+    ///
+    /// A price seen for the same supporters at a larger budget (the same earlier
+    /// choices) is a lower bound here; the first time in a round, `c` is raised
+    /// to that bound instead of priced, which spares pricing rivals that are not
+    /// close.
     fn reprice(&mut self, cand: &mut Candidates, k: u32, c: u32) -> bool {
+        if cand.bumped.get(c as usize) != Some(&k) {
+            set(&mut cand.bumped, c, k);
+            if let Some(bound) = self.seen_bound(k, c)
+                && bound > cand.key(c).lo
+            {
+                set(
+                    &mut cand.keys,
+                    c,
+                    Bounds {
+                        lo: bound,
+                        hi: f64::INFINITY,
+                    },
+                );
+                cand.push(self.profile, c);
+                return true;
+            }
+        }
         let Some((rho, rival)) = self.key(k, c) else {
             return false;
         };
         if rival.key.lo.is_infinite() {
             return true;
         }
+        self.remember(k, c, rival.key.lo);
         set(&mut cand.keys, c, rival.key);
         set(&mut cand.exact, c, rival.exact);
         set(&mut cand.rhos, c, rho);
         set(&mut cand.fresh, c, k);
         cand.push(self.profile, c);
         true
+    }
+
+    /// The largest key seen for `c` before round `k` of the current path in runs
+    /// at a budget at least this run's: a lower bound on its key here.
+    fn seen_bound(&self, k: u32, c: u32) -> Option<f64> {
+        let prefix = *self.s.path.get(k as usize)?;
+        let hist = self.s.hists.get(self.known_hist(prefix, c)?)?;
+        hist.seen
+            .iter()
+            .find(|&&(b, _)| b >= self.at)
+            .map(|&(_, key)| key)
+    }
+
+    /// Records `c`'s key before round `k` at this run's budget.
+    fn remember(&mut self, k: u32, c: u32, key: f64) {
+        let at = self.at;
+        let Some(hist) = self
+            .s
+            .path
+            .get(k as usize)
+            .and_then(|&p| self.known_hist(p, c))
+            .and_then(|h| self.s.hists.get_mut(h))
+        else {
+            return;
+        };
+        if let Err(i) = hist.seen.binary_search_by(|&(b, _)| b.total_cmp(&at)) {
+            hist.seen.insert(i, (at, key));
+            // The search moves up: the smallest budgets are the first to go.
+            if hist.seen.len() > 8 {
+                hist.seen.remove(0);
+            }
+        }
     }
 
     /// MES at per-voter budget `b` (scaled). `None`: a comparison the bounds
@@ -868,6 +1149,7 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// keys rather than stale bounds.
     fn run(&mut self, b: Bounds, against: Option<&Eval>) -> Option<Eval> {
         let m = self.cost.len();
+        self.at = b.lo;
         if let Some(root) = self.budget.first_mut() {
             *root = b;
         } else {
@@ -875,6 +1157,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         }
         let mut cand = Candidates {
             fresh: vec![u32::MAX; m],
+            bumped: vec![u32::MAX; m],
             keys: vec![Bounds::default(); m],
             exact: vec![None; m],
             rhos: vec![Bounds::default(); m],
