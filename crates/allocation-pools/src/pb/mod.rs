@@ -201,7 +201,8 @@ pub enum Rule {
     /// The Method of Equal Shares with a per-voter budget of B/n.
     Mes,
     /// MES completed the cities' way: per-voter budget ⌊B/n⌋ + 1, + 2, … while the
-    /// outcome still fits the budget.
+    /// outcome still fits the budget. The answer is the step-by-step loop's,
+    /// found without running every budget; the note says how many runs it took.
     MesAdd1,
     /// [`Rule::MesAdd1`], then greedy if more voters prefer greedy's outcome.
     MesAdd1Comparison,
@@ -440,7 +441,9 @@ pub struct Outcome {
 ///
 /// [`Error::PbMeta`] / [`Error::PbSyntax`] for an election that does not say what
 /// it needs to; [`Error::PbTie`] when [`TieBreak::Refuse`] meets a deciding tie;
-/// [`Error::Overflow`] if costs do not fit 128 bits at a common scale.
+/// [`Error::Overflow`] if costs do not fit 128 bits at a common scale, or, for
+/// the add1 rules, if the projects' total cost in the smallest unit or a ballot's
+/// points reach 2^53 (add1 decides with exact `f64` bounds).
 pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
     let profile = Profile::new(election, options.tie_break)?;
     let utility = options.utility.unwrap_or(match profile.kind {
