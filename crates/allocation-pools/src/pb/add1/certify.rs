@@ -1,0 +1,369 @@
+//! Certificates that every per-voter budget between two runs makes the same
+//! choices.
+
+#![allow(
+    clippy::float_cmp,
+    reason = "bounds are exact floats: equal means the same number, e.g. an exact cost"
+)]
+
+use super::bounds::{Bounds, down, up};
+use super::run::{Eval, Fast, beats};
+
+/// The least a gap can be on a window of `width`, given its values `gx` and `gy`
+/// at the ends and bounds on its slope: `max(gx + slope.lo·t, gy − slope.hi·(width
+/// − t))` is least where the two lines meet (or at an end).
+pub(super) fn least_gap(gx: f64, gy: f64, slope: Bounds, width: f64) -> f64 {
+    if slope.lo >= 0.0 {
+        return gx;
+    }
+    if slope.hi <= 0.0 {
+        return gy;
+    }
+    let t = (gy - slope.hi * width - gx) / (slope.lo - slope.hi);
+    if t <= 0.0 {
+        gy - slope.hi * width
+    } else if t >= width {
+        gx + slope.lo * width
+    } else {
+        gx + slope.lo * t
+    }
+}
+
+/// The two ends of a window whose runs made the same choices.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ends<'e> {
+    pub(super) x: &'e Eval,
+    pub(super) y: &'e Eval,
+}
+
+impl Fast<'_, '_> {
+    /// Bounds on `D = −dρ/db`, how fast the price over `hists[h]` falls as the
+    /// per-voter budget grows, anywhere between the ends, given bounds `sigma` on
+    /// every class's budget slope there. Within the window the limited payers
+    /// (`β < ρ·u`) can only become full payers: one full at `x` stays full, one
+    /// limited at `y` was limited all along. So
+    /// `D = Σ_limited n·β′ / Σ_full n·u` is bounded by the sets at the two ends.
+    pub(super) fn price_slope(
+        &self,
+        h: usize,
+        ends: Ends<'_>,
+        rho: (Bounds, Bounds),
+        sigma: &[Bounds],
+    ) -> Option<Bounds> {
+        let hist = self.s.hists.get(h)?;
+        let (mut num_hi, mut den_lo, mut num_lo, mut den_hi) = (0.0, 0.0, 0.0, 0.0);
+        for e in &hist.entries {
+            let i = e.class as usize;
+            let (bx, by, s) = (ends.x.budget.get(i)?, ends.y.budget.get(i)?, sigma.get(i)?);
+            let full_x = bx.lo >= (rho.0.hi * e.u).next_up();
+            let limited_y = by.hi < (rho.1.lo * e.u).next_down();
+            if full_x {
+                den_lo += e.n * e.u;
+            } else {
+                num_hi += e.n * s.hi;
+            }
+            if limited_y {
+                num_lo += e.n * s.lo;
+            } else {
+                den_hi += e.n * e.u;
+            }
+        }
+        if den_lo <= 0.0 {
+            return None;
+        }
+        let lo = if den_hi > 0.0 {
+            down(down(num_lo) / up(den_hi))
+        } else {
+            0.0
+        };
+        Some(Bounds {
+            lo,
+            hi: up(up(num_hi) / down(den_lo)),
+        })
+    }
+
+    /// Bounds on the slope of every class's budget in the per-voter budget, and
+    /// on how fast each round's chosen price falls (`D`), anywhere between two
+    /// runs with the same choices. The first class (everyone) has slope exactly
+    /// 1; a class paying in full for the whole window gains the payment's decline
+    /// (`slope + D·u`); one limited for the whole window has nothing left (0); one
+    /// that may switch lies between. A class's budget never changes once it
+    /// exists (its voters move on to new classes), so one pass fixes them all.
+    pub(super) fn class_slopes(&self, ends: Ends<'_>) -> Option<(Vec<Bounds>, Vec<Bounds>)> {
+        let (x, y) = (ends.x, ends.y);
+        let (rx, ry) = (x.rounds.as_ref()?, y.rounds.as_ref()?);
+        if x.chosen != y.chosen || x.path != y.path || rx.len() != ry.len() {
+            return None;
+        }
+        let mut sigma = vec![Bounds::default(); x.budget.len().min(y.budget.len())];
+        *sigma.first_mut()? = Bounds { lo: 1.0, hi: 1.0 };
+        let mut declines = Vec::with_capacity(rx.len());
+        for (k, (a, b)) in rx.iter().zip(ry).enumerate() {
+            let prefix = *x.path.get(k)?;
+            let (c, rho) = (&a.chosen, (a.chosen.rho, b.chosen.rho));
+            let counted = self.known_hist(prefix, c.project)?;
+            let dc = self.price_slope(counted, ends, rho, &sigma)?;
+            declines.push(dc);
+            let start = self.s.end.get(prefix as usize).copied().unwrap_or(1) as usize;
+            for (i, e) in self.s.hists.get(counted)?.entries.iter().enumerate() {
+                let from = e.class as usize;
+                let (bx, by, s) = (x.budget.get(from)?, y.budget.get(from)?, *sigma.get(from)?);
+                let full_x = bx.lo >= (rho.0.hi * e.u).next_up();
+                let limited_y = by.hi < (rho.1.lo * e.u).next_down();
+                let child = if full_x {
+                    Bounds {
+                        lo: down(s.lo + dc.lo * e.u),
+                        hi: up(s.hi + dc.hi * e.u),
+                    }
+                } else if limited_y {
+                    Bounds::default()
+                } else {
+                    Bounds {
+                        lo: 0.0,
+                        hi: up(s.hi + dc.hi * e.u),
+                    }
+                };
+                *sigma.get_mut(start + i)? = child;
+            }
+        }
+        Some((sigma, declines))
+    }
+
+    /// The slope certificate for a window of `width` (scaled) between runs with
+    /// the same choices. With the bounds of [`Fast::class_slopes`], for each rival
+    /// that the monotone certificate cannot clear, the gap `g = key(rival) −
+    /// key(chosen)` is bounded below on the whole window by lines from both ends
+    /// with the least and greatest slope `g` can have. If that stays positive, no
+    /// choice changes: the first budget where one did would have `g ≤ 0` there.
+    pub(super) fn slope_certified(&mut self, ends: Ends<'_>, width: f64) -> bool {
+        let (x, y) = (ends.x, ends.y);
+        let Some((sigma, declines)) = self.class_slopes(ends) else {
+            return false;
+        };
+        let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
+            return false;
+        };
+        let one = Bounds { lo: 1.0, hi: 1.0 };
+        for (k, ((a, b), dc)) in rx.iter().zip(ry).zip(declines).enumerate() {
+            let Some(&prefix) = x.path.get(k) else {
+                return false;
+            };
+            let c = &a.chosen;
+            if c.key.hi >= b.floor {
+                return false;
+            }
+            let per_c = self.per.get(c.project as usize).copied().unwrap_or(one);
+            for r in &b.close {
+                if beats(c, r) == Some(true) {
+                    continue;
+                }
+                let Some(hr) = self.known_hist(prefix, r.project) else {
+                    return false;
+                };
+                let then = match a.close.iter().find(|z| z.project == r.project) {
+                    Some(z) => *z,
+                    None => match self.priced(hr, r.project, Some(&x.budget)) {
+                        Some((_, z)) if z.key.lo.is_finite() => z,
+                        _ => return false,
+                    },
+                };
+                let Some(dr) = self.price_slope(hr, ends, (then.rho, r.rho), &sigma) else {
+                    return false;
+                };
+                let per_r = self.per.get(r.project as usize).copied().unwrap_or(one);
+                let gx = then.key.lo - c.key.hi;
+                let gy = r.key.lo - b.chosen.key.hi;
+                if gx <= 0.0 || gy <= 0.0 {
+                    return false;
+                }
+                // g′ = D(chosen)/per − D(rival)/per, within these bounds.
+                let least = dc.lo / per_c.hi - dr.hi / per_r.lo;
+                let most = dc.hi / per_c.lo - dr.lo / per_r.hi;
+                if least_gap(
+                    gx,
+                    gy,
+                    Bounds {
+                        lo: least,
+                        hi: most,
+                    },
+                    width,
+                ) <= (c.key.hi + r.key.hi) * 1e-12
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Whether every budget between the runs `lo` and `hi` makes the same choices:
+/// the same sequence at both ends, and in every round the chosen key at `lo`
+/// beating every other candidate's key at `hi` (see the module's documentation).
+pub(super) fn certified(lo: &Eval, hi: &Eval) -> bool {
+    let (Some(a), Some(b)) = (&lo.rounds, &hi.rounds) else {
+        return false;
+    };
+    lo.chosen == hi.chosen
+        && a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.chosen.key.hi < y.floor && y.close.iter().all(|r| beats(&x.chosen, r) == Some(true))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bounds::bounds;
+    use super::*;
+    use crate::pb::{Election, Profile, TieBreak, Utility, parse};
+
+    fn load(name: &str) -> Election {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../testdata/pabulib/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        parse(&text).unwrap()
+    }
+
+    /// Neither certificate accepts a window whose ends agree but whose inside
+    /// does not. Every pair of budgets up to 48 apart over a stretch of real
+    /// elections is checked against exact runs at every budget between; the
+    /// stretches hold such treacherous windows (the test counts them), and the
+    /// certificates accept many honest ones.
+    #[test]
+    fn certificates_never_accept_a_window_that_changes_inside() {
+        let (mut treacherous, mut accepted) = (0, (0, 0));
+        for (name, utility, from, len) in [
+            (
+                "Poland_Wieliczka_2023_Green_Budget.pb",
+                Utility::Cost,
+                0,
+                600,
+            ),
+            (
+                "Poland_Wieliczka_2023_Green_Budget.pb",
+                Utility::Approval,
+                0,
+                600,
+            ),
+            ("Poland_Swiecie_2023.pb", Utility::Cost, 0, 600),
+            ("Switzerland_Zurich_D10.pb", Utility::Points, 0, 600),
+            ("Switzerland_Zurich_S5R.pb", Utility::Points, 0, 600),
+            ("Netherlands_Assen_2024.pb", Utility::Approval, 0, 600),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost, 0, 600),
+        ] {
+            let e = load(name);
+            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale) + from;
+            let scaled = |b: u128| b * profile.scale;
+            let exact: Vec<Vec<usize>> = (base..base + len)
+                .map(|b| crate::pb::mes::chosen_at(&profile, utility, scaled(b)).unwrap())
+                .collect();
+            for x in 0..exact.len() {
+                let Some(low) = fast.run(bounds(scaled(base + x as u128)), None) else {
+                    continue;
+                };
+                for y in x + 2..exact.len().min(x + 49) {
+                    if exact[x] != exact[y] {
+                        continue;
+                    }
+                    let holds = exact[x..y].iter().all(|s| *s == exact[x]);
+                    treacherous += usize::from(!holds);
+                    // Made against the run at x, as the search does, and alone.
+                    for against in [Some(&low), None] {
+                        let Some(high) = fast.run(bounds(scaled(base + y as u128)), against) else {
+                            continue;
+                        };
+                        let monotone = certified(&low, &high);
+                        let width = bounds(scaled((y - x) as u128)).lo;
+                        let slope = fast.slope_certified(Ends { x: &low, y: &high }, width);
+                        assert!(
+                            holds || !(monotone || slope),
+                            "{name}: {} .. {} accepted (monotone {monotone}, slope {slope})",
+                            base + x as u128,
+                            base + y as u128
+                        );
+                        accepted.0 += usize::from(monotone);
+                        accepted.1 += usize::from(slope);
+                    }
+                }
+            }
+        }
+        assert!(treacherous > 1000, "{treacherous}");
+        assert!(accepted.0 > 100 && accepted.1 > 100, "{accepted:?}");
+    }
+
+    /// The slope bounds hold: over every unit step inside a window whose choices
+    /// stay the same, each class's budget and each chosen price change at a rate
+    /// within the bounds computed for the window (the mean value theorem).
+    #[test]
+    fn slope_bounds_hold_on_every_step() {
+        let mut steps = 0;
+        for (name, utility) in [
+            ("Poland_Swiecie_2023.pb", Utility::Cost),
+            ("Poland_Wieliczka_2023_Green_Budget.pb", Utility::Approval),
+            ("Switzerland_Zurich_D10.pb", Utility::Points),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost),
+        ] {
+            let election = load(name);
+            let profile = Profile::new(&election, TieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            let unit = bounds(profile.scale).lo;
+            let runs: Vec<Eval> = (base..base + 400)
+                .map_while(|b| fast.run(bounds(b * profile.scale), None))
+                .collect();
+            for width in [3, 11, 40] {
+                for x in (0..runs.len().saturating_sub(width)).step_by(5) {
+                    let window = &runs[x..=x + width];
+                    if window.iter().any(|r| r.chosen != window[0].chosen) {
+                        continue;
+                    }
+                    let ends = Ends {
+                        x: &window[0],
+                        y: &window[width],
+                    };
+                    let Some((sigma, declines)) = fast.class_slopes(ends) else {
+                        continue;
+                    };
+                    for pair in window.windows(2) {
+                        let (before, after) = (&pair[0], &pair[1]);
+                        for (i, s) in sigma.iter().enumerate() {
+                            let (p, q) = (before.budget[i], after.budget[i]);
+                            // The change over one step, as bounds, meets the slope bounds.
+                            assert!(
+                                q.hi - p.lo >= s.lo * unit * (1.0 - 1e-9),
+                                "{name} class {i}: {p:?} → {q:?} vs {s:?}"
+                            );
+                            assert!(
+                                q.lo - p.hi <= s.hi * unit * (1.0 + 1e-9) + 1e-9,
+                                "{name} class {i}: {p:?} → {q:?} vs {s:?}"
+                            );
+                        }
+                        let rounds = before
+                            .rounds
+                            .as_ref()
+                            .unwrap()
+                            .iter()
+                            .zip(after.rounds.as_ref().unwrap());
+                        for ((ra, rb), d) in rounds.zip(&declines) {
+                            let (p, q) = (ra.chosen.rho, rb.chosen.rho);
+                            assert!(
+                                p.hi - q.lo >= d.lo * unit * (1.0 - 1e-9) - 1e-9,
+                                "{name}: {p:?} → {q:?} vs {d:?}"
+                            );
+                            assert!(
+                                p.lo - q.hi <= d.hi * unit * (1.0 + 1e-9) + 1e-9,
+                                "{name}: {p:?} → {q:?} vs {d:?}"
+                            );
+                        }
+                        steps += 1;
+                    }
+                }
+            }
+        }
+        assert!(steps > 1000, "{steps}");
+    }
+}

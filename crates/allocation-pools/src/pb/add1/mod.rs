@@ -1,0 +1,352 @@
+//! The cities' `add1` completion of MES, found without an exact run per budget.
+//!
+//! `add1` asks for the first per-voter budget `b = ⌊B/n⌋ + 1, + 2, …` whose MES
+//! outcome no longer fits the budget. Budapest 2024 has 23,175 such steps and one
+//! exact run there costs ~25 ms, so the answer comes from three observations:
+//!
+//! 1. **Classes do not depend on `b`.** In a run, a voter's remaining budget is
+//!    `max(0, b − Σ ρⱼ·uⱼ)` over the chosen projects they support (once a voter has
+//!    paid everything, they stay at zero). Voters with the same supported choices
+//!    (and utilities) form a *class*, and classes depend only on the sequence of
+//!    choices, not on `b`. [`Structure`](run::Structure) builds them once per prefix of a sequence,
+//!    with each project's supporters counted per class; a run at another `b` that
+//!    makes the same choices only re-evaluates a few hundred budgets.
+//! 2. **Floats with proven bounds.** A run keeps every budget and price as an
+//!    interval of `f64` that provably holds the exact value: roundings go outward,
+//!    and a price is bracketed by evaluating the payment function with an error
+//!    bound. When every supporter of a project pays in full, its price is the exact
+//!    fraction `cost / Σ n·u`, which settles ties exactly. A comparison neither can
+//!    decide makes the run *uncertain*, and that budget is run exactly (`BigInt`).
+//! 3. **A monotone certificate.** If runs at `b₁ < b₂` make the same choices, every
+//!    remaining budget at `b ∈ [b₁, b₂]` lies between its values at `b₁` and `b₂`
+//!    (with the choices fixed, payments only shrink as budgets grow), so every
+//!    price lies between its prices at `b₂` and `b₁`. If in every round the chosen
+//!    project's price at `b₁` is below every other candidate's price at `b₂` (or
+//!    equal, and it wins the tie-break), every budget in between makes the same
+//!    choices. The search covers windows of budgets by such certificates, halving a
+//!    window it cannot certify; a window of one step is always run.
+
+#![allow(
+    clippy::float_cmp,
+    reason = "bounds are exact floats: equal means the same number, e.g. an exact cost"
+)]
+
+use std::collections::BTreeMap;
+
+use super::{Profile, Utility};
+use crate::Result;
+
+mod bounds;
+mod certify;
+mod run;
+
+use bounds::{EXACT, bounds};
+use certify::{Ends, certified};
+use run::{Eval, Fast, Round};
+
+/// What [`search`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Found {
+    /// The last per-voter budget whose outcome fits, in whole currency units.
+    pub(super) last_fit: u128,
+    /// Runs over the shared structure, exact runs (where floats could not
+    /// decide), and prices computed in the float runs.
+    pub(super) runs: u64,
+    pub(super) exact_runs: u64,
+    pub(super) pricings: u64,
+}
+
+/// Runs at whole per-voter budgets, cached.
+struct Probe<'p, 'a> {
+    profile: &'p Profile<'a>,
+    utility: Utility,
+    fast: Option<Fast<'p, 'a>>,
+    seen: BTreeMap<u128, Eval>,
+    runs: u64,
+    exact_runs: u64,
+    /// The width of the last window certified.
+    reach: u128,
+}
+
+impl Probe<'_, '_> {
+    /// The run at `b`; if new, made to be certified against the run at `lo`.
+    fn at(&mut self, b: u128, lo: Option<u128>) -> Result<&Eval> {
+        if !self.seen.contains_key(&b) {
+            let eval = self.run(b, lo)?;
+            self.seen.insert(b, eval);
+        }
+        self.seen.get(&b).ok_or(crate::Error::Overflow {
+            context: "caching a run of add1",
+        })
+    }
+
+    fn run(&mut self, b: u128, lo: Option<u128>) -> Result<Eval> {
+        let scaled = b
+            .checked_mul(self.profile.scale)
+            .ok_or(crate::Error::Overflow {
+                context: "the per-voter budget of add1",
+            })?;
+        if let Some(fast) = self.fast.as_mut() {
+            self.runs += 1;
+            let against = lo.and_then(|lo| self.seen.get(&lo));
+            if let Some(eval) = fast.run(bounds(scaled), against) {
+                return Ok(eval);
+            }
+        }
+        self.exact_runs += 1;
+        let chosen = match super::mes::chosen_at(self.profile, self.utility, scaled) {
+            Ok(chosen) => chosen,
+            Err(error) => {
+                return Ok(Eval {
+                    chosen: Vec::new(),
+                    cost: u128::MAX,
+                    error: Some(error),
+                    path: Vec::new(),
+                    budget: Vec::new(),
+                    rounds: None,
+                });
+            }
+        };
+        Ok(Eval {
+            error: None,
+            cost: chosen
+                .iter()
+                .fold(0u128, |t, &c| t.saturating_add(self.profile.cost(c))),
+            chosen: chosen
+                .into_iter()
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            path: Vec::new(),
+            budget: Vec::new(),
+            rounds: None,
+        })
+    }
+
+    /// The first budget in `(lo, hi]` whose outcome does not fit, if any. Where a
+    /// window cannot be certified, its halves are covered in turn.
+    ///
+    /// `guesses`: how many predicted splits led here in a row; after two, a
+    /// window is halved instead, so a poor prediction costs little.
+    fn cover(&mut self, lo: u128, hi: u128, guesses: u32) -> Result<Option<u128>> {
+        let budget = self.profile.budget;
+        let fits = self.at(hi, Some(lo))?.cost <= budget;
+        if hi <= lo + 1 {
+            return Ok((!fits).then_some(hi));
+        }
+        if fits {
+            let (Some(a), Some(b)) = (self.seen.get(&lo), self.seen.get(&hi)) else {
+                return Err(crate::Error::Overflow {
+                    context: "caching a run of add1",
+                });
+            };
+            let width = bounds((hi - lo).saturating_mul(self.profile.scale)).lo;
+            let slope = |fast: &mut Option<Fast<'_, '_>>| {
+                fast.as_mut()
+                    .is_some_and(|f| f.slope_certified(Ends { x: a, y: b }, width))
+            };
+            if certified(a, b) || slope(&mut self.fast) {
+                self.reach = hi - lo;
+                return Ok(None);
+            }
+        }
+        let (mid, guesses) = if guesses < 2 {
+            (self.split(lo, hi), guesses + 1)
+        } else {
+            (lo + (hi - lo) / 2, 0)
+        };
+        if let Some(miss) = self.cover(lo, mid, guesses)? {
+            return Ok(Some(miss));
+        }
+        self.cover(mid, hi, guesses)
+    }
+}
+
+impl Probe<'_, '_> {
+    /// Where to split a window `(lo, hi]` that could not be certified. Where the
+    /// runs at its ends chose differently, the two projects that round `k` chose
+    /// (`c` at `lo`, `d` at `hi`) cross somewhere in between: their keys, taken as
+    /// linear between the ends, meet at a predicted budget, and the split goes just
+    /// before it, so that the left part certifies and the right part starts one
+    /// step before the change. Halves otherwise. Any split is correct; a good one
+    /// saves runs.
+    fn split(&mut self, lo: u128, hi: u128) -> u128 {
+        let half = lo + (hi - lo) / 2;
+        let Probe { seen, fast, .. } = self;
+        let (Some(low), Some(high), Some(fast)) = (seen.get(&lo), seen.get(&hi), fast.as_mut())
+        else {
+            return half;
+        };
+        let (Some(low_rounds), Some(high_rounds)) = (&low.rounds, &high.rounds) else {
+            return half;
+        };
+        let Some(round) = low
+            .chosen
+            .iter()
+            .zip(&high.chosen)
+            .position(|(x, y)| x != y)
+        else {
+            return half;
+        };
+        let (Some(then), Some(now), Some(&prefix)) = (
+            low_rounds.get(round),
+            high_rounds.get(round),
+            low.path.get(round),
+        ) else {
+            return half;
+        };
+        let (kept, took) = (&then.chosen, &now.chosen);
+        // A project's key in that round of a run: priced then, or now from the
+        // budgets the run kept (the earlier rounds agree, so their classes do).
+        let mut key_of = |run: &Eval, at: &Round, project: u32| -> Option<f64> {
+            if let Some(r) = at.close.iter().find(|r| r.project == project) {
+                return Some(r.key.lo);
+            }
+            let counted = fast.known_hist(prefix, project)?;
+            let (_, r) = fast.priced(counted, project, Some(&run.budget))?;
+            Some(r.key.lo)
+        };
+        let (Some(took_then), Some(kept_now)) = (
+            key_of(low, then, took.project),
+            key_of(high, now, kept.project),
+        ) else {
+            return half;
+        };
+        let t = if took_then.is_finite() {
+            // The gap key(took) − key(kept): positive at lo, negative at hi.
+            let (gap_lo, gap_hi) = (took_then - kept.key.hi, took.key.hi - kept_now);
+            gap_lo / (gap_lo - gap_hi)
+        } else {
+            // `took` could not be afforded at lo: where its supporters' money,
+            // taken as linear between the ends, reaches its cost.
+            let Some(counted) = fast.known_hist(prefix, took.project) else {
+                return half;
+            };
+            let money = |run: &Eval| {
+                fast.s.hists.get(counted).map_or(0.0, |hist| {
+                    hist.entries
+                        .iter()
+                        .map(|e| e.n * run.budget.get(e.class as usize).map_or(0.0, |b| b.lo))
+                        .sum::<f64>()
+                })
+            };
+            let cost = fast.cost.get(took.project as usize).map_or(0.0, |b| b.lo);
+            let (at_lo, at_hi) = (money(low), money(high));
+            (cost - at_lo) / (at_hi - at_lo)
+        };
+        if !(t > 0.0 && t < 1.0) {
+            return half;
+        }
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a position between lo and hi, clamped"
+        )]
+        let step = ((hi - lo) as f64 * t) as u128;
+        (lo + step).clamp(lo + 1, hi - 1)
+    }
+}
+
+/// The cities' loop — per-voter budgets ⌊B/n⌋, +1, +2, … (whole currency units)
+/// while the outcome still fits the budget, up to where every supporter alone
+/// could buy anything — answered without visiting every budget.
+pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
+    let unit = profile.scale.max(1);
+    let n = u128::from(profile.voters.max(1));
+    let base = profile.budget / n.saturating_mul(unit);
+    let total = profile
+        .costs
+        .iter()
+        .fold(0u128, |t, &c| t.saturating_add(c))
+        .max(profile.budget);
+    let limit = (total / unit).saturating_add(1).max(base);
+    // Floats must hold every cost and budget exactly; beyond 2^53 only exact runs
+    // could decide, at every one of up to 2^53 budgets.
+    if limit.saturating_mul(unit) > EXACT {
+        return Err(crate::Error::Overflow {
+            context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
+        });
+    }
+    let fast = Fast::new(profile, utility).ok_or(crate::Error::Overflow {
+        context: "add1: a ballot's points are 2^53 or more",
+    })?;
+    let mut probe = Probe {
+        profile,
+        utility,
+        fast: Some(fast),
+        seen: BTreeMap::new(),
+        runs: 0,
+        exact_runs: 0,
+        reach: 1,
+    };
+    if let Some(error) = probe.at(base, None)?.error.clone() {
+        return Err(error);
+    }
+    let mut at = base;
+    let mut width: u128 = 1;
+    while at < limit {
+        let next = at.saturating_add(width).min(limit);
+        if let Some(miss) = probe.cover(at, next, 0)? {
+            // The loop would have stopped here, with this run's error if it failed.
+            if let Some(error) = probe.seen.get(&miss).and_then(|e| e.error.clone()) {
+                return Err(error);
+            }
+            at = miss - 1;
+            break;
+        }
+        // The next window: twice what last certified in one piece.
+        at = next;
+        width = probe.reach.saturating_mul(2).max(2);
+        // Runs below `at` are never needed again.
+        probe.seen = probe.seen.split_off(&at);
+    }
+    Ok(Found {
+        last_fit: at,
+        runs: probe.runs,
+        exact_runs: probe.exact_runs,
+        pricings: probe.fast.as_ref().map_or(0, |f| f.pricings),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pb::{TieBreak, parse};
+
+    /// Costs beyond 2^53 are not exact as floats, and could only be decided by
+    /// exact runs at each of ~10^16 budgets: add1 says so instead of running
+    /// forever. Plain MES is exact at any size.
+    #[test]
+    fn costs_beyond_2_53_are_refused() {
+        let text = "META\nkey;value\nbudget;30000000000000000\nvote_type;approval\n\
+            PROJECTS\nproject_id;cost\na;10000000000000001\nb;20000000000000003\nc;9000000000000007\n\
+            VOTES\nvoter_id;vote\n1;a,b\n2;b\n3;a,c\n";
+        let e = parse(text).unwrap();
+        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        assert_eq!(
+            search(&profile, Utility::Cost),
+            Err(crate::Error::Overflow {
+                context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
+            })
+        );
+        assert!(crate::pb::run(&e, &crate::pb::Options::new(crate::pb::Rule::Mes)).is_ok());
+    }
+
+    /// A refused tie inside the range the loop visits fails add1; the same tie
+    /// under file order is settled without an exact run.
+    #[test]
+    fn refused_ties_fail_and_file_order_settles_them() {
+        let text = "META\nkey;value\nbudget;100\nvote_type;approval\n\
+            PROJECTS\nproject_id;cost\na;40\nb;40\nc;90\n\
+            VOTES\nvoter_id;vote\n1;a,b\n2;a,b\n3;c\n4;c\n";
+        let e = parse(text).unwrap();
+        let refuse = Profile::new(&e, TieBreak::Refuse).unwrap();
+        assert!(matches!(
+            search(&refuse, Utility::Cost),
+            Err(crate::Error::PbTie { .. })
+        ));
+        let file_order = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let found = search(&file_order, Utility::Cost).unwrap();
+        assert_eq!(found.exact_runs, 0);
+    }
+}
