@@ -13,9 +13,6 @@ fn load(name: &str) -> (String, Election) {
 }
 
 fn pb(c: &mut Criterion) {
-    // `cargo bench -- --test` (CI) runs each benchmark once to keep it compiling;
-    // add1 on Budapest takes minutes, so that run skips its body.
-    let smoke = std::env::args().any(|a| a == "--test");
     let (_, budapest) = load("Hungary_Budapest_2024.pb");
     let (_, wieliczka) = load("Poland_Wieliczka_2023_Green_Budget.pb");
     let (warsaw, _) = load("Poland_Warszawa_2026.pb");
@@ -39,11 +36,7 @@ fn pb(c: &mut Criterion) {
         BenchmarkId::new("mes-add1", "budapest-2024"),
         &budapest,
         |b, e| {
-            b.iter(|| {
-                if !smoke {
-                    let _ = run(black_box(e), &Options::new(Rule::MesAdd1));
-                }
-            });
+            b.iter(|| run(black_box(e), &Options::new(Rule::MesAdd1)));
         },
     );
     group.bench_with_input(

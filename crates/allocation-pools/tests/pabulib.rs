@@ -335,3 +335,25 @@ proptest::proptest! {
         }
     }
 }
+
+/// Budapest 2024 has no rule of its own (META `unknown`), but it is the largest
+/// add1 search here: 23,175 per-voter budgets from ⌊B/n⌋. Pinned to what the
+/// earlier, fully exact search (`BigInt` runs with affine and monotone
+/// certificates) found, so a change to the fast search that moved the answer
+/// would show here.
+#[test]
+fn budapest_add1_stays_where_the_exact_search_found_it() {
+    let election = load("Hungary_Budapest_2024.pb");
+    let outcome = run(&election, &Options::new(Rule::MesAdd1)).unwrap();
+    assert_eq!(
+        outcome.per_voter_budget.map(|b| b.to_string()),
+        Some("57725".to_owned())
+    );
+    assert_eq!(outcome.total_cost.to_string(), "999000000");
+    let expected = [
+        425, 428, 446, 458, 467, 480, 506, 526, 540, 542, 544, 545, 552, 553, 555, 557, 559, 561,
+        569, 571, 572, 573, 582, 583, 587, 588, 594, 595, 596, 597, 598,
+    ];
+    let expected: BTreeSet<String> = expected.iter().map(ToString::to_string).collect();
+    assert_eq!(set(&outcome.selected), expected);
+}
