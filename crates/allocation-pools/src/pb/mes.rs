@@ -18,7 +18,7 @@ use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use super::num::{Key, Q, big};
-use super::{Outcome, Profile, Utility, Why, greedy};
+use super::{Outcome, Profile, Utility, Why, greedy, set};
 use crate::Result;
 
 /// A project's price in one round.
@@ -379,13 +379,6 @@ impl<'p, 'a> Engine<'p, 'a> {
     }
 }
 
-/// `slice[i] = value`, if `i` is in range.
-fn set<T>(slice: &mut [T], i: usize, value: T) {
-    if let Some(slot) = slice.get_mut(i) {
-        *slot = value;
-    }
-}
-
 /// A scaled amount as money, rounded half up to two places beyond the currency's
 /// (a share of 7,200 among 43 is 167.44).
 fn money(profile: &Profile<'_>, q: &Q) -> rust_decimal::Decimal {
@@ -461,16 +454,14 @@ pub(super) fn chosen_at(profile: &Profile<'_>, utility: Utility, b: u128) -> Res
 /// The answer is the step-by-step loop's, found by [`super::add1::search`]; the
 /// outcome at the budget it finds is then computed exactly, with its explanation.
 pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
-    let unit = profile.scale;
-    let n = u128::from(profile.voters.max(1));
-    let base = profile.budget / (n * unit);
     let found = super::add1::search(profile, utility)?;
-    let b = found.last_fit * unit;
+    // The search has checked that budgets up to its limit fit 2^53 scaled.
+    let b = found.last_fit.saturating_mul(profile.scale);
     let run = Engine::new(profile, utility, big(b), BigInt::one()).run(true)?;
     let mut out = outcome(profile, "mes-add1", &run, &Q::from_integer(big(b)));
     out.notes.push(format!(
-        "add1: per-voter budget raised from {base} to {}, checked with {} runs ({} exact, {} prices)",
-        found.last_fit, found.runs, found.exact_runs, found.pricings
+        "add1: per-voter budget raised from {} to {}, checked with {} runs ({} exact, {} prices)",
+        found.base, found.last_fit, found.runs, found.exact_runs, found.pricings
     ));
     Ok(out)
 }
@@ -640,12 +631,7 @@ mod tests {
             ("Poland_Swiecie_2023.pb", 662),
             ("Poland_Wieliczka_2023_Green_Budget.pb", 315),
         ] {
-            let text = std::fs::read_to_string(format!(
-                "{}/../../testdata/pabulib/{name}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap();
-            let e = parse(&text).unwrap();
+            let e = crate::pb::testdata(name);
             let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
             let fast = add1(&profile, Utility::Cost).unwrap();
             let (chosen, per_voter) = add1_stepwise(&profile, Utility::Cost).unwrap();

@@ -656,6 +656,25 @@ impl<'a> Profile<'a> {
     }
 }
 
+/// A file of `testdata/pabulib/`, parsed (for the crate's own tests).
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "test data that must be there")]
+pub(crate) fn testdata(name: &str) -> Election {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../testdata/pabulib/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    parse(&text).unwrap()
+}
+
+/// `slice[i] = value`, if `i` is in range.
+fn set<T>(slice: &mut [T], i: usize, value: T) {
+    if let Some(slot) = slice.get_mut(i) {
+        *slot = value;
+    }
+}
+
 /// A ballot as sorted (project, points) pairs.
 type Ballot = Vec<(u32, u64)>;
 

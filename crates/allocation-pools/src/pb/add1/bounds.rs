@@ -165,52 +165,11 @@ pub(super) fn payable(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> 
     (total, sum_error(total, items.len()))
 }
 
-/// Newton's method on the concave payment function `f`: from any start, one step
-/// lands at or below the price (a tangent of a concave function lies above it);
-/// from below, each step makes the split between those who pay in full and those
-/// who pay everything they have more accurate, and it is exact once the split is.
-///
-/// `floor` (`cost / Σ n·u`, at or below the price) restarts it when `start` is
-/// beyond every budget, where the tangent is flat.
-pub(super) fn newton(
-    items: &[Item],
-    beta: impl Fn(&Item) -> f64,
-    cost: f64,
-    start: f64,
-    floor: f64,
-) -> f64 {
-    let mut rho = start;
-    for step in 0..64 {
-        let (mut paid, mut weight) = (0.0, 0.0);
-        for it in items {
-            let b = beta(it);
-            if b < rho * it.u {
-                paid += it.n * b;
-            } else {
-                weight += it.n * it.u;
-            }
-        }
-        if weight <= 0.0 {
-            if rho <= floor {
-                return rho;
-            }
-            rho = floor;
-            continue;
-        }
-        let next = (cost - paid) / weight;
-        if step > 0 && next <= rho {
-            return rho.max(next);
-        }
-        rho = next;
-    }
-    rho
-}
-
-/// The split of supporters at a price `ρ` (limited: `β < ρ·u` at the lowest
-/// budgets), with what the bounds on the price need from it.
+/// The split of supporters at a price `ρ` (limited: `β < ρ·u`, for the budgets
+/// `beta` picks), with what the bounds on the price need from it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Split {
-    /// `Σ n·β` over the limited, at the lowest and the highest budgets.
+    /// `Σ n·β` over the limited, at the picked and at the highest budgets.
     pub(super) paid_lo: f64,
     pub(super) paid_hi: f64,
     /// `Σ n·u` over the full payers.
@@ -220,7 +179,7 @@ pub(super) struct Split {
     pub(super) min_full: f64,
 }
 
-pub(super) fn split(items: &[Item], rho: f64) -> Split {
+pub(super) fn split(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> Split {
     let mut s = Split {
         paid_lo: 0.0,
         paid_hi: 0.0,
@@ -229,9 +188,10 @@ pub(super) fn split(items: &[Item], rho: f64) -> Split {
         min_full: f64::INFINITY,
     };
     for it in items {
-        let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
-        if it.lo < rho * it.u {
-            s.paid_lo += it.n * it.lo;
+        let b = beta(it);
+        let ratio = if it.u == 1.0 { b } else { b / it.u };
+        if b < rho * it.u {
+            s.paid_lo += it.n * b;
             s.paid_hi += it.n * it.hi;
             s.max_limited = s.max_limited.max(ratio);
         } else {
@@ -242,12 +202,23 @@ pub(super) fn split(items: &[Item], rho: f64) -> Split {
     s
 }
 
-/// Newton's method on the lowest budgets (as [`newton`]), returning the price
-/// found and the split it was measured at.
-pub(super) fn split_at_price(items: &[Item], cost: f64, start: f64, floor: f64) -> (f64, Split) {
+/// Newton's method on the concave payment function `f` for the budgets `beta`
+/// picks, returning the price found and the split it was measured at. From any
+/// start, one step lands at or below the price (a tangent of a concave function
+/// lies above it); from below, each step makes the split between those who pay
+/// in full and those who pay everything they have more accurate, and it is exact
+/// once the split is. `floor` (`cost / Σ n·u`, at or below the price) restarts it
+/// when `start` is beyond every budget, where the tangent is flat.
+pub(super) fn split_at_price(
+    items: &[Item],
+    beta: impl Fn(&Item) -> f64 + Copy,
+    cost: f64,
+    start: f64,
+    floor: f64,
+) -> (f64, Split) {
     let mut rho = start;
     for step in 0..64 {
-        let s = split(items, rho);
+        let s = split(items, beta, rho);
         if s.weight <= 0.0 {
             if rho <= floor {
                 return (rho, s);
@@ -261,7 +232,7 @@ pub(super) fn split_at_price(items: &[Item], cost: f64, start: f64, floor: f64) 
         }
         rho = next;
     }
-    (rho, split(items, rho))
+    (rho, split(items, beta, rho))
 }
 
 /// Bounds on the price from one split, without another pass:
@@ -333,7 +304,7 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
     }
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
     let start = guess.unwrap_or(floor);
-    let (rho, split) = split_at_price(items, cost.hi, start, floor);
+    let (rho, split) = split_at_price(items, |it| it.lo, cost.hi, start, floor);
     let fused = fused_bounds(&split, cost, items.len());
     if let (Some(lo), Some(hi)) = fused {
         return Priced::At {
@@ -373,7 +344,7 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
             break;
         }
         if attempt == 0 {
-            rho = newton(items, |it| it.hi, cost.lo, rho, floor);
+            rho = split_at_price(items, |it| it.hi, cost.lo, rho, floor).0;
         } else {
             tol *= 1024.0;
         }

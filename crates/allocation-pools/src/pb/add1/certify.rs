@@ -29,6 +29,17 @@ pub(super) fn least_gap(gx: f64, gy: f64, slope: Bounds, width: f64) -> f64 {
     }
 }
 
+/// How a class of supporters pays for a project across a window, from its budgets
+/// and the project's prices at the two ends: `(full, limited)`. Full at `x`
+/// (`β ≥ ρ·u`) means full for the whole window, since budgets only grow and
+/// prices only fall along it; limited at `y` means limited all along. A class
+/// that is neither may switch inside the window.
+fn payer(bx: Bounds, by: Bounds, rho: (Bounds, Bounds), u: f64) -> (bool, bool) {
+    let full = bx.lo >= (rho.0.hi * u).next_up();
+    let limited = by.hi < (rho.1.lo * u).next_down();
+    (full, limited)
+}
+
 /// The two ends of a window whose runs made the same choices.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Ends<'e> {
@@ -40,8 +51,7 @@ impl Fast<'_, '_> {
     /// Bounds on `D = −dρ/db`, how fast the price over `hists[h]` falls as the
     /// per-voter budget grows, anywhere between the ends, given bounds `sigma` on
     /// every class's budget slope there. Within the window the limited payers
-    /// (`β < ρ·u`) can only become full payers: one full at `x` stays full, one
-    /// limited at `y` was limited all along. So
+    /// (`β < ρ·u`) can only become full payers (see [`payer`]), so
     /// `D = Σ_limited n·β′ / Σ_full n·u` is bounded by the sets at the two ends.
     pub(super) fn price_slope(
         &self,
@@ -55,8 +65,7 @@ impl Fast<'_, '_> {
         for e in &hist.entries {
             let i = e.class as usize;
             let (bx, by, s) = (ends.x.budget.get(i)?, ends.y.budget.get(i)?, sigma.get(i)?);
-            let full_x = bx.lo >= (rho.0.hi * e.u).next_up();
-            let limited_y = by.hi < (rho.1.lo * e.u).next_down();
+            let (full_x, limited_y) = payer(*bx, *by, rho, e.u);
             if full_x {
                 den_lo += e.n * e.u;
             } else {
@@ -108,8 +117,7 @@ impl Fast<'_, '_> {
             for (i, e) in self.s.hists.get(counted)?.entries.iter().enumerate() {
                 let from = e.class as usize;
                 let (bx, by, s) = (x.budget.get(from)?, y.budget.get(from)?, *sigma.get(from)?);
-                let full_x = bx.lo >= (rho.0.hi * e.u).next_up();
-                let limited_y = by.hi < (rho.1.lo * e.u).next_down();
+                let (full_x, limited_y) = payer(*bx, *by, rho, e.u);
                 let child = if full_x {
                     Bounds {
                         lo: down(s.lo + dc.lo * e.u),
@@ -163,7 +171,7 @@ impl Fast<'_, '_> {
                 let then = match a.close.iter().find(|z| z.project == r.project) {
                     Some(z) => *z,
                     None => match self.priced(hr, r.project, Some(&x.budget)) {
-                        Some((_, z)) if z.key.lo.is_finite() => z,
+                        Some(z) if z.key.lo.is_finite() => z,
                         _ => return false,
                     },
                 };
@@ -215,16 +223,7 @@ pub(super) fn certified(lo: &Eval, hi: &Eval) -> bool {
 mod tests {
     use super::super::bounds::bounds;
     use super::*;
-    use crate::pb::{Election, Profile, TieBreak, Utility, parse};
-
-    fn load(name: &str) -> Election {
-        let text = std::fs::read_to_string(format!(
-            "{}/../../testdata/pabulib/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        parse(&text).unwrap()
-    }
+    use crate::pb::{Profile, TieBreak, Utility, testdata as load};
 
     /// Neither certificate accepts a window whose ends agree but whose inside
     /// does not. Every pair of budgets up to 48 apart over a stretch of real

@@ -47,7 +47,9 @@ use run::{Eval, Fast, Round};
 /// What [`search`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Found {
-    /// The last per-voter budget whose outcome fits, in whole currency units.
+    /// Where the loop starts (⌊B/n⌋) and the last per-voter budget whose outcome
+    /// fits, in whole currency units.
+    pub(super) base: u128,
     pub(super) last_fit: u128,
     /// Runs over the shared structure, exact runs (where floats could not
     /// decide), and prices computed in the float runs.
@@ -60,7 +62,7 @@ pub(super) struct Found {
 struct Probe<'p, 'a> {
     profile: &'p Profile<'a>,
     utility: Utility,
-    fast: Option<Fast<'p, 'a>>,
+    fast: Fast<'p, 'a>,
     seen: BTreeMap<u128, Eval>,
     runs: u64,
     exact_runs: u64,
@@ -86,12 +88,10 @@ impl Probe<'_, '_> {
             .ok_or(crate::Error::Overflow {
                 context: "the per-voter budget of add1",
             })?;
-        if let Some(fast) = self.fast.as_mut() {
-            self.runs += 1;
-            let against = lo.and_then(|lo| self.seen.get(&lo));
-            if let Some(eval) = fast.run(bounds(scaled), against) {
-                return Ok(eval);
-            }
+        self.runs += 1;
+        let against = lo.and_then(|lo| self.seen.get(&lo));
+        if let Some(eval) = self.fast.run(bounds(scaled), against) {
+            return Ok(eval);
         }
         self.exact_runs += 1;
         let chosen = match super::mes::chosen_at(self.profile, self.utility, scaled) {
@@ -140,11 +140,7 @@ impl Probe<'_, '_> {
                 });
             };
             let width = bounds((hi - lo).saturating_mul(self.profile.scale)).lo;
-            let slope = |fast: &mut Option<Fast<'_, '_>>| {
-                fast.as_mut()
-                    .is_some_and(|f| f.slope_certified(Ends { x: a, y: b }, width))
-            };
-            if certified(a, b) || slope(&mut self.fast) {
+            if certified(a, b) || self.fast.slope_certified(Ends { x: a, y: b }, width) {
                 self.reach = hi - lo;
                 return Ok(None);
             }
@@ -172,8 +168,7 @@ impl Probe<'_, '_> {
     fn split(&mut self, lo: u128, hi: u128) -> u128 {
         let half = lo + (hi - lo) / 2;
         let Probe { seen, fast, .. } = self;
-        let (Some(low), Some(high), Some(fast)) = (seen.get(&lo), seen.get(&hi), fast.as_mut())
-        else {
+        let (Some(low), Some(high)) = (seen.get(&lo), seen.get(&hi)) else {
             return half;
         };
         let (Some(low_rounds), Some(high_rounds)) = (&low.rounds, &high.rounds) else {
@@ -202,7 +197,7 @@ impl Probe<'_, '_> {
                 return Some(r.key.lo);
             }
             let counted = fast.known_hist(prefix, project)?;
-            let (_, r) = fast.priced(counted, project, Some(&run.budget))?;
+            let r = fast.priced(counted, project, Some(&run.budget))?;
             Some(r.key.lo)
         };
         let (Some(took_then), Some(kept_now)) = (
@@ -273,7 +268,7 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
     let mut probe = Probe {
         profile,
         utility,
-        fast: Some(fast),
+        fast,
         seen: BTreeMap::new(),
         runs: 0,
         exact_runs: 0,
@@ -301,10 +296,11 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         probe.seen = probe.seen.split_off(&at);
     }
     Ok(Found {
+        base,
         last_fit: at,
         runs: probe.runs,
         exact_runs: probe.exact_runs,
-        pricings: probe.fast.as_ref().map_or(0, |f| f.pricings),
+        pricings: probe.fast.pricings,
     })
 }
 

@@ -9,7 +9,7 @@
 use core::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 
-use super::super::{Profile, Utility};
+use super::super::{Profile, Utility, set};
 use super::bounds::{
     Bounds, EXACT, Item, Priced, Ratio, Sums, after, bounds, price, quotient, whole,
 };
@@ -115,14 +115,12 @@ pub(super) enum Pick {
 /// The candidates of one run: a heap on lower bounds of their keys.
 #[derive(Debug)]
 pub(super) struct Candidates {
-    /// Per project: the round its key was last computed in, the key, its exact
-    /// value (if known) and ρ.
+    /// Per project: the round its key was last computed in, and the round it was
+    /// last raised to a bound seen in other runs.
     pub(super) fresh: Vec<u32>,
-    /// The round a project's key was last raised to a bound seen in other runs.
     pub(super) bumped: Vec<u32>,
-    pub(super) keys: Vec<Bounds>,
-    pub(super) exact: Vec<Option<Ratio>>,
-    pub(super) rhos: Vec<Bounds>,
+    /// Per project: its key as last known (current only if fresh this round).
+    pub(super) rivals: Vec<Rival>,
     pub(super) heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
 }
 
@@ -132,23 +130,28 @@ impl Candidates {
     }
 
     pub(super) fn key(&self, c: u32) -> Bounds {
-        self.keys.get(c as usize).copied().unwrap_or_default()
+        self.rivals
+            .get(c as usize)
+            .map_or_else(Bounds::default, |r| r.key)
     }
 
-    pub(super) fn rival(&self, profile: &Profile<'_>, c: u32) -> Rival {
-        Rival {
+    pub(super) fn rival(&self, c: u32) -> Rival {
+        self.rivals.get(c as usize).copied().unwrap_or(Rival {
             project: c,
-            rho: self.rhos.get(c as usize).copied().unwrap_or_default(),
-            key: self.key(c),
-            exact: self.exact.get(c as usize).copied().flatten(),
-            rank: profile.rank(c as usize),
-        }
+            rho: Bounds::default(),
+            key: Bounds::default(),
+            exact: None,
+            rank: u32::MAX,
+        })
     }
 
-    pub(super) fn push(&mut self, profile: &Profile<'_>, c: u32) {
+    pub(super) fn push(&mut self, c: u32) {
+        let Some(rival) = self.rivals.get(c as usize) else {
+            return;
+        };
         // Non-negative floats order as their bits.
-        let key = self.key(c).lo.max(0.0).to_bits();
-        self.heap.push(Reverse((key, profile.rank(c as usize), c)));
+        let key = rival.key.lo.max(0.0).to_bits();
+        self.heap.push(Reverse((key, rival.rank, c)));
     }
 
     pub(super) fn top(&self) -> Option<u32> {
@@ -303,15 +306,8 @@ impl<'p, 'a> Fast<'p, 'a> {
         {
             at.resize(projects, u32::MAX);
         }
-        let known = self
-            .s
-            .hist_at
-            .get(prefix)
-            .and_then(|at| at.get(c as usize))
-            .copied()
-            .unwrap_or(u32::MAX);
-        if known != u32::MAX {
-            return known as usize;
+        if let Some(known) = self.known_hist(u32::try_from(prefix).unwrap_or(u32::MAX), c) {
+            return known;
         }
         // One round earlier, if counted then: only the payers of that round's
         // choice who also support `c` have moved.
@@ -559,20 +555,16 @@ impl<'p, 'a> Fast<'p, 'a> {
         self.s.path.push(child);
     }
 
-    /// Project `c`'s price ρ before round `k`, and its key.
-    pub(super) fn key(&mut self, k: u32, c: u32) -> Option<(Bounds, Rival)> {
+    /// Project `c`'s price ρ and key before round `k`.
+    pub(super) fn key(&mut self, k: u32, c: u32) -> Option<Rival> {
         let h = self.hist(k, c);
         self.priced(h, c, None)
     }
 
     /// Prices project `c` over the supporters `hists[h]`, with the budgets of
-    /// this run or of `budget`. `None`: the bounds cannot decide.
-    pub(super) fn priced(
-        &mut self,
-        h: usize,
-        c: u32,
-        budget: Option<&[Bounds]>,
-    ) -> Option<(Bounds, Rival)> {
+    /// this run or of `budget` (an infinite key: unaffordable). `None`: the
+    /// bounds cannot decide.
+    pub(super) fn priced(&mut self, h: usize, c: u32, budget: Option<&[Bounds]>) -> Option<Rival> {
         self.pricings += 1;
         let budget = budget.unwrap_or(&self.budget);
         let mut items = core::mem::take(&mut self.items);
@@ -639,30 +631,24 @@ impl<'p, 'a> Fast<'p, 'a> {
                         hi: (rho.hi / per.lo).next_up(),
                     },
                 };
-                Some((
-                    rho,
-                    Rival {
-                        project: c,
-                        rho,
-                        key,
-                        exact: ratio,
-                        rank,
-                    },
-                ))
-            }
-            Priced::Unaffordable => Some((
-                Bounds::default(),
-                Rival {
+                Some(Rival {
                     project: c,
-                    rho: Bounds::default(),
-                    key: Bounds {
-                        lo: f64::INFINITY,
-                        hi: f64::INFINITY,
-                    },
-                    exact: None,
+                    rho,
+                    key,
+                    exact: ratio,
                     rank,
+                })
+            }
+            Priced::Unaffordable => Some(Rival {
+                project: c,
+                rho: Bounds::default(),
+                key: Bounds {
+                    lo: f64::INFINITY,
+                    hi: f64::INFINITY,
                 },
-            )),
+                exact: None,
+                rank,
+            }),
             Priced::Uncertain => None,
         }
     }
@@ -676,34 +662,29 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// close.
     pub(super) fn reprice(&mut self, cand: &mut Candidates, k: u32, c: u32) -> bool {
         if cand.bumped.get(c as usize) != Some(&k) {
-            set(&mut cand.bumped, c, k);
+            set(&mut cand.bumped, c as usize, k);
             if let Some(bound) = self.seen_bound(k, c)
                 && bound > cand.key(c).lo
+                && let Some(r) = cand.rivals.get_mut(c as usize)
             {
-                set(
-                    &mut cand.keys,
-                    c,
-                    Bounds {
-                        lo: bound,
-                        hi: f64::INFINITY,
-                    },
-                );
-                cand.push(self.profile, c);
+                r.key = Bounds {
+                    lo: bound,
+                    hi: f64::INFINITY,
+                };
+                cand.push(c);
                 return true;
             }
         }
-        let Some((rho, rival)) = self.key(k, c) else {
+        let Some(rival) = self.key(k, c) else {
             return false;
         };
         if rival.key.lo.is_infinite() {
             return true;
         }
         self.remember(k, c, rival.key.lo);
-        set(&mut cand.keys, c, rival.key);
-        set(&mut cand.exact, c, rival.exact);
-        set(&mut cand.rhos, c, rho);
-        set(&mut cand.fresh, c, k);
-        cand.push(self.profile, c);
+        set(&mut cand.rivals, c as usize, rival);
+        set(&mut cand.fresh, c as usize, k);
+        cand.push(c);
         true
     }
 
@@ -757,22 +738,24 @@ impl<'p, 'a> Fast<'p, 'a> {
         let mut cand = Candidates {
             fresh: vec![u32::MAX; m],
             bumped: vec![u32::MAX; m],
-            keys: vec![Bounds::default(); m],
-            exact: vec![None; m],
-            rhos: vec![Bounds::default(); m],
+            rivals: (0u32..)
+                .zip(&self.start)
+                .map(|(c, start)| Rival {
+                    project: c,
+                    rho: Bounds::default(),
+                    key: Bounds {
+                        lo: start.unwrap_or(f64::INFINITY),
+                        hi: f64::INFINITY,
+                    },
+                    exact: None,
+                    rank: self.profile.rank(c as usize),
+                })
+                .collect(),
             heap: BinaryHeap::with_capacity(m),
         };
         for (c, start) in (0u32..).zip(&self.start) {
-            if let Some(lo) = *start {
-                set(
-                    &mut cand.keys,
-                    c,
-                    Bounds {
-                        lo,
-                        hi: f64::INFINITY,
-                    },
-                );
-                cand.push(self.profile, c);
+            if start.is_some() {
+                cand.push(c);
             }
         }
         let mut chosen = Vec::new();
@@ -790,7 +773,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             let round = self.runner_up(&mut cand, k, c, target)?;
             rounds.push(round);
             // Pay: the chosen project's supporters move to their new classes.
-            let rho = cand.rhos.get(c as usize).copied().unwrap_or_default();
+            let rho = cand.rival(c).rho;
             self.follow(k, c);
             self.pay(k, rho);
             chosen.push(c);
@@ -852,9 +835,9 @@ impl<'p, 'a> Fast<'p, 'a> {
             }
             if let Some(d) = stale {
                 for &e in &near {
-                    cand.push(self.profile, e);
+                    cand.push(e);
                 }
-                cand.push(self.profile, c);
+                cand.push(c);
                 if !self.reprice(cand, k, d) {
                     return None;
                 }
@@ -863,21 +846,17 @@ impl<'p, 'a> Fast<'p, 'a> {
             // The best of c and its near rivals, decided exactly or not at all.
             let mut best = c;
             for &d in &near {
-                let (x, y) = (cand.rival(self.profile, d), cand.rival(self.profile, best));
+                let (x, y) = (cand.rival(d), cand.rival(best));
                 if beats(&x, &y)? {
                     best = d;
                 }
             }
             for &d in near.iter().chain([&c]) {
                 if d != best {
-                    if beats(
-                        &cand.rival(self.profile, best),
-                        &cand.rival(self.profile, d),
-                    ) != Some(true)
-                    {
+                    if beats(&cand.rival(best), &cand.rival(d)) != Some(true) {
                         return None;
                     }
-                    cand.push(self.profile, d);
+                    cand.push(d);
                 }
             }
             return Some(Pick::Project(best));
@@ -912,12 +891,12 @@ impl<'p, 'a> Fast<'p, 'a> {
             }
         };
         let round = Round {
-            chosen: cand.rival(self.profile, c),
-            close: close.iter().map(|&d| cand.rival(self.profile, d)).collect(),
+            chosen: cand.rival(c),
+            close: close.iter().map(|&d| cand.rival(d)).collect(),
             floor,
         };
         for d in close {
-            cand.push(self.profile, d);
+            cand.push(d);
         }
         Some(round)
     }
@@ -947,25 +926,10 @@ impl<'p, 'a> Fast<'p, 'a> {
     }
 }
 
-pub(super) fn set<T>(slice: &mut [T], i: u32, value: T) {
-    if let Some(slot) = slice.get_mut(i as usize) {
-        *slot = value;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pb::{Election, TieBreak, parse};
-
-    fn load(name: &str) -> Election {
-        let text = std::fs::read_to_string(format!(
-            "{}/../../testdata/pabulib/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        parse(&text).unwrap()
-    }
+    use crate::pb::{TieBreak, testdata as load};
 
     /// Float runs choose what exact runs choose, on real elections of every
     /// vote type, at budgets from ⌊B/n⌋ to well past where add1 stops.
