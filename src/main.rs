@@ -6,34 +6,26 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 mod cli;
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
+    let args = match cli::parse() {
         Ok(args) => args,
         Err(err) => return cli::usage_error(&err),
     };
-    match cli::run(args) {
-        Ok(outcome) => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(outcome.stdout.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                // A closed pipe (`| head`) is the reader's choice, not our failure.
-                Ok(()) => ExitCode::from(outcome.exit),
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
-                    ExitCode::from(outcome.exit)
-                }
-                Err(err) => {
-                    eprintln!("error: cannot write to standard output: {err}");
-                    ExitCode::from(2)
-                }
-            }
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = cli::run(args, &mut stdout)
+        .and_then(|exit| stdout.flush().map(|()| exit).map_err(cli::CliError::Stdout));
+    match result {
+        Ok(exit) => ExitCode::from(exit),
+        // A closed pipe (`| head`) is the reader's choice, not our failure.
+        Err(cli::CliError::Stdout(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
         }
         Err(err) => {
+            // What was buffered is dropped: an error leaves standard output empty
+            // (streams written as they go excepted).
+            drop(stdout.into_parts());
             eprintln!("error: {err}");
             ExitCode::from(2)
         }

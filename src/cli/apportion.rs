@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use guided_community::pools::{self, Demand, Method};
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Divide `--total` among the weights in the input, exactly.
 ///
@@ -49,9 +49,9 @@ impl From<MethodArg> for Method {
     }
 }
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let demands: Vec<Demand> = args.input.read_json()?;
     let allocation = pools::allocate(args.total, &demands, args.method.into())
         .map_err(guided_community::Error::from)?;
-    output.json(&allocation, 0)
+    output.json(&allocation, 0, out)
 }

@@ -9,7 +9,7 @@ use guided_community::deliberation::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Tally ranked or approval ballots: `{"winners", "ranking", "rounds", …}`.
 #[derive(Debug, clap::Args)]
@@ -57,7 +57,7 @@ impl From<MethodArg> for Method {
     }
 }
 
-pub(crate) fn tally(args: &TallyArgs, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn tally(args: &TallyArgs, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let election: Election = args.input.read_json()?;
     let tie_break = match (&args.tie_break, args.lottery) {
         (Some(order), _) => Some(TieBreak::Order(order.clone())),
@@ -66,7 +66,7 @@ pub(crate) fn tally(args: &TallyArgs, output: Output) -> Result<Outcome, CliErro
     };
     let result = deliberation::tally(&election, args.method.into(), tie_break.as_ref())
         .map_err(guided_community::Error::from)?;
-    output.json(&result, 0)
+    output.json(&result, 0, out)
 }
 
 /// Councils: select one by lottery, or check one against the rules.
@@ -116,7 +116,7 @@ struct Council {
 #[derive(Serialize)]
 struct Selected {
     council: Vec<String>,
-    /// Rounded to 6 places by largest remainder: they sum to the seats exactly.
+    /// Each rounded to 6 places (equal chances show equal; `exact` sums to the seats).
     probabilities: BTreeMap<String, String>,
     /// The exact fractions.
     exact: BTreeMap<String, String>,
@@ -132,7 +132,11 @@ struct Checked {
     reasons: Vec<String>,
 }
 
-pub(crate) fn council(command: &CouncilCommand, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn council(
+    command: &CouncilCommand,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
     match command {
         CouncilCommand::Select(args) => {
             let pool: Pool = args.input.read_json()?;
@@ -156,7 +160,7 @@ pub(crate) fn council(command: &CouncilCommand, output: Output) -> Result<Outcom
                 coverage: selection.coverage,
                 lottery: selection.lottery,
             };
-            output.json(&report, 0)
+            output.json(&report, 0, out)
         }
         CouncilCommand::Check(args) => {
             let input: Council = args.input.read_json()?;
@@ -170,6 +174,7 @@ pub(crate) fn council(command: &CouncilCommand, output: Output) -> Result<Outcom
                     reasons,
                 },
                 exit,
+                out,
             )
         }
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use guided_community::{Policy, Step, quarterly_cycle_observed, report, sample};
 use serde::Serialize;
 
-use super::{CliError, Outcome, Output};
+use super::{CliError, Exit, Output, Stdout};
 
 /// Run a quarter on a sample community and write `quarterly-report.html` and
 /// `quarterly-report.json` to `--out`; prints a summary as JSON.
@@ -84,7 +84,7 @@ impl Progress {
     }
 }
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let mut progress = Progress {
         on: args.households.is_some_and(|n| n >= PROGRESS_FROM),
         terminal: std::io::stderr().is_terminal(),
@@ -122,7 +122,7 @@ pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
         html,
         json,
     };
-    output.json(&summary, 0)
+    output.json(&summary, 0, out)
 }
 
 fn write_error(dir: &Path, error: std::io::Error) -> CliError {

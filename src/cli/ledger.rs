@@ -8,7 +8,7 @@ use guided_community::points::merkle::inclusion_proof;
 use guided_community::points::{self, sample};
 use serde::Serialize;
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// The points bank's log, one JSON entry per line.
 #[derive(Debug, Subcommand)]
@@ -69,7 +69,11 @@ struct Proof {
     root: String,
 }
 
-pub(crate) fn run(command: &LedgerCommand, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(
+    command: &LedgerCommand,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
     match command {
         LedgerCommand::Demo { events, seed } => {
             let ledger = sample::ledger(*events, *seed);
@@ -77,9 +81,8 @@ pub(crate) fn run(command: &LedgerCommand, output: Output) -> Result<Outcome, Cl
             Chain::new()
                 .write(&ledger, &mut log)
                 .map_err(guided_community::Error::from)?;
-            // The log is JSON: UTF-8 by construction.
-            let stdout = String::from_utf8_lossy(&log).into_owned();
-            Ok(Outcome { stdout, exit: 0 })
+            out.write_all(&log).map_err(CliError::Stdout)?;
+            Ok(0)
         }
         LedgerCommand::Replay(input) => {
             let log = input.read_bytes()?;
@@ -93,7 +96,7 @@ pub(crate) fn run(command: &LedgerCommand, output: Output) -> Result<Outcome, Cl
                 head: verified.head.to_string(),
                 root: verified.root.to_string(),
             };
-            output.json(&report, 0)
+            output.json(&report, 0, out)
         }
         LedgerCommand::Verify(input) => {
             let log = input.read_bytes()?;
@@ -117,7 +120,7 @@ pub(crate) fn run(command: &LedgerCommand, output: Output) -> Result<Outcome, Cl
                 Err(other) => return Err(guided_community::Error::from(other).into()),
             };
             let exit = u8::from(!report.valid);
-            output.json(&report, exit)
+            output.json(&report, exit, out)
         }
         LedgerCommand::Prove { entry, input } => {
             let log = input.read_bytes()?;
@@ -135,7 +138,7 @@ pub(crate) fn run(command: &LedgerCommand, output: Output) -> Result<Outcome, Cl
                 path: path.iter().map(ToString::to_string).collect(),
                 root: points::merkle::root(&all).to_string(),
             };
-            output.json(&proof, 0)
+            output.json(&proof, 0, out)
         }
     }
 }

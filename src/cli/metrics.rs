@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Inequality of amounts: `{"gini", "gini_sample", "theil_t", "mld",
 /// "theil_between", "theil_within", "atkinson_0_5", "atkinson_1", "atkinson_2",
@@ -52,7 +52,7 @@ fn label(value: &Value) -> Option<String> {
     }
 }
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let request: Request = args.input.read_json()?;
     let values = request
         .values
@@ -82,5 +82,5 @@ pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
         .transpose()?;
     let measures =
         metrics::inequality(&values, groups.as_deref()).map_err(guided_community::Error::from)?;
-    output.json(&measures, 0)
+    output.json(&measures, 0, out)
 }

@@ -63,14 +63,14 @@ enum Command {
     Demo(demo::Args),
 }
 
-/// What a subcommand produced.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    /// Everything to write on standard output.
-    pub(crate) stdout: String,
-    /// The process exit code.
-    pub(crate) exit: u8,
-}
+/// Where a subcommand writes its output: standard output, buffered. A subcommand
+/// that can fail writes nothing before it knows it will not, so an error leaves
+/// standard output empty; `code new` and `ledger demo` stream as they go.
+pub(crate) type Stdout<'a> = &'a mut dyn std::io::Write;
+
+/// The exit code of a subcommand that ran: 0, or 1 for a negative answer
+/// (an invalid code, a broken chain, a council that breaks its rules).
+pub(crate) type Exit = u8;
 
 /// Why a subcommand failed: printed as one line after `error: `.
 #[derive(Debug, thiserror::Error)]
@@ -105,23 +105,26 @@ pub(crate) enum CliError {
     /// The output could not be serialized.
     #[error("cannot write JSON: {0}")]
     Output(serde_json::Error),
+    /// Standard output could not be written (a closed pipe is not reported).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 /// Runs the parsed command line.
-pub(crate) fn run(cli: Cli) -> Result<Outcome, CliError> {
+pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
     let output = Output { pretty: cli.pretty };
     match cli.command {
-        Command::Apportion(args) => apportion::run(&args, output),
-        Command::Inequality(args) => metrics::run(&args, output),
-        Command::Motion(args) => motion::run(&args, output),
-        Command::Score(args) => score::run(&args, output),
-        Command::Deadline(args) => triage::deadline(&args, output),
-        Command::Code(command) => triage::code(&command, output),
-        Command::Tally(args) => choose::tally(&args, output),
-        Command::Council(command) => choose::council(&command, output),
-        Command::Ledger(command) => ledger::run(&command, output),
-        Command::Pb(args) => pb::run(&args, output),
-        Command::Demo(args) => demo::run(&args, output),
+        Command::Apportion(args) => apportion::run(&args, output, out),
+        Command::Inequality(args) => metrics::run(&args, output, out),
+        Command::Motion(args) => motion::run(&args, output, out),
+        Command::Score(args) => score::run(&args, output, out),
+        Command::Deadline(args) => triage::deadline(&args, output, out),
+        Command::Code(command) => triage::code(&command, output, out),
+        Command::Tally(args) => choose::tally(&args, output, out),
+        Command::Council(command) => choose::council(&command, output, out),
+        Command::Ledger(command) => ledger::run(&command, output, out),
+        Command::Pb(args) => pb::run(&args, output, out),
+        Command::Demo(args) => demo::run(&args, output, out),
     }
 }
 
@@ -166,12 +169,16 @@ impl Input {
         })
     }
 
-    /// The input as text.
+    /// The input as text, without the byte-order mark Windows Notepad writes.
     fn read_text(&self) -> Result<String, CliError> {
-        String::from_utf8(self.read_bytes()?).map_err(|_| CliError::Read {
+        let mut text = String::from_utf8(self.read_bytes()?).map_err(|_| CliError::Read {
             source_name: self.source_name(),
             error: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"),
-        })
+        })?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        Ok(text)
     }
 
     /// The input parsed as `T`.
@@ -196,21 +203,37 @@ struct Output {
 }
 
 impl Output {
-    /// A successful outcome carrying `value` as JSON, with exit code `exit`.
-    fn json<T: Serialize>(self, value: &T, exit: u8) -> Result<Outcome, CliError> {
-        let mut stdout = if self.pretty {
+    /// Writes `value` as JSON and a newline, and answers exit code `exit`.
+    fn json<T: Serialize>(self, value: &T, exit: Exit, out: Stdout<'_>) -> Result<Exit, CliError> {
+        let mut text = if self.pretty {
             serde_json::to_string_pretty(value)
         } else {
             serde_json::to_string(value)
         }
         .map_err(CliError::Output)?;
-        stdout.push('\n');
-        Ok(Outcome { stdout, exit })
+        text.push('\n');
+        out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+        Ok(exit)
     }
 }
 
+/// Parses the command line. A missing subcommand is a usage error like any other
+/// (one line naming the subcommands), not a page of help on standard error.
+pub(crate) fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    fn one_line_errors(command: clap::Command) -> clap::Command {
+        command
+            .arg_required_else_help(false)
+            .mut_subcommands(one_line_errors)
+    }
+    let matches = one_line_errors(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// Reports a command-line parsing failure. `--help` and `--version` go to standard
-/// output with exit code 0; a usage error is its first line on standard error, exit 2.
+/// output with exit code 0; a usage error is one line on standard error, exit 2:
+/// clap's message with its details (the missing arguments, the accepted values,
+/// a suggestion) joined onto that line.
 pub(crate) fn usage_error(err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
@@ -219,18 +242,34 @@ pub(crate) fn usage_error(err: &clap::Error) -> ExitCode {
             let _ = err.print();
             ExitCode::SUCCESS
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
-            ExitCode::from(2)
-        }
         _ => {
-            let rendered = err.render().to_string();
-            let line = rendered
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("error: invalid arguments");
-            eprintln!("{line}");
+            eprintln!("{}", one_line(&err.render().to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's multi-line usage error as one line: the message, then its indented
+/// details and tips; the usage and "for more information" lines are dropped.
+fn one_line(rendered: &str) -> String {
+    let mut line = String::new();
+    for part in rendered.lines().map(str::trim) {
+        if part.is_empty() || part.starts_with("Usage:") || part.starts_with("For more information")
+        {
+            continue;
+        }
+        if !line.is_empty() {
+            let joiner = if line.ends_with(':') || part.starts_with('[') {
+                " "
+            } else {
+                "; "
+            };
+            line.push_str(joiner);
+        }
+        line.push_str(part);
+    }
+    if line.is_empty() {
+        line.push_str("error: invalid arguments (see --help)");
+    }
+    line
 }

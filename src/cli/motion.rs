@@ -4,7 +4,7 @@ use clap::ValueEnum;
 use guided_community::deliberation::{self, Attendance, Threshold, Votes};
 use serde::Serialize;
 
-use super::{CliError, Outcome, Output};
+use super::{CliError, Exit, Output, Stdout};
 
 /// Decide a motion: `{"passed": bool, "quorum": bool, "reason": "…"}`.
 #[derive(Debug, clap::Args)]
@@ -59,7 +59,7 @@ struct Report {
     reason: String,
 }
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let votes = Votes {
         yes: args.yes,
         no: args.no,
@@ -77,5 +77,5 @@ pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
         quorum: decision.quorum,
         reason: decision.reason.to_string(),
     };
-    output.json(&report, 0)
+    output.json(&report, 0, out)
 }

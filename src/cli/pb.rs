@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use guided_community::pools::pb::{self, Options, Rule, TieBreak, Utility};
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Select projects from a Pabulib `.pb` file: `{"selected", "total_cost", "rule",
 /// "projects": [… why each was or was not selected …], "notes"}`.
@@ -52,7 +52,7 @@ enum TieArg {
     Refuse,
 }
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let text = args.input.read_text()?;
     let election = pb::parse(&text).map_err(|e| args.input.invalid(&e))?;
     let mut options = if args.rule == "auto" {
@@ -79,5 +79,5 @@ pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
         TieArg::Refuse => TieBreak::Refuse,
     });
     let outcome = pb::run(&election, &options).map_err(guided_community::Error::from)?;
-    output.json(&outcome, 0)
+    output.json(&outcome, 0, out)
 }

@@ -7,7 +7,7 @@ use guided_community::needs::{
 };
 use serde::Deserialize;
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Score households: `{"dimensions", "scores": [{"id", "score", "rank", "tier",
 /// "contributions", "flags"}], "diagnostics"}`, scores as decimal strings on 0–100.
@@ -73,7 +73,7 @@ const ARTICLE_DIMENSIONS: [&str; 5] = [
     "special",
 ];
 
-pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let request: Request = args.input.read_json()?;
     let invalid = |message: String| args.input.invalid(&message);
     let weights = request.weights.as_percent();
@@ -138,11 +138,22 @@ pub(crate) fn run(args: &Args, output: Output) -> Result<Outcome, CliError> {
         MethodArg::Wsm => Aggregation::WeightedSum,
         MethodArg::Topsis => Aggregation::Topsis,
     };
+    // A repeated id is a diagnostic, not a second score.
+    let (units, repeats) = needs::split_duplicates(request.units);
     let scores = needs::score(
         &matrix,
-        &request.units,
+        &units,
         &ScoreOptions::default().with_aggregation(aggregation),
     )
     .map_err(guided_community::Error::from)?;
-    output.json(&scores, 0)
+    if repeats.is_empty() {
+        return output.json(&scores, 0, out);
+    }
+    let mut json = serde_json::to_value(&scores).map_err(CliError::Output)?;
+    if let Some(serde_json::Value::Array(diagnostics)) = json.get_mut("diagnostics") {
+        for repeat in &repeats {
+            diagnostics.push(serde_json::to_value(repeat).map_err(CliError::Output)?);
+        }
+    }
+    output.json(&json, 0, out)
 }

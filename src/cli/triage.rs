@@ -6,7 +6,7 @@ use clap::{Subcommand, ValueEnum};
 use guided_community::triage::{self, Calendar, Colour, SlaPolicy, TrackingCode};
 use serde::Serialize;
 
-use super::{CliError, Input, Outcome, Output};
+use super::{CliError, Exit, Input, Output, Stdout};
 
 /// The response deadline of a petition: `{"due_date", "due"}`, `due` being the
 /// exclusive end of the due date (for red: receipt + 24 hours).
@@ -16,13 +16,39 @@ pub(crate) struct DeadlineArgs {
     #[arg(long, value_enum)]
     priority: ColourArg,
     /// When it was received, RFC 3339 with an offset: `2025-09-26T20:00:00+08:00`.
-    #[arg(long)]
+    #[arg(long, value_parser = received)]
     received: DateTime<FixedOffset>,
     /// A calendar JSON (`{"2027": {"holidays": {...}, "workdays": {...}}}`) merged
     /// over the built-in mainland China calendar (2024–2026): next year, or a
     /// regional holiday.
     #[arg(long)]
     calendar: Option<std::path::PathBuf>,
+}
+
+/// The receipt time: RFC 3339 with an offset. The error says what is wrong with
+/// it and shows the expected form (clap names the value and the flag).
+fn received(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    const FORM: &str = "write it as 2025-09-26T20:00:00+08:00 (RFC 3339, with the UTC offset)";
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at);
+    }
+    if text.parse::<chrono::NaiveDateTime>().is_ok() {
+        return Err(format!("no UTC offset; {FORM}"));
+    }
+    let date = text.get(..10).unwrap_or(text);
+    if date.len() == 10 && date.parse::<chrono::NaiveDate>().is_err() {
+        let shaped = date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+        if shaped {
+            return Err(format!("{date} is not a date on the calendar; {FORM}"));
+        }
+    }
+    Err(format!("not a date and time; {FORM}"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -51,7 +77,11 @@ struct DeadlineReport {
     due: String,
 }
 
-pub(crate) fn deadline(args: &DeadlineArgs, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn deadline(
+    args: &DeadlineArgs,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
     let mut calendar = Calendar::mainland_china();
     if let Some(path) = &args.calendar {
         let extra: Calendar = Input::file(path.clone()).read_json()?;
@@ -75,7 +105,7 @@ pub(crate) fn deadline(args: &DeadlineArgs, output: Output) -> Result<Outcome, C
             .with_timezone(&policy.zone)
             .to_rfc3339_opts(SecondsFormat::Secs, false),
     };
-    output.json(&report, 0)
+    output.json(&report, 0, out)
 }
 
 /// Tracking codes: generate them from a seed, or check one a resident typed.
@@ -86,9 +116,9 @@ pub(crate) enum CodeCommand {
         /// The seed.
         #[arg(long)]
         seed: u64,
-        /// How many.
+        /// How many, at most 1,000,000 (one seed's codes; use another seed for more).
         #[arg(long, default_value_t = 1)]
-        count: usize,
+        count: u64,
     },
     /// Check a code: exit 0 with `{"valid": true, "code"}`, or exit 1 with
     /// `{"valid": false, "reason"}`.
@@ -107,15 +137,27 @@ struct CodeReport {
     reason: Option<String>,
 }
 
-pub(crate) fn code(command: &CodeCommand, output: Output) -> Result<Outcome, CliError> {
+pub(crate) fn code(
+    command: &CodeCommand,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
     match command {
         CodeCommand::New { seed, count } => {
-            let mut stdout = String::with_capacity(count.saturating_mul(14).min(1 << 24));
-            for code in triage::new_codes(*seed, *count) {
-                stdout.push_str(&code.to_string());
-                stdout.push('\n');
+            // Checked before anything is written or allocated; then each code is
+            // written as it is drawn.
+            if *count > triage::MAX_CODES as u64 {
+                return Err(guided_community::Error::from(triage::Error::TooManyCodes {
+                    count: *count,
+                    max: triage::MAX_CODES as u64,
+                })
+                .into());
             }
-            Ok(Outcome { stdout, exit: 0 })
+            let count = usize::try_from(*count).unwrap_or(triage::MAX_CODES);
+            for code in triage::codes(*seed).take(count) {
+                writeln!(out, "{code}").map_err(CliError::Stdout)?;
+            }
+            Ok(0)
         }
         CodeCommand::Check { code } => match code.parse::<TrackingCode>() {
             Ok(valid) => output.json(
@@ -125,6 +167,7 @@ pub(crate) fn code(command: &CodeCommand, output: Output) -> Result<Outcome, Cli
                     reason: None,
                 },
                 0,
+                out,
             ),
             Err(error) => output.json(
                 &CodeReport {
@@ -133,6 +176,7 @@ pub(crate) fn code(command: &CodeCommand, output: Output) -> Result<Outcome, Cli
                     reason: Some(error.to_string()),
                 },
                 1,
+                out,
             ),
         },
     }

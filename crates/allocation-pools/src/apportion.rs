@@ -155,11 +155,70 @@ impl<'de> Deserialize<'de> for Weight {
 struct DemandVisitor;
 
 impl DemandVisitor {
+    /// A weight read exactly: a value with more than 28 decimal places or more
+    /// than 28 digits is an error naming it, never rounded (a positive weight
+    /// rounded to zero would silently get nothing).
     fn parse<E: de::Error>(text: &str) -> core::result::Result<Demand, E> {
-        Decimal::from_str(text)
-            .or_else(|_| Decimal::from_scientific(text))
-            .map(Demand::new)
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &"a decimal weight"))
+        exact_decimal(text).map(Demand::new).ok_or_else(|| {
+            E::custom(format_args!(
+                "weight `{text}` is not a decimal this can hold exactly: at most 28 \
+                     digits and 28 decimal places, e.g. 2.5 or \"0.0001\""
+            ))
+        })
+    }
+}
+
+/// `text` as a decimal, exactly (`2.5`, `1e-3`, `-4`), or `None` if it would
+/// have to be rounded or is not a number.
+pub(crate) fn exact_decimal(text: &str) -> Option<Decimal> {
+    // Zeros at the end of a fraction do not change the value: `1.000…0` with 29
+    // decimal places is exactly 1.
+    let plain = |t: &str| {
+        let t = if t.contains('.') {
+            t.trim_end_matches('0')
+        } else {
+            t
+        };
+        Decimal::from_str_exact(t.strip_suffix('.').unwrap_or(t)).ok()
+    };
+    if let Some(d) = plain(text) {
+        return Some(d);
+    }
+    // Scientific notation: the mantissa exactly, then exact scaling by ten.
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let mut value = plain(mantissa)?;
+    let exponent: i32 = exponent.parse().ok()?;
+    if value.is_zero() {
+        return Some(value);
+    }
+    let ten = Decimal::TEN;
+    for _ in 0..exponent.unsigned_abs().min(64) {
+        value = if exponent > 0 {
+            value.checked_mul(ten)?
+        } else {
+            let scale = value.scale().checked_add(1)?;
+            if scale > 28 {
+                return None;
+            }
+            let mut scaled = value;
+            scaled.set_scale(scale).ok()?;
+            scaled
+        };
+    }
+    if exponent.unsigned_abs() > 64 && !value.is_zero() {
+        return None;
+    }
+    Some(value)
+}
+
+/// An `f64` as a person would write it: `2.5`, `1e308`, `1e-30` (never a
+/// 309-digit expansion).
+pub(crate) fn shown(v: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude == 0.0 || (1e-6..1e21).contains(&magnitude) {
+        v.to_string()
+    } else {
+        format!("{v:e}")
     }
 }
 
@@ -180,8 +239,8 @@ impl<'de> Visitor<'de> for DemandVisitor {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Demand, E> {
         // The shortest text that reads back as the same f64: `0.1`, not
-        // `0.1000000000000000055511151231257827`.
-        Self::parse(&v.to_string())
+        // `0.1000000000000000055511151231257827`; `1e-30`, not thirty zeros.
+        Self::parse(&shown(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Demand, E> {
@@ -591,4 +650,46 @@ fn solve(problem: &Problem<'_>, method: Method) -> Result<Allocation> {
         unallocated: 0,
         reasons,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weight(json: &str) -> core::result::Result<Decimal, String> {
+        serde_json::from_str::<Demand>(json)
+            .map(|d| d.weight)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_positive_weight_is_exact_or_an_error_never_zero() {
+        // 29 decimal places, as a string and as a number: an error naming it.
+        for json in [r#""0.00000000000000000000000000001""#, "1e-30", "1e-29"] {
+            let err = weight(json).unwrap_err();
+            assert!(
+                err.contains("is not a decimal this can hold exactly"),
+                "{err}"
+            );
+        }
+        assert!(weight("1e-30").unwrap_err().contains("`1e-30`"));
+        // 28 places is exact.
+        assert_eq!(
+            weight(r#""0.0000000000000000000000000001""#).unwrap(),
+            Decimal::new(1, 28)
+        );
+        assert_eq!(weight("1e-28").unwrap(), Decimal::new(1, 28));
+        // Trailing zeros beyond 28 places are still exact.
+        assert_eq!(
+            weight(r#""1.000000000000000000000000000000""#).unwrap(),
+            Decimal::ONE
+        );
+        assert_eq!(weight(r#""2.5e3""#).unwrap(), Decimal::from(2500));
+        assert_eq!(weight("0.1").unwrap(), Decimal::new(1, 1));
+        assert_eq!(weight(r#""0e-100""#).unwrap(), Decimal::ZERO);
+        // Too large: named as written, not as 309 digits.
+        let err = weight("1e308").unwrap_err();
+        assert!(err.contains("`1e308`"), "{err}");
+        assert!(err.len() < 200, "{err}");
+    }
 }

@@ -60,6 +60,7 @@ mod guidance;
 mod meeting;
 mod minutes;
 mod process;
+mod rational;
 mod sortition;
 mod tally;
 mod vote;

@@ -12,10 +12,13 @@
 //! so the programs work on those *types* (a few dozen for a pool of 200) and the
 //! draw picks members of a type uniformly. The solver is `microlp` (pure Rust,
 //! floating point, deterministic, no time limit); every council it proposes is
-//! re-checked against the rules in exact integers, and the lottery actually used is
-//! rounded to integer weights out of 10⁶ (largest remainder) — fine enough for any
-//! displayed probability, coarse enough that the solver's round-off vanishes — so the
-//! probabilities reported are exact fractions that sum to the number of seats.
+//! re-checked against the rules in exact integers. The lottery actually used has
+//! exact weights: each type's chance is snapped to the simplest fraction within
+//! 10⁻⁸ of the solver's (2/3, not 0.6666667) and the weights that give exactly those
+//! chances are solved for in exact rationals over the same councils (`rational.rs`);
+//! only if none exist are the floats rounded to weights out of 10⁶. Either way the
+//! probabilities reported are the exact chances of the lottery drawn from, and they
+//! sum to the number of seats.
 
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +31,8 @@ use crate::council::{CouncilRules, Rule, Volunteer, check};
 use crate::tally::SplitMix64;
 use crate::{Error, Result};
 
-/// The lottery's resolution: council weights are integers out of this.
+/// The fallback lottery's resolution: council weights are integers out of this
+/// when no exact weights are found.
 const UNITS: u64 = 1_000_000;
 /// Branch-and-bound nodes one integer program may use before the selection gives up.
 const NODE_LIMIT: u64 = 200_000;
@@ -87,6 +91,13 @@ impl Probability {
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+fn gcd128(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -188,54 +199,15 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The chances as decimals with `places` places (at most 18), rounded by
-    /// largest remainder so that they still sum exactly to the number of seats.
+    /// The chances as decimals with `places` places (at most 18), each rounded
+    /// half away from zero: equal chances show equal, so the rounded values may
+    /// miss the number of seats by a few units in the last place (the exact
+    /// [`probabilities`](Self::probabilities) sum to it exactly).
     pub fn rounded(&self, places: u32) -> Vec<(String, Decimal)> {
-        let places = places.min(18);
-        let scale = 10u128.pow(places);
-        let mut floors = Vec::with_capacity(self.probabilities.len());
-        let mut total = 0u128;
-        for chance in &self.probabilities {
-            let p = chance.probability;
-            let scaled = u128::from(p.numerator) * scale;
-            let den = u128::from(p.denominator);
-            floors.push((scaled / den, scaled % den, den));
-            total += scaled / den;
-        }
-        // The exact chances sum to the seats, so the floors fall short by the sum
-        // of the remainders: fewer units than there are volunteers.
-        let target = u128::from(self.council_size()) * scale;
-        let mut order: Vec<usize> = (0..floors.len()).collect();
-        // Largest remainder first (compared as fractions), ties in pool order.
-        order.sort_by(|&a, &b| {
-            let (_, ra, da) = floors.get(a).copied().unwrap_or((0, 0, 1));
-            let (_, rb, db) = floors.get(b).copied().unwrap_or((0, 0, 1));
-            (rb * da).cmp(&(ra * db)).then(a.cmp(&b))
-        });
-        let deficit = target.saturating_sub(total);
-        for &i in order
-            .iter()
-            .take(usize::try_from(deficit).unwrap_or(usize::MAX))
-        {
-            if let Some(entry) = floors.get_mut(i) {
-                entry.0 += 1;
-            }
-        }
         self.probabilities
             .iter()
-            .zip(floors)
-            .map(|(chance, (units, _, _))| {
-                let value = i128::try_from(units).unwrap_or(0);
-                (
-                    chance.id.clone(),
-                    Decimal::from_i128_with_scale(value, places),
-                )
-            })
+            .map(|chance| (chance.id.clone(), chance.probability.to_decimal(places)))
             .collect()
-    }
-
-    fn council_size(&self) -> u64 {
-        self.council.len() as u64
     }
 }
 
@@ -269,8 +241,10 @@ impl Selection {
 /// equal chances. `cover` keys are met in full when the hard rules allow it, or
 /// else every council covers as many values as the best one can ([`Coverage`]).
 /// The programs are solved in floating point by `microlp`; each council is
-/// re-checked in exact integers, and the lottery is rounded to weights out of 10⁶,
-/// so [`Selection::probabilities`] are exact fractions summing to `seats`.
+/// re-checked in exact integers, and the lottery's weights are solved exactly for
+/// the simple fractions the solver's chances round off (falling back to weights
+/// out of 10⁶), so [`Selection::probabilities`] are exact fractions summing to
+/// `seats`, and symmetric volunteers get equal ones.
 /// Volunteers no valid council can include get 0 and are listed in
 /// [`Selection::unselectable`].
 ///
@@ -317,10 +291,8 @@ pub fn select(
         });
     }
     let coverage = model.add_cover(&rules.cover, &pool)?;
-    let (panels, units) = leximin(&model)?;
-    draw(
-        volunteers, rules, &pool, &model, &panels, &units, coverage, seed,
-    )
+    let lottery = leximin(&model)?;
+    draw(volunteers, rules, &pool, &model, &lottery, coverage, seed)
 }
 
 /// Volunteers grouped by the attributes the rules look at.
@@ -652,7 +624,15 @@ fn solver_error(error: &microlp::Error) -> Error {
 }
 
 /// The leximin lottery: council shapes and their integer weights out of [`UNITS`].
-fn leximin(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<u64>)> {
+/// The leximin lottery: councils and their weights, as numerators over one
+/// denominator.
+struct Lottery {
+    panels: Vec<Vec<u32>>,
+    weights: Vec<u64>,
+    denominator: u64,
+}
+
+fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
     let all_rules = vec![true; model.rows.len()];
     let mut panels: Vec<Vec<u32>> = Vec::new();
@@ -726,13 +706,20 @@ fn leximin(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<u64>)> {
     }
     let targets: Vec<f64> = fixed.iter().map(|f| f.unwrap_or(0.0)).collect();
     let weights = primal(model, &panels, &selectable, &targets)?;
-    let units = to_units(&weights);
-    let kept: Vec<(Vec<u32>, u64)> = panels
+    // Exact weights giving the chances the solver meant (2/3, not 0.6666667);
+    // if there are none over these councils, the floats rounded to 10⁻⁶.
+    let (units, denominator) = crate::rational::exact_weights(&panels, &weights, &model.caps)
+        .unwrap_or_else(|| (to_units(&weights), UNITS));
+    let (panels, weights) = panels
         .into_iter()
         .zip(units)
         .filter(|(_, k)| *k > 0)
-        .collect();
-    Ok(kept.into_iter().unzip())
+        .unzip();
+    Ok(Lottery {
+        panels,
+        weights,
+        denominator,
+    })
 }
 
 /// The restricted dual: prices `y_t ≥ 0` and `μ` minimizing
@@ -920,12 +907,12 @@ fn draw(
     rules: &CouncilRules,
     types: &Types<'_>,
     model: &Model,
-    panels: &[Vec<u32>],
-    units: &[u64],
+    lottery: &Lottery,
     coverage: Vec<Coverage>,
     seed: u64,
 ) -> Result<Selection> {
-    // Each member of type t is drawn with probability Σ_P k_P·n_{P,t} / (UNITS·c_t).
+    let (panels, units, denominator) = (&lottery.panels, &lottery.weights, lottery.denominator);
+    // Each member of type t is drawn with probability Σ_P k_P·n_{P,t} / (D·c_t).
     let mut chances = vec![Probability::ZERO; volunteers.len()];
     let mut unselectable = Vec::new();
     let mut minimum: Option<Probability> = None;
@@ -935,10 +922,11 @@ fn draw(
             .zip(units)
             .map(|(panel, &k)| u128::from(k) * u128::from(panel.get(t).copied().unwrap_or(0)))
             .sum();
-        let denominator = u128::from(UNITS) * members.len() as u128;
-        let chance = u64::try_from(seated)
+        let whole = u128::from(denominator) * members.len() as u128;
+        let common = gcd128(seated, whole);
+        let chance = u64::try_from(seated / common)
             .ok()
-            .zip(u64::try_from(denominator).ok())
+            .zip(u64::try_from(whole / common).ok())
             .and_then(|(n, d)| Probability::new(n, d))
             .ok_or_else(|| Error::Solver {
                 detail: "the pool is too large for exact probabilities".to_owned(),
@@ -957,7 +945,7 @@ fn draw(
     }
     // The draw: a council shape by its weight, then members of each type uniformly.
     let mut rng = SplitMix64(seed);
-    let mut ticket = rng.below(UNITS);
+    let mut ticket = rng.below(denominator);
     let shape = panels
         .iter()
         .zip(units)
@@ -996,7 +984,7 @@ fn draw(
         .iter()
         .zip(units)
         .map(|(panel, &k)| Panel {
-            weight: Probability::new(k, UNITS).unwrap_or(Probability::ZERO),
+            weight: Probability::new(k, denominator).unwrap_or(Probability::ZERO),
             groups: panel
                 .iter()
                 .enumerate()

@@ -118,6 +118,14 @@ pub enum Reason {
         /// The base the threshold is measured against (votes cast or members).
         base: u64,
     },
+    /// Nobody voted yes or no (everyone present abstained, or nobody voted):
+    /// a threshold of votes cast is not reached when there are none.
+    NoVotesCast {
+        /// The threshold.
+        threshold: Threshold,
+        /// Members who abstained.
+        abstain: u32,
+    },
     /// Yes and no were equal: a tie fails.
     Tie {
         /// Votes on each side.
@@ -141,6 +149,17 @@ impl fmt::Display for Reason {
                 return write!(f, "failed: no quorum, {present} present of {quorum} needed");
             }
             Self::Tie { votes } => return write!(f, "failed: a tie at {votes} to {votes}"),
+            Self::NoVotesCast { threshold, abstain } => {
+                let abstained = match abstain {
+                    0 => String::new(),
+                    1 => " (1 member abstained)".to_owned(),
+                    n => format!(" ({n} members abstained)"),
+                };
+                return write!(
+                    f,
+                    "failed: no votes were cast{abstained}, and {threshold} needs at least one yes"
+                );
+            }
             Self::Reached {
                 threshold,
                 yes,
@@ -228,6 +247,11 @@ pub fn decide(threshold: Threshold, votes: Votes, attendance: Attendance) -> Res
             yes: votes.yes,
             base,
         }
+    } else if threshold != Threshold::MajorityOfMembers && cast == 0 {
+        Reason::NoVotesCast {
+            threshold,
+            abstain: votes.abstain,
+        }
     } else if threshold != Threshold::MajorityOfMembers && yes == no && yes > 0 {
         Reason::Tie { votes: votes.yes }
     } else {
@@ -277,6 +301,33 @@ mod tests {
             "abstentions are not votes cast"
         );
         assert!(!passes(Majority, 0, 0, 11, 11, 11), "no votes cast");
+        // 0 ≥ 0 is not a pass: the reason says that no votes were cast.
+        for threshold in [Majority, TwoThirds] {
+            let none = decide(
+                threshold,
+                Votes {
+                    yes: 0,
+                    no: 0,
+                    abstain: 2,
+                },
+                Attendance::new(15, 15),
+            )
+            .unwrap();
+            assert!(!none.passed);
+            assert_eq!(
+                none.reason,
+                Reason::NoVotesCast {
+                    threshold,
+                    abstain: 2
+                }
+            );
+            assert_eq!(
+                none.reason.to_string(),
+                format!(
+                    "failed: no votes were cast (2 members abstained), and {threshold} needs at least one yes"
+                )
+            );
+        }
         // Two-thirds of votes cast: 3·yes ≥ 2·(yes + no).
         assert!(passes(TwoThirds, 10, 5, 0, 15, 15));
         assert!(!passes(TwoThirds, 9, 5, 0, 15, 15));

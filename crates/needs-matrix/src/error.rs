@@ -49,6 +49,12 @@ pub enum Error {
         /// The repeated id.
         id: String,
     },
+    /// Two units share an id: only the first is scored.
+    #[error("unit `{unit}` appears more than once; only its first entry is scored")]
+    DuplicateUnit {
+        /// The repeated id.
+        unit: String,
+    },
     /// An indicator's weight within its dimension is not positive.
     #[error("indicator `{indicator}` has weight {weight}, expected a positive number")]
     InvalidIndicatorWeight {

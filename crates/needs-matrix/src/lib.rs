@@ -79,5 +79,5 @@ pub use score::{
     Tiers, UnitScore, score,
 };
 pub use sensitivity::{Sensitivity, UnitShift, WeightShift, sensitivity};
-pub use unit::{Unit, UnitId};
+pub use unit::{Unit, UnitId, split_duplicates};
 pub use weights::Weights;

@@ -142,6 +142,40 @@ impl Unit {
     }
 }
 
+/// Splits off the units whose id repeats an earlier unit's: the first unit of
+/// each id is kept (in input order), and each repeat becomes a diagnostic
+/// ([`Error::DuplicateUnit`](crate::Error::DuplicateUnit)) instead of a second
+/// score. [`score`](crate::score) trusts ids to be unique (checking costs as much
+/// as scoring a cohort of simple indicators); call this first on input you did
+/// not build.
+///
+/// ```
+/// use needs_matrix::{split_duplicates, Unit};
+///
+/// let units = vec![Unit::new("h1", vec![Some(1.0)]), Unit::new("h1", vec![Some(2.0)])];
+/// let (kept, repeats) = split_duplicates(units);
+/// assert_eq!(kept.len(), 1);
+/// assert_eq!(repeats[0].error.to_string(), "unit `h1` appears more than once; only its first entry is scored");
+/// ```
+pub fn split_duplicates(units: Vec<Unit>) -> (Vec<Unit>, Vec<crate::Diagnostic>) {
+    let mut seen = std::collections::HashSet::with_capacity(units.len());
+    let mut repeats = Vec::new();
+    let mut kept = Vec::with_capacity(units.len());
+    for unit in units {
+        if seen.insert(unit.id.clone()) {
+            kept.push(unit);
+        } else {
+            repeats.push(crate::Diagnostic {
+                error: crate::Error::DuplicateUnit {
+                    unit: unit.id.to_string(),
+                },
+                unit: unit.id,
+            });
+        }
+    }
+    (kept, repeats)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

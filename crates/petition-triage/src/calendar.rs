@@ -42,7 +42,10 @@ pub struct CalendarYear {
 ///
 /// The JSON form is the one of `data/cn-calendar.json`: an object from year to
 /// `{"holidays": {date: name}, "workdays": {date: name}}` with optional
-/// `holidays_zh` / `workdays_zh` maps of Chinese names.
+/// `holidays_zh` / `workdays_zh` maps of Chinese names (and chinesecalendar's
+/// `in_lieu_days`, accepted and ignored). `holidays` is required — a year without
+/// public holidays says `"holidays": {}` — and any other key is an error naming it:
+/// a misspelt `"holiday"` must not read as a year without holidays.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -374,12 +377,20 @@ mod wire {
     #[serde(transparent)]
     pub(super) struct Calendar(BTreeMap<i32, Year>);
 
+    /// One year. `holidays` is required, so a year without public holidays says so
+    /// (`"holidays": {}`) and a misspelt key is an error naming it, never a year
+    /// read as having no holidays.
     #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub(super) struct Year {
-        #[serde(default)]
         holidays: BTreeMap<NaiveDate, String>,
         #[serde(default)]
         workdays: BTreeMap<NaiveDate, String>,
+        /// chinesecalendar's days off in lieu of a worked weekend: they are also
+        /// in `holidays`, so they are accepted and not kept.
+        #[serde(default, skip_serializing)]
+        #[allow(dead_code, reason = "accepted from chinesecalendar's files, not used")]
+        in_lieu_days: Vec<NaiveDate>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         holidays_zh: BTreeMap<NaiveDate, String>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -440,6 +451,7 @@ mod wire {
                         let y = Year {
                             holidays,
                             workdays,
+                            in_lieu_days: Vec::new(),
                             holidays_zh,
                             workdays_zh,
                         };
@@ -552,7 +564,21 @@ mod tests {
             bad(r#"{"2025": {"holidays": {"2025-01-01": "x"}, "workdays": {"2025-01-01": "y"}}}"#)
                 .contains("`2025-01-01` is both a holiday and a working day")
         );
-        assert!(bad(r#"{"1800": {}}"#).contains("year 1800 is outside"));
+        assert!(bad(r#"{"1800": {"holidays": {}}}"#).contains("year 1800 is outside"));
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error_not_a_year_without_holidays() {
+        let read = |json: &str| serde_json::from_str::<Calendar>(json).map_err(|e| e.to_string());
+        let typo = read(r#"{"2025": {"holiday": {"2025-10-01": "National Day"}}}"#).unwrap_err();
+        assert!(typo.contains("unknown field `holiday`"), "{typo}");
+        assert!(typo.contains("expected one of `holidays`"), "{typo}");
+        assert!(typo.contains("line 1 column 19"), "{typo}");
+        let silent = read(r#"{"2025": {}}"#).unwrap_err();
+        assert!(silent.contains("missing field `holidays`"), "{silent}");
+        // Saying so explicitly is fine; chinesecalendar's in-lieu days are accepted.
+        let none = read(r#"{"2025": {"holidays": {}, "in_lieu_days": ["2025-02-03"]}}"#).unwrap();
+        assert!(none.years().get(&2025).unwrap().holidays.is_empty());
     }
 
     #[test]

@@ -182,27 +182,84 @@ impl CodeRng {
     }
 }
 
+/// The most codes one seed issues: [`codes`] ends after this many and
+/// [`new_codes`] refuses more. Each issued code is remembered to skip repeats
+/// (16 MB at the limit); a district that needs more uses more seeds.
+pub const MAX_CODES: usize = 1_000_000;
+
+/// Distinct codes from `seed`, one at a time: the same seed gives the same codes,
+/// in the same order, as [`new_codes`]. A repeat (one chance in 2⁵⁰ per pair) is
+/// skipped. The iterator ends after [`MAX_CODES`] codes.
+///
+/// ```
+/// use petition_triage::{codes, new_codes};
+///
+/// let first: Vec<_> = codes(7).take(3).collect();
+/// assert_eq!(first, new_codes(7, 3)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn codes(seed: u64) -> Codes {
+    Codes {
+        rng: CodeRng::seeded(seed),
+        issued: std::collections::HashSet::new(),
+    }
+}
+
+/// The iterator of [`codes`].
+#[derive(Debug, Clone)]
+pub struct Codes {
+    rng: CodeRng,
+    issued: std::collections::HashSet<TrackingCode>,
+}
+
+impl Iterator for Codes {
+    type Item = TrackingCode;
+
+    fn next(&mut self) -> Option<TrackingCode> {
+        if self.issued.len() >= MAX_CODES {
+            return None;
+        }
+        loop {
+            let code = TrackingCode::generate(&mut self.rng);
+            if self.issued.insert(code) {
+                return Some(code);
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = MAX_CODES - self.issued.len().min(MAX_CODES);
+        (left, Some(left))
+    }
+}
+
 /// `count` distinct codes from `seed` (a repeat, one chance in 2⁵⁰ per pair, is
 /// skipped).
 ///
 /// ```
 /// use petition_triage::new_codes;
 ///
-/// let codes = new_codes(7, 3);
+/// let codes = new_codes(7, 3)?;
 /// assert_eq!(codes.len(), 3);
-/// assert_eq!(codes, new_codes(7, 3)); // the same seed, the same codes
+/// assert_eq!(codes, new_codes(7, 3)?); // the same seed, the same codes
+/// assert!(new_codes(7, usize::MAX).is_err()); // more than one seed issues
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn new_codes(seed: u64, count: usize) -> Vec<TrackingCode> {
-    let mut rng = CodeRng::seeded(seed);
-    let mut issued = std::collections::HashSet::with_capacity(count);
-    let mut codes = Vec::with_capacity(count);
-    while codes.len() < count {
-        let code = TrackingCode::generate(&mut rng);
-        if issued.insert(code) {
-            codes.push(code);
-        }
+///
+/// # Errors
+///
+/// [`Error::TooManyCodes`] when `count` is over [`MAX_CODES`], before anything
+/// is allocated.
+pub fn new_codes(seed: u64, count: usize) -> Result<Vec<TrackingCode>> {
+    if count > MAX_CODES {
+        return Err(Error::TooManyCodes {
+            count: count as u64,
+            max: MAX_CODES as u64,
+        });
     }
-    codes
+    let mut all = Vec::with_capacity(count);
+    all.extend(codes(seed).take(count));
+    Ok(all)
 }
 
 #[cfg(test)]
@@ -226,7 +283,7 @@ mod tests {
         // ../shared/testdata: 10 000 codes, every single-symbol substitution and
         // every swap of two adjacent different symbols.
         let mut checked = 0u64;
-        for code in new_codes(1, 10_000) {
+        for code in new_codes(1, 10_000).unwrap() {
             let text = code.to_string().replace('-', "");
             let symbols: Vec<char> = text.chars().collect();
             for i in 0..symbols.len() {
@@ -258,7 +315,7 @@ mod tests {
 
     #[test]
     fn lenient_reading_strict_checking() {
-        let code = new_codes(42, 1)[0];
+        let code = new_codes(42, 1).unwrap()[0];
         let shown = code.to_string();
         assert_eq!(shown.len(), 13);
         assert_eq!(shown.chars().nth(4), Some('-'));
@@ -293,8 +350,25 @@ mod tests {
         assert_ne!(new_codes(2025, 5), new_codes(2026, 5));
         // Pinned: the generator is part of the contract.
         assert_eq!(
-            new_codes(0, 1)[0].to_string(),
+            new_codes(0, 1).unwrap()[0].to_string(),
             TrackingCode::generate(&mut CodeRng::seeded(0)).to_string()
         );
+    }
+
+    #[test]
+    fn a_count_over_the_limit_is_refused_before_allocating() {
+        // usize::MAX once overflowed a hash table's capacity; 10¹² asked for 26 TB.
+        for count in [MAX_CODES + 1, 1_000_000_000_000, usize::MAX] {
+            assert_eq!(
+                new_codes(1, count),
+                Err(Error::TooManyCodes {
+                    count: count as u64,
+                    max: MAX_CODES as u64,
+                })
+            );
+        }
+        assert_eq!(codes(3).size_hint(), (MAX_CODES, Some(MAX_CODES)));
+        let streamed: Vec<_> = codes(3).take(1000).collect();
+        assert_eq!(streamed, new_codes(3, 1000).unwrap());
     }
 }

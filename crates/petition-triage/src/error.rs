@@ -61,6 +61,14 @@ pub enum Error {
         /// The code as given.
         code: String,
     },
+    /// More tracking codes asked of one seed than it issues.
+    #[error("{count} codes asked for, at most {max} are issued from one seed")]
+    TooManyCodes {
+        /// The number asked for.
+        count: u64,
+        /// [`MAX_CODES`](crate::MAX_CODES).
+        max: u64,
+    },
     /// A command that the petition's state does not allow.
     #[error("cannot {command} a petition that is {state}")]
     InvalidTransition {

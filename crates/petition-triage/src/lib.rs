@@ -54,7 +54,7 @@ pub use classify::{
     EmergencyService, Fired, KeywordRule, Rule, Submission, Triage, TriageRules, Vulnerability,
     VulnerabilityRule, classify, override_colour,
 };
-pub use code::{CodeRng, TrackingCode, new_codes};
+pub use code::{CodeRng, Codes, MAX_CODES, TrackingCode, codes, new_codes};
 pub use error::{Error, Result};
 pub use lifecycle::{
     Command, Cycle, Event, Intake, Petition, Resumable, SlaReport, SlaStatus, State, Warning,

@@ -237,7 +237,7 @@ fn cycle(
 /// let at = |s: &str| -> Result<DateTime<Utc>, chrono::ParseError> { Ok(s.parse::<DateTime<FixedOffset>>()?.into()) };
 /// let intake = Intake {
 ///     id: "p-1".into(),
-///     code: petition_triage::new_codes(1, 1).pop().ok_or("no code")?,
+///     code: petition_triage::new_codes(1, 1)?.pop().ok_or("no code")?,
 ///     category: "water-leak".into(),
 ///     building: Some("3".into()),
 ///     colour: Colour::Yellow,

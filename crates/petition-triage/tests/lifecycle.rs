@@ -23,7 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 fn petition(id: &str, colour: Colour, received: &str, building: &str) -> Petition {
     let intake = Intake {
         id: id.into(),
-        code: new_codes(id.len() as u64, 1)[0],
+        code: new_codes(id.len() as u64, 1).unwrap()[0],
         category: "water-leak".into(),
         building: Some(building.into()),
         colour,
