@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::{Subcommand, ValueEnum};
 use guided_community::deliberation::{
-    self, CouncilRules, Election, Method, TieBreak, Violation, Volunteer,
+    self, CouncilRules, Election, Method, RunoffTies, TallyOptions, TieBreak, Violation, Volunteer,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,13 +17,17 @@ pub(crate) struct TallyArgs {
     /// The method.
     #[arg(long, value_enum)]
     method: MethodArg,
-    /// Settle a tie for first (and IRV's ties for last) by this order, the favoured
-    /// first: a comma-separated list naming every candidate once.
+    /// Settle a tie for first (and, with `--irv-ties tie-break`, IRV's ties for
+    /// last) by this order, the favoured first: a comma-separated list naming
+    /// every candidate once.
     #[arg(long, value_delimiter = ',', conflicts_with = "lottery")]
     tie_break: Option<Vec<String>>,
     /// Settle ties by an order drawn from this seed instead.
     #[arg(long)]
     lottery: Option<u64>,
+    /// How IRV settles a tie for last.
+    #[arg(long, value_enum, default_value_t = IrvTiesArg::ParallelUniverse)]
+    irv_ties: IrvTiesArg,
     #[command(flatten)]
     input: Input,
 }
@@ -42,6 +46,16 @@ enum MethodArg {
     Schulze,
     /// Pairwise wins minus losses.
     Copeland,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum IrvTiesArg {
+    /// Follow every order of elimination; the winners are all their winners.
+    ParallelUniverse,
+    /// Eliminate every tied candidate at once.
+    All,
+    /// Eliminate the tied candidate the --tie-break order (or --lottery) places lowest.
+    TieBreak,
 }
 
 impl From<MethodArg> for Method {
@@ -64,7 +78,13 @@ pub(crate) fn tally(args: &TallyArgs, output: Output, out: Stdout<'_>) -> Result
         (None, Some(seed)) => Some(TieBreak::Lottery(seed)),
         (None, None) => None,
     };
-    let result = deliberation::tally(&election, args.method.into(), tie_break.as_ref())
+    let mut options = TallyOptions::new().runoff_ties(match args.irv_ties {
+        IrvTiesArg::ParallelUniverse => RunoffTies::ParallelUniverse,
+        IrvTiesArg::All => RunoffTies::All,
+        IrvTiesArg::TieBreak => RunoffTies::TieBreak,
+    });
+    options.tie_break = tie_break;
+    let result = deliberation::tally_with(&election, args.method.into(), &options)
         .map_err(guided_community::Error::from)?;
     output.json(&result, 0, out)
 }

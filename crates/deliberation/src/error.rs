@@ -214,6 +214,18 @@ pub enum Error {
         /// What is wrong.
         problem: &'static str,
     },
+    /// Instant-runoff was asked to settle ties by a tie-break, and none was given.
+    #[error("settling instant-runoff ties by tie-break needs a tie-break order or a lottery seed")]
+    TieBreakRequired,
+    /// Following every order of eliminating tied candidates would take too long.
+    #[error(
+        "the instant-runoff ties have more than {limit} orders of elimination to follow; \
+         settle them by a tie-break or eliminate tied candidates together"
+    )]
+    TooManyRunoffTies {
+        /// [`MAX_RUNOFF_UNIVERSES`](crate::MAX_RUNOFF_UNIVERSES).
+        limit: usize,
+    },
     /// A category not written `key=value`.
     #[error("`{text}` is not a category: expected `key=value`")]
     InvalidCategory {

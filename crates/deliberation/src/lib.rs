@@ -77,5 +77,8 @@ pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
 pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
-pub use tally::{Ballot, Election, Method, Round, Score, Tally, TieBreak, tally};
+pub use tally::{
+    Ballot, Election, MAX_RUNOFF_UNIVERSES, Method, Round, RunoffTies, Score, Tally, TallyOptions,
+    TieBreak, Universe, tally, tally_with,
+};
 pub use vote::{Attendance, Decision, Reason, Threshold, Votes, decide};

@@ -63,7 +63,10 @@ impl Frac {
     }
 
     fn sub(self, o: Self) -> Option<Self> {
-        self.add(Self { n: o.n.checked_neg()?, d: o.d })
+        self.add(Self {
+            n: o.n.checked_neg()?,
+            d: o.d,
+        })
     }
 
     fn mul(self, o: Self) -> Option<Self> {
@@ -95,7 +98,10 @@ fn simplest(lo: f64, hi: f64, depth: u32) -> Option<(i128, i128)> {
     }
     let floor = lo.floor();
     if floor == lo || floor + 1.0 <= hi {
-        #[allow(clippy::cast_possible_truncation, reason = "a chance times a seat count: small")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "a chance times a seat count: small"
+        )]
         return Some((lo.ceil() as i128, 1));
     }
     // lo and hi share the integer part `floor`: recurse on the reciprocals of
@@ -138,13 +144,26 @@ pub(crate) fn exact_weights(
     // One row per type (expected seats) and one for the sum of the weights.
     let mut rows: Vec<(Vec<Frac>, Frac)> = Vec::with_capacity(caps.len() + 1);
     for (t, &cap) in caps.iter().enumerate() {
-        let seated = |p: usize| panels.get(p).and_then(|panel| panel.get(t)).copied().unwrap_or(0);
+        let seated = |p: usize| {
+            panels
+                .get(p)
+                .and_then(|panel| panel.get(t))
+                .copied()
+                .unwrap_or(0)
+        };
         let expected: f64 = support
             .iter()
             .map(|&p| weights.get(p).copied().unwrap_or(0.0) / total * f64::from(seated(p)))
             .sum();
-        let chance = if cap == 0 { Frac::ZERO } else { snap(expected / f64::from(cap))? };
-        let coefficients = support.iter().map(|&p| Frac::int(i128::from(seated(p)))).collect();
+        let chance = if cap == 0 {
+            Frac::ZERO
+        } else {
+            snap(expected / f64::from(cap))?
+        };
+        let coefficients = support
+            .iter()
+            .map(|&p| Frac::int(i128::from(seated(p))))
+            .collect();
         rows.push((coefficients, chance.mul(Frac::int(i128::from(cap)))?));
     }
     rows.push((vec![Frac::ONE; support.len()], Frac::ONE));

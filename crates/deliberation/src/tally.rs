@@ -103,9 +103,10 @@ pub enum Method {
     Approval,
     /// Positional points m−1, m−2, …, 0 for the ranked places; unranked candidates get 0.
     Borda,
-    /// Instant-runoff: eliminate the candidates with the fewest first preferences
+    /// Instant-runoff: eliminate the candidate with the fewest first preferences
     /// among those remaining until one has a majority of the continuing ballots.
-    /// All candidates tied for last go out together unless a tie-break order is given.
+    /// A tie for last is settled by [`RunoffTies`] (by default every order of
+    /// elimination is followed and the winners are all their winners).
     #[serde(rename = "irv")]
     InstantRunoff,
     /// Schulze's beatpath method on pairwise margins.
@@ -173,6 +174,104 @@ pub enum TieBreak {
     Lottery(u64),
 }
 
+/// How instant-runoff settles a tie for last place.
+///
+/// ```
+/// use deliberation::{tally_with, Ballot, Election, Method, RunoffTies, TallyOptions};
+///
+/// // C and D tie for last; either would beat A in the final round.
+/// let election = Election {
+///     candidates: vec!["A".into(), "B".into(), "C".into(), "D".into()],
+///     ballots: vec![
+///         Ballot::ranked(["D", "B", "C", "A"], 2),
+///         Ballot::ranked(["A", "B", "C", "D"], 3),
+///         Ballot::ranked(["C", "D", "A", "B"], 2),
+///     ],
+/// };
+/// let irv = |ties| tally_with(&election, Method::InstantRunoff, &TallyOptions::new().runoff_ties(ties));
+/// assert_eq!(irv(RunoffTies::ParallelUniverse)?.winners, ["C", "D"]);
+/// assert_eq!(irv(RunoffTies::All)?.winners, ["A"]); // C and D dropped together
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RunoffTies {
+    /// Follow every order of eliminating the tied candidates; the winners are
+    /// everyone who wins in some order (pref_voting's `instant_runoff_put`).
+    /// Ties are sets, as everywhere else; a tie-break then picks the one elected.
+    #[default]
+    ParallelUniverse,
+    /// Eliminate every tied candidate at once (pref_voting's `instant_runoff`).
+    /// Can elect a candidate who would lose to any one of them.
+    All,
+    /// Eliminate one tied candidate: the one the tie-break order places lowest
+    /// (a [`TieBreak`] is required).
+    TieBreak,
+}
+
+impl RunoffTies {
+    /// The name used on the command line and in JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ParallelUniverse => "parallel-universe",
+            Self::All => "all",
+            Self::TieBreak => "tie-break",
+        }
+    }
+}
+
+/// How a tally settles ties: the options of [`tally_with`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TallyOptions {
+    /// Settles a tie for first (and instant-runoff's ties for last under
+    /// [`RunoffTies::TieBreak`]); `None` leaves ties as sets.
+    pub tie_break: Option<TieBreak>,
+    /// Instant-runoff's rule for a tie for last.
+    pub runoff_ties: RunoffTies,
+}
+
+impl TallyOptions {
+    /// No tie-break; instant-runoff follows every order of elimination.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The same options with `tie_break`.
+    #[must_use]
+    pub fn tie_break(self, tie_break: TieBreak) -> Self {
+        Self {
+            tie_break: Some(tie_break),
+            ..self
+        }
+    }
+
+    /// The same options with `runoff_ties`.
+    #[must_use]
+    pub fn runoff_ties(self, runoff_ties: RunoffTies) -> Self {
+        Self {
+            runoff_ties,
+            ..self
+        }
+    }
+}
+
+/// The most elimination orders' states [`RunoffTies::ParallelUniverse`] explores
+/// (sets of candidates still standing); a profile with more ties is an error.
+pub const MAX_RUNOFF_UNIVERSES: usize = 100_000;
+
+/// One way of breaking an instant-runoff tie for last, and who wins after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Universe {
+    /// The tied candidate eliminated.
+    pub eliminated: String,
+    /// Who wins after that (every order of later ties followed).
+    pub winners: Vec<String>,
+}
+
 /// A candidate's score in a round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Score {
@@ -205,6 +304,19 @@ pub enum Round {
         eliminated: Vec<String>,
         /// Candidates elected by this count.
         elected: Vec<String>,
+        /// Candidates tied for last at this count, when more than one (how the
+        /// tie was settled is in `eliminated`, or in the [`Round::Universes`]
+        /// that follows).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tied: Vec<String>,
+    },
+    /// An instant-runoff tie for last settled by following every order of
+    /// elimination ([`RunoffTies::ParallelUniverse`]).
+    Universes {
+        /// The count at which the tie was met.
+        round: u32,
+        /// Each tied candidate eliminated in turn, and who then wins.
+        universes: Vec<Universe>,
     },
     /// Pairwise margins: `margins[i][j]` is the number of voters preferring
     /// candidate `i` to `j` minus those preferring `j` to `i`.
@@ -277,17 +389,39 @@ impl fmt::Display for Round {
                 exhausted,
                 eliminated,
                 elected,
+                tied,
             } => {
                 write!(f, "count {round}:")?;
                 write_scores(f, tallies)?;
                 if *exhausted > 0 {
                     write!(f, " ({exhausted} exhausted)")?;
                 }
+                if !tied.is_empty() {
+                    write!(f, "; {} tie for last", tied.join(", "))?;
+                }
                 if !elected.is_empty() {
                     write!(f, "; {} elected", elected.join(", "))?;
                 }
                 if !eliminated.is_empty() {
                     write!(f, "; {} eliminated", eliminated.join(", "))?;
+                }
+                Ok(())
+            }
+            Self::Universes { round, universes } => {
+                write!(f, "count {round}, every order of elimination:")?;
+                for (i, universe) in universes.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { "; " };
+                    let verb = if universe.winners.len() == 1 {
+                        "wins"
+                    } else {
+                        "tie"
+                    };
+                    write!(
+                        f,
+                        "{sep}without {}, {} {verb}",
+                        universe.eliminated,
+                        universe.winners.join(", ")
+                    )?;
                 }
                 Ok(())
             }
@@ -364,10 +498,34 @@ fn write_scores(f: &mut fmt::Formatter<'_>, scores: &[Score]) -> fmt::Result {
 /// reverse; [`Error::InvalidTieBreak`] for an order that does not name every
 /// candidate exactly once; [`Error::TooManyBallots`] if the counts overflow.
 pub fn tally(election: &Election, method: Method, tie_break: Option<&TieBreak>) -> Result<Tally> {
+    let options = TallyOptions {
+        tie_break: tie_break.cloned(),
+        runoff_ties: RunoffTies::default(),
+    };
+    tally_with(election, method, &options)
+}
+
+/// Tallies `election` by `method` with `options`: [`tally`], with the choice of
+/// how instant-runoff settles a tie for last ([`RunoffTies`]).
+///
+/// # Errors
+///
+/// As [`tally`]; also [`Error::TieBreakRequired`] for [`RunoffTies::TieBreak`]
+/// without a tie-break, and [`Error::TooManyRunoffTies`] when following every
+/// order of elimination would visit more than [`MAX_RUNOFF_UNIVERSES`] states.
+pub fn tally_with(election: &Election, method: Method, options: &TallyOptions) -> Result<Tally> {
     let profile = Profile::compile(election, method)?;
-    let order = tie_break
+    let order = options
+        .tie_break
+        .as_ref()
         .map(|rule| tie_break_order(&election.candidates, rule))
         .transpose()?;
+    let runoff = match (options.runoff_ties, order.as_deref()) {
+        (RunoffTies::TieBreak, None) => return Err(Error::TieBreakRequired),
+        (RunoffTies::TieBreak, Some(order)) => Runoff::Order(order),
+        (RunoffTies::All, _) => Runoff::All,
+        (RunoffTies::ParallelUniverse, _) => Runoff::Universes,
+    };
     let names = &election.candidates;
     let (ranking, rounds) = match method {
         Method::Plurality | Method::Approval | Method::Borda => {
@@ -375,7 +533,7 @@ pub fn tally(election: &Election, method: Method, tie_break: Option<&TieBreak>) 
             let ranking = tiers_by_score(&scores);
             (ranking, vec![scores_round(names, &scores)])
         }
-        Method::InstantRunoff => profile.instant_runoff(names, order.as_deref()),
+        Method::InstantRunoff => profile.instant_runoff(names, runoff)?,
         Method::Schulze | Method::Copeland => {
             let margins = profile.margins();
             let mut rounds = vec![Round::Margins {
@@ -563,55 +721,168 @@ impl Profile {
         margins
     }
 
+    /// First preferences among the `active` candidates, and the ballots that
+    /// rank none of them.
+    fn first_preferences(&self, active: &[bool]) -> (Vec<u64>, u64) {
+        let mut tallies = vec![0u64; self.m];
+        let mut exhausted = 0u64;
+        for (marks, count) in self.ballots() {
+            let first = marks
+                .iter()
+                .find(|&&c| active.get(c as usize).copied().unwrap_or(false));
+            match first.and_then(|&c| tallies.get_mut(c as usize)) {
+                Some(tally) => *tally += count,
+                None => exhausted += count,
+            }
+        }
+        (tallies, exhausted)
+    }
+
+    /// One instant-runoff count: who stands, who has a majority of the
+    /// continuing ballots, who has the fewest first preferences.
+    fn count(&self, active: &[bool]) -> Count {
+        let (tallies, exhausted) = self.first_preferences(active);
+        let continuing = self.total - exhausted;
+        let standing: Vec<u32> = (0u32..)
+            .zip(active)
+            .filter_map(|(c, &on)| on.then_some(c))
+            .collect();
+        let votes = |c: u32| tallies.get(c as usize).copied().unwrap_or(0);
+        let majority = standing
+            .iter()
+            .copied()
+            .find(|&c| u128::from(votes(c)) * 2 > u128::from(continuing));
+        let fewest = standing.iter().map(|&c| votes(c)).min().unwrap_or(0);
+        let last = standing
+            .iter()
+            .copied()
+            .filter(|&c| votes(c) == fewest)
+            .collect();
+        Count {
+            tallies,
+            exhausted,
+            standing,
+            majority,
+            fewest,
+            last,
+        }
+    }
+
+    /// The winners when every order of eliminating tied candidates is followed
+    /// (pref_voting's `instant_runoff_put`), memoised by the set still standing.
+    fn universe_winners(
+        &self,
+        active: &mut Vec<bool>,
+        memo: &mut HashMap<Vec<bool>, Vec<u32>>,
+    ) -> Result<Vec<u32>> {
+        if let Some(known) = memo.get(active.as_slice()) {
+            return Ok(known.clone());
+        }
+        if memo.len() >= MAX_RUNOFF_UNIVERSES {
+            return Err(Error::TooManyRunoffTies {
+                limit: MAX_RUNOFF_UNIVERSES,
+            });
+        }
+        let count = self.count(active);
+        let winners = if let Some(winner) = count.majority {
+            vec![winner]
+        } else if count.standing.len() <= 1 {
+            count.standing.clone()
+        } else if count.fewest == 0 || count.last.len() == 1 {
+            // Candidates without a first preference go out in every order, and
+            // none of them going out changes another's count: all at once.
+            let mut next = active.clone();
+            for &c in &count.last {
+                if let Some(on) = next.get_mut(c as usize) {
+                    *on = false;
+                }
+            }
+            if next.iter().any(|&on| on) {
+                self.universe_winners(&mut next, memo)?
+            } else {
+                count.standing.clone()
+            }
+        } else {
+            let mut all = Vec::new();
+            for &c in &count.last {
+                let mut next = active.clone();
+                if let Some(on) = next.get_mut(c as usize) {
+                    *on = false;
+                }
+                all.extend(self.universe_winners(&mut next, memo)?);
+            }
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        memo.insert(active.clone(), winners.clone());
+        Ok(winners)
+    }
+
     fn instant_runoff(
         &self,
         names: &[String],
-        order: Option<&[u32]>,
-    ) -> (Vec<Vec<u32>>, Vec<Round>) {
+        ties: Runoff<'_>,
+    ) -> Result<(Vec<Vec<u32>>, Vec<Round>)> {
         let mut active = vec![true; self.m];
         let mut out: Vec<Vec<u32>> = Vec::new();
         let mut rounds = Vec::new();
         let mut count_no = 0u32;
+        let to_names = |set: &[u32]| set.iter().map(|&c| name_of(names, c)).collect::<Vec<_>>();
         loop {
             count_no += 1;
-            let mut tallies = vec![0u64; self.m];
-            let mut exhausted = 0u64;
-            for (marks, count) in self.ballots() {
-                let first = marks
-                    .iter()
-                    .find(|&&c| active.get(c as usize).copied().unwrap_or(false));
-                match first.and_then(|&c| tallies.get_mut(c as usize)) {
-                    Some(tally) => *tally += count,
-                    None => exhausted += count,
+            let Count {
+                tallies,
+                exhausted,
+                standing,
+                majority,
+                fewest,
+                mut last,
+            } = self.count(&active);
+            let votes = |c: u32| tallies.get(c as usize).copied().unwrap_or(0);
+            let tied = if majority.is_none() && last.len() > 1 {
+                last.clone()
+            } else {
+                Vec::new()
+            };
+            let mut universes = Vec::new();
+            if majority.is_none() && last.len() > 1 {
+                match ties {
+                    // Only the tied candidate the order places lowest goes out.
+                    Runoff::Order(order) => {
+                        let lowest = order.iter().rev().copied().find(|c| last.contains(c));
+                        last = lowest.into_iter().collect();
+                    }
+                    Runoff::All => {}
+                    Runoff::Universes if fewest == 0 => {}
+                    Runoff::Universes => {
+                        let mut memo = HashMap::new();
+                        for &c in &last {
+                            let mut next = active.clone();
+                            if let Some(on) = next.get_mut(c as usize) {
+                                *on = false;
+                            }
+                            let winners = self.universe_winners(&mut next, &mut memo)?;
+                            universes.push((c, winners));
+                        }
+                    }
                 }
             }
-            let continuing = self.total - exhausted;
-            let standing: Vec<u32> = (0u32..)
-                .zip(&active)
-                .filter_map(|(c, &on)| on.then_some(c))
-                .collect();
-            let votes = |c: u32| tallies.get(c as usize).copied().unwrap_or(0);
-            let majority = standing
-                .iter()
-                .copied()
-                .find(|&c| u128::from(votes(c)) * 2 > u128::from(continuing));
-            let fewest = standing.iter().map(|&c| votes(c)).min().unwrap_or(0);
-            let mut last: Vec<u32> = standing
-                .iter()
-                .copied()
-                .filter(|&c| votes(c) == fewest)
-                .collect();
-            if let (Some(order), true) = (order, last.len() > 1) {
-                // Only the tied candidate the order places lowest goes out.
-                let lowest = order.iter().rev().copied().find(|c| last.contains(c));
-                last = lowest.into_iter().collect();
-            }
-            let (elected, eliminated) = match majority {
-                Some(winner) => (vec![winner], Vec::new()),
-                None if last.len() == standing.len() => (last, Vec::new()),
-                None => (Vec::new(), last),
+            let mut elected: Vec<u32> = if universes.is_empty() {
+                match majority {
+                    Some(winner) => vec![winner],
+                    None if last.len() == standing.len() => last.clone(),
+                    None => Vec::new(),
+                }
+            } else {
+                universes
+                    .iter()
+                    .flat_map(|(_, w)| w.iter().copied())
+                    .collect()
             };
-            let to_names = |set: &[u32]| set.iter().map(|&c| name_of(names, c)).collect();
+            elected.sort_unstable();
+            elected.dedup();
+            let eliminated = if elected.is_empty() { last } else { Vec::new() };
             rounds.push(Round::Runoff {
                 round: count_no,
                 tallies: standing
@@ -623,8 +894,26 @@ impl Profile {
                     .collect(),
                 exhausted,
                 eliminated: to_names(&eliminated),
-                elected: to_names(&elected),
+                // Under parallel universes the winners are in the next round.
+                elected: if universes.is_empty() {
+                    to_names(&elected)
+                } else {
+                    Vec::new()
+                },
+                tied: to_names(&tied),
             });
+            if !universes.is_empty() {
+                rounds.push(Round::Universes {
+                    round: count_no,
+                    universes: universes
+                        .iter()
+                        .map(|(c, winners)| Universe {
+                            eliminated: name_of(names, *c),
+                            winners: to_names(winners),
+                        })
+                        .collect(),
+                });
+            }
             if !elected.is_empty() {
                 // The rest of those standing rank by this count, then the eliminated
                 // in reverse order of elimination.
@@ -646,7 +935,7 @@ impl Profile {
                     );
                 }
                 ranking.extend(out.into_iter().rev());
-                return (ranking, rounds);
+                return Ok((ranking, rounds));
             }
             for &c in &eliminated {
                 if let Some(on) = active.get_mut(c as usize) {
@@ -656,6 +945,24 @@ impl Profile {
             out.push(eliminated);
         }
     }
+}
+
+/// How [`Profile::instant_runoff`] settles a tie for last.
+#[derive(Clone, Copy)]
+enum Runoff<'a> {
+    All,
+    Order(&'a [u32]),
+    Universes,
+}
+
+/// One instant-runoff count.
+struct Count {
+    tallies: Vec<u64>,
+    exhausted: u64,
+    standing: Vec<u32>,
+    majority: Option<u32>,
+    fewest: u64,
+    last: Vec<u32>,
 }
 
 fn name_of(names: &[String], c: u32) -> String {
@@ -888,8 +1195,14 @@ mod tests {
         assert_eq!(borda.ranking, [vec!["A"], vec!["B"], vec!["C"]]);
     }
 
+    fn irv(e: &Election, ties: RunoffTies, tie_break: Option<TieBreak>) -> Result<Tally> {
+        let mut options = TallyOptions::new().runoff_ties(ties);
+        options.tie_break = tie_break;
+        tally_with(e, Method::InstantRunoff, &options)
+    }
+
     #[test]
-    fn irv_drops_every_tied_last_candidate_unless_an_order_is_given() {
+    fn irv_ties_for_last_are_a_choice() {
         let e = election(
             &["A", "B", "C", "D"],
             &[
@@ -899,16 +1212,66 @@ mod tests {
                 (&["D", "B"], 1),
             ],
         );
-        let t = tally(&e, Method::InstantRunoff, None).unwrap();
-        // C and D go out together; A and B then tie 4–4 and are both elected.
+        // All: C and D go out together; A and B then tie 4–4 and are both elected.
+        let t = irv(&e, RunoffTies::All, None).unwrap();
         assert_eq!(t.winners, ["A", "B"]);
         assert_eq!(t.elected, None);
         assert_eq!(t.ranking, [vec!["A", "B"], vec!["C", "D"]]);
         let order = TieBreak::Order(vec!["B".into(), "D".into(), "C".into(), "A".into()]);
-        let t = tally(&e, Method::InstantRunoff, Some(&order)).unwrap();
+        let t = irv(&e, RunoffTies::TieBreak, Some(order.clone())).unwrap();
         // One at a time: A (lowest in the order) loses the final tie, after C and D.
         assert_eq!(t.winners, ["B"]);
         assert_eq!(t.ranking, [vec!["B"], vec!["A"], vec!["D"], vec!["C"]]);
+        let Round::Runoff {
+            tied, eliminated, ..
+        } = &t.rounds[0]
+        else {
+            panic!("a runoff count first")
+        };
+        assert_eq!(
+            (tied.as_slice(), eliminated.as_slice()),
+            (&["C".to_owned(), "D".to_owned()][..], &["C".to_owned()][..])
+        );
+        // Parallel universes (the default): without C (or D), the other goes out
+        // next and A and B tie 4–4: both are winners, and the order picks B.
+        let t = tally(&e, Method::InstantRunoff, Some(&order)).unwrap();
+        assert_eq!(t.winners, ["A", "B"]);
+        assert_eq!(t.elected.as_deref(), Some("B"));
+        assert_eq!(
+            t.to_string(),
+            "irv: A, B tie, B wins the tie-break\n  count 1: A 3, B 3, C 1, D 1; C, D tie for last\n  count 1, every order of elimination: without C, A, B tie; without D, A, B tie"
+        );
+        assert_eq!(
+            irv(&e, RunoffTies::TieBreak, None),
+            Err(Error::TieBreakRequired)
+        );
+    }
+
+    #[test]
+    fn irv_does_not_drop_two_candidates_either_of_whom_beats_the_winner() {
+        // The issue's profile: C and D tie for last with 2 each. Dropping both
+        // elects A, yet A loses the final round to whichever of them stays.
+        let e = election(
+            &["A", "B", "C", "D"],
+            &[
+                (&["D", "B", "C", "A"], 2),
+                (&["A", "B", "C", "D"], 3),
+                (&["C", "D", "A", "B"], 2),
+            ],
+        );
+        assert_eq!(
+            tally(&e, Method::InstantRunoff, None).unwrap().winners,
+            ["C", "D"]
+        );
+        assert_eq!(irv(&e, RunoffTies::All, None).unwrap().winners, ["A"]);
+        let t = tally(&e, Method::InstantRunoff, None).unwrap();
+        let shown = t.to_string();
+        assert!(shown.contains("B 0, C 2, D 2; B eliminated"), "{shown}");
+        assert!(shown.contains("C, D tie for last"), "{shown}");
+        assert!(
+            shown.contains("without C, D wins; without D, C wins"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -304,14 +304,17 @@ fn chances_are_exact_fractions_not_the_solver_rounded() {
                 .with("building", format!("b{}", i % 3))
         })
         .collect();
-    let rules: CouncilRules = serde_json::from_str(
-        r#"{"min": {"gender=f": 1}, "max_per": {"building": 1}}"#,
-    )
-    .unwrap();
+    let rules: CouncilRules =
+        serde_json::from_str(r#"{"min": {"gender=f": 1}, "max_per": {"building": 1}}"#).unwrap();
     for seed in 0..5 {
         let selection = select(&pool, 2, &rules, seed).unwrap();
         for chance in &selection.probabilities {
-            assert_eq!(chance.probability, Probability::new(1, 3).unwrap(), "{}", chance.id);
+            assert_eq!(
+                chance.probability,
+                Probability::new(1, 3).unwrap(),
+                "{}",
+                chance.id
+            );
         }
         assert_eq!(selection.minimum, Probability::new(1, 3).unwrap());
         for panel in &selection.lottery {

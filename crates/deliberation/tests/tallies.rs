@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use deliberation::{Ballot, Election, Method, Round, TieBreak, tally};
+use deliberation::{
+    Ballot, Election, Method, Round, RunoffTies, TallyOptions, TieBreak, tally, tally_with,
+};
 use proptest::prelude::*;
 use serde::Deserialize;
 
@@ -38,7 +40,12 @@ fn every_reference_profile() {
     for (n, case) in vectors.cases.iter().enumerate() {
         assert_eq!(case.winners.len(), 5, "case {n} covers five methods");
         for (&method, expected) in &case.winners {
-            let mut got = tally(&case.election, method, None).unwrap().winners;
+            // The vectors' IRV is pref_voting's `instant_runoff`: tied last
+            // candidates go out together.
+            let options = TallyOptions::new().runoff_ties(RunoffTies::All);
+            let mut got = tally_with(&case.election, method, &options)
+                .unwrap()
+                .winners;
             let mut expected = expected.clone();
             got.sort();
             expected.sort();
@@ -51,6 +58,54 @@ fn every_reference_profile() {
         }
     }
     assert_eq!(checked, 26 * 5);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[derive(Deserialize)]
+struct RunoffVectors {
+    source: String,
+    cases: Vec<RunoffCase>,
+}
+
+#[derive(Deserialize)]
+struct RunoffCase {
+    #[serde(flatten)]
+    election: Election,
+    tie_break: Vec<String>,
+    winners: BTreeMap<RunoffTies, Vec<String>>,
+}
+
+#[test]
+fn irv_ties_for_last_agree_with_pref_voting() {
+    let vectors: RunoffVectors =
+        serde_json::from_str(include_str!("../../../testdata/irv-ties.json")).unwrap();
+    assert!(vectors.source.contains("instant_runoff_put"));
+    assert_eq!(vectors.cases.len(), 300);
+    let mut failures = Vec::new();
+    let mut disagreeing = 0;
+    for (n, case) in vectors.cases.iter().enumerate() {
+        assert_eq!(case.winners.len(), 3);
+        let sets: std::collections::BTreeSet<_> = case.winners.values().collect();
+        disagreeing += usize::from(sets.len() > 1);
+        for (&ties, expected) in &case.winners {
+            let options = TallyOptions::new()
+                .tie_break(TieBreak::Order(case.tie_break.clone()))
+                .runoff_ties(ties);
+            let got = tally_with(&case.election, Method::InstantRunoff, &options)
+                .unwrap()
+                .winners;
+            if &got != expected {
+                failures.push(format!(
+                    "case {n} {}: got {got:?}, expected {expected:?}",
+                    ties.name()
+                ));
+            }
+        }
+    }
+    assert!(
+        disagreeing > 100,
+        "the vectors exercise ties: {disagreeing}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -179,11 +234,16 @@ proptest! {
             let elected = broken.elected.clone().unwrap();
             prop_assert!(broken.winners.contains(&elected));
             prop_assert_eq!(plain.elected.is_some(), plain.winners.len() == 1);
+            prop_assert_eq!(&broken.winners, &plain.winners);
             if method == Method::InstantRunoff {
-                // With an order, eliminations go one at a time: a single winner.
-                prop_assert_eq!(broken.winners.len(), 1);
-            } else {
-                prop_assert_eq!(&broken.winners, &plain.winners);
+                // Ties for last settled by the order: one at a time, one winner,
+                // and one of the parallel universes' winners.
+                let options = TallyOptions::new()
+                    .tie_break(TieBreak::Lottery(seed))
+                    .runoff_ties(RunoffTies::TieBreak);
+                let one = tally_with(&e, method, &options).unwrap();
+                prop_assert_eq!(one.winners.len(), 1);
+                prop_assert!(plain.winners.contains(&one.winners[0]));
             }
         }
     }
