@@ -691,6 +691,8 @@ pub fn quarterly_cycle_observed(
             reserve_carried_over: close.carried_over,
             reserve_released: close.released,
             balanced: accounted == inputs.budget,
+            within_allocation: grants_spent <= granted
+                && line_reports.iter().all(|l| l.spent <= l.allocated),
             spent,
             unspent: inputs.budget.checked_sub(spent).unwrap_or(Fen::ZERO),
         };
@@ -779,16 +781,19 @@ pub fn quarterly_cycle_observed(
                     value: i.value,
                 }),
         );
-        warnings.extend(
-            line_reports
-                .iter()
-                .filter(|l| l.spent > l.allocated)
-                .map(|l| Warning::Overspent {
-                    line: l.id.clone(),
-                    allocated: l.allocated,
-                    spent: l.spent,
-                }),
-        );
+        let lines_and_grants = line_reports
+            .iter()
+            .map(|l| (l.id.as_str(), l.allocated, l.spent))
+            .chain([(GRANTS_LINE, granted, grants_spent)]);
+        warnings.extend(lines_and_grants.filter_map(|(line, allocated, spent)| {
+            let over = spent.checked_sub(allocated).filter(|o| *o > Fen::ZERO)?;
+            Some(Warning::Overspent {
+                line: line.to_owned(),
+                allocated,
+                spent,
+                over,
+            })
+        }));
 
         // The report.
         let publication = inputs

@@ -269,8 +269,12 @@ pub struct FinalAccounts {
     pub reserve_carried_over: Fen,
     /// Released from the reserve into next quarter's pools.
     pub reserve_released: Fen,
-    /// Whether the parts sum to the budget to the fen.
+    /// Whether the allocation adds up: service lines + household grants +
+    /// unallocated + reserve = budget, to the fen. It says nothing of spending.
     pub balanced: bool,
+    /// Whether every service line and the household grants spent no more than
+    /// they were allocated (each that did not is an [`Warning::Overspent`]).
+    pub within_allocation: bool,
     /// Spent (lines, grants paid, reserve draws).
     pub spent: Fen,
     /// Budget − spent.
@@ -378,7 +382,8 @@ pub enum Warning {
         /// Its value.
         value: Decimal,
     },
-    /// A line spent more than it was allocated.
+    /// A line (or [`GRANTS_LINE`](crate::GRANTS_LINE), the household grants)
+    /// spent more than it was allocated.
     Overspent {
         /// The line.
         line: String,
@@ -386,5 +391,7 @@ pub enum Warning {
         allocated: Fen,
         /// Spent.
         spent: Fen,
+        /// Spent − allocated.
+        over: Fen,
     },
 }

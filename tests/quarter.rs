@@ -301,3 +301,75 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
+    use guided_community::{GRANTS_LINE, Spending, report::Warning};
+    let mut inputs = sample::sunshine(2026);
+    // The sample pays 95% of the dynamic pool in grants, more than the grants
+    // allocated; one service line also spends ¥100.00 over its plan.
+    let first = run(&inputs, &Policy::default());
+    let line = first.publicity.before.service_lines[0].clone();
+    inputs.spending.retain(|s| s.line != line.id);
+    inputs.spending.push(Spending {
+        line: line.id.clone(),
+        spent: Fen::new(line.allocated.get() + 10_000),
+    });
+    let report = run(&inputs, &Policy::default());
+    let p = &report.publicity;
+    let granted = p.before.household_grants;
+    let paid = p.during.grants_paid;
+    assert!(paid > granted, "the sample overpays grants: {paid} of {granted}");
+    let over: Vec<(&str, u64)> = p
+        .after
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            Warning::Overspent {
+                line,
+                allocated,
+                spent,
+                over,
+            } => {
+                assert_eq!(over.get(), spent.get() - allocated.get());
+                Some((line.as_str(), over.get()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        over,
+        [
+            (line.id.as_str(), 10_000),
+            (GRANTS_LINE, paid.get() - granted.get())
+        ]
+    );
+    // "Balanced" states only the allocation identity; spending is stated apart.
+    assert!(p.after.accounts.balanced);
+    assert!(!p.after.accounts.within_allocation);
+    let html = report::render_html(p);
+    assert!(html.contains("住户补助 Household grants"), "the chart has the grants");
+    assert!(html.contains("超支 over by ¥100.00"), "the chart flags the line");
+    assert!(html.contains("spending over allocation"));
+    assert!(html.contains("allocation balanced: the parts sum to the budget"));
+    assert!(!html.contains("✓ 平衡 balanced"));
+
+    // One household: nothing allocated, something paid.
+    let tiny = sample::generate(&sample::Spec::scaled(1), 7);
+    let p = run(&tiny, &Policy::default()).publicity;
+    if p.during.grants_paid > p.before.household_grants {
+        assert!(!p.after.accounts.within_allocation);
+        assert!(p.after.warnings.iter().any(
+            |w| matches!(w, Warning::Overspent { line, .. } if line == GRANTS_LINE)
+        ));
+    }
+
+    // Spending within every allocation: no such warning.
+    let mut within = sample::sunshine(2026);
+    for s in &mut within.spending {
+        s.spent = Fen::ZERO;
+    }
+    let p = run(&within, &Policy::default()).publicity;
+    assert!(p.after.accounts.within_allocation);
+    assert!(!p.after.warnings.iter().any(|w| matches!(w, Warning::Overspent { .. })));
+}

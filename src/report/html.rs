@@ -215,22 +215,21 @@ fn before(page: &mut String, report: &PublicityReport) {
 fn during(page: &mut String, report: &PublicityReport) {
     let d = &report.during;
     page.push_str("<section id=\"during\">\n<h2>二、事中公示 During: spending and coverage</h2>\n");
-    let mut rows: Vec<(String, Decimal, String)> = report
+    let mut rows: Vec<(String, Fen, Fen)> = report
         .before
         .service_lines
         .iter()
-        .map(|l| {
-            (
-                l.name.clone(),
-                l.progress,
-                format!("{} / {}", yuan(l.spent), yuan(l.allocated)),
-            )
-        })
+        .map(|l| (l.name.clone(), l.spent, l.allocated))
         .collect();
     rows.push((
+        "住户补助 Household grants".to_owned(),
+        d.grants_paid,
+        report.before.household_grants,
+    ));
+    rows.push((
         "全部预算 Whole budget".to_owned(),
-        d.progress,
-        format!("{} / {}", yuan(d.spent), yuan(report.before.budget)),
+        d.spent,
+        report.before.budget,
     ));
     progress_chart(page, "支出进度 Spending progress", &rows);
     let _ = writeln!(
@@ -291,9 +290,11 @@ fn after(page: &mut String, report: &PublicityReport) {
          <tr><td>应急池动用 Reserve drawn</td><td class=\"n\">{}</td></tr>\n\
          <tr><td>应急池结转 Reserve carried over</td><td class=\"n\">{}</td></tr>\n\
          <tr><td>应急池释放 Reserve released</td><td class=\"n\">{}</td></tr>\n\
-         <tr><th>预算 Budget</th><th class=\"n\">{} {}</th></tr>\n\
+         <tr><th>预算 Budget</th><th class=\"n\">{}</th></tr>\n\
+         <tr><td colspan=\"2\">{}</td></tr>\n\
          <tr><td>已支出 Spent</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>结余 Unspent</td><td class=\"n\">{}</td></tr>\n</table>\n",
+         <tr><td>结余 Unspent</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td colspan=\"2\">{}</td></tr>\n</table>\n",
         yuan(acc.service_lines),
         yuan(acc.household_grants),
         yuan(acc.unallocated),
@@ -302,12 +303,17 @@ fn after(page: &mut String, report: &PublicityReport) {
         yuan(acc.reserve_released),
         yuan(acc.budget),
         if acc.balanced {
-            "<span class=\"ok\">✓ 平衡 balanced</span>"
+            "<span class=\"ok\">✓ 分配平衡：各项之和等于预算 allocation balanced: the parts sum to the budget</span>"
         } else {
-            "<span class=\"bad\">✗ 不平衡 not balanced</span>"
+            "<span class=\"bad\">✗ 分配不平衡：各项之和不等于预算 allocation not balanced: the parts do not sum to the budget</span>"
         },
         yuan(acc.spent),
         yuan(acc.unspent),
+        if acc.within_allocation {
+            "<span class=\"ok\">✓ 支出未超分配 spending within allocation</span>"
+        } else {
+            "<span class=\"bad\">✗ 有项目超支（见预警）spending over allocation (see the warnings)</span>"
+        },
     );
 
     group_chart(page, a);
@@ -383,14 +389,28 @@ fn after(page: &mut String, report: &PublicityReport) {
     } else {
         page.push_str("<ul>\n");
         for w in &a.warnings {
-            let _ = writeln!(page, "<li class=\"bad\">{}</li>", warning_text(w));
+            let _ = writeln!(page, "<li class=\"bad\">{}</li>", warning_text(report, w));
         }
         page.push_str("</ul>\n");
     }
     page.push_str("</section>\n");
 }
 
-fn warning_text(w: &Warning) -> String {
+/// A line's display name: the service line's name, or the household grants.
+fn line_label(report: &PublicityReport, id: &str) -> String {
+    if id == crate::GRANTS_LINE {
+        return "住户补助 Household grants".to_owned();
+    }
+    let name = report
+        .before
+        .service_lines
+        .iter()
+        .find(|l| l.id == id)
+        .map_or(id, |l| l.name.as_str());
+    escape(name)
+}
+
+fn warning_text(report: &PublicityReport, w: &Warning) -> String {
     match w {
         Warning::Early(metrics::EarlyWarning::ParticipationFalling { drops, .. }) => {
             format!("参与率连续下降 Participation fell {drops} times in a row")
@@ -436,9 +456,12 @@ fn warning_text(w: &Warning) -> String {
             line,
             allocated,
             spent,
+            over,
         } => format!(
-            "{} 超支 overspent: {} of {}",
-            escape(line),
+            "{} 超支 {} overspent by {}: 支出 spent {}, 分配 allocated {}",
+            line_label(report, line),
+            yuan(*over),
+            yuan(*over),
             yuan(*spent),
             yuan(*allocated)
         ),
@@ -502,25 +525,46 @@ fn bar_chart(page: &mut String, title: &str, bars: &[(&str, u64, String)]) {
 }
 
 /// Progress bars: one SVG.
-fn progress_chart(page: &mut String, title: &str, rows: &[(String, Decimal, String)]) {
+/// Spent against allocated, one bar per row; a row that spent more than it was
+/// allocated is drawn full and red, with "超支 over" and by how much.
+fn progress_chart(page: &mut String, title: &str, rows: &[(String, Fen, Fen)]) {
     let row = 34u64;
     let height = row * rows.len() as u64 + 36;
     svg_open(page, height, title);
-    for (i, (label, progress, text)) in rows.iter().enumerate() {
+    for (i, (label, spent, allocated)) in rows.iter().enumerate() {
         let y = 30 + row * i as u64;
-        let width = share_width(*progress, 300);
+        let progress = crate::quarter::ratio(u128::from(spent.get()), u128::from(allocated.get()));
+        let over = spent.checked_sub(*allocated).filter(|o| *o > Fen::ZERO);
+        let (width, fill, shown, text) = match over {
+            Some(over) => (
+                300,
+                "#c92a2a",
+                if allocated.get() == 0 { "—".to_owned() } else { percent(progress) },
+                format!(
+                    "{} / {} · 超支 over by {}",
+                    yuan(*spent),
+                    yuan(*allocated),
+                    yuan(over)
+                ),
+            ),
+            None => (
+                share_width(progress, 300),
+                "#2b8a3e",
+                percent(progress),
+                format!("{} / {}", yuan(*spent), yuan(*allocated)),
+            ),
+        };
         let _ = writeln!(
             page,
             "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{l}</text>\
              <rect x=\"220\" y=\"{y}\" width=\"300\" height=\"14\" rx=\"7\" fill=\"#e4e7eb\"/>\
-             <rect x=\"220\" y=\"{y}\" width=\"{width}\" height=\"14\" rx=\"7\" fill=\"#2b8a3e\"/>\
-             <text x=\"528\" y=\"{ty}\" font-size=\"12\">{p}</text>\
+             <rect x=\"220\" y=\"{y}\" width=\"{width}\" height=\"14\" rx=\"7\" fill=\"{fill}\"/>\
+             <text x=\"528\" y=\"{ty}\" font-size=\"12\">{shown}</text>\
              <text x=\"220\" y=\"{sy}\" font-size=\"10\" fill=\"#616e7c\">{s}</text>",
             ty = y + 12,
             sy = y + 26,
             l = escape(label),
-            p = percent(*progress),
-            s = escape(text)
+            s = escape(&text)
         );
     }
     page.push_str("</svg>\n");
