@@ -319,7 +319,10 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
     let p = &report.publicity;
     let granted = p.before.household_grants;
     let paid = p.during.grants_paid;
-    assert!(paid > granted, "the sample overpays grants: {paid} of {granted}");
+    assert!(
+        paid > granted,
+        "the sample overpays grants: {paid} of {granted}"
+    );
     let over: Vec<(&str, u64)> = p
         .after
         .warnings
@@ -348,8 +351,14 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
     assert!(p.after.accounts.balanced);
     assert!(!p.after.accounts.within_allocation);
     let html = report::render_html(p);
-    assert!(html.contains("住户补助 Household grants"), "the chart has the grants");
-    assert!(html.contains("超支 over by ¥100.00"), "the chart flags the line");
+    assert!(
+        html.contains("住户补助 Household grants"),
+        "the chart has the grants"
+    );
+    assert!(
+        html.contains("超支 over by ¥100.00"),
+        "the chart flags the line"
+    );
     assert!(html.contains("spending over allocation"));
     assert!(html.contains("allocation balanced: the parts sum to the budget"));
     assert!(!html.contains("✓ 平衡 balanced"));
@@ -359,9 +368,12 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
     let p = run(&tiny, &Policy::default()).publicity;
     if p.during.grants_paid > p.before.household_grants {
         assert!(!p.after.accounts.within_allocation);
-        assert!(p.after.warnings.iter().any(
-            |w| matches!(w, Warning::Overspent { line, .. } if line == GRANTS_LINE)
-        ));
+        assert!(
+            p.after
+                .warnings
+                .iter()
+                .any(|w| matches!(w, Warning::Overspent { line, .. } if line == GRANTS_LINE))
+        );
     }
 
     // Spending within every allocation: no such warning.
@@ -371,5 +383,10 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
     }
     let p = run(&within, &Policy::default()).publicity;
     assert!(p.after.accounts.within_allocation);
-    assert!(!p.after.warnings.iter().any(|w| matches!(w, Warning::Overspent { .. })));
+    assert!(
+        !p.after
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::Overspent { .. }))
+    );
 }

@@ -19,6 +19,11 @@ pub(crate) struct Args {
     /// How ties between projects are broken.
     #[arg(long, value_enum, default_value_t = TieArg::FileOrder)]
     tie_break: TieArg,
+    /// Refuse a file's quirks (a project twice in a ballot, a `num_votes` that does
+    /// not match, a repeated `voter_id` or META key, ballots outside the META
+    /// length or points bounds) instead of noting them in `notes`.
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     input: Input,
 }
@@ -54,9 +59,20 @@ enum TieArg {
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let text = args.input.read_text()?;
-    let election = pb::parse(&text).map_err(|e| args.input.invalid(&e))?;
+    let election = pb::parse_with(&text, &pb::ParseOptions::new().strict(args.strict))
+        .map_err(|e| args.input.invalid(&e))?;
     let mut options = if args.rule == "auto" {
-        Options::auto(&election).map_err(guided_community::Error::from)?
+        Options::auto(&election).map_err(|e| match e {
+            guided_community::pools::Error::UnknownPbRule { rule } => args.input.invalid(&format!(
+                "the file's META `rule` is `{rule}`, which names no rule this runs; choose one with --rule {}",
+                Rule::ALL.map(Rule::name).join("|")
+            )),
+            guided_community::pools::Error::PbMeta { .. } => args.input.invalid(&format!(
+                "the file has no META `rule`; choose one with --rule {}",
+                Rule::ALL.map(Rule::name).join("|")
+            )),
+            other => guided_community::Error::from(other).into(),
+        })?
     } else {
         Options::new(
             args.rule

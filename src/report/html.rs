@@ -539,7 +539,11 @@ fn progress_chart(page: &mut String, title: &str, rows: &[(String, Fen, Fen)]) {
             Some(over) => (
                 300,
                 "#c92a2a",
-                if allocated.get() == 0 { "—".to_owned() } else { percent(progress) },
+                if allocated.get() == 0 {
+                    "—".to_owned()
+                } else {
+                    percent(progress)
+                },
                 format!(
                     "{} / {} · 超支 over by {}",
                     yuan(*spent),

@@ -242,16 +242,104 @@ fn malformed_files_name_the_line() {
         ),
         (
             "META\nkey;value\nbudget;x\nvote_type;approval\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote\n",
-            "line 1: expected a valid META `budget` (it is not a non-negative decimal)",
+            "line 3: expected a non-negative decimal `budget`, found `x`",
+        ),
+        (
+            "META\nkey;value\nbudget;-5\nvote_type;approval\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote\n",
+            "line 3: expected a non-negative decimal `budget`, found `-5`",
+        ),
+        (
+            "META\nkey;value\nvote_type;approval\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote\n",
+            "line 1: expected a META `budget` line",
+        ),
+        (
+            "META\nkey;value\nbudget;9\nvote_type;approvals\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote\n",
+            "line 4: expected `vote_type` approval, choose-1, ordinal, cumulative or scoring, found `approvals`",
         ),
         (
             "META\nkey;value\nbudget;9\nvote_type;cumulative\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote;points\n1;p1;2,3\n",
-            "line 10: expected 2 points for 1 projects voted for",
+            "line 10: expected one number in `points` per project voted for (1), found 2",
         ),
     ];
     for (text, message) in cases {
         assert_eq!(parse(text).unwrap_err().to_string(), message, "{text:?}");
     }
+}
+
+/// A small approval file with the quirks real files have.
+const QUIRKY: &str = "META\nkey;value\nbudget;100\nbudget;999\nvote_type;approval\nnum_projects;2\nnum_votes;6\nmax_length;2\n\
+PROJECTS\nproject_id;cost\np1;60\np2;50\n\
+VOTES\nvoter_id;vote\n1;p1,p2,p1\n2;p2\n2;p1\n3;p1,p2\n";
+
+#[test]
+fn quirks_are_noted_by_default_and_refused_when_strict() {
+    use allocation_pools::pb::{ParseOptions, parse_with};
+    let election = parse(QUIRKY).unwrap();
+    // The repeat counts once, where it first appears; the first budget is used.
+    assert_eq!(election.voters[0].ballot, [0, 1]);
+    assert_eq!(election.budget().unwrap().to_string(), "100");
+    assert_eq!(
+        election.notes,
+        [
+            "META `budget` is given more than once; the first (line 3) is used (line 4)",
+            "ballots name a project more than once; each project is counted once per ballot (line 15)",
+            "ballots repeat a `voter_id` already used; each ballot is counted (line 17)",
+            "META `num_votes` is `6` but the file has 4 votes (cut short?); the file's 4 are used (line 7)",
+        ]
+    );
+    // The outcome carries them first.
+    let outcome = run(&election, &Options::new(Rule::Greedy)).unwrap();
+    assert_eq!(outcome.notes, election.notes);
+    assert_eq!(outcome.projects[0].score, 3);
+    // Strict: the first quirk is an error naming its line.
+    let strict = parse_with(QUIRKY, &ParseOptions::new().strict(true)).unwrap_err();
+    assert_eq!(
+        strict.to_string(),
+        "line 4: expected META `budget` once, it is already on line 3"
+    );
+    let repeat = QUIRKY.replace("budget;999\n", "");
+    let strict = parse_with(&repeat, &ParseOptions::new().strict(true)).unwrap_err();
+    assert_eq!(
+        strict.to_string(),
+        "line 14: expected voter `1` to name each project once, `p1` repeats"
+    );
+    // Ballots outside the META length bounds.
+    let short = QUIRKY.replace("max_length;2", "min_length;2");
+    let notes = parse(&short).unwrap().notes;
+    assert!(
+        notes.contains(&"ballots have a number of projects outside the META `min_length`/`max_length` (at least 2); they are counted as cast (2 times, lines 16, 17)".to_owned()),
+        "{notes:?}"
+    );
+    // A repeated project with points is ambiguous: an error even when lenient.
+    let points = "META\nkey;value\nbudget;9\nvote_type;cumulative\nPROJECTS\nproject_id;cost\np1;5\nVOTES\nvoter_id;vote;points\n1;p1,p1;2,3\n";
+    assert_eq!(
+        parse(points).unwrap_err().to_string(),
+        "line 10: expected each project once in a vote with points, `p1` repeats"
+    );
+    // Clean files have no notes.
+    for name in ["Poland_Warszawa_2026.pb", "Netherlands_Assen_2024.pb"] {
+        assert_eq!(load(name).notes, Vec::<String>::new(), "{name}");
+    }
+}
+
+#[test]
+fn point_totals_past_u64_are_counted_exactly() {
+    // p2 (listed first) gets 2·u64::MAX − 1 points, p1 2·u64::MAX: each sum once
+    // saturated at u64::MAX, and greedy took p2 by file order.
+    let max = u64::MAX;
+    let text = format!(
+        "META\nkey;value\nbudget;10\nvote_type;cumulative\n\
+         PROJECTS\nproject_id;cost\np2;10\np1;10\n\
+         VOTES\nvoter_id;vote;points\n1;p1,p2;{max},{max}\n2;p1,p2;{max},{}\n",
+        max - 1
+    );
+    let election = parse(&text).unwrap();
+    let outcome = run(&election, &Options::new(Rule::Greedy)).unwrap();
+    assert_eq!(outcome.selected, ["p1"]);
+    assert_eq!(outcome.projects[1].score, 2 * u128::from(max));
+    assert_eq!(outcome.projects[0].score, 2 * u128::from(max) - 1);
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert!(json.contains("\"score\":36893488147419103230"), "{json}");
 }
 
 fn vote_order(e: &Election, outcome: &allocation_pools::pb::Outcome) -> Vec<String> {

@@ -33,7 +33,7 @@ pub(super) fn run(
     let mut chosen = Vec::new();
     let mut left = profile.budget;
     let mut stopped = false;
-    let below = |p: usize| threshold.is_some_and(|t| score(p) < t);
+    let below = |p: usize| threshold.is_some_and(|t| score(p) < u128::from(t));
     for &p in &order {
         let why = if below(p) {
             Why::BelowThreshold {

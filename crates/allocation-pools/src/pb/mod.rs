@@ -39,7 +39,7 @@ mod num;
 mod pabulib;
 mod phragmen;
 
-pub use pabulib::{parse, write};
+pub use pabulib::{ParseOptions, parse, parse_with, write};
 
 /// A parsed Pabulib election: every section, column and value as written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,6 +54,10 @@ pub struct Election {
     pub vote_columns: Vec<String>,
     /// The voters, in file order.
     pub voters: Vec<Voter>,
+    /// What the reader noticed and how it read it (a project named twice in a
+    /// ballot, a `num_votes` that does not match): see [`ParseOptions`]. Every
+    /// outcome of [`run`] repeats them first in its notes.
+    pub notes: Vec<String>,
 }
 
 /// A project: its id, its cost, and every column as written.
@@ -406,8 +410,9 @@ pub struct ProjectOutcome {
     pub id: String,
     /// Its cost.
     pub cost: Decimal,
-    /// Its votes (approvals) or points (Borda score for ordinal votes).
-    pub score: u64,
+    /// Its votes (approvals) or points (Borda score for ordinal votes), exact
+    /// however large.
+    pub score: u128,
     /// Whether it was selected.
     pub selected: bool,
     /// Why.
@@ -477,8 +482,9 @@ pub struct Profile<'a> {
     /// Distinct ballots with their counts.
     groups: Vec<Group>,
     voters: u64,
-    /// Votes (approvals) or points per project, counted from the VOTES section.
-    scores: Vec<u64>,
+    /// Votes (approvals) or points per project, counted from the VOTES section
+    /// (exact: a u64 per ballot, fewer than 2⁶⁴ ballots).
+    scores: Vec<u128>,
     /// Supporters (voters) per project.
     supporters: Vec<u64>,
     /// Points given to each project, summed over voters (for MES weights).
@@ -640,7 +646,7 @@ impl<'a> Profile<'a> {
             budget: self.money(self.budget),
             per_voter_budget: None,
             projects,
-            notes: Vec::new(),
+            notes: self.election.notes.clone(),
         }
     }
 
@@ -680,9 +686,9 @@ type Ballot = Vec<(u32, u64)>;
 
 /// Each voter's ballot as sorted (project, points) pairs with positive points, and
 /// per project the score (votes or points) and the number of supporters.
-fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u64>, Vec<u64>) {
+fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u128>, Vec<u64>) {
     let m = election.projects.len();
-    let mut scores = vec![0u64; m];
+    let mut scores = vec![0u128; m];
     let mut supporters = vec![0u64; m];
     let mut ballots: Vec<Vec<(u32, u64)>> = Vec::with_capacity(election.voters.len());
     for voter in &election.voters {
@@ -705,7 +711,7 @@ fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u64>, Vec<u
             .collect();
         for &(p, points) in &items {
             if let Some(s) = scores.get_mut(p as usize) {
-                *s = s.saturating_add(points);
+                *s += u128::from(points);
             }
             if let Some(s) = supporters.get_mut(p as usize) {
                 *s += 1;
@@ -718,7 +724,12 @@ fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u64>, Vec<u
 }
 
 /// The position of each project in the tie-break order.
-fn tie_ranks(election: &Election, costs: &[u128], scores: &[u64], tie_break: TieBreak) -> Vec<u32> {
+fn tie_ranks(
+    election: &Election,
+    costs: &[u128],
+    scores: &[u128],
+    tie_break: TieBreak,
+) -> Vec<u32> {
     let mut order: Vec<usize> = (0..election.projects.len()).collect();
     let cost = |p: usize| costs.get(p).copied().unwrap_or(0);
     let score = |p: usize| scores.get(p).copied().unwrap_or(0);

@@ -13,7 +13,36 @@ use rust_decimal::Decimal;
 use super::{Election, Project, VoteType, Voter};
 use crate::{Error, Result};
 
-/// Parses a Pabulib file.
+/// How strictly [`parse_with`] reads a file.
+///
+/// Real Pabulib files have quirks: a ballot naming a project twice (nineteen
+/// Warsaw 2022 and 2026 files), a `num_votes` that no longer matches a file cut
+/// short, a repeated `voter_id`, two `budget` lines, ballots outside the META
+/// `min_length`/`max_length` or `min_sum_points`/`max_sum_points`. By default each
+/// is read as sensibly as it can be and reported in [`Election::notes`]; under
+/// [`strict`](Self::strict) each is an error naming its line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// Refuse every quirk instead of noting it.
+    pub strict: bool,
+}
+
+impl ParseOptions {
+    /// Lenient: quirks become notes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The same options, strict or not.
+    #[must_use]
+    pub fn strict(self, strict: bool) -> Self {
+        Self { strict }
+    }
+}
+
+/// Parses a Pabulib file, noting its quirks ([`parse_with`] with the default
+/// [`ParseOptions`]).
 ///
 /// ```
 /// use allocation_pools::pb::{parse, VoteType};
@@ -26,15 +55,41 @@ use crate::{Error, Result};
 /// assert_eq!(election.vote_type()?, VoteType::Approval);
 /// assert_eq!(election.projects[0].field(&election, "name"), Some("Garden; east side"));
 /// assert_eq!(election.voters[0].ballot, [0, 1]);
+/// assert!(election.notes.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`Error::PbSyntax`] with the line number and what was expected: a missing
-/// section or column, an unterminated quote, a cost that is not a non-negative
-/// decimal, a vote naming an unknown project, points that do not match the vote.
+/// As [`parse_with`].
 pub fn parse(text: &str) -> Result<Election> {
+    parse_with(text, &ParseOptions::default())
+}
+
+/// Parses a Pabulib file.
+///
+/// ```
+/// use allocation_pools::pb::{parse_with, ParseOptions};
+///
+/// let text = "META\nkey;value\nbudget;150\nvote_type;approval\nnum_votes;3\n\
+///             PROJECTS\nproject_id;cost\np1;100\np2;60\n\
+///             VOTES\nvoter_id;vote\n1;p1,p2,p1\n2;p2\n";
+/// let election = parse_with(text, &ParseOptions::new())?;
+/// assert_eq!(election.voters[0].ballot, [0, 1]); // p1 counted once
+/// assert_eq!(election.notes.len(), 2); // the repeat, and 2 votes where META says 3
+/// let strict = parse_with(text, &ParseOptions::new().strict(true)).unwrap_err();
+/// assert_eq!(strict.to_string(), "line 5: expected `num_votes` to match the 2 votes in the file, found `3`");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::PbSyntax`] with the line number, what was expected and what was
+/// found: a missing section or column, an unterminated quote, a cost or budget
+/// that is not a non-negative decimal, a vote naming an unknown project, points
+/// that do not match the vote (or add up past 2¹²⁸); and under
+/// [`ParseOptions::strict`] each quirk.
+pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
     let mut rows = Rows::new(text);
     let mut election = Election::default();
     let (mut section, mut header_line) = (Section::None, 0);
@@ -42,6 +97,10 @@ pub fn parse(text: &str) -> Result<Election> {
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut columns = Columns::default();
     let mut seen = [false; 3];
+    let mut quirks = Quirks::new(options.strict);
+    let mut meta_lines: Vec<usize> = Vec::new();
+    let mut meta_header = 0;
+    let mut voter_ids: HashMap<String, usize> = HashMap::new();
     while let Some(row) = rows.next_row()? {
         let (line, fields) = row;
         if let [only] = fields.as_slice()
@@ -53,6 +112,9 @@ pub fn parse(text: &str) -> Result<Election> {
             }
             if let Some(s) = seen.get_mut(slot) {
                 *s = true;
+            }
+            if next == Section::Meta {
+                meta_header = line;
             }
             section = next;
             header.clear();
@@ -95,14 +157,27 @@ pub fn parse(text: &str) -> Result<Election> {
                 let mut fields = fields.into_iter();
                 let key = fields.next().unwrap_or_default();
                 let value = fields.collect::<Vec<_>>().join(";");
+                if let Some(first) = election.meta.iter().position(|(k, _)| *k == key) {
+                    let first_line = meta_lines.get(first).copied().unwrap_or(0);
+                    quirks.meta_repeated(line, &key, first_line)?;
+                }
                 election.meta.push((key, value));
+                meta_lines.push(line);
             }
             Section::Projects => {
                 let project = project(fields, &columns, &mut index, line)?;
                 election.projects.push(project);
             }
             Section::Votes => {
-                let voter = voter(fields, &columns, &index, line)?;
+                let (voter, repeated) = voter(fields, &columns, &index, line)?;
+                if let Some(name) = repeated {
+                    quirks.repeated_in_ballot(line, &voter.id, &name)?;
+                }
+                if let Some(&first) = voter_ids.get(&voter.id) {
+                    quirks.voter_repeated(line, &voter.id, first)?;
+                } else {
+                    voter_ids.insert(voter.id.clone(), line);
+                }
                 election.voters.push(voter);
             }
             Section::None => {}
@@ -116,22 +191,188 @@ pub fn parse(text: &str) -> Result<Election> {
     if header.is_empty() {
         return Err(syntax(header_line, "a header row".to_owned()));
     }
-    // The file must say what it is; fail here rather than halfway through a rule.
-    let meta = |e: Error| match e {
-        Error::PbMeta { key, problem } => {
-            syntax(1, format!("a valid META `{key}` (it is {problem})"))
-        }
-        other => other,
+    // The file must say what it is; fail here, at the META line at fault, rather
+    // than halfway through a rule.
+    let meta_line = |key: &str| {
+        election
+            .meta
+            .iter()
+            .position(|(k, _)| k == key)
+            .and_then(|i| meta_lines.get(i).copied())
     };
-    election.budget().map_err(meta)?;
-    let kind = election.vote_type().map_err(meta)?;
+    let value_of = |key: &str| election.meta(key).unwrap_or_default().to_owned();
+    let at = |key: &str, expected: &str| match meta_line(key) {
+        Some(line) => syntax(line, format!("{expected}, found `{}`", value_of(key))),
+        None => syntax(meta_header, format!("a META `{key}` line")),
+    };
+    election
+        .budget()
+        .map_err(|_| at("budget", "a non-negative decimal `budget`"))?;
+    let kind = election.vote_type().map_err(|_| {
+        at(
+            "vote_type",
+            "`vote_type` approval, choose-1, ordinal, cumulative or scoring",
+        )
+    })?;
     if matches!(kind, VoteType::Cumulative | VoteType::Scoring) && columns.points.is_none() {
         return Err(syntax(
-            header_line + 1,
+            header_line,
             "a `points` column for a points vote".to_owned(),
         ));
     }
+    if election.meta("min_project_score_threshold").is_some() {
+        election
+            .threshold()
+            .map_err(|_| at("min_project_score_threshold", "a whole-number threshold"))?;
+    }
+    // Counts and bounds the META states, against the file.
+    for (key, actual, what) in [
+        ("num_projects", election.projects.len(), "projects"),
+        ("num_votes", election.voters.len(), "votes"),
+    ] {
+        if let (Some(line), Some(stated)) = (meta_line(key), election.meta(key)) {
+            if stated.trim().parse::<usize>().ok() != Some(actual) {
+                quirks.count_mismatch(line, key, stated.trim(), actual, what)?;
+            }
+        }
+    }
+    let bound = |key: &str| -> Result<Option<u128>> {
+        let Some(text) = election.meta(key) else {
+            return Ok(None);
+        };
+        text.trim()
+            .parse::<u128>()
+            .map(Some)
+            .map_err(|_| at(key, &format!("a whole-number `{key}`")))
+    };
+    let (min_length, max_length) = (bound("min_length")?, bound("max_length")?);
+    let (min_sum, max_sum) = (bound("min_sum_points")?, bound("max_sum_points")?);
+    for voter in &election.voters {
+        let length = voter.ballot.len() as u128;
+        if min_length.is_some_and(|m| length < m) || max_length.is_some_and(|m| length > m) {
+            quirks.out_of_bounds(
+                voter.line, &voter.id, "length", length, min_length, max_length,
+            )?;
+        }
+        if matches!(kind, VoteType::Cumulative | VoteType::Scoring) {
+            let sum: u128 = voter.points.iter().map(|&p| u128::from(p)).sum();
+            if min_sum.is_some_and(|m| sum < m) || max_sum.is_some_and(|m| sum > m) {
+                quirks.out_of_bounds(voter.line, &voter.id, "points", sum, min_sum, max_sum)?;
+            }
+        }
+    }
+    election.notes = quirks.notes();
     Ok(election)
+}
+
+/// The quirks of a file: notes (lenient) or the first one as an error (strict).
+struct Quirks {
+    strict: bool,
+    /// (what, lines): one note per kind of quirk, in the order first met.
+    kinds: Vec<(String, Vec<usize>)>,
+}
+
+impl Quirks {
+    fn new(strict: bool) -> Self {
+        Self {
+            strict,
+            kinds: Vec::new(),
+        }
+    }
+
+    /// Records a quirk of kind `what` at `line`; `detail` says what this one is.
+    fn record(&mut self, what: &str, line: usize, detail: String) -> Result<()> {
+        if self.strict {
+            return Err(syntax(line, detail));
+        }
+        match self.kinds.iter_mut().find(|(w, _)| w == what) {
+            Some((_, lines)) => lines.push(line),
+            None => self.kinds.push((what.to_owned(), vec![line])),
+        }
+        Ok(())
+    }
+
+    fn repeated_in_ballot(&mut self, line: usize, voter: &str, project: &str) -> Result<()> {
+        self.record(
+            "ballots name a project more than once; each project is counted once per ballot",
+            line,
+            format!("voter `{voter}` to name each project once, `{project}` repeats"),
+        )
+    }
+
+    fn voter_repeated(&mut self, line: usize, voter: &str, first: usize) -> Result<()> {
+        self.record(
+            "ballots repeat a `voter_id` already used; each ballot is counted",
+            line,
+            format!("a new `voter_id`, `{voter}` is already on line {first}"),
+        )
+    }
+
+    fn meta_repeated(&mut self, line: usize, key: &str, first: usize) -> Result<()> {
+        self.record(
+            &format!("META `{key}` is given more than once; the first (line {first}) is used"),
+            line,
+            format!("META `{key}` once, it is already on line {first}"),
+        )
+    }
+
+    fn count_mismatch(
+        &mut self,
+        line: usize,
+        key: &str,
+        stated: &str,
+        actual: usize,
+        what: &str,
+    ) -> Result<()> {
+        self.record(
+            &format!("META `{key}` is `{stated}` but the file has {actual} {what} (cut short?); the file's {actual} are used"),
+            line,
+            format!("`{key}` to match the {actual} {what} in the file, found `{stated}`"),
+        )
+    }
+
+    fn out_of_bounds(
+        &mut self,
+        line: usize,
+        voter: &str,
+        what: &str,
+        value: u128,
+        min: Option<u128>,
+        max: Option<u128>,
+    ) -> Result<()> {
+        let range = match (min, max) {
+            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => "anything".to_owned(),
+        };
+        let (noun, keys) = if what == "length" {
+            ("projects", "`min_length`/`max_length`")
+        } else {
+            ("points", "`min_sum_points`/`max_sum_points`")
+        };
+        self.record(
+            &format!("ballots have a number of {noun} outside the META {keys} ({range}); they are counted as cast"),
+            line,
+            format!("voter `{voter}` to give {range} {noun}, found {value}"),
+        )
+    }
+
+    /// One note per kind: what, how many and on which lines (the first five).
+    fn notes(self) -> Vec<String> {
+        self.kinds
+            .into_iter()
+            .map(|(what, lines)| {
+                let shown: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();
+                let more = if lines.len() > 5 { ", …" } else { "" };
+                let (count, noun) = match lines.len() {
+                    1 => (String::new(), "line"),
+                    n => (format!("{n} times, "), "lines"),
+                };
+                format!("{what} ({count}{noun} {}{more})", shown.join(", "))
+            })
+            .collect()
+    }
 }
 
 fn project(
@@ -158,24 +399,31 @@ fn project(
     })
 }
 
+/// A voter's row, and the first project their vote names twice (kept once, where
+/// it first appears; with points, a repeat is an error: which points would count?).
 fn voter(
     fields: Vec<String>,
     columns: &Columns,
     index: &HashMap<String, u32>,
     line: usize,
-) -> Result<Voter> {
+) -> Result<(Voter, Option<String>)> {
     let id = fields.get(columns.voter_id).cloned().unwrap_or_default();
     let vote = fields.get(columns.vote).map_or("", String::as_str);
     let mut ballot = Vec::new();
+    let mut repeated = None;
     for name in vote.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let p = *index
             .get(name)
             .ok_or_else(|| syntax(line, format!("a project id in the vote, found `{name}`")))?;
         if ballot.contains(&p) {
-            return Err(syntax(
-                line,
-                format!("each project once in the vote, `{name}` repeats"),
-            ));
+            if columns.points.is_some() {
+                return Err(syntax(
+                    line,
+                    format!("each project once in a vote with points, `{name}` repeats"),
+                ));
+            }
+            repeated.get_or_insert_with(|| name.to_owned());
+            continue;
         }
         ballot.push(p);
     }
@@ -196,22 +444,25 @@ fn voter(
                 return Err(syntax(
                     line,
                     format!(
-                        "{} points for {} projects voted for",
-                        points.len(),
-                        ballot.len()
+                        "one number in `points` per project voted for ({}), found {}",
+                        ballot.len(),
+                        points.len()
                     ),
                 ));
             }
             points
         }
     };
-    Ok(Voter {
-        id,
-        ballot,
-        points,
-        fields,
-        line,
-    })
+    Ok((
+        Voter {
+            id,
+            ballot,
+            points,
+            fields,
+            line,
+        },
+        repeated,
+    ))
 }
 
 fn require(header: &[String], name: &str, line: usize) -> Result<usize> {
