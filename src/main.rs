@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             // What was buffered is dropped: an error leaves standard output empty
             // (streams written as they go excepted).
             drop(stdout.into_parts());
-            eprintln!("error: {err}");
+            eprintln!("error: {}", cli::printable(&err.to_string()));
             ExitCode::from(2)
         }
     }

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 mod apportion;
 mod choose;
 mod demo;
+mod json_error;
 mod ledger;
 mod metrics;
 mod motion;
@@ -184,7 +185,7 @@ impl Input {
     /// The input parsed as `T`.
     fn read_json<T: DeserializeOwned>(&self) -> Result<T, CliError> {
         let text = self.read_text()?;
-        serde_json::from_str(&text).map_err(|e| self.invalid(&e))
+        serde_json::from_str(&text).map_err(|e| self.invalid(&json_error::humanize(&e, &text)))
     }
 
     /// An input error naming this input.
@@ -249,6 +250,20 @@ pub(crate) fn usage_error(err: &clap::Error) -> ExitCode {
     }
 }
 
+/// `text` with every control character escaped (`\n`, `\u{1}`), so that an id
+/// or value echoed in an error cannot break the one-line convention.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// clap's multi-line usage error as one line: the message, then its indented
 /// details and tips; the usage and "for more information" lines are dropped.
 fn one_line(rendered: &str) -> String {
@@ -266,7 +281,7 @@ fn one_line(rendered: &str) -> String {
             };
             line.push_str(joiner);
         }
-        line.push_str(part);
+        line.push_str(&printable(part));
     }
     if line.is_empty() {
         line.push_str("error: invalid arguments (see --help)");

@@ -252,8 +252,8 @@ impl<'de> Visitor<'de> for DemandVisitor {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "weight" => weight = Some(map.next_value::<Weight>()?.0),
-                "floor" => floor = Some(map.next_value::<u64>()?),
-                "cap" => cap = map.next_value::<Option<u64>>()?,
+                "floor" => floor = Some(map.next_value::<Whole>()?.0),
+                "cap" => cap = map.next_value::<Option<Whole>>()?.map(|w| w.0),
                 other => return Err(de::Error::unknown_field(other, &["weight", "floor", "cap"])),
             }
         }
@@ -262,6 +262,40 @@ impl<'de> Visitor<'de> for DemandVisitor {
             floor: floor.unwrap_or(0),
             cap,
         })
+    }
+}
+
+/// A whole amount (fen, places, hours) from a JSON number or a number in quotes.
+struct Whole(u64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
+        struct WholeVisitor;
+        impl Visitor<'_> for WholeVisitor {
+            type Value = Whole;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number from 0 to 18446744073709551615")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> core::result::Result<Whole, E> {
+                Ok(Whole(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> core::result::Result<Whole, E> {
+                Err(E::custom(format_args!(
+                    "`{v}` is below zero, expected a whole number from 0 to 18446744073709551615"
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Whole, E> {
+                self.visit_str(&shown(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Whole, E> {
+                v.trim().parse::<u64>().map(Whole).map_err(|_| {
+                    E::custom(format_args!(
+                        "`{v}` is not a whole number from 0 to 18446744073709551615"
+                    ))
+                })
+            }
+        }
+        deserializer.deserialize_any(WholeVisitor)
     }
 }
 
@@ -691,5 +725,21 @@ mod tests {
         let err = weight("1e308").unwrap_err();
         assert!(err.contains("`1e308`"), "{err}");
         assert!(err.len() < 200, "{err}");
+    }
+
+    #[test]
+    fn floors_and_caps_are_numbers_or_numbers_in_quotes() {
+        let demand: Demand = serde_json::from_str(r#"{"weight": "2", "floor": "3", "cap": 10}"#).unwrap();
+        assert_eq!((demand.floor, demand.cap), (3, Some(10)));
+        for (json, named) in [
+            (r#"{"weight": 1, "floor": 2.5}"#, "`2.5` is not a whole number"),
+            (r#"{"weight": 1, "floor": -3}"#, "`-3` is below zero"),
+            (r#"{"weight": 1, "cap": "x"}"#, "`x` is not a whole number"),
+            (r#"{"weight": 1, "cap": 1e300}"#, "`1e300` is not a whole number"),
+        ] {
+            let err = serde_json::from_str::<Demand>(json).unwrap_err().to_string();
+            assert!(err.contains(named), "{err}");
+            assert!(!err.contains("u64"), "{err}");
+        }
     }
 }

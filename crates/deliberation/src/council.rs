@@ -17,8 +17,9 @@ use crate::{Error, Result};
 pub struct Volunteer {
     /// A unique id.
     pub id: String,
-    /// Attribute values by key: `age`, `tenure`, `building`, …
-    #[serde(flatten)]
+    /// Attribute values by key: `age`, `tenure`, `building`, … (a number or
+    /// true/false in JSON reads as its text: `"building": 7` is `"7"`).
+    #[serde(flatten, deserialize_with = "crate::lenient::labels")]
     pub attributes: BTreeMap<String, String>,
 }
 
@@ -123,10 +124,18 @@ impl<'de> Deserialize<'de> for Category {
 #[serde(deny_unknown_fields)]
 pub struct CouncilRules {
     /// At least this many members in the category.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lenient::seats"
+    )]
     pub min: BTreeMap<Category, u32>,
     /// At most this many members in the category.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lenient::seats"
+    )]
     pub max: BTreeMap<Category, u32>,
     /// At least this share of the seats (0–1) in the category, rounded up.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -135,7 +144,11 @@ pub struct CouncilRules {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub max_share: BTreeMap<Category, Decimal>,
     /// At most this many members with any one value of the key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lenient::seats"
+    )]
     pub max_per: BTreeMap<String, u32>,
     /// Keys whose every value (among the volunteers) should be represented.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -57,6 +57,7 @@
 mod council;
 mod error;
 mod guidance;
+mod lenient;
 mod meeting;
 mod minutes;
 mod process;

@@ -75,6 +75,7 @@ impl Ballot {
 struct RawBallot {
     ranking: Option<Vec<String>>,
     approve: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::lenient::option_count")]
     count: Option<u64>,
 }
 

@@ -23,6 +23,7 @@ pub enum Direction {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     /// The band's lower bound (inclusive).
+    #[serde(deserialize_with = "crate::lenient::float")]
     pub at_least: f64,
     /// Need points for the band, 0–100.
     #[serde(deserialize_with = "crate::lenient::decimal")]

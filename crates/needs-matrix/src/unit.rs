@@ -104,10 +104,27 @@ impl Serialize for UnitId {
     }
 }
 
+/// An id from a JSON string, or a whole number (a household file number
+/// exported as a number: `5` reads as `"5"`).
 impl<'de> Deserialize<'de> for UnitId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let id = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(id.as_ref()))
+        struct IdVisitor;
+        impl serde::de::Visitor<'_> for IdVisitor {
+            type Value = UnitId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an id: a text in quotes or a whole number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<UnitId, E> {
+                Ok(UnitId::from(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<UnitId, E> {
+                Ok(UnitId::from(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<UnitId, E> {
+                Ok(UnitId::from(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
     }
 }
 
@@ -122,13 +139,18 @@ impl<'de> Deserialize<'de> for UnitId {
 ///
 /// let unit: Unit = serde_json::from_str(r#"{"id": "h1", "values": [82, null, 0.8]}"#)?;
 /// assert_eq!(unit.values, [Some(82.0), None, Some(0.8)]);
+/// // Numbers in quotes, and numeric ids, as spreadsheets export them.
+/// let unit: Unit = serde_json::from_str(r#"{"id": 17, "values": ["82", null, "0.8"]}"#)?;
+/// assert_eq!((unit.id.as_str(), unit.values), ("17", vec![Some(82.0), None, Some(0.8)]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// The unit's identifier.
     pub id: UnitId,
-    /// One value per indicator, in the matrix's order.
+    /// One value per indicator, in the matrix's order (in JSON, numbers or
+    /// numbers in quotes, `null` for missing).
+    #[serde(deserialize_with = "crate::lenient::floats")]
     pub values: Vec<Option<f64>>,
 }
 
