@@ -93,8 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = handle(&request);
     let report: report::PublicityReport = serde_json::from_str(&response.body)?;
     println!(
-        "POST /quarter → {} · {} households granted, balanced: {}",
-        response.status, report.before.households_granted, report.after.accounts.balanced
+        "POST /quarter → {} · {} households granted · allocation balanced: {} · spending within allocation: {}",
+        response.status,
+        report.before.households_granted,
+        report.after.accounts.balanced,
+        report.after.accounts.within_allocation
     );
 
     // Three bad ones, and what a resident would read.

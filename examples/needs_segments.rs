@@ -11,6 +11,7 @@
 )]
 
 use guided_community::needs::{self, Matrix, ScoreOptions, Unit};
+use guided_community::report::text;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Values in the article matrix's indicator order: oldest age, lives alone at
@@ -56,9 +57,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Everyone over 60 alike:");
     for unit in alike.iter() {
         println!(
-            "  {:<20} {:>5}  {}",
+            "  {:<20} {:>6}  {}",
             unit.id,
-            unit.score.to_string(),
+            text::score(unit.score),
             unit.tier
         );
     }
@@ -74,16 +75,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let why: Vec<String> = unit
             .contributions
             .iter()
-            .map(|c| c.round_dp(1).to_string())
+            .map(|c| c.round_dp(2).normalize().to_string())
             .collect();
         let silent = if unit.flags.silent_need {
             "  ← silent need (沉默需求)"
         } else {
             ""
         };
-        let score = unit.score.round_dp(1).to_string();
+        let score = text::score(unit.score);
         println!(
-            "  #{} {:<20} {score:>5}  {:<6} = {}{silent}",
+            "  #{} {:<20} {score:>6}  {:<6} = {}{silent}",
             unit.rank,
             unit.id,
             unit.tier,
@@ -102,13 +103,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     println!("\nNeed by building (allocation weights):");
     for group in &buildings.groups {
-        let (total, mean) = (
-            group.total.round_dp(1).to_string(),
-            group.mean.round_dp(1).to_string(),
-        );
+        let (total, mean) = (text::score(group.total), text::score(group.mean));
         println!(
-            "  {:<4} {} households, total {total:>5}, mean {mean:>5}",
-            group.group, group.units
+            "  {:<4} {:<12} total {total:>6}, mean {mean:>6}",
+            group.group,
+            text::count(group.units, "household,", "households,")
         );
     }
 

@@ -14,6 +14,7 @@ use guided_community::pools::{
     self, BaseRule, CoFundingRules, Draw, LineDemand, Method, NeedClass, PoolPolicy, QuarterEnd,
     RebalancePolicy, Reserve, ServiceLine, UrgentDemand,
 };
+use guided_community::report::text::yuan;
 use rust_decimal::dec;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,8 +23,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let budget: pools::Fen = "300000.00".parse()?;
     let split = PoolPolicy::article_default().split(budget)?;
     println!(
-        "budget ¥{budget}: base ¥{}, dynamic ¥{}, reserve ¥{}",
-        split.base, split.dynamic, split.emergency
+        "budget {}: base {}, dynamic {}, reserve {}",
+        yuan(budget),
+        yuan(split.base),
+        yuan(split.dynamic),
+        yuan(split.emergency)
     );
 
     // 2. The base pool by a fixed rule: per head served.
@@ -40,7 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let base = pools::allocate_base(split.base, &lines, BaseRule::PerHead)?;
     for l in &base.lines {
-        println!("  base   {:<14} ¥{:>10}  ({})", l.id, l.amount, l.reason);
+        println!(
+            "  base   {:<14} {:>12}  ({})",
+            l.id,
+            yuan(l.amount),
+            l.reason
+        );
     }
 
     // 3. The dynamic pool by urgency-weighted demand; nobody gets more than asked.
@@ -58,9 +67,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let dynamic = pools::allocate_dynamic(split.dynamic, &requests, Method::Hamilton)?;
     for l in &dynamic.lines {
-        println!("  dynamic {:<20} ¥{:>10}  ({})", l.id, l.amount, l.reason);
+        println!(
+            "  dynamic {:<20} {:>12}  ({})",
+            l.id,
+            yuan(l.amount),
+            l.reason
+        );
     }
-    println!("  dynamic unallocated ¥{}", dynamic.unallocated);
+    println!("  dynamic unallocated {}", yuan(dynamic.unallocated));
 
     // 4. The reserve: one draw, then released into next quarter at quarter end.
     let date = NaiveDate::from_ymd_opt(2025, 7, 21).ok_or("bad date")?;
@@ -71,8 +85,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let close = reserve.close_quarter(QuarterEnd::Release);
     println!(
-        "reserve: drew ¥{}, releases ¥{} into next quarter",
-        close.drawn, close.released
+        "reserve: drew {}, releases {} into next quarter",
+        yuan(close.drawn),
+        yuan(close.released)
     );
 
     // 5. The newborn surge: childcare applications jump, the seniors' room is idle.
@@ -100,8 +115,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         CoFundingRules::article_default().split(NeedClass::BasicLivelihood, "85000.00".parse()?)?
     {
         println!(
-            "  nursery room: {:<10} pays ¥{}",
-            payment.party, payment.amount
+            "  nursery room: {:<10} pays {}",
+            payment.party,
+            yuan(payment.amount)
         );
     }
     Ok(())

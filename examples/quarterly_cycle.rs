@@ -12,8 +12,11 @@
 
 use std::path::PathBuf;
 
-use guided_community::report::{self, Warning};
-use guided_community::{Basis, Policy, pools::Fen, quarterly_cycle, sample};
+use guided_community::report::{
+    self,
+    text::{count, grouped, indicator_label, indicator_value, percent, score, warning, yuan},
+};
+use guided_community::{Basis, Policy, quarterly_cycle, sample};
 
 #[allow(
     clippy::too_many_lines,
@@ -30,8 +33,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("{} · {} (report of {})", r.community, r.quarter, r.as_of);
     println!(
-        "{} households, {} residents ({} floating, {} aged 60+)\n",
-        r.households, r.residents, r.floating_residents, r.aged_60_plus
+        "{}, {} ({} floating, {} aged 60+)\n",
+        count(r.households, "household", "households"),
+        count(r.residents, "resident", "residents"),
+        grouped(r.floating_residents),
+        grouped(r.aged_60_plus)
     );
 
     let b = &r.before;
@@ -46,25 +52,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .needs
         .tiers
         .iter()
-        .map(|t| format!("{} {}", t.tier, t.households))
+        .map(|t| format!("{} {}", t.tier, grouped(t.households)))
         .collect();
     println!(
-        "  needs: {} households scored (mean {}), tiers: {}",
-        b.needs.scored,
-        b.needs.mean_score,
+        "  needs: {} scored (mean score {}), tiers: {}",
+        count(b.needs.scored, "household", "households"),
+        score(b.needs.mean_score),
         tiers.join(", ")
     );
     for line in &b.service_lines {
         println!(
             "  {:<32} {:>6} heads  {:>14}",
             line.name,
-            line.heads,
+            grouped(line.heads),
             yuan(line.allocated)
         );
     }
     println!(
-        "  household grants: {} households, {} (largest {}), unallocated {}",
-        b.households_granted,
+        "  household grants: {}, {} (largest {}), unallocated {}",
+        count(b.households_granted, "household", "households"),
         yuan(b.household_grants),
         yuan(b.largest_grant),
         yuan(b.unallocated)
@@ -92,19 +98,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let d = &r.during;
     println!(
-        "\nDURING 事中: spent {} ({}% of the budget)",
+        "\nDURING 事中: spent {} ({} of the budget), household grants paid {}",
         yuan(d.spent),
-        pct(d.progress)
+        percent(d.progress),
+        yuan(d.grants_paid)
     );
     println!(
-        "  coverage: {} of {} needy households reached; petitions {} (red {}, yellow {}, blue {}), {}% resolved on time",
-        d.coverage.reached,
-        d.coverage.needy_households,
-        d.petitions.received,
-        d.petitions.red,
-        d.petitions.yellow,
-        d.petitions.blue,
-        pct(d.petitions.on_time_rate)
+        "  coverage: {} of {} needy households reached; petitions {} (red {}, yellow {}, blue {}), {} resolved on time",
+        grouped(d.coverage.reached),
+        grouped(d.coverage.needy_households),
+        grouped(d.petitions.received),
+        grouped(d.petitions.red),
+        grouped(d.petitions.yellow),
+        grouped(d.petitions.blue),
+        percent(d.petitions.on_time_rate)
     );
 
     let a = &r.after;
@@ -117,9 +124,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         yuan(a.accounts.reserve_carried_over),
         yuan(a.accounts.budget),
         if a.accounts.balanced {
-            "✓ balanced to the fen"
+            "✓ the allocation balances to the fen"
         } else {
-            "✗ NOT balanced"
+            "✗ the allocation does NOT balance"
+        }
+    );
+    println!(
+        "  spending: {}",
+        if a.accounts.within_allocation {
+            "✓ within every allocation"
+        } else {
+            "✗ over an allocation (see the warnings)"
         }
     );
     // The articles' point: allocating by need, not "everyone alike".
@@ -131,17 +146,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     println!(
-        "  mismatch (grants vs need): {}% by need, against {}% if every eligible household got the same",
-        pct(a.fairness.mismatch),
-        pct(equal.publicity.after.fairness.mismatch)
+        "  mismatch (grants vs need): {} by need, against {} if every eligible household got the same",
+        percent(a.fairness.mismatch),
+        percent(equal.publicity.after.fairness.mismatch)
     );
     for g in &a.groups {
         println!(
-            "  {:<15} {:>5} households  grants {:>5}%  need {:>5}%",
+            "  {:<15} {:>16}  grants {:>6}  need {:>6}",
             g.group,
-            g.households,
-            pct(g.resource_share),
-            pct(g.need_share)
+            count(g.households, "household", "households"),
+            percent(g.resource_share),
+            percent(g.need_share)
         );
     }
     for i in &a.indicators {
@@ -150,17 +165,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(guided_community::metrics::Verdict::Missed) => "MISSED",
             _ => "-",
         };
-        println!("  {:<30} {:>10}  {verdict}", i.name, i.value.round_dp(4));
+        println!(
+            "  {:<34} {:>12}  {verdict}",
+            indicator_label(&i.name),
+            indicator_value(&i.name, i.value)
+        );
     }
     println!(
-        "  points: {} residents earned {} points for {} activities",
-        a.points.residents, a.points.points_earned, a.points.activities
+        "  points: {} earned {} points for {}",
+        count(a.points.residents, "resident", "residents"),
+        a.points.points_earned,
+        count(a.points.activities, "activity", "activities")
     );
     for w in &a.warnings {
-        match w {
-            Warning::Capture { group, flag, .. } => println!("  warning: {group} is {flag:?}"),
-            other => println!("  warning: {other:?}"),
-        }
+        println!("  warning 预警: {}", warning(r, w));
     }
     for d in quarter.diagnostics.iter().take(5) {
         println!("  set aside: {} `{}`: {}", d.kind, d.id, d.message);
@@ -177,14 +195,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&json, serde_json::to_string_pretty(r)? + "\n")?;
     println!("\nwrote {} and {}", html.display(), json.display());
     Ok(())
-}
-
-fn yuan(fen: Fen) -> String {
-    format!("¥{fen}")
-}
-
-fn pct(ratio: rust_decimal::Decimal) -> String {
-    ratio
-        .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
-        .map_or_else(|| "—".to_owned(), |p| p.round_dp(1).to_string())
 }

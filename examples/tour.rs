@@ -9,27 +9,30 @@
 
 use std::num::NonZeroU32;
 
+use guided_community::report::text::{grouped, yuan};
 use guided_community::{deliberation, metrics, needs, points, pools, triage};
 use rust_decimal::Decimal;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. Needs: the article's five dimension weights must sum to exactly 100%.
     let weights = needs::Weights::article_default();
-    println!(
-        "needs matrix weights (%): {:?}",
-        weights
-            .as_percent()
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-    );
+    let shown: Vec<String> = weights
+        .as_percent()
+        .iter()
+        .map(|w| format!("{w}%"))
+        .collect();
+    println!("needs matrix weights: {}", shown.join(" / "));
     if let Err(err) = needs::Weights::try_new([25, 20, 20, 15, 25]) {
         println!("  a matrix of 25/20/20/15/25 is refused: {err}");
     }
 
     // 2. Pools: money in fen, parsed strictly from yuan.
     let budget: pools::Fen = "125000.50".parse()?;
-    println!("quarterly budget: ¥{budget} = {} fen", budget.get());
+    println!(
+        "quarterly budget: {} = {} fen",
+        yuan(budget),
+        grouped(budget.get())
+    );
     if let Err(err) = "99.999".parse::<pools::Fen>() {
         println!("  ¥99.999 is refused: {err}");
     }

@@ -15,6 +15,7 @@ use governance_metrics as metrics;
 use points_bank as points;
 
 mod html;
+pub mod text;
 
 pub use html::render_html;
 

@@ -50,12 +50,21 @@ fn retell(message: &str, token: Option<&str>) -> String {
         ("expected a map", "expected an object { … }"),
         ("expected a sequence", "expected a list [ … ]"),
         ("sequence,", "a list,"),
-        ("a Decimal type representing a fixed-point number", "a decimal number (e.g. 2.5 or \"2.5\")"),
+        (
+            "a Decimal type representing a fixed-point number",
+            "a decimal number (e.g. 2.5 or \"2.5\")",
+        ),
         ("expected f64", "expected a number"),
         ("expected f32", "expected a number"),
         ("expected u128", "expected a whole number of 0 or more"),
-        ("expected u64", "expected a whole number from 0 to 18446744073709551615"),
-        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        (
+            "expected u64",
+            "expected a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
         ("expected u16", "expected a whole number from 0 to 65535"),
         ("expected u8", "expected a whole number from 0 to 255"),
         ("expected usize", "expected a whole number of 0 or more"),
@@ -126,7 +135,10 @@ mod tests {
     fn numbers_are_echoed_as_written_and_types_in_words() {
         let cases = [
             (told::<Vec<f64>>("[1, 1e400]"), "`1e400` is out of range"),
-            (told::<Vec<f64>>(r#"[1, "x"]"#), "the text \"x\", expected a number (line 1"),
+            (
+                told::<Vec<f64>>(r#"[1, "x"]"#),
+                "the text \"x\", expected a number (line 1",
+            ),
             (
                 told::<Vec<u64>>("[2.50]"),
                 "the number `2.50`, expected a whole number from 0 to 18446744073709551615",

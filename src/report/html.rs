@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{PublicityReport, Stage, Warning};
+use super::text::{self, percent, yuan};
+use super::{PublicityReport, Stage};
 use allocation_pools::Fen;
 use governance_metrics as metrics;
 
@@ -337,7 +338,10 @@ fn after(page: &mut String, report: &PublicityReport) {
                     metrics::Comparison::Above => "&gt;",
                     metrics::Comparison::Below => "&lt;",
                 };
-                format!("{sign} {}", t.value)
+                format!(
+                    "{sign} {}",
+                    escape(&text::indicator_value(&i.name, t.value))
+                )
             },
         );
         let verdict = match i.verdict {
@@ -348,8 +352,8 @@ fn after(page: &mut String, report: &PublicityReport) {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{target}</td><td>{verdict}</td></tr>",
-            indicator_label(&i.name),
-            i.value.round_dp(4)
+            escape(&text::indicator_label(&i.name)),
+            escape(&text::indicator_value(&i.name, i.value))
         );
     }
     page.push_str("</table>\n");
@@ -360,7 +364,7 @@ fn after(page: &mut String, report: &PublicityReport) {
             let _ = writeln!(
                 page,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                group_label(&s.group),
+                escape(&text::group_label(&s.group)),
                 s.respondents,
                 percent(s.rate)
             );
@@ -389,115 +393,15 @@ fn after(page: &mut String, report: &PublicityReport) {
     } else {
         page.push_str("<ul>\n");
         for w in &a.warnings {
-            let _ = writeln!(page, "<li class=\"bad\">{}</li>", warning_text(report, w));
+            let _ = writeln!(
+                page,
+                "<li class=\"bad\">{}</li>",
+                escape(&text::warning(report, w))
+            );
         }
         page.push_str("</ul>\n");
     }
     page.push_str("</section>\n");
-}
-
-/// A line's display name: the service line's name, or the household grants.
-fn line_label(report: &PublicityReport, id: &str) -> String {
-    if id == crate::GRANTS_LINE {
-        return "住户补助 Household grants".to_owned();
-    }
-    let name = report
-        .before
-        .service_lines
-        .iter()
-        .find(|l| l.id == id)
-        .map_or(id, |l| l.name.as_str());
-    escape(name)
-}
-
-fn warning_text(report: &PublicityReport, w: &Warning) -> String {
-    match w {
-        Warning::Early(metrics::EarlyWarning::ParticipationFalling { drops, .. }) => {
-            format!("参与率连续下降 Participation fell {drops} times in a row")
-        }
-        Warning::Early(metrics::EarlyWarning::SatisfactionLow {
-            satisfaction,
-            floor,
-            ..
-        }) => format!(
-            "满意度低于 {} Satisfaction {} below the floor: start a PDCA cycle",
-            percent(*floor),
-            percent(*satisfaction)
-        ),
-        Warning::Early(metrics::EarlyWarning::UnfairAllocationComplaints {
-            complaints,
-            threshold,
-            ..
-        }) => format!(
-            "分配不公投诉 {complaints} complaints about unfair allocation (threshold {threshold})"
-        ),
-        Warning::Capture {
-            group,
-            flag,
-            to_need,
-        } => {
-            let what = match flag {
-                metrics::CaptureFlag::Captures => "精英俘获 elite capture",
-                metrics::CaptureFlag::Neglected => "被忽视 left out",
-                metrics::CaptureFlag::Fair => "fair",
-            };
-            format!(
-                "{}: {what} (资源/需求 grants ÷ need {})",
-                group_label(group),
-                to_need.map_or_else(|| "—".to_owned(), |r| r.round_dp(2).to_string())
-            )
-        }
-        Warning::TargetMissed { indicator, value } => format!(
-            "{} 未达标 missed its target ({})",
-            indicator_label(indicator),
-            value.round_dp(4)
-        ),
-        Warning::Overspent {
-            line,
-            allocated,
-            spent,
-            over,
-        } => format!(
-            "{} 超支 {} overspent by {}: 支出 spent {}, 分配 allocated {}",
-            line_label(report, line),
-            yuan(*over),
-            yuan(*over),
-            yuan(*spent),
-            yuan(*allocated)
-        ),
-        _ => "warning".to_owned(),
-    }
-}
-
-fn indicator_label(name: &str) -> String {
-    let zh = match name {
-        "participation_rate" => "参与率",
-        "proposals_per_100_households" => "每百户提案数",
-        "mismatch_rate" => "资源错配率",
-        "complaint_rate" => "投诉率",
-        "satisfaction_difference" => "满意度差异系数",
-        "utilisation" => "资源利用率",
-        "resolution_cycle_days" => "解决周期(天)",
-        "leader_growth_per_year" => "骨干年增长率",
-        "benefit_per_cost" => "成本收益比",
-        _ => "",
-    };
-    format!("{zh} {}", escape(&name.replace('_', " ")))
-}
-
-/// A group's label: the sample groups get their Chinese names.
-fn group_label(group: &str) -> String {
-    let zh = match group {
-        "seniors-alone" => "独居老人 ",
-        "seniors" => "老年家庭 ",
-        "young-families" => "婴幼儿家庭 ",
-        "young-renters" => "青年租户 ",
-        "floating" => "流动人口 ",
-        "disability" => "残疾人家庭 ",
-        "other" => "其他 ",
-        _ => "",
-    };
-    format!("{zh}{}", escape(group))
 }
 
 /// Horizontal bars: one SVG.
@@ -599,7 +503,7 @@ fn group_chart(page: &mut String, after: &super::After) {
              <rect x=\"220\" y=\"{yn}\" width=\"{wn}\" height=\"14\" fill=\"#1971c2\"/>\
              <text x=\"{tnx}\" y=\"{tny}\" font-size=\"11\">{pn}</text>",
             ty = y + 20,
-            l = group_label(&g.group),
+            l = escape(&text::group_label(&g.group)),
             trx = 226 + wr,
             try_ = y + 11,
             pr = percent(g.resource_share),
@@ -683,27 +587,6 @@ fn svg_open(page: &mut String, height: u64, title: &str) {
          <title>{t}</title>\n<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>",
         t = escape(title)
     );
-}
-
-/// `¥12,345.67`.
-fn yuan(fen: Fen) -> String {
-    let fen = fen.get();
-    let whole = (fen / 100).to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 + 4);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("¥{grouped}.{:02}", fen % 100)
-}
-
-/// `0.6712` → `67.1%`.
-fn percent(ratio: Decimal) -> String {
-    ratio
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .map_or_else(|| "—".to_owned(), |p| format!("{}%", p.round_dp(1)))
 }
 
 /// Escapes text for HTML.

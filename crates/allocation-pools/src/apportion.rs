@@ -729,15 +729,24 @@ mod tests {
 
     #[test]
     fn floors_and_caps_are_numbers_or_numbers_in_quotes() {
-        let demand: Demand = serde_json::from_str(r#"{"weight": "2", "floor": "3", "cap": 10}"#).unwrap();
+        let demand: Demand =
+            serde_json::from_str(r#"{"weight": "2", "floor": "3", "cap": 10}"#).unwrap();
         assert_eq!((demand.floor, demand.cap), (3, Some(10)));
         for (json, named) in [
-            (r#"{"weight": 1, "floor": 2.5}"#, "`2.5` is not a whole number"),
+            (
+                r#"{"weight": 1, "floor": 2.5}"#,
+                "`2.5` is not a whole number",
+            ),
             (r#"{"weight": 1, "floor": -3}"#, "`-3` is below zero"),
             (r#"{"weight": 1, "cap": "x"}"#, "`x` is not a whole number"),
-            (r#"{"weight": 1, "cap": 1e300}"#, "`1e300` is not a whole number"),
+            (
+                r#"{"weight": 1, "cap": 1e300}"#,
+                "`1e300` is not a whole number",
+            ),
         ] {
-            let err = serde_json::from_str::<Demand>(json).unwrap_err().to_string();
+            let err = serde_json::from_str::<Demand>(json)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(named), "{err}");
             assert!(!err.contains("u64"), "{err}");
         }

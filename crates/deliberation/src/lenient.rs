@@ -6,8 +6,8 @@
 use core::fmt;
 use std::collections::BTreeMap;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// A whole number in `0..=max`.
 struct Whole<const MAX: u64>(u64);
@@ -35,7 +35,11 @@ impl<'de, const MAX: u64> Deserialize<'de> for Whole<MAX> {
                 )))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Whole<MAX>, E> {
-                let shown = if v.abs() >= 1e21 { format!("{v:e}") } else { v.to_string() };
+                let shown = if v.abs() >= 1e21 {
+                    format!("{v:e}")
+                } else {
+                    v.to_string()
+                };
                 Err(E::custom(format_args!(
                     "`{shown}` is not a whole number, expected a whole number from 0 to {MAX}"
                 )))
@@ -120,20 +124,32 @@ mod tests {
         let ballot: Ballot = serde_json::from_str(r#"{"ranking": ["A"], "count": "3"}"#).unwrap();
         assert_eq!(ballot, Ballot::ranked(["A"], 3));
         let rules: CouncilRules =
-            serde_json::from_str(r#"{"min": {"age=young": "2"}, "max_per": {"building": 3}}"#).unwrap();
+            serde_json::from_str(r#"{"min": {"age=young": "2"}, "max_per": {"building": 3}}"#)
+                .unwrap();
         assert_eq!(rules.max_per.get("building"), Some(&3));
         for (json, named) in [
             (r#"{"ranking": ["A"], "count": -3}"#, "`-3` is below zero"),
-            (r#"{"ranking": ["A"], "count": 1.5}"#, "`1.5` is not a whole number"),
-            (r#"{"ranking": ["A"], "count": 1e300}"#, "`1e300` is not a whole number"),
+            (
+                r#"{"ranking": ["A"], "count": 1.5}"#,
+                "`1.5` is not a whole number",
+            ),
+            (
+                r#"{"ranking": ["A"], "count": 1e300}"#,
+                "`1e300` is not a whole number",
+            ),
         ] {
-            let err = serde_json::from_str::<Ballot>(json).unwrap_err().to_string();
+            let err = serde_json::from_str::<Ballot>(json)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(named), "{err}");
         }
         let err = serde_json::from_str::<CouncilRules>(r#"{"min": {"a=b": 5000000000}}"#)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`5000000000` is more than 4294967295"), "{err}");
+        assert!(
+            err.contains("`5000000000` is more than 4294967295"),
+            "{err}"
+        );
         assert!(!err.contains("u32"), "{err}");
         let volunteer: Volunteer =
             serde_json::from_str(r#"{"id": "v1", "building": 7, "senior": true}"#).unwrap();

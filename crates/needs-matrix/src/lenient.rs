@@ -64,12 +64,18 @@ impl Visitor<'_> for FloatVisitor {
         f.write_str("a number (or a number in quotes)")
     }
 
-    #[allow(clippy::cast_precision_loss, reason = "a measurement, read as JSON reads it")]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a measurement, read as JSON reads it"
+    )]
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
         Ok(v as f64)
     }
 
-    #[allow(clippy::cast_precision_loss, reason = "a measurement, read as JSON reads it")]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a measurement, read as JSON reads it"
+    )]
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
         Ok(v as f64)
     }
