@@ -42,6 +42,17 @@ pub enum Error {
         /// The text given.
         quarter: String,
     },
+    /// A sample community the generator does not make: households or residents
+    /// outside its limits ([`sample::MAX_HOUSEHOLDS`](crate::sample::MAX_HOUSEHOLDS),
+    /// [`sample::MAX_RESIDENTS`](crate::sample::MAX_RESIDENTS)), checked before
+    /// anything is allocated.
+    #[error("a sample community needs {what}, not {given}")]
+    SampleOutOfRange {
+        /// What is accepted, e.g. `1 to 10000000 households`.
+        what: String,
+        /// What was asked for.
+        given: u64,
+    },
     /// Two households with the same id.
     #[error("household `{id}` appears twice: ids must be unique")]
     DuplicateHousehold {

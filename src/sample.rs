@@ -88,6 +88,34 @@ impl Spec {
         }
     }
 
+    /// Whether [`generate`] makes this community: 1 to [`MAX_HOUSEHOLDS`]
+    /// households and at most [`MAX_RESIDENTS`] residents.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SampleOutOfRange`](crate::Error::SampleOutOfRange) naming the limit.
+    pub fn check(&self) -> crate::Result<()> {
+        let households = self
+            .registered_households
+            .saturating_add(self.floating_households);
+        if !(1..=MAX_HOUSEHOLDS).contains(&households) {
+            return Err(crate::Error::SampleOutOfRange {
+                what: format!("1 to {MAX_HOUSEHOLDS} households"),
+                given: households,
+            });
+        }
+        let residents = self
+            .registered_residents
+            .saturating_add(self.floating_residents);
+        if residents > MAX_RESIDENTS {
+            return Err(crate::Error::SampleOutOfRange {
+                what: format!("at most {MAX_RESIDENTS} residents"),
+                given: residents,
+            });
+        }
+        Ok(())
+    }
+
     /// A community of `households` on 阳光社区's proportions (for the demo and
     /// benchmarks; 10,000,000 is a megacity).
     pub fn scaled(households: u64) -> Self {
@@ -106,12 +134,12 @@ impl Spec {
 
 /// 阳光社区's quarter 2026-Q3, from `seed`.
 pub fn sunshine(seed: u64) -> QuarterInputs {
-    generate(&Spec::sunshine(), seed)
+    build(&Spec::sunshine(), seed)
 }
 
 /// 邻里荟's quarter 2026-Q3, from `seed`.
 pub fn linlihui(seed: u64) -> QuarterInputs {
-    generate(&Spec::linlihui(), seed)
+    build(&Spec::linlihui(), seed)
 }
 
 /// `SplitMix64`: small, fast, and the same everywhere.
@@ -225,8 +253,37 @@ pub fn service_lines() -> Vec<LineSpec> {
     ]
 }
 
+/// The most households a sample community has: about 9 GB and half a minute for
+/// the whole quarter on a 2-core machine (the megacity demo).
+pub const MAX_HOUSEHOLDS: u64 = 10_000_000;
+/// The most residents a sample community has.
+pub const MAX_RESIDENTS: u64 = 8 * MAX_HOUSEHOLDS;
+
 /// A community's quarter 2026-Q3 as `spec` describes it, from `seed`.
-pub fn generate(spec: &Spec, seed: u64) -> QuarterInputs {
+///
+/// ```
+/// use guided_community::sample::{generate, Spec, MAX_HOUSEHOLDS};
+///
+/// let inputs = generate(&Spec::scaled(500), 1)?;
+/// assert_eq!(inputs.households.len(), 500);
+/// let err = generate(&Spec::scaled(u64::MAX), 1).unwrap_err();
+/// assert_eq!(err.to_string(), "a sample community needs 1 to 10000000 households, not 18446744073709551615");
+/// assert!(generate(&Spec::scaled(0), 1).is_err());
+/// # Ok::<(), guided_community::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::SampleOutOfRange`](crate::Error::SampleOutOfRange) for no households,
+/// more than [`MAX_HOUSEHOLDS`], or more than [`MAX_RESIDENTS`], before anything
+/// is allocated.
+pub fn generate(spec: &Spec, seed: u64) -> crate::Result<QuarterInputs> {
+    spec.check()?;
+    Ok(build(spec, seed))
+}
+
+/// [`generate`] for a spec within the limits.
+fn build(spec: &Spec, seed: u64) -> QuarterInputs {
     let mut rng = Rng(seed ^ 0x5EED_0FC0_FFEE_0000);
     let (quarter, as_of) = sample_quarter();
     let households = households(spec, &mut rng);

@@ -272,7 +272,7 @@ proptest! {
             floating_residents: floating * 2,
             ..sample::Spec::sunshine()
         };
-        let mut inputs = sample::generate(&spec, seed);
+        let mut inputs = sample::generate(&spec, seed).unwrap();
         inputs.budget = Fen::new(budget);
         let policy = Policy {
             need_threshold: Decimal::from(threshold),
@@ -364,7 +364,7 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
     assert!(!html.contains("✓ 平衡 balanced"));
 
     // One household: nothing allocated, something paid.
-    let tiny = sample::generate(&sample::Spec::scaled(1), 7);
+    let tiny = sample::generate(&sample::Spec::scaled(1), 7).unwrap();
     let p = run(&tiny, &Policy::default()).publicity;
     if p.during.grants_paid > p.before.household_grants {
         assert!(!p.after.accounts.within_allocation);

@@ -13,8 +13,8 @@ use super::{CliError, Exit, Output, Stdout};
 /// `quarterly-report.json` to `--out`; prints a summary as JSON.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Households [default: 阳光社区's 1,200]; any other number gets a community on
-    /// its proportions.
+    /// Households [default: 阳光社区's 1,200]; any other number, from 1 to
+    /// 10,000,000, gets a community on its proportions.
     #[arg(long)]
     households: Option<u64>,
     /// The seed of the sample.
@@ -86,6 +86,11 @@ impl Progress {
 }
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
+    // Limits first: an error is the only line on standard error.
+    let spec = args.households.map(sample::Spec::scaled);
+    if let Some(spec) = &spec {
+        spec.check()?;
+    }
     let mut progress = Progress {
         on: args.households.is_some_and(|n| n >= PROGRESS_FROM),
         terminal: std::io::stderr().is_terminal(),
@@ -93,9 +98,9 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         total: Step::ALL.len() + 2,
     };
     progress.step("generating the sample community 生成示例社区");
-    let inputs = match args.households {
+    let inputs = match &spec {
         None => sample::sunshine(args.seed),
-        Some(n) => sample::generate(&sample::Spec::scaled(n), args.seed),
+        Some(spec) => sample::generate(spec, args.seed)?,
     };
     let quarter = quarterly_cycle_observed(&inputs, &Policy::default(), &mut |step| {
         progress.step(step.label());
