@@ -52,6 +52,7 @@ fn needs_errors() -> Vec<needs::Error> {
         InvalidOption {
             reason: s("threshold tiers must be in decreasing order"),
         },
+        DuplicateUnit { unit: s("h-17") },
         WrongValueCount {
             unit: s("h-17"),
             expected: 9,
@@ -335,6 +336,10 @@ fn triage_errors() -> Vec<triage::Error> {
         CodeCheck {
             code: "QE34-KCHW-1ZX".into(),
         },
+        TooManyCodes {
+            count: 18_446_744_073_709_551_615,
+            max: 1_000_000,
+        },
         InvalidTransition {
             state: "submitted".into(),
             command: "close".into(),
@@ -452,6 +457,10 @@ fn choice_errors() -> Vec<deliberation::Error> {
             candidate: "C".into(),
             problem: "is missing from the order",
         },
+        TieBreakRequired,
+        TooManyRunoffTies {
+            limit: deliberation::MAX_RUNOFF_UNIVERSES,
+        },
         InvalidCategory {
             text: "young".into(),
         },
@@ -528,5 +537,19 @@ fn error_messages() {
     lines(&mut text, "deliberation", deliberation_errors());
     lines(&mut text, "deliberation", choice_errors());
     lines(&mut text, "metrics", metrics_errors());
+    lines(
+        &mut text,
+        "facade",
+        vec![
+            Error::InvalidQuarter {
+                quarter: "2026Q5".into(),
+            },
+            Error::DuplicateHousehold { id: "H0001".into() },
+            Error::SampleOutOfRange {
+                what: "1 to 10000000 households".into(),
+                given: 0,
+            },
+        ],
+    );
     assert_snapshot("error-messages.txt", &text);
 }

@@ -9,6 +9,7 @@
 )]
 
 mod architecture;
+mod boundary;
 mod cli;
 mod errors;
 mod quarter;

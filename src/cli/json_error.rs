@@ -43,6 +43,27 @@ fn retell(message: &str, token: Option<&str>) -> String {
         }
     }
     for (from, to) in [
+        (
+            "EOF while parsing a value",
+            "the input is empty or ends too early: expected JSON",
+        ),
+        (
+            "EOF while parsing a list",
+            "the input ends inside a list [ … ]",
+        ),
+        (
+            "EOF while parsing an object",
+            "the input ends inside an object { … }",
+        ),
+        (
+            "EOF while parsing a string",
+            "the input ends inside a text in quotes",
+        ),
+        (
+            "trailing characters",
+            "something follows the end of the JSON",
+        ),
+        ("expected value", "this is not JSON"),
         ("invalid type: ", ""),
         ("invalid value: ", ""),
         ("string \"", "the text \""),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use clap::Subcommand;
-use guided_community::points::log::{Chain, leaves, replay, verify};
+use guided_community::points::log::{leaves, replay, verify};
 use guided_community::points::merkle::inclusion_proof;
 use guided_community::points::{self, sample};
 use serde::Serialize;
@@ -15,9 +15,9 @@ use super::{CliError, Exit, Input, Output, Stdout};
 pub(crate) enum LedgerCommand {
     /// Write a realistic sample log (JSON lines) to standard output.
     Demo {
-        /// Entries to write.
+        /// Entries to write, at most 10,000,000.
         #[arg(long, default_value_t = 1000)]
-        events: usize,
+        events: u64,
         /// The seed: the same seed writes the same log.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -76,12 +76,19 @@ pub(crate) fn run(
 ) -> Result<Exit, CliError> {
     match command {
         LedgerCommand::Demo { events, seed } => {
-            let ledger = sample::ledger(*events, *seed);
-            let mut log = Vec::new();
-            Chain::new()
-                .write(&ledger, &mut log)
-                .map_err(guided_community::Error::from)?;
-            out.write_all(&log).map_err(CliError::Stdout)?;
+            // The limit is checked before anything is generated; then each entry
+            // is written as soon as its command is applied.
+            if *events > sample::MAX_EVENTS as u64 {
+                return Err(CliError::Limit(format!(
+                    "--events {events} is more than the {} entries a sample log has",
+                    sample::MAX_EVENTS
+                )));
+            }
+            let events = usize::try_from(*events).unwrap_or(sample::MAX_EVENTS);
+            for line in sample::log(events, *seed) {
+                let line = line.map_err(guided_community::Error::from)?;
+                out.write_all(&line).map_err(CliError::Stdout)?;
+            }
             Ok(0)
         }
         LedgerCommand::Replay(input) => {

@@ -106,6 +106,9 @@ pub(crate) enum CliError {
     /// The output could not be serialized.
     #[error("cannot write JSON: {0}")]
     Output(serde_json::Error),
+    /// A request beyond a documented limit.
+    #[error("{0}")]
+    Limit(String),
     /// Standard output could not be written (a closed pipe is not reported).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),

@@ -50,7 +50,8 @@ pub fn rules() -> EarningRules {
     EarningRules::new(vec![deliberation, volunteering, skill])
 }
 
-/// A ledger with exactly `events` journal entries, generated from `seed`.
+/// A ledger with exactly `events` journal entries (at most [`MAX_EVENTS`]),
+/// generated from `seed`.
 ///
 /// ```
 /// let a = points_bank::sample::ledger(500, 1);
@@ -58,6 +59,7 @@ pub fn rules() -> EarningRules {
 /// assert_eq!(a.events(), points_bank::sample::ledger(500, 1).events());
 /// ```
 pub fn ledger(events: usize, seed: u64) -> Ledger {
+    let events = events.min(MAX_EVENTS);
     let mut sim = Simulation::new(seed, events);
     let mut ledger = Ledger::new();
     while ledger.events().len() < events {
@@ -71,6 +73,69 @@ pub fn ledger(events: usize, seed: u64) -> Ledger {
     ledger
 }
 
+/// The most entries [`ledger`] and [`log`] generate: the bank keeps every entry
+/// and every transfer (about 460 bytes per entry), so this bounds a sample to
+/// about 4.6 GB.
+pub const MAX_EVENTS: usize = 10_000_000;
+
+/// The sample log of [`ledger`]`(events, seed)`, one hash-chained JSON line at a
+/// time, each produced as soon as its command is applied: a writer can stream it
+/// (nothing of the log is kept; the bank's own state is). Stops after
+/// [`MAX_EVENTS`] entries.
+///
+/// ```
+/// use points_bank::log::{Chain, verify};
+/// use points_bank::sample;
+///
+/// let streamed: Vec<u8> = sample::log(300, 9).collect::<Result<Vec<_>, _>>()?.concat();
+/// let mut whole = Vec::new();
+/// Chain::new().write(&sample::ledger(300, 9), &mut whole)?;
+/// assert_eq!(streamed, whole);
+/// assert_eq!(verify(&streamed)?.entries, 300);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn log(events: usize, seed: u64) -> Log {
+    let events = events.min(MAX_EVENTS);
+    Log {
+        sim: Simulation::new(seed, events),
+        ledger: Ledger::new(),
+        chain: crate::log::Chain::new(),
+        events,
+    }
+}
+
+/// The iterator of [`log`]: each item is one line of the log, newline included.
+#[derive(Debug)]
+pub struct Log {
+    sim: Simulation,
+    ledger: Ledger,
+    chain: crate::log::Chain,
+    events: usize,
+}
+
+impl Iterator for Log {
+    type Item = crate::Result<Vec<u8>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let before = self.ledger.events().len();
+            if before >= self.events {
+                return None;
+            }
+            let (command, at) = self.sim.next();
+            let id = command.id.clone();
+            if self.ledger.execute(command, at).is_err() {
+                self.sim.forget(&id);
+            }
+            if self.ledger.events().len() > before {
+                let mut line = Vec::with_capacity(512);
+                return Some(self.chain.write(&self.ledger, &mut line).map(|_| line));
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Simulation {
     rng: Rng,
     now: NaiveDateTime,

@@ -78,7 +78,7 @@ pub fn parse(text: &str) -> Result<Election> {
 /// assert_eq!(election.voters[0].ballot, [0, 1]); // p1 counted once
 /// assert_eq!(election.notes.len(), 2); // the repeat, and 2 votes where META says 3
 /// let strict = parse_with(text, &ParseOptions::new().strict(true)).unwrap_err();
-/// assert_eq!(strict.to_string(), "line 5: expected `num_votes` to match the 2 votes in the file, found `3`");
+/// assert_eq!(strict.to_string(), "line 12: expected voter `1` to name each project once, `p1` repeats");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
