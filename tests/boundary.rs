@@ -435,22 +435,17 @@ const SPLICE: &[&str] = &[
 ];
 
 fn command_input(template: &[&str]) -> &'static str {
-    match (template.first().copied(), template.get(1).copied()) {
-        (Some("council"), Some("check")) => "check",
-        (Some("council"), _) => "council",
-        (Some("ledger"), Some("demo")) | (Some("code" | "motion" | "deadline" | "demo"), _) => {
-            "none"
-        }
-        (Some(c), _) => match c {
-            "apportion" => "apportion",
-            "inequality" => "inequality",
-            "score" => "score",
-            "tally" => "tally",
-            "pb" => "pb",
-            "ledger" => "ledger",
-            _ => "none",
-        },
-        (None, _) => "none",
+    match template {
+        ["council", "check", ..] => "check",
+        ["council", ..] => "council",
+        ["ledger", "demo", ..] => "none",
+        ["apportion", ..] => "apportion",
+        ["inequality", ..] => "inequality",
+        ["score", ..] => "score",
+        ["tally", ..] => "tally",
+        ["pb", ..] => "pb",
+        ["ledger", ..] => "ledger",
+        _ => "none",
     }
 }
 

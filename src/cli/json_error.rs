@@ -1,6 +1,8 @@
-//! serde_json's errors, retold for a person: the value as they wrote it (read
+//! `serde_json`'s errors, retold for a person: the value as they wrote it (read
 //! back from their input at the error's line and column), what would be accepted
 //! in words rather than Rust type names, and where.
+
+use std::fmt::Write as _;
 
 /// `error` (from parsing `text`) as one line a person can act on.
 pub(super) fn humanize(error: &serde_json::Error, text: &str) -> String {
@@ -22,8 +24,12 @@ pub(super) fn humanize(error: &serde_json::Error, text: &str) -> String {
     };
     match (line, column) {
         (0, _) => {}
-        (line, 0) => told.push_str(&format!(" (line {line})")),
-        (line, column) => told.push_str(&format!(" (line {line}, column {column})")),
+        (line, 0) => {
+            let _ = write!(told, " (line {line})");
+        }
+        (line, column) => {
+            let _ = write!(told, " (line {line}, column {column})");
+        }
     }
     told
 }
@@ -38,7 +44,7 @@ fn retell(message: &str, token: Option<&str>) -> String {
             if let Some(len) = out.get(after..).and_then(|rest| rest.find(close)) {
                 let shown = out.get(after..after + len).unwrap_or_default().to_owned();
                 let written = token.filter(|t| same_number(t, &shown)).unwrap_or(&shown);
-                out.replace_range(start..after + len + 1, &format!("the number `{written}`"));
+                out.replace_range(start..=after + len, &format!("the number `{written}`"));
             }
         }
     }
@@ -113,7 +119,7 @@ fn retell(message: &str, token: Option<&str>) -> String {
 /// same number.
 fn same_number(written: &str, shown: &str) -> bool {
     match (written.parse::<f64>(), shown.parse::<f64>()) {
-        (Ok(a), Ok(b)) => a == b || (a.is_infinite() && b.is_infinite()),
+        (Ok(a), Ok(b)) => a.to_bits() == b.to_bits() || (a.is_infinite() && b.is_infinite()),
         _ => false,
     }
 }

@@ -97,7 +97,9 @@ fn simplest(lo: f64, hi: f64, depth: u32) -> Option<(i128, i128)> {
         return None;
     }
     let floor = lo.floor();
-    if floor == lo || floor + 1.0 <= hi {
+    #[allow(clippy::float_cmp, reason = "exact: is lo a whole number?")]
+    let whole_lo = floor == lo;
+    if whole_lo || floor + 1.0 <= hi {
         #[allow(
             clippy::cast_possible_truncation,
             reason = "a chance times a seat count: small"

@@ -900,29 +900,25 @@ fn to_units(weights: &[f64]) -> Vec<u64> {
     units
 }
 
-/// Exact chances under the rounded lottery, and one draw from it.
-#[allow(clippy::too_many_arguments, reason = "the pieces of one selection")]
-fn draw(
+/// Each volunteer's exact chance under `lottery`, those who cannot be drawn, and
+/// the smallest positive chance. A member of type t is drawn with probability
+/// `Σ_P k_P·n_{P,t} / (D·c_t)`.
+fn chances(
     volunteers: &[Volunteer],
-    rules: &CouncilRules,
     types: &Types<'_>,
-    model: &Model,
     lottery: &Lottery,
-    coverage: Vec<Coverage>,
-    seed: u64,
-) -> Result<Selection> {
-    let (panels, units, denominator) = (&lottery.panels, &lottery.weights, lottery.denominator);
-    // Each member of type t is drawn with probability Σ_P k_P·n_{P,t} / (D·c_t).
+) -> Result<(Vec<Probability>, Vec<String>, Option<Probability>)> {
     let mut chances = vec![Probability::ZERO; volunteers.len()];
     let mut unselectable = Vec::new();
     let mut minimum: Option<Probability> = None;
     for (t, members) in types.members.iter().enumerate() {
-        let seated: u128 = panels
+        let seated: u128 = lottery
+            .panels
             .iter()
-            .zip(units)
+            .zip(&lottery.weights)
             .map(|(panel, &k)| u128::from(k) * u128::from(panel.get(t).copied().unwrap_or(0)))
             .sum();
-        let whole = u128::from(denominator) * members.len() as u128;
+        let whole = u128::from(lottery.denominator) * members.len() as u128;
         let common = gcd128(seated, whole);
         let chance = u64::try_from(seated / common)
             .ok()
@@ -943,6 +939,22 @@ fn draw(
             minimum = Some(minimum.map_or(chance, |m| m.min(chance)));
         }
     }
+    Ok((chances, unselectable, minimum))
+}
+
+/// Exact chances under the lottery, and one draw from it.
+#[allow(clippy::too_many_arguments, reason = "the pieces of one selection")]
+fn draw(
+    volunteers: &[Volunteer],
+    rules: &CouncilRules,
+    types: &Types<'_>,
+    model: &Model,
+    lottery: &Lottery,
+    coverage: Vec<Coverage>,
+    seed: u64,
+) -> Result<Selection> {
+    let (panels, units, denominator) = (&lottery.panels, &lottery.weights, lottery.denominator);
+    let (chances, unselectable, minimum) = chances(volunteers, types, lottery)?;
     // The draw: a council shape by its weight, then members of each type uniformly.
     let mut rng = SplitMix64(seed);
     let mut ticket = rng.below(denominator);

@@ -201,11 +201,11 @@ pub enum TieBreak {
 #[non_exhaustive]
 pub enum RunoffTies {
     /// Follow every order of eliminating the tied candidates; the winners are
-    /// everyone who wins in some order (pref_voting's `instant_runoff_put`).
+    /// everyone who wins in some order (`pref_voting`'s `instant_runoff_put`).
     /// Ties are sets, as everywhere else; a tie-break then picks the one elected.
     #[default]
     ParallelUniverse,
-    /// Eliminate every tied candidate at once (pref_voting's `instant_runoff`).
+    /// Eliminate every tied candidate at once (`pref_voting`'s `instant_runoff`).
     /// Can elect a candidate who would lose to any one of them.
     All,
     /// Eliminate one tied candidate: the one the tie-break order places lowest
@@ -770,7 +770,7 @@ impl Profile {
     }
 
     /// The winners when every order of eliminating tied candidates is followed
-    /// (pref_voting's `instant_runoff_put`), memoised by the set still standing.
+    /// (`pref_voting`'s `instant_runoff_put`), memoised by the set still standing.
     fn universe_winners(
         &self,
         active: &mut Vec<bool>,
@@ -841,7 +841,7 @@ impl Profile {
                 mut last,
             } = self.count(&active);
             let votes = |c: u32| tallies.get(c as usize).copied().unwrap_or(0);
-            let tied = if majority.is_none() && last.len() > 1 {
+            let tied_last = if majority.is_none() && last.len() > 1 {
                 last.clone()
             } else {
                 Vec::new()
@@ -901,7 +901,7 @@ impl Profile {
                 } else {
                     Vec::new()
                 },
-                tied: to_names(&tied),
+                tied: to_names(&tied_last),
             });
             if !universes.is_empty() {
                 rounds.push(Round::Universes {
@@ -916,27 +916,7 @@ impl Profile {
                 });
             }
             if !elected.is_empty() {
-                // The rest of those standing rank by this count, then the eliminated
-                // in reverse order of elimination.
-                let rest: Vec<u32> = standing
-                    .iter()
-                    .copied()
-                    .filter(|c| !elected.contains(c))
-                    .collect();
-                let rest_scores: Vec<i64> = rest
-                    .iter()
-                    .map(|&c| i64::try_from(votes(c)).unwrap_or(i64::MAX))
-                    .collect();
-                let mut ranking = vec![elected];
-                for tier in tiers_by_score(&rest_scores) {
-                    ranking.push(
-                        tier.iter()
-                            .filter_map(|&k| rest.get(k as usize).copied())
-                            .collect(),
-                    );
-                }
-                ranking.extend(out.into_iter().rev());
-                return Ok((ranking, rounds));
+                return Ok((runoff_ranking(elected, &standing, &tallies, out), rounds));
             }
             for &c in &eliminated {
                 if let Some(on) = active.get_mut(c as usize) {
@@ -946,6 +926,35 @@ impl Profile {
             out.push(eliminated);
         }
     }
+}
+
+/// The ranking when `elected` win: the rest of those `standing` by their last
+/// count, then the eliminated in reverse order of elimination.
+fn runoff_ranking(
+    elected: Vec<u32>,
+    standing: &[u32],
+    tallies: &[u64],
+    out: Vec<Vec<u32>>,
+) -> Vec<Vec<u32>> {
+    let rest: Vec<u32> = standing
+        .iter()
+        .copied()
+        .filter(|c| !elected.contains(c))
+        .collect();
+    let rest_scores: Vec<i64> = rest
+        .iter()
+        .map(|&c| i64::try_from(tallies.get(c as usize).copied().unwrap_or(0)).unwrap_or(i64::MAX))
+        .collect();
+    let mut ranking = vec![elected];
+    for tier in tiers_by_score(&rest_scores) {
+        ranking.push(
+            tier.iter()
+                .filter_map(|&k| rest.get(k as usize).copied())
+                .collect(),
+        );
+    }
+    ranking.extend(out.into_iter().rev());
+    ranking
 }
 
 /// How [`Profile::instant_runoff`] settles a tie for last.

@@ -153,31 +153,14 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
             ));
         }
         match section {
-            Section::Meta => {
-                let mut fields = fields.into_iter();
-                let key = fields.next().unwrap_or_default();
-                let value = fields.collect::<Vec<_>>().join(";");
-                if let Some(first) = election.meta.iter().position(|(k, _)| *k == key) {
-                    let first_line = meta_lines.get(first).copied().unwrap_or(0);
-                    quirks.meta_repeated(line, &key, first_line)?;
-                }
-                election.meta.push((key, value));
-                meta_lines.push(line);
-            }
+            Section::Meta => meta_row(fields, line, &mut election, &mut meta_lines, &mut quirks)?,
             Section::Projects => {
                 let project = project(fields, &columns, &mut index, line)?;
                 election.projects.push(project);
             }
             Section::Votes => {
                 let (voter, repeated) = voter(fields, &columns, &index, line)?;
-                if let Some(name) = repeated {
-                    quirks.repeated_in_ballot(line, &voter.id, &name)?;
-                }
-                if let Some(&first) = voter_ids.get(&voter.id) {
-                    quirks.voter_repeated(line, &voter.id, first)?;
-                } else {
-                    voter_ids.insert(voter.id.clone(), line);
-                }
+                note_voter(&voter, repeated, &mut voter_ids, &mut quirks)?;
                 election.voters.push(voter);
             }
             Section::None => {}
@@ -191,6 +174,68 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
     if header.is_empty() {
         return Err(syntax(header_line, "a header row".to_owned()));
     }
+    check_meta(
+        &election,
+        &meta_lines,
+        meta_header,
+        header_line,
+        columns.points.is_some(),
+        &mut quirks,
+    )?;
+    election.notes = quirks.notes();
+    Ok(election)
+}
+
+/// A META `key;value` row (a value with `;` in it is joined back); a key given
+/// twice is a quirk.
+fn meta_row(
+    fields: Vec<String>,
+    line: usize,
+    election: &mut Election,
+    meta_lines: &mut Vec<usize>,
+    quirks: &mut Quirks,
+) -> Result<()> {
+    let mut fields = fields.into_iter();
+    let key = fields.next().unwrap_or_default();
+    let value = fields.collect::<Vec<_>>().join(";");
+    if let Some(first) = election.meta.iter().position(|(k, _)| *k == key) {
+        let first_line = meta_lines.get(first).copied().unwrap_or(0);
+        quirks.meta_repeated(line, &key, first_line)?;
+    }
+    election.meta.push((key, value));
+    meta_lines.push(line);
+    Ok(())
+}
+
+/// A voter's quirks: a project named twice, an id already used.
+fn note_voter(
+    voter: &Voter,
+    repeated: Option<String>,
+    voter_ids: &mut HashMap<String, usize>,
+    quirks: &mut Quirks,
+) -> Result<()> {
+    if let Some(name) = repeated {
+        quirks.repeated_in_ballot(voter.line, &voter.id, &name)?;
+    }
+    if let Some(&first) = voter_ids.get(&voter.id) {
+        quirks.voter_repeated(voter.line, &voter.id, first)?;
+    } else {
+        voter_ids.insert(voter.id.clone(), voter.line);
+    }
+    Ok(())
+}
+
+/// What a parsed file's META says, checked against the file: the values a rule
+/// needs (an error at their own line, naming the value), and the counts and
+/// bounds it states (quirks).
+fn check_meta(
+    election: &Election,
+    meta_lines: &[usize],
+    meta_header: usize,
+    header_line: usize,
+    has_points: bool,
+    quirks: &mut Quirks,
+) -> Result<()> {
     // The file must say what it is; fail here, at the META line at fault, rather
     // than halfway through a rule.
     let meta_line = |key: &str| {
@@ -214,7 +259,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
             "`vote_type` approval, choose-1, ordinal, cumulative or scoring",
         )
     })?;
-    if matches!(kind, VoteType::Cumulative | VoteType::Scoring) && columns.points.is_none() {
+    if matches!(kind, VoteType::Cumulative | VoteType::Scoring) && !has_points {
         return Err(syntax(
             header_line,
             "a `points` column for a points vote".to_owned(),
@@ -230,10 +275,10 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
         ("num_projects", election.projects.len(), "projects"),
         ("num_votes", election.voters.len(), "votes"),
     ] {
-        if let (Some(line), Some(stated)) = (meta_line(key), election.meta(key)) {
-            if stated.trim().parse::<usize>().ok() != Some(actual) {
-                quirks.count_mismatch(line, key, stated.trim(), actual, what)?;
-            }
+        if let (Some(line), Some(stated)) = (meta_line(key), election.meta(key))
+            && stated.trim().parse::<usize>().ok() != Some(actual)
+        {
+            quirks.count_mismatch(line, key, stated.trim(), actual, what)?;
         }
     }
     let bound = |key: &str| -> Result<Option<u128>> {
@@ -261,8 +306,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
             }
         }
     }
-    election.notes = quirks.notes();
-    Ok(election)
+    Ok(())
 }
 
 /// The quirks of a file: notes (lenient) or the first one as an error (strict).
