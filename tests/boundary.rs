@@ -41,8 +41,8 @@ fn huge_counts_are_refused_in_one_line_before_allocating() {
         );
     }
     assert_eq!(
-        run_error(&["ledger", "demo", "--events", "100000000"], ""),
-        "error: --events 100000000 is more than the 10000000 entries a sample log has"
+        run_error(&["ledger", "demo", "--events", "100000001"], ""),
+        "error: --events 100000001 is more than the 100000000 entries a sample log has"
     );
 }
 

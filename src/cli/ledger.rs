@@ -15,7 +15,7 @@ use super::{CliError, Exit, Input, Output, Stdout};
 pub(crate) enum LedgerCommand {
     /// Write a realistic sample log (JSON lines) to standard output.
     Demo {
-        /// Entries to write, at most 10,000,000.
+        /// Entries to write, at most 100,000,000.
         #[arg(long, default_value_t = 1000)]
         events: u64,
         /// The seed: the same seed writes the same log.
@@ -77,7 +77,7 @@ pub(crate) fn run(
     match command {
         LedgerCommand::Demo { events, seed } => {
             // The limit is checked before anything is generated; then each entry
-            // is written as soon as its command is applied.
+            // is written as soon as its command is applied, in constant memory.
             if *events > sample::MAX_EVENTS as u64 {
                 return Err(CliError::Limit(format!(
                     "--events {events} is more than the {} entries a sample log has",

@@ -211,10 +211,10 @@ impl Ids {
         self.keys.hash_one(id)
     }
 
-    fn find(&self, key: u64, id: &str, events: &[Event]) -> Option<u64> {
+    fn find(&self, key: u64, id: &str, events: &[Event], base: u64) -> Option<u64> {
         let is = |seq: &u64| {
-            usize::try_from(*seq)
-                .ok()
+            seq.checked_sub(base)
+                .and_then(|i| usize::try_from(i).ok())
                 .and_then(|i| events.get(i))
                 .is_some_and(|e| e.command.id == id)
         };
@@ -306,6 +306,13 @@ pub struct Ledger {
     events: Vec<Event>,
     outcomes: Vec<Result<Done>>,
     ids: Ids,
+    /// Journal entries and transfers let go of by [`Ledger::compact`] (only the
+    /// streaming sample does): `events[0]` is entry `events_base`, `transfers[0]`
+    /// is transfer `transfers_base`.
+    events_base: u64,
+    transfers_base: u64,
+    /// The time of the last entry, kept when the journal is let go of.
+    last_at: Option<NaiveDateTime>,
 }
 
 /// Applies `command` to a copy of `state` at `now`: the pure form of
@@ -369,7 +376,10 @@ impl Ledger {
             return Err(Error::EmptyId);
         }
         let key = self.ids.key(&command.id);
-        if let Some(seq) = self.ids.find(key, &command.id, &self.events) {
+        if let Some(seq) = self
+            .ids
+            .find(key, &command.id, &self.events, self.events_base)
+        {
             let original = self.event(seq).map(|e| &e.command.action);
             if let Some(field) = original.and_then(|a| first_difference(a, &command.action)) {
                 return Err(Error::IdReused {
@@ -379,19 +389,20 @@ impl Ledger {
             }
             return self.receipt(seq);
         }
-        if let Some(last) = self.events.last().map(|e| e.at)
+        if let Some(last) = self.last_at
             && now < last
         {
             return Err(Error::TimeBeforeLast { at: now, last });
         }
-        let seq = self.events.len() as u64;
-        let first = self.transfers.len() as u64;
+        let seq = self.events_base + self.events.len() as u64;
+        let first = self.transfer_count();
         let outcome = self.run(&command, now).map(|notes| Done {
             first,
-            count: self.transfers.len() as u64 - first,
+            count: self.transfer_count() - first,
             notes,
         });
         self.ids.insert(key, seq);
+        self.last_at = Some(now);
         self.events.push(Event { at: now, command });
         self.outcomes.push(outcome);
         self.receipt(seq)
@@ -406,8 +417,9 @@ impl Ledger {
     pub fn receipt(&self, seq: u64) -> Result<Receipt> {
         let unknown = || Error::UnknownSequence { seq };
         let event = self.event(seq).ok_or_else(unknown)?;
-        let done = usize::try_from(seq)
-            .ok()
+        let done = seq
+            .checked_sub(self.events_base)
+            .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| self.outcomes.get(i))
             .ok_or_else(unknown)?
             .clone()?;
@@ -423,7 +435,8 @@ impl Ledger {
     }
 
     fn event(&self, seq: u64) -> Option<&Event> {
-        usize::try_from(seq).ok().and_then(|i| self.events.get(i))
+        let i = usize::try_from(seq.checked_sub(self.events_base)?).ok()?;
+        self.events.get(i)
     }
 
     /// The journal: every recorded command, in order.
@@ -433,7 +446,7 @@ impl Ledger {
 
     /// The transfer numbered `id`.
     pub fn transfer(&self, id: u64) -> Option<Transfer> {
-        let stored = self.transfers.get(usize::try_from(id).ok()?)?;
+        let stored = self.stored_ref(id)?;
         Some(Transfer {
             id,
             at: stored.at,
@@ -448,12 +461,12 @@ impl Ledger {
 
     /// Every transfer, in order.
     pub fn transfers(&self) -> impl Iterator<Item = Transfer> + '_ {
-        (0..self.transfers.len() as u64).filter_map(|id| self.transfer(id))
+        (self.transfers_base..self.transfer_count()).filter_map(|id| self.transfer(id))
     }
 
     /// The number of transfers made so far.
     pub fn transfer_count(&self) -> u64 {
-        self.transfers.len() as u64
+        self.transfers_base + self.transfers.len() as u64
     }
 
     /// An account's position.
@@ -489,7 +502,74 @@ impl Ledger {
     }
 
     fn stored(&self, id: u64) -> Option<Stored> {
-        self.transfers.get(usize::try_from(id).ok()?).copied()
+        self.stored_ref(id).copied()
+    }
+
+    fn stored_ref(&self, id: u64) -> Option<&Stored> {
+        let i = usize::try_from(id.checked_sub(self.transfers_base)?).ok()?;
+        self.transfers.get(i)
+    }
+
+    /// Entries ever recorded, including those let go of by [`Ledger::compact`].
+    pub(crate) fn journal_len(&self) -> u64 {
+        self.events_base + self.events.len() as u64
+    }
+
+    /// The sequence number of `events()[0]`.
+    pub(crate) fn events_base(&self) -> u64 {
+        self.events_base
+    }
+
+    /// Lets go of what a caller that never looks back does not need: the journal
+    /// (entries, outcomes and the ids that deduplicate them), transfers no pending
+    /// claim or reservation refers to, settled claims and reservations for which
+    /// `keep` is false (the ids the caller may still name), cap counts of periods
+    /// long past and busy time that ended a week before `now`.
+    ///
+    /// For the streaming sample only ([`crate::sample::log`]): the ledger stays
+    /// correct for every command that does not name a forgotten id — a repeated
+    /// command id would be applied again, and a settled claim or forgotten
+    /// reservation reads as unknown. Balances, lots, holds, caps and stock are
+    /// kept whole.
+    pub(crate) fn compact(&mut self, now: NaiveDateTime, keep: &dyn Fn(&str) -> bool) {
+        self.events_base += self.events.len() as u64;
+        // Cleared, not freed: the next window reuses the same memory.
+        self.events.clear();
+        self.outcomes.clear();
+        self.ids.first.clear();
+        self.ids.more.clear();
+        // Transfers from the oldest still pending on.
+        let next = self.transfer_count();
+        let oldest = self.open.keys().next().copied().unwrap_or(next);
+        let drop = usize::try_from(oldest.saturating_sub(self.transfers_base))
+            .unwrap_or(0)
+            .min(self.transfers.len());
+        self.transfers.drain(..drop);
+        self.transfers.shrink_to(self.transfers.len() * 2);
+        self.transfers_base += drop as u64;
+        self.claims
+            .retain(|id, c| c.status == Status::Pending || keep(id));
+        self.reservations
+            .retain(|id, r| r.status == Status::Pending || keep(id));
+        // Busy time that ended a week ago: the sample never claims or serves
+        // further back than three days, so nothing new can overlap it.
+        let week_ago = now - chrono::TimeDelta::days(7);
+        for account in &mut self.accounts {
+            account.busy.retain(|_, end| *end > week_ago);
+        }
+        // Cap counts: periods at least 100 days gone, unless a pending claim
+        // may still reverse into them.
+        let since = now.date() - chrono::Days::new(100);
+        let (day, month) = (Period::Day.key(since), Period::Month.key(since));
+        let pending: std::collections::HashSet<EarnKey> =
+            self.claims.values().flat_map(|c| c.earned).collect();
+        self.earned.retain(|key, _| {
+            let recent = match key.2 {
+                CapPeriod::Day => key.3 >= day,
+                CapPeriod::Month => key.3 >= month,
+            };
+            recent || pending.contains(key)
+        });
     }
 
     fn name(&self, i: u32) -> &str {
@@ -768,7 +848,7 @@ impl Ledger {
                 Phase::Void => shift(&mut p.credits_pending, -a),
             }
         }
-        let id = self.transfers.len() as u64;
+        let id = self.transfer_count();
         self.transfers.push(Stored {
             at,
             from,

@@ -150,7 +150,12 @@ impl Chain {
     /// Only if serialization fails, which plain data cannot.
     pub fn write(&mut self, ledger: &Ledger, out: &mut Vec<u8>) -> Result<Hash> {
         let events = ledger.events();
-        let from = usize::try_from(self.written).unwrap_or(usize::MAX);
+        let base = ledger.events_base();
+        let from = self
+            .written
+            .checked_sub(base)
+            .and_then(|i| usize::try_from(i).ok())
+            .unwrap_or(usize::MAX);
         for (seq, event) in (self.written..).zip(events.iter().skip(from)) {
             self.append(seq, event, &outcome(ledger, seq), out)?;
         }
