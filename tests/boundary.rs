@@ -104,6 +104,16 @@ fn usage_errors_name_what_is_missing_and_what_is_accepted() {
         "error: invalid value 'two-third' for '--threshold <THRESHOLD>' [possible values: majority, \
          two-thirds, majority-of-members]; tip: a similar value exists: 'two-thirds'"
     );
+    let large = run_error(&["ledger", "prove", "--entry", "99999999999999999999"], "");
+    assert!(
+        large.ends_with("'99999999999999999999' for '--entry <ENTRY>': too large for this option"),
+        "{large}"
+    );
+    let word = run_error(&["code", "new", "--seed", "x1"], "");
+    assert!(
+        word.ends_with("'x1' for '--seed <SEED>': not a whole number"),
+        "{word}"
+    );
     let missing = run_error(&["code"], "");
     assert!(
         missing.contains("[subcommands: new, check, help]"),

@@ -289,5 +289,20 @@ fn one_line(rendered: &str) -> String {
     if line.is_empty() {
         line.push_str("error: invalid arguments (see --help)");
     }
+    // Rust's integer-parsing messages, in words.
+    for (from, to) in [
+        (
+            "number too large to fit in target type",
+            "too large for this option",
+        ),
+        ("number too small to fit in target type", "below zero"),
+        ("invalid digit found in string", "not a whole number"),
+        (
+            "cannot parse integer from empty string",
+            "empty, expected a whole number",
+        ),
+    ] {
+        line = line.replace(from, to);
+    }
     line
 }

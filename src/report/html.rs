@@ -610,13 +610,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yuan_groups_thousands() {
-        assert_eq!(yuan(Fen::new(0)), "¥0.00");
-        assert_eq!(yuan(Fen::new(12_345_678_901)), "¥123,456,789.01");
-        assert_eq!(yuan(Fen::new(100_000)), "¥1,000.00");
-    }
-
-    #[test]
     fn escape_neutralises_markup() {
         assert_eq!(
             escape("<b>\"a\" & 'b'</b>"),
