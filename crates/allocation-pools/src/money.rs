@@ -136,10 +136,37 @@ impl Serialize for Fen {
     }
 }
 
+/// Yuan as a decimal string (`"12.50"`), the form this crate writes. A JSON
+/// number is refused with a message saying so: it passes through binary floating
+/// point, and `12345678901234567.89` or `12.340000000000000001` would be read as
+/// another amount without a word.
 impl<'de> Deserialize<'de> for Fen {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::from_yuan_str(&text).map_err(serde::de::Error::custom)
+        struct YuanVisitor;
+        impl serde::de::Visitor<'_> for YuanVisitor {
+            type Value = Fen;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of yuan in quotes, e.g. \"12.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> core::result::Result<Fen, E> {
+                Fen::from_yuan_str(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> core::result::Result<Fen, E> {
+                Err(E::custom(format_args!(
+                    "write the amount {v} in quotes, as \"{v}\": money is read exactly from text, never from a JSON number"
+                )))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> core::result::Result<Fen, E> {
+                self.visit_u64(v.unsigned_abs())
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> core::result::Result<Fen, E> {
+                let shown = crate::apportion::shown(v);
+                Err(E::custom(format_args!(
+                    "write the amount {shown} in quotes, as \"{shown}\": money is read exactly from text, never from a JSON number"
+                )))
+            }
+        }
+        deserializer.deserialize_any(YuanVisitor)
     }
 }
 
@@ -154,6 +181,22 @@ mod tests {
             expected,
             "{input:?}"
         );
+    }
+
+    #[test]
+    fn a_json_number_is_refused_with_the_reason() {
+        let read = |json: &str| {
+            serde_json::from_str::<Fen>(json)
+                .map(Fen::get)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read(r#""12.50""#), Ok(1250));
+        let err = read("12.5").unwrap_err();
+        assert!(
+            err.starts_with("write the amount 12.5 in quotes, as \"12.5\""),
+            "{err}"
+        );
+        assert!(read("1e300").unwrap_err().contains("1e300"));
     }
 
     #[test]

@@ -138,10 +138,18 @@ pub struct CouncilRules {
     )]
     pub max: BTreeMap<Category, u32>,
     /// At least this share of the seats (0–1) in the category, rounded up.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lenient::shares"
+    )]
     pub min_share: BTreeMap<Category, Decimal>,
     /// At most this share of the seats (0–1) in the category, rounded down.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lenient::shares"
+    )]
     pub max_share: BTreeMap<Category, Decimal>,
     /// At most this many members with any one value of the key.
     #[serde(

@@ -79,6 +79,60 @@ where
         .collect())
 }
 
+/// A share from a JSON number (`0.2`) or a decimal in quotes (`"0.2"`).
+struct Share(rust_decimal::Decimal);
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ShareVisitor;
+        impl Visitor<'_> for ShareVisitor {
+            type Value = Share;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a share from 0 to 1, e.g. 0.2 or \"0.2\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Share, E> {
+                Ok(Share(v.into()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Share, E> {
+                Ok(Share(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Share, E> {
+                // The shortest text that reads back as `v`: 0.2, not 0.2000…011.
+                let shown = if v.abs() >= 1e21 || (v != 0.0 && v.abs() < 1e-6) {
+                    format!("{v:e}")
+                } else {
+                    v.to_string()
+                };
+                self.visit_str(&shown)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Share, E> {
+                let t = v.trim();
+                t.parse::<rust_decimal::Decimal>()
+                    .or_else(|_| rust_decimal::Decimal::from_scientific(t))
+                    .map(Share)
+                    .map_err(|_| {
+                        E::custom(format_args!(
+                            "`{v}` is not a share: expected 0 to 1, e.g. 0.2"
+                        ))
+                    })
+            }
+        }
+        deserializer.deserialize_any(ShareVisitor)
+    }
+}
+
+/// Shares by category, each a number or a number in quotes.
+pub(crate) fn shares<'de, D, K>(
+    deserializer: D,
+) -> Result<BTreeMap<K, rust_decimal::Decimal>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord,
+{
+    let raw = BTreeMap::<K, Share>::deserialize(deserializer)?;
+    Ok(raw.into_iter().map(|(k, s)| (k, s.0)).collect())
+}
+
 /// Attribute values: text, or a number or a boolean written as text.
 pub(crate) fn labels<'de, D: Deserializer<'de>>(
     deserializer: D,
