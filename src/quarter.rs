@@ -312,7 +312,8 @@ pub struct Policy {
     pub household_cap: Option<Fen>,
     /// The needs matrix.
     pub matrix: needs::Matrix,
-    /// Scoring options.
+    /// Scoring options. Their `max_threads` bounds the whole quarter's threads:
+    /// 1 keeps everything on the calling thread.
     pub scoring: needs::ScoreOptions,
     /// Triage rules.
     pub triage: triage::TriageRules,
@@ -504,20 +505,26 @@ pub fn quarterly_cycle_observed(
     let mut diagnostics = Vec::new();
     observe(Step::Needs);
     // Petitions and points do not depend on needs or the plan: they run on a
-    // second thread while needs are scored. Their diagnostics are merged after the
-    // plan's, so the report is the same on one core or many.
+    // second thread while needs are scored (on this one when the policy allows a
+    // single thread). Their diagnostics are merged after the plan's, so the report
+    // is the same on one core or many.
+    let side_work = || {
+        let mut side_diagnostics = Vec::new();
+        let triaged = joins::triage_petitions(&inputs.petitions, policy, &mut side_diagnostics);
+        let points = joins::points_for_activities(
+            &inputs.ledger,
+            &inputs.activities,
+            &policy.earning,
+            &mut side_diagnostics,
+        );
+        (triaged, points, side_diagnostics)
+    };
     std::thread::scope(|scope| {
-        let side = scope.spawn(|| {
-            let mut side_diagnostics = Vec::new();
-            let triaged = joins::triage_petitions(&inputs.petitions, policy, &mut side_diagnostics);
-            let points = joins::points_for_activities(
-                &inputs.ledger,
-                &inputs.activities,
-                &policy.earning,
-                &mut side_diagnostics,
-            );
-            (triaged, points, side_diagnostics)
-        });
+        let side = if policy.scoring.max_threads == 1 {
+            Side::Here(side_work())
+        } else {
+            Side::Spawned(scope.spawn(side_work))
+        };
         let households = &inputs.households;
         check_unique(households)?;
 
@@ -599,9 +606,12 @@ pub fn quarterly_cycle_observed(
 
         // Petitions: triage, deadlines, hot spots → agenda.
         observe(Step::Petitions);
-        let (triaged, points, side_diagnostics) = side
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (triaged, points, side_diagnostics) = match side {
+            Side::Here(done) => done,
+            Side::Spawned(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        };
         diagnostics.extend(side_diagnostics);
         let as_of_instant = end_of_day(inputs.as_of, policy);
         let agenda = joins::agenda_from_hot_spots(
@@ -876,6 +886,12 @@ pub fn quarterly_cycle_observed(
             diagnostics,
         })
     })
+}
+
+/// The petitions-and-points work: done already, or on its thread.
+enum Side<'scope, T> {
+    Here(T),
+    Spawned(std::thread::ScopedJoinHandle<'scope, T>),
 }
 
 fn check_unique(households: &[Household]) -> Result<()> {

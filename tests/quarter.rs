@@ -390,3 +390,16 @@ fn a_line_or_the_grants_spending_more_than_given_is_a_warning_not_balanced() {
             .any(|w| matches!(w, Warning::Overspent { .. }))
     );
 }
+
+#[test]
+fn one_thread_gives_the_same_quarter() {
+    // An embedding service that may not spawn threads asks for one; the report
+    // is the same.
+    let inputs = sample::linlihui(5);
+    let mut single = Policy::default();
+    single.scoring = single.scoring.with_max_threads(1);
+    assert_eq!(
+        run(&inputs, &single).publicity,
+        run(&inputs, &Policy::default()).publicity
+    );
+}

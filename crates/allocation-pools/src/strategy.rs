@@ -1,4 +1,4 @@
-//! [`proptest`] strategies for allocation inputs: the ones this crate's own
+//! [`proptest`](mod@proptest) strategies for allocation inputs: the ones this crate's own
 //! properties use, exported (with the `proptest` feature) for researchers who want
 //! to state fairness properties of their own.
 //!

@@ -21,16 +21,22 @@ pub(crate) struct Par {
 }
 
 impl Par {
-    /// As many parts as the machine runs threads in parallel (at most 8), fewer
-    /// for small cohorts: one below 131 072 rows.
-    pub(crate) fn for_rows(rows: usize) -> Self {
+    /// As many parts as the machine runs threads in parallel (at most 8, and at
+    /// most `max_threads` unless it is 0), fewer for small cohorts: one below
+    /// 131 072 rows.
+    pub(crate) fn for_rows(rows: usize, max_threads: usize) -> Self {
         static CORES: OnceLock<usize> = OnceLock::new();
         let cores = *CORES.get_or_init(|| {
             thread::available_parallelism()
                 .map_or(1, NonZeroUsize::get)
                 .min(MAX_PARTS)
         });
-        Self::with_parts(cores.min(rows / MIN_ROWS_PER_PART))
+        let allowed = if max_threads == 0 {
+            cores
+        } else {
+            cores.min(max_threads)
+        };
+        Self::with_parts(allowed.min(rows / MIN_ROWS_PER_PART))
     }
 
     /// Exactly `parts` parts (at least one): for tests that must exercise the
@@ -124,7 +130,8 @@ mod tests {
         assert_eq!(Par::with_parts(3).bounds(10), [0, 4, 7, 10]);
         assert_eq!(Par::with_parts(4).bounds(2), [0, 1, 2, 2, 2]);
         assert_eq!(Par::with_parts(0).bounds(5), [0, 5]);
-        assert_eq!(Par::for_rows(10).bounds(10), [0, 10]);
+        assert_eq!(Par::for_rows(10, 0).bounds(10), [0, 10]);
+        assert_eq!(Par::for_rows(1 << 22, 1), Par::with_parts(1));
     }
 
     #[test]

@@ -139,6 +139,19 @@ pub struct ScoreOptions {
     /// `0.6745 |x − median| / MAD`) exceeds this; `None` to skip.
     #[serde(deserialize_with = "crate::lenient::option")]
     pub outlier_z: Option<Decimal>,
+    /// The most threads scoring may use: 0 (the default) for as many as the
+    /// machine runs at once (at most 8), 1 to stay on the calling thread. The
+    /// scores are the same whatever it is; only the time changes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_threads: usize,
+}
+
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if"
+)]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Default for ScoreOptions {
@@ -148,6 +161,7 @@ impl Default for ScoreOptions {
             tiers: Tiers::default(),
             silent_need: Some(SilentNeed::default()),
             outlier_z: Some(Decimal::new(35, 1)),
+            max_threads: 0,
         }
     }
 }
@@ -158,6 +172,23 @@ impl ScoreOptions {
     pub fn with_aggregation(self, aggregation: Aggregation) -> Self {
         Self {
             aggregation,
+            ..self
+        }
+    }
+
+    /// The same options with at most `max_threads` threads (0: the machine's;
+    /// 1: none spawned).
+    ///
+    /// ```
+    /// use needs_matrix::ScoreOptions;
+    ///
+    /// let embedded = ScoreOptions::default().with_max_threads(1); // never spawns
+    /// assert_eq!(embedded.max_threads, 1);
+    /// ```
+    #[must_use]
+    pub fn with_max_threads(self, max_threads: usize) -> Self {
+        Self {
+            max_threads,
             ..self
         }
     }
@@ -693,7 +724,8 @@ fn threshold(points: Decimal) -> u64 {
 /// # Performance
 ///
 /// A cohort of 131 072 units or more is scored on several threads (as many as
-/// the machine runs at once, at most 8, each with at least 65 536 units). Every
+/// the machine runs at once, at most 8 and at most [`ScoreOptions::max_threads`],
+/// each with at least 65 536 units). Every
 /// row is computed on its own and per-thread results are combined exactly, so
 /// the scores are the same whatever the number of threads. The common case —
 /// every value present, one indicator per dimension, rubric or min-max — reads
@@ -704,7 +736,7 @@ pub fn score(matrix: &Matrix, units: &[Unit], options: &ScoreOptions) -> Result<
         matrix,
         units,
         options,
-        Par::for_rows(units.len()),
+        Par::for_rows(units.len(), options.max_threads),
         Path::Fastest,
     )
 }
