@@ -91,6 +91,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The shared vectors (`testdata/determinism.json`) pin both copies of the
+    /// logarithm (needs-matrix, governance-metrics) to the same bits.
+    #[test]
+    fn the_shared_vectors_pin_every_copy() {
+        let vectors: serde_json::Value =
+            serde_json::from_str(include_str!("../../../testdata/determinism.json")).unwrap();
+        let bits = |v: &serde_json::Value| u64::from_str_radix(v.as_str().unwrap(), 16).unwrap();
+        let cases = vectors["ln"].as_array().unwrap();
+        assert!(cases.len() > 50);
+        for case in cases {
+            let x = f64::from_bits(bits(&case["x"]));
+            assert_eq!(ln(x).unwrap().to_bits(), bits(&case["ln"]), "ln({x:e})");
+        }
+    }
+
     #[test]
     fn known_values() {
         assert_eq!(ln(1.0), Some(0.0));
