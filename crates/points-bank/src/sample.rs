@@ -479,7 +479,7 @@ mod tests {
     use super::*;
 
     /// The shared vectors (`testdata/determinism.json`, computed in Python) pin
-    /// every copy of SplitMix64 in the workspace to the same outputs.
+    /// every copy of `SplitMix64` in the workspace to the same outputs.
     #[test]
     fn splitmix64_matches_the_shared_vectors() {
         let vectors: serde_json::Value =
