@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use guided_community::pools::pb::{Election, Options, Rule, parse, run};
+use guided_community::pb::{Election, Options, Rule, parse, run};
 
 fn load(name: &str) -> (String, Election) {
     let path = format!("{}/testdata/pabulib/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -24,6 +24,9 @@ pub enum Error {
     /// From the allocation pools.
     #[error(transparent)]
     Pools(#[from] allocation_pools::Error),
+    /// From participatory budgeting.
+    #[error(transparent)]
+    Pb(#[from] participatory_budgeting::Error),
     /// From the points bank.
     #[error(transparent)]
     Points(#[from] points_bank::Error),

@@ -1,4 +1,4 @@
-//! Guided community service management (融入指导的社区服务管理): the facade over six
+//! Guided community service management (融入指导的社区服务管理): the facade over seven
 //! independent domain crates, and the only place where they meet.
 //!
 //! ```
@@ -54,6 +54,8 @@ pub use deliberation;
 pub use governance_metrics as metrics;
 #[doc(inline)]
 pub use needs_matrix as needs;
+#[doc(inline)]
+pub use participatory_budgeting as pb;
 #[doc(inline)]
 pub use petition_triage as triage;
 #[doc(inline)]

@@ -4,9 +4,10 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-const DOMAIN_CRATES: [&str; 6] = [
+const DOMAIN_CRATES: [&str; 7] = [
     "needs-matrix",
     "allocation-pools",
+    "participatory-budgeting",
     "points-bank",
     "petition-triage",
     "deliberation",

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use guided_community::{Error, deliberation, metrics, needs, points, pools, triage};
+use guided_community::{Error, deliberation, metrics, needs, pb, points, pools, triage};
 use rust_decimal::dec;
 
 use crate::snapshot::assert_snapshot;
@@ -15,6 +15,7 @@ fn every_error_is_send_sync_and_static() {
     assert_error::<Error>();
     assert_error::<needs::Error>();
     assert_error::<pools::Error>();
+    assert_error::<pb::Error>();
     assert_error::<points::Error>();
     assert_error::<triage::Error>();
     assert_error::<deliberation::Error>();
@@ -138,18 +139,27 @@ fn pools_errors() -> Vec<pools::Error> {
         Overflow {
             context: "adding amounts",
         },
-        PbSyntax {
+    ]
+}
+
+fn pb_errors() -> Vec<pb::Error> {
+    use pb::Error::*;
+    vec![
+        Overflow {
+            context: "pricing a project",
+        },
+        Syntax {
             line: 10,
             expected: "a project id in the vote, found `p2`".into(),
         },
-        PbMeta {
+        Meta {
             key: "budget",
             problem: "missing",
         },
-        UnknownPbRule {
+        UnknownRule {
             rule: "unknown".into(),
         },
-        PbTie {
+        Tie {
             projects: vec!["p2".into(), "p3".into()],
         },
     ]
@@ -530,6 +540,7 @@ fn error_messages() {
     let mut text = String::new();
     lines(&mut text, "needs", needs_errors());
     lines(&mut text, "pools", pools_errors());
+    lines(&mut text, "pb", pb_errors());
     lines(&mut text, "points", points_errors());
     lines(&mut text, "points", ledger_errors());
     lines(&mut text, "points", settlement_errors());

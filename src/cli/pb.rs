@@ -1,7 +1,7 @@
 //! `guided-community pb`: participatory budgeting on a Pabulib file.
 
 use clap::ValueEnum;
-use guided_community::pools::pb::{self, Options, Rule, TieBreak, Utility};
+use guided_community::pb::{self, Options, Rule, TieBreak, Utility};
 
 use super::{CliError, Exit, Input, Output, Stdout};
 
@@ -63,11 +63,11 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         .map_err(|e| args.input.invalid(&e))?;
     let mut options = if args.rule == "auto" {
         Options::auto(&election).map_err(|e| match e {
-            guided_community::pools::Error::UnknownPbRule { rule } => args.input.invalid(&format!(
+            guided_community::pb::Error::UnknownRule { rule } => args.input.invalid(&format!(
                 "the file's META `rule` is `{rule}`, which names no rule this runs; choose one with --rule {}",
                 Rule::ALL.map(Rule::name).join("|")
             )),
-            guided_community::pools::Error::PbMeta { .. } => args.input.invalid(&format!(
+            guided_community::pb::Error::Meta { .. } => args.input.invalid(&format!(
                 "the file has no META `rule`; choose one with --rule {}",
                 Rule::ALL.map(Rule::name).join("|")
             )),

@@ -151,41 +151,6 @@ pub enum Error {
         /// What was being computed.
         context: &'static str,
     },
-    /// A Pabulib file that does not parse.
-    #[error("line {line}: expected {expected}")]
-    PbSyntax {
-        /// The line (from 1).
-        line: usize,
-        /// What was expected there.
-        expected: String,
-    },
-    /// A META value a rule needs that is missing or malformed.
-    #[error("the META value `{key}` is {problem}")]
-    PbMeta {
-        /// The key.
-        key: &'static str,
-        /// What is wrong.
-        problem: &'static str,
-    },
-    /// A rule name this module does not implement.
-    #[error(
-        "unknown rule `{rule}`, expected greedy, greedy-threshold, greedy-no-skip, mes (equalshares), mes-add1 (equalshares/add1), mes-add1-comparison (equalshares/add1-comparison) or phragmen"
-    )]
-    UnknownPbRule {
-        /// The name given.
-        rule: String,
-    },
-    /// Projects tied where the tie decides the outcome, with ties refused.
-    #[error("tie between {}: choose a tie-break", tied(projects))]
-    PbTie {
-        /// The tied projects, by id.
-        projects: Vec<String>,
-    },
-}
-
-fn tied(projects: &[String]) -> String {
-    let names: Vec<String> = projects.iter().map(|p| format!("`{p}`")).collect();
-    names.join(", ")
 }
 
 /// The result type of this crate.

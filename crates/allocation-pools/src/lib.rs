@@ -36,10 +36,6 @@
 //!   ([`Reserve`]).
 //! - Service-line shares follow demand each quarter, damped and with minimum
 //!   shares ([`rebalance`]).
-//! - Participatory budgeting (参与式预算, [`pb`]): Pabulib files, greedy rules, the
-//!   Method of Equal Shares with the cities' `add1` completion and comparison step,
-//!   and sequential Phragmén — exact, with identical ballots grouped, and every
-//!   outcome explained project by project.
 //! - Co-funding (多方协同) splits a project's cost by its need class
 //!   ([`CoFundingRules`]: basic livelihood, government 70%; improvement,
 //!   government : market : residents = 3 : 3 : 4; special needs,
@@ -59,7 +55,6 @@ mod divisor;
 mod error;
 mod largest_remainder;
 mod money;
-pub mod pb;
 mod pools;
 mod rebalance;
 mod reserve;

@@ -39,10 +39,81 @@ use crate::Result;
 mod bounds;
 mod certify;
 mod run;
+#[cfg(test)]
+mod stepwise;
 
 use bounds::{EXACT, bounds};
 use certify::{Ends, certified};
 use run::{Eval, Fast, Round};
+
+/// The cities' completion: per-voter budgets ⌊B/n⌋, ⌊B/n⌋ + 1, … (in whole currency
+/// units) while the outcome still fits the budget; the last that fits wins.
+///
+/// The answer is the step-by-step loop's, found by [`search`]; the outcome at the
+/// budget it finds is then computed exactly by MES, with its explanation.
+pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<super::Outcome> {
+    let found = search(profile, utility)?;
+    // The search has checked that budgets up to its limit fit 2^53 scaled.
+    let b = found.last_fit.saturating_mul(profile.scale);
+    let mut out = super::mes::at_budget(profile, utility, b, "mes-add1")?;
+    out.notes.push(format!(
+        "add1: per-voter budget raised from {} to {}, checked with {} runs ({} exact, {} prices)",
+        found.base, found.last_fit, found.runs, found.exact_runs, found.pricings
+    ));
+    Ok(out)
+}
+
+/// [`add1`], then greedy's outcome if more voters prefer it: each voter prefers the
+/// outcome with more of their projects (more of their points, for points utilities).
+pub(super) fn add1_comparison(profile: &Profile<'_>, utility: Utility) -> Result<super::Outcome> {
+    let mes = add1(profile, utility)?;
+    let greedy = super::greedy::run(profile, super::greedy::Variant::Skip, profile.threshold)?;
+    let chosen = |o: &super::Outcome| -> Vec<bool> {
+        profile
+            .election
+            .projects
+            .iter()
+            .map(|p| o.selected.contains(&p.id))
+            .collect()
+    };
+    let (in_mes, in_greedy) = (chosen(&mes), chosen(&greedy));
+    let (mut prefer_mes, mut prefer_greedy) = (0u64, 0u64);
+    for group in &profile.groups {
+        let gain = |selected: &[bool]| -> u64 {
+            group
+                .items
+                .iter()
+                .filter(|&&(p, _)| selected.get(p as usize).copied().unwrap_or(false))
+                .map(|&(_, points)| {
+                    if utility == Utility::Points {
+                        points
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        };
+        match gain(&in_mes).cmp(&gain(&in_greedy)) {
+            core::cmp::Ordering::Greater => prefer_mes += group.count,
+            core::cmp::Ordering::Less => prefer_greedy += group.count,
+            core::cmp::Ordering::Equal => {}
+        }
+    }
+    let note = format!(
+        "comparison: {prefer_mes} voters prefer the equal-shares outcome, {prefer_greedy} the greedy one"
+    );
+    let mut out = if prefer_greedy > prefer_mes {
+        let mut g = greedy;
+        "mes-add1-comparison: greedy".clone_into(&mut g.rule);
+        g
+    } else {
+        let mut m = mes;
+        "mes-add1-comparison: mes-add1".clone_into(&mut m.rule);
+        m
+    };
+    out.notes.push(note);
+    Ok(out)
+}
 
 /// What [`search`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,7 +378,7 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pb::{TieBreak, parse};
+    use crate::{TieBreak, parse};
 
     /// Costs beyond 2^53 are not exact as floats, and could only be decided by
     /// exact runs at each of ~10^16 budgets: add1 says so instead of running
@@ -325,7 +396,7 @@ mod tests {
                 context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
             })
         );
-        assert!(crate::pb::run(&e, &crate::pb::Options::new(crate::pb::Rule::Mes)).is_ok());
+        assert!(crate::run(&e, &crate::Options::new(crate::Rule::Mes)).is_ok());
     }
 
     /// A refused tie inside the range the loop visits fails add1; the same tie
@@ -339,7 +410,7 @@ mod tests {
         let refuse = Profile::new(&e, TieBreak::Refuse).unwrap();
         assert!(matches!(
             search(&refuse, Utility::Cost),
-            Err(crate::Error::PbTie { .. })
+            Err(crate::Error::Tie { .. })
         ));
         let file_order = Profile::new(&e, TieBreak::FileOrder).unwrap();
         let found = search(&file_order, Utility::Cost).unwrap();

@@ -223,7 +223,7 @@ pub(super) fn certified(lo: &Eval, hi: &Eval) -> bool {
 mod tests {
     use super::super::bounds::bounds;
     use super::*;
-    use crate::pb::{Profile, TieBreak, Utility, testdata as load};
+    use crate::{Profile, TieBreak, Utility, testdata as load};
 
     /// Neither certificate accepts a window whose ends agree but whose inside
     /// does not. Every pair of budgets up to 48 apart over a stretch of real
@@ -258,7 +258,7 @@ mod tests {
             let base = profile.budget / (u128::from(profile.voters) * profile.scale) + from;
             let scaled = |b: u128| b * profile.scale;
             let exact: Vec<Vec<usize>> = (base..base + len)
-                .map(|b| crate::pb::mes::chosen_at(&profile, utility, scaled(b)).unwrap())
+                .map(|b| crate::mes::chosen_at(&profile, utility, scaled(b)).unwrap())
                 .collect();
             for x in 0..exact.len() {
                 let Some(low) = fast.run(bounds(scaled(base + x as u128)), None) else {

@@ -12,7 +12,7 @@
 //! rationals, so an outcome never depends on rounding. Identical ballots are grouped.
 //!
 //! ```
-//! use allocation_pools::pb::{parse, run, Options, Rule, Utility};
+//! use participatory_budgeting::{parse, run, Options, Rule, Utility};
 //!
 //! // The hand-checked instance of the shared test data: budget 150, five voters.
 //! let election = parse("META\nkey;value\nbudget;150\nvote_type;approval\n\
@@ -30,15 +30,15 @@ use core::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
-
 mod add1;
+mod error;
 mod greedy;
 mod mes;
 mod num;
 mod pabulib;
 mod phragmen;
 
+pub use error::{Error, Result};
 pub use pabulib::{ParseOptions, parse, parse_with, write};
 
 /// A parsed Pabulib election: every section, column and value as written.
@@ -128,7 +128,7 @@ impl Election {
     ///
     /// # Errors
     ///
-    /// [`Error::PbMeta`] if it is missing or not a non-negative decimal.
+    /// [`Error::Meta`] if it is missing or not a non-negative decimal.
     pub fn budget(&self) -> Result<Decimal> {
         let text = self
             .meta("budget")
@@ -144,7 +144,7 @@ impl Election {
     ///
     /// # Errors
     ///
-    /// [`Error::PbMeta`] if it is missing or unknown.
+    /// [`Error::Meta`] if it is missing or unknown.
     pub fn vote_type(&self) -> Result<VoteType> {
         match self.meta("vote_type").map(str::trim) {
             Some("approval") => Ok(VoteType::Approval),
@@ -164,7 +164,7 @@ impl Election {
     ///
     /// # Errors
     ///
-    /// [`Error::PbMeta`] if present and not a whole number.
+    /// [`Error::Meta`] if present and not a whole number.
     pub fn threshold(&self) -> Result<Option<u64>> {
         self.meta("min_project_score_threshold")
             .map(|t| {
@@ -179,7 +179,7 @@ impl Election {
     ///
     /// # Errors
     ///
-    /// [`Error::PbMeta`] if missing, [`Error::UnknownPbRule`] if not one this
+    /// [`Error::Meta`] if missing, [`Error::UnknownRule`] if not one this
     /// module implements (`unknown` included).
     pub fn rule(&self) -> Result<Rule> {
         let name = self.meta("rule").ok_or_else(|| meta("rule", "missing"))?;
@@ -188,7 +188,7 @@ impl Election {
 }
 
 fn meta(key: &'static str, problem: &'static str) -> Error {
-    Error::PbMeta { key, problem }
+    Error::Meta { key, problem }
 }
 
 /// A rule that selects projects.
@@ -243,7 +243,7 @@ impl Rule {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownPbRule`] for anything else.
+    /// [`Error::UnknownRule`] for anything else.
     pub fn from_meta(name: &str) -> Result<Self> {
         match name {
             "greedy" => Ok(Self::Greedy),
@@ -253,7 +253,7 @@ impl Rule {
             "equalshares/add1" => Ok(Self::MesAdd1),
             "equalshares/add1-comparison" => Ok(Self::MesAdd1Comparison),
             "phragmen" | "seq-phragmen" => Ok(Self::Phragmen),
-            _ => Err(Error::UnknownPbRule {
+            _ => Err(Error::UnknownRule {
                 rule: name.to_owned(),
             }),
         }
@@ -273,7 +273,7 @@ impl core::str::FromStr for Rule {
         Self::ALL
             .into_iter()
             .find(|r| r.name() == s)
-            .ok_or_else(|| Error::UnknownPbRule { rule: s.to_owned() })
+            .ok_or_else(|| Error::UnknownRule { rule: s.to_owned() })
     }
 }
 
@@ -444,8 +444,8 @@ pub struct Outcome {
 ///
 /// # Errors
 ///
-/// [`Error::PbMeta`] / [`Error::PbSyntax`] for an election that does not say what
-/// it needs to; [`Error::PbTie`] when [`TieBreak::Refuse`] meets a deciding tie;
+/// [`Error::Meta`] / [`Error::Syntax`] for an election that does not say what
+/// it needs to; [`Error::Tie`] when [`TieBreak::Refuse`] meets a deciding tie;
 /// [`Error::Overflow`] if costs do not fit 128 bits at a common scale, or, for
 /// the add1 rules, if the projects' total cost in the smallest unit or a ballot's
 /// points reach 2^53 (add1 decides with exact `f64` bounds).
@@ -462,8 +462,8 @@ pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
         }
         Rule::GreedyNoSkip => greedy::run(&profile, greedy::Variant::NoSkip, profile.threshold),
         Rule::Mes => mes::plain(&profile, utility),
-        Rule::MesAdd1 => mes::add1(&profile, utility),
-        Rule::MesAdd1Comparison => mes::add1_comparison(&profile, utility),
+        Rule::MesAdd1 => add1::add1(&profile, utility),
+        Rule::MesAdd1Comparison => add1::add1_comparison(&profile, utility),
         Rule::Phragmen => phragmen::run(&profile),
     }
 }
@@ -654,7 +654,7 @@ impl<'a> Profile<'a> {
     /// tie-break must decide and ties are refused.
     fn check_tie(&self, tied: &[usize]) -> Result<()> {
         if self.refuse_ties && tied.len() > 1 {
-            return Err(Error::PbTie {
+            return Err(Error::Tie {
                 projects: tied.iter().map(|&p| self.id(p)).collect(),
             });
         }

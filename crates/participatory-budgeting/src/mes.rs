@@ -18,7 +18,7 @@ use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use super::num::{Key, Q, big};
-use super::{Outcome, Profile, Utility, Why, greedy, set};
+use super::{Outcome, Profile, Utility, Why, set};
 use crate::Result;
 
 /// A project's price in one round.
@@ -448,201 +448,14 @@ pub(super) fn chosen_at(profile: &Profile<'_>, utility: Utility, b: u128) -> Res
         .chosen)
 }
 
-/// The cities' completion: per-voter budgets ⌊B/n⌋, ⌊B/n⌋ + 1, … (in whole currency
-/// units) while the outcome still fits the budget; the last that fits wins.
-///
-/// The answer is the step-by-step loop's, found by [`super::add1::search`]; the
-/// outcome at the budget it finds is then computed exactly, with its explanation.
-pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
-    let found = super::add1::search(profile, utility)?;
-    // The search has checked that budgets up to its limit fit 2^53 scaled.
-    let b = found.last_fit.saturating_mul(profile.scale);
+/// MES with every voter starting at `b` (scaled), explained, under the name `rule`:
+/// the outcome [`crate::add1`] reports once it has found its budget.
+pub(super) fn at_budget(
+    profile: &Profile<'_>,
+    utility: Utility,
+    b: u128,
+    rule: &str,
+) -> Result<Outcome> {
     let run = Engine::new(profile, utility, big(b), BigInt::one()).run(true)?;
-    let mut out = outcome(profile, "mes-add1", &run, &Q::from_integer(big(b)));
-    out.notes.push(format!(
-        "add1: per-voter budget raised from {} to {}, checked with {} runs ({} exact, {} prices)",
-        found.base, found.last_fit, found.runs, found.exact_runs, found.pricings
-    ));
-    Ok(out)
-}
-
-/// [`add1`], then greedy's outcome if more voters prefer it: each voter prefers the
-/// outcome with more of their projects (more of their points, for points utilities).
-pub(super) fn add1_comparison(profile: &Profile<'_>, utility: Utility) -> Result<Outcome> {
-    let mes = add1(profile, utility)?;
-    let greedy = greedy::run(profile, greedy::Variant::Skip, profile.threshold)?;
-    let chosen = |o: &Outcome| -> Vec<bool> {
-        profile
-            .election
-            .projects
-            .iter()
-            .map(|p| o.selected.contains(&p.id))
-            .collect()
-    };
-    let (in_mes, in_greedy) = (chosen(&mes), chosen(&greedy));
-    let (mut prefer_mes, mut prefer_greedy) = (0u64, 0u64);
-    for group in &profile.groups {
-        let gain = |selected: &[bool]| -> u64 {
-            group
-                .items
-                .iter()
-                .filter(|&&(p, _)| selected.get(p as usize).copied().unwrap_or(false))
-                .map(|&(_, points)| {
-                    if utility == Utility::Points {
-                        points
-                    } else {
-                        1
-                    }
-                })
-                .sum()
-        };
-        match gain(&in_mes).cmp(&gain(&in_greedy)) {
-            Ordering::Greater => prefer_mes += group.count,
-            Ordering::Less => prefer_greedy += group.count,
-            Ordering::Equal => {}
-        }
-    }
-    let note = format!(
-        "comparison: {prefer_mes} voters prefer the equal-shares outcome, {prefer_greedy} the greedy one"
-    );
-    let mut out = if prefer_greedy > prefer_mes {
-        let mut g = greedy;
-        "mes-add1-comparison: greedy".clone_into(&mut g.rule);
-        g
-    } else {
-        let mut m = mes;
-        "mes-add1-comparison: mes-add1".clone_into(&mut m.rule);
-        m
-    };
-    out.notes.push(note);
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pb::{Election, TieBreak, parse};
-    use core::fmt::Write as _;
-    use proptest::prelude::*;
-
-    /// The cities' loop, one per-voter budget at a time: every run, in order,
-    /// until the first that does not fit (or fails).
-    fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> Result<(Vec<usize>, u128)> {
-        let unit = profile.scale;
-        let n = u128::from(profile.voters.max(1));
-        let base = profile.budget / (n * unit);
-        let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
-        let at = |b: u128| chosen_at(profile, utility, b * unit);
-        let mut best = (at(base)?, base);
-        let mut b = base;
-        while b < limit {
-            let next = at(b + 1)?;
-            if next.iter().map(|&c| profile.cost(c)).sum::<u128>() > profile.budget {
-                break;
-            }
-            b += 1;
-            best = (next, b);
-        }
-        Ok(best)
-    }
-
-    /// An election of `p0, p1, …` with these costs; ballots of (project, points),
-    /// as approvals (points ignored) or cumulative votes.
-    fn election(
-        budget: u64,
-        costs: &[u64],
-        ballots: &[Vec<(usize, u64)>],
-        points: bool,
-    ) -> Election {
-        let kind = if points { "cumulative" } else { "approval" };
-        let mut text = format!(
-            "META\nkey;value\nbudget;{budget}\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n"
-        );
-        for (i, c) in costs.iter().enumerate() {
-            let _ = writeln!(text, "p{i};{c}");
-        }
-        text.push_str(if points {
-            "VOTES\nvoter_id;vote;points\n"
-        } else {
-            "VOTES\nvoter_id;vote\n"
-        });
-        for (v, ballot) in ballots.iter().enumerate() {
-            let names: Vec<String> = ballot.iter().map(|(p, _)| format!("p{p}")).collect();
-            let given: Vec<String> = ballot.iter().map(|(_, x)| x.to_string()).collect();
-            if points {
-                let _ = writeln!(text, "{v};{};{}", names.join(","), given.join(","));
-            } else {
-                let _ = writeln!(text, "{v};{}", names.join(","));
-            }
-        }
-        parse(&text).unwrap()
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
-
-        /// Skipping budgets never changes the answer of the step-by-step loop, for
-        /// every utility and tie-break (a refused tie fails both the same way).
-        #[test]
-        fn add1_equals_the_stepwise_loop(
-            costs in proptest::collection::vec(1u64..60, 2..7),
-            ballots in proptest::collection::vec(
-                proptest::collection::btree_map(0usize..7, 1u64..4, 1..4),
-                1..14,
-            ),
-            budget in 20u64..200,
-            utility in prop_oneof![Just(Utility::Cost), Just(Utility::Approval), Just(Utility::Points)],
-            tie_break in prop_oneof![
-                Just(TieBreak::FileOrder),
-                Just(TieBreak::CostThenVotes),
-                Just(TieBreak::Id),
-                Just(TieBreak::Refuse),
-            ],
-        ) {
-            let m = costs.len();
-            let ballots: Vec<Vec<(usize, u64)>> = ballots
-                .into_iter()
-                .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
-                .filter(|b| !b.is_empty())
-                .collect();
-            prop_assume!(!ballots.is_empty());
-            let e = election(budget, &costs, &ballots, utility == Utility::Points);
-            let profile = Profile::new(&e, tie_break).unwrap();
-            match (add1(&profile, utility), add1_stepwise(&profile, utility)) {
-                (Ok(fast), Ok((chosen, per_voter))) => {
-                    let expected: Vec<String> = chosen.iter().map(|&c| format!("p{c}")).collect();
-                    prop_assert_eq!(&fast.selected, &expected);
-                    prop_assert_eq!(
-                        fast.per_voter_budget,
-                        Some(profile.money(per_voter * profile.scale))
-                    );
-                }
-                (Err(fast), Err(slow)) => prop_assert_eq!(fast, slow),
-                (fast, slow) => prop_assert!(false, "fast {:?} vs stepwise {:?}", fast.map(|o| o.selected), slow),
-            }
-        }
-    }
-
-    /// The three cities that use add1, against the step-by-step loop.
-    #[test]
-    fn add1_equals_the_stepwise_loop_on_the_cities() {
-        for (name, last_fit) in [
-            ("Netherlands_Assen_2024.pb", 2033),
-            ("Poland_Swiecie_2023.pb", 662),
-            ("Poland_Wieliczka_2023_Green_Budget.pb", 315),
-        ] {
-            let e = crate::pb::testdata(name);
-            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
-            let fast = add1(&profile, Utility::Cost).unwrap();
-            let (chosen, per_voter) = add1_stepwise(&profile, Utility::Cost).unwrap();
-            let ids: Vec<String> = chosen.iter().map(|&c| profile.id(c)).collect();
-            assert_eq!(fast.selected, ids, "{name}");
-            assert_eq!(per_voter, last_fit, "{name}");
-            assert_eq!(
-                fast.per_voter_budget.map(|d| d.to_string()),
-                Some(last_fit.to_string()),
-                "{name}"
-            );
-        }
-    }
+    Ok(outcome(profile, rule, &run, &Q::from_integer(big(b))))
 }

@@ -45,7 +45,7 @@ impl ParseOptions {
 /// [`ParseOptions`]).
 ///
 /// ```
-/// use allocation_pools::pb::{parse, VoteType};
+/// use participatory_budgeting::{parse, VoteType};
 ///
 /// let text = "META\nkey;value\nbudget;150\nvote_type;approval\n\
 ///             PROJECTS\nproject_id;cost;name\np1;100;\"Garden; east side\"\np2;60;Lights\n\
@@ -69,7 +69,7 @@ pub fn parse(text: &str) -> Result<Election> {
 /// Parses a Pabulib file.
 ///
 /// ```
-/// use allocation_pools::pb::{parse_with, ParseOptions};
+/// use participatory_budgeting::{parse_with, ParseOptions};
 ///
 /// let text = "META\nkey;value\nbudget;150\nvote_type;approval\nnum_votes;3\n\
 ///             PROJECTS\nproject_id;cost\np1;100\np2;60\n\
@@ -84,7 +84,7 @@ pub fn parse(text: &str) -> Result<Election> {
 ///
 /// # Errors
 ///
-/// [`Error::PbSyntax`] with the line number, what was expected and what was
+/// [`Error::Syntax`] with the line number, what was expected and what was
 /// found: a missing section or column, an unterminated quote, a cost or budget
 /// that is not a non-negative decimal, a vote naming an unknown project, points
 /// that do not match the vote (or add up past 2¹²⁸); and under
@@ -517,7 +517,7 @@ fn require(header: &[String], name: &str, line: usize) -> Result<usize> {
 }
 
 fn syntax(line: usize, expected: String) -> Error {
-    Error::PbSyntax { line, expected }
+    Error::Syntax { line, expected }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

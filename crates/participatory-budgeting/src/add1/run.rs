@@ -929,7 +929,7 @@ impl<'p, 'a> Fast<'p, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pb::{TieBreak, testdata as load};
+    use crate::{TieBreak, testdata as load};
 
     /// Float runs choose what exact runs choose, on real elections of every
     /// vote type, at budgets from ⌊B/n⌋ to well past where add1 stops.
@@ -954,7 +954,7 @@ mod tests {
                 // Jumping about, so that runs leave and rejoin sequences.
                 let b = base + (step * 37) % 400 + step * 3;
                 let scaled = b * profile.scale;
-                let exact: Vec<u32> = crate::pb::mes::chosen_at(&profile, utility, scaled)
+                let exact: Vec<u32> = crate::mes::chosen_at(&profile, utility, scaled)
                     .unwrap()
                     .into_iter()
                     .map(|c| u32::try_from(c).unwrap())

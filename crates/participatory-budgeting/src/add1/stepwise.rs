@@ -1,0 +1,124 @@
+//! `add1` against the cities' loop itself: one MES run per per-voter budget, in
+//! order, until the first that does not fit.
+
+use super::{Profile, Utility, add1};
+use crate::Result;
+use crate::mes::chosen_at;
+use crate::{Election, TieBreak, parse};
+use core::fmt::Write as _;
+use proptest::prelude::*;
+
+/// The cities' loop, one per-voter budget at a time: every run, in order,
+/// until the first that does not fit (or fails).
+fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> Result<(Vec<usize>, u128)> {
+    let unit = profile.scale;
+    let n = u128::from(profile.voters.max(1));
+    let base = profile.budget / (n * unit);
+    let limit = profile.costs.iter().sum::<u128>().max(profile.budget) / unit + 1;
+    let at = |b: u128| chosen_at(profile, utility, b * unit);
+    let mut best = (at(base)?, base);
+    let mut b = base;
+    while b < limit {
+        let next = at(b + 1)?;
+        if next.iter().map(|&c| profile.cost(c)).sum::<u128>() > profile.budget {
+            break;
+        }
+        b += 1;
+        best = (next, b);
+    }
+    Ok(best)
+}
+
+/// An election of `p0, p1, …` with these costs; ballots of (project, points),
+/// as approvals (points ignored) or cumulative votes.
+fn election(budget: u64, costs: &[u64], ballots: &[Vec<(usize, u64)>], points: bool) -> Election {
+    let kind = if points { "cumulative" } else { "approval" };
+    let mut text =
+        format!("META\nkey;value\nbudget;{budget}\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n");
+    for (i, c) in costs.iter().enumerate() {
+        let _ = writeln!(text, "p{i};{c}");
+    }
+    text.push_str(if points {
+        "VOTES\nvoter_id;vote;points\n"
+    } else {
+        "VOTES\nvoter_id;vote\n"
+    });
+    for (v, ballot) in ballots.iter().enumerate() {
+        let names: Vec<String> = ballot.iter().map(|(p, _)| format!("p{p}")).collect();
+        let given: Vec<String> = ballot.iter().map(|(_, x)| x.to_string()).collect();
+        if points {
+            let _ = writeln!(text, "{v};{};{}", names.join(","), given.join(","));
+        } else {
+            let _ = writeln!(text, "{v};{}", names.join(","));
+        }
+    }
+    parse(&text).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Skipping budgets never changes the answer of the step-by-step loop, for
+    /// every utility and tie-break (a refused tie fails both the same way).
+    #[test]
+    fn add1_equals_the_stepwise_loop(
+        costs in proptest::collection::vec(1u64..60, 2..7),
+        ballots in proptest::collection::vec(
+            proptest::collection::btree_map(0usize..7, 1u64..4, 1..4),
+            1..14,
+        ),
+        budget in 20u64..200,
+        utility in prop_oneof![Just(Utility::Cost), Just(Utility::Approval), Just(Utility::Points)],
+        tie_break in prop_oneof![
+            Just(TieBreak::FileOrder),
+            Just(TieBreak::CostThenVotes),
+            Just(TieBreak::Id),
+            Just(TieBreak::Refuse),
+        ],
+    ) {
+        let m = costs.len();
+        let ballots: Vec<Vec<(usize, u64)>> = ballots
+            .into_iter()
+            .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
+            .filter(|b| !b.is_empty())
+            .collect();
+        prop_assume!(!ballots.is_empty());
+        let e = election(budget, &costs, &ballots, utility == Utility::Points);
+        let profile = Profile::new(&e, tie_break).unwrap();
+        match (add1(&profile, utility), add1_stepwise(&profile, utility)) {
+            (Ok(fast), Ok((chosen, per_voter))) => {
+                let expected: Vec<String> = chosen.iter().map(|&c| format!("p{c}")).collect();
+                prop_assert_eq!(&fast.selected, &expected);
+                prop_assert_eq!(
+                    fast.per_voter_budget,
+                    Some(profile.money(per_voter * profile.scale))
+                );
+            }
+            (Err(fast), Err(slow)) => prop_assert_eq!(fast, slow),
+            (fast, slow) => prop_assert!(false, "fast {:?} vs stepwise {:?}", fast.map(|o| o.selected), slow),
+        }
+    }
+}
+
+/// The three cities that use add1, against the step-by-step loop.
+#[test]
+fn add1_equals_the_stepwise_loop_on_the_cities() {
+    for (name, last_fit) in [
+        ("Netherlands_Assen_2024.pb", 2033),
+        ("Poland_Swiecie_2023.pb", 662),
+        ("Poland_Wieliczka_2023_Green_Budget.pb", 315),
+    ] {
+        let e = crate::testdata(name);
+        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let fast = add1(&profile, Utility::Cost).unwrap();
+        let (chosen, per_voter) = add1_stepwise(&profile, Utility::Cost).unwrap();
+        let ids: Vec<String> = chosen.iter().map(|&c| profile.id(c)).collect();
+        assert_eq!(fast.selected, ids, "{name}");
+        assert_eq!(per_voter, last_fit, "{name}");
+        assert_eq!(
+            fast.per_voter_budget.map(|d| d.to_string()),
+            Some(last_fit.to_string()),
+            "{name}"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! The error type of participatory budgeting.
+
+/// Everything that can go wrong reading an election or running a rule.
+///
+/// Variants carry the offending values so that a service can map them to a response
+/// without parsing the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An intermediate result does not fit the exact number type.
+    #[error("arithmetic overflow while {context}")]
+    Overflow {
+        /// What was being computed.
+        context: &'static str,
+    },
+    /// A Pabulib file that does not parse.
+    #[error("line {line}: expected {expected}")]
+    Syntax {
+        /// The line (from 1).
+        line: usize,
+        /// What was expected there, and what was found.
+        expected: String,
+    },
+    /// A META value a rule needs that is missing or malformed.
+    #[error("the META value `{key}` is {problem}")]
+    Meta {
+        /// The key.
+        key: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A rule name this crate does not implement.
+    #[error(
+        "unknown rule `{rule}`, expected greedy, greedy-threshold, greedy-no-skip, mes (equalshares), mes-add1 (equalshares/add1), mes-add1-comparison (equalshares/add1-comparison) or phragmen"
+    )]
+    UnknownRule {
+        /// The name given.
+        rule: String,
+    },
+    /// Projects tied where the tie decides the outcome, with ties refused.
+    #[error("tie between {}: choose a tie-break", tied(projects))]
+    Tie {
+        /// The tied projects, by id.
+        projects: Vec<String>,
+    },
+}
+
+fn tied(projects: &[String]) -> String {
+    let names: Vec<String> = projects.iter().map(|p| format!("`{p}`")).collect();
+    names.join(", ")
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
