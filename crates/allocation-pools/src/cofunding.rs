@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use crate::apportion::{Demand, Method, allocate};
+use crate::apportion::{Demand, allocate};
+use crate::problem::Method;
 use crate::{Error, Fen, Result};
 
 /// The class of need a project serves, which decides who pays.

@@ -18,7 +18,7 @@
 use core::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::apportion::{Method, Problem, Reason};
+use crate::problem::{Method, Problem, Reason};
 use crate::waterfill::Lambda;
 use crate::wide::{Divider, U256, cmp_fractions};
 

@@ -8,7 +8,7 @@
 //! exact remainder recomputed (`r = w·p − q·Q`, two multiplications) and selected.
 //! The final pass decides every other demand by its bucket alone.
 
-use crate::apportion::{Problem, Reason};
+use crate::problem::{Problem, Reason};
 use crate::waterfill::Lambda;
 use crate::wide::Divider;
 

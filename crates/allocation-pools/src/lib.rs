@@ -56,6 +56,7 @@ mod error;
 mod largest_remainder;
 mod money;
 mod pools;
+mod problem;
 mod rebalance;
 mod reserve;
 mod waterfill;
@@ -64,7 +65,7 @@ mod wide;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
 
-pub use apportion::{Allocation, Demand, Method, Reason, allocate, apportion, integer_weights};
+pub use apportion::{Allocation, Demand, allocate, apportion, integer_weights};
 pub use cofunding::{
     CoFundingRules, Contribution, FeeDecision, FeePolicy, NeedClass, Payment, adjust_fee,
 };
@@ -74,5 +75,6 @@ pub use pools::{
     BaseRule, LineAllocation, Pool, PoolAllocation, PoolPolicy, PoolShares, PoolSplit, ServiceLine,
     UrgentDemand, allocate_base, allocate_dynamic,
 };
+pub use problem::{Method, Reason};
 pub use rebalance::{LineDemand, Movement, RebalancePolicy, Rebalanced, rebalance};
 pub use reserve::{Draw, QuarterClose, QuarterEnd, Reserve};

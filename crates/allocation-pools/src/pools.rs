@@ -7,7 +7,8 @@ use core::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::apportion::{Demand, Method, Reason, allocate, apportion};
+use crate::apportion::{Demand, allocate, apportion};
+use crate::problem::{Method, Reason};
 use crate::{Error, Fen, Result};
 
 /// One of the three pools.

@@ -4,7 +4,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::apportion::{Demand, Method, Reason, allocate};
+use crate::apportion::{Demand, allocate};
+use crate::problem::{Method, Reason};
 use crate::{Error, Result};
 
 /// Shares are computed in basis points (0.01%): 10 000 is 100%.

@@ -18,7 +18,7 @@
 
 use core::cmp::Ordering;
 
-use crate::apportion::Problem;
+use crate::problem::Problem;
 use crate::wide::{U256, cmp_fractions};
 
 /// The water level `λ = p / q`, with `q > 0`.
