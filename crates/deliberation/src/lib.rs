@@ -62,6 +62,7 @@ mod meeting;
 mod minutes;
 mod process;
 mod rational;
+mod rng;
 mod sortition;
 mod tally;
 mod vote;

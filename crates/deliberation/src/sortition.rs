@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::council::{CouncilRules, Rule, Volunteer, check};
-use crate::tally::SplitMix64;
+use crate::rng::SplitMix64;
 use crate::{Error, Result};
 
 /// The fallback lottery's resolution: council weights are integers out of this
