@@ -134,7 +134,7 @@ impl RunoffTies {
     }
 }
 
-/// How a tally settles ties: the options of [`tally_with`].
+/// How a tally settles ties: the options of [`tally_with`](crate::tally_with).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TallyOptions {

@@ -50,7 +50,7 @@ pub enum Round {
         tied: Vec<String>,
     },
     /// An instant-runoff tie for last settled by following every order of
-    /// elimination ([`RunoffTies::ParallelUniverse`]).
+    /// elimination ([`RunoffTies::ParallelUniverse`](crate::RunoffTies::ParallelUniverse)).
     Universes {
         /// The count at which the tie was met.
         round: u32,
