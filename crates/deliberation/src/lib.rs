@@ -61,7 +61,6 @@ mod lenient;
 mod meeting;
 mod minutes;
 mod process;
-mod rational;
 mod rng;
 mod sortition;
 mod tally;

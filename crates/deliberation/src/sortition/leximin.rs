@@ -1,0 +1,284 @@
+//! The leximin lottery by column generation: the dual master program, pricing
+//! by the model, the primal weights, and their exact form (`rational.rs`).
+
+use super::{
+    ComparisonOp, Error, LinearExpr, MAX_ROUNDS, Model, OptimizationDirection, Problem, Result,
+    UNITS, Variable, guarded, solver_error,
+};
+
+/// The leximin lottery: council shapes and their integer weights out of [`UNITS`].
+/// The leximin lottery: councils and their weights, as numerators over one
+/// denominator.
+pub(super) struct Lottery {
+    pub(super) panels: Vec<Vec<u32>>,
+    pub(super) weights: Vec<u64>,
+    pub(super) denominator: u64,
+}
+
+pub(super) fn leximin(model: &Model) -> Result<Lottery> {
+    let types = model.caps.len();
+    let all_rules = vec![true; model.rows.len()];
+    let mut panels: Vec<Vec<u32>> = Vec::new();
+    // Start with, for each type, a council seating as many of it as possible;
+    // types no council can seat are unselectable.
+    let mut selectable = vec![false; types];
+    for t in 0..types {
+        if selectable.get(t).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut weights = vec![0.0; types];
+        if let Some(w) = weights.get_mut(t) {
+            *w = 1.0;
+        }
+        let Some((panel, _)) = model.optimize(&all_rules, &weights, None)? else {
+            return Err(Error::Solver {
+                detail: "a feasible model became infeasible".to_owned(),
+            });
+        };
+        for (seen, &seated) in selectable.iter_mut().zip(&panel) {
+            *seen |= seated > 0;
+        }
+        if !panels.contains(&panel) {
+            panels.push(panel);
+        }
+    }
+    let mut fixed: Vec<Option<f64>> = vec![None; types];
+    while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
+        let mut master = Master::new(model, &panels, &selectable, &fixed)?;
+        let mut rounds = 0;
+        let (value, prices) = loop {
+            let (value, mu, prices) = master.read();
+            rounds += 1;
+            let Some((best, _)) = model.optimize(&all_rules, &prices, None)? else {
+                return Err(Error::Solver {
+                    detail: "a feasible model became infeasible".to_owned(),
+                });
+            };
+            let worth: f64 = best
+                .iter()
+                .zip(&prices)
+                .map(|(&n, &y)| f64::from(n) * y)
+                .sum();
+            let improves = worth > mu + 1e-9 * mu.abs().max(1.0);
+            if !improves || panels.contains(&best) || rounds >= MAX_ROUNDS {
+                break (value, prices);
+            }
+            master = master.add(&best)?;
+            panels.push(best);
+        };
+        // Types with a positive price cannot do better than `value` in any
+        // leximin-optimal lottery (complementary slackness): fix them there.
+        let open: Vec<usize> = (0..types)
+            .filter(|&t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None))
+            .collect();
+        let price = |t: usize| prices.get(t).copied().unwrap_or(0.0);
+        let mut tight: Vec<usize> = open.iter().copied().filter(|&t| price(t) > 1e-7).collect();
+        if tight.is_empty() {
+            let top = open
+                .iter()
+                .copied()
+                .max_by(|&a, &b| price(a).total_cmp(&price(b)).then(b.cmp(&a)));
+            tight.extend(top);
+        }
+        let level = (value - 1e-9).max(0.0);
+        for t in tight {
+            if let Some(slot) = fixed.get_mut(t) {
+                *slot = Some(level);
+            }
+        }
+    }
+    let targets: Vec<f64> = fixed.iter().map(|f| f.unwrap_or(0.0)).collect();
+    let weights = primal(model, &panels, &selectable, &targets)?;
+    // Exact weights giving the chances the solver meant (2/3, not 0.6666667);
+    // if there are none over these councils, the floats rounded to 10⁻⁶.
+    let (units, denominator) = super::rational::exact_weights(&panels, &weights, &model.caps)
+        .unwrap_or_else(|| (to_units(&weights), UNITS));
+    let (panels, weights) = panels
+        .into_iter()
+        .zip(units)
+        .filter(|(_, k)| *k > 0)
+        .unzip();
+    Ok(Lottery {
+        panels,
+        weights,
+        denominator,
+    })
+}
+
+/// The restricted dual: prices `y_t ≥ 0` and `μ` minimizing
+/// `μ − Σ_fixed c_t·f_t·y_t` subject to `Σ_t n_{P,t}·y_t ≤ μ` for every council
+/// `P` found so far and `Σ_open c_t·y_t = 1`. Councils found later are added to
+/// the solved program, which the simplex method resumes from its last basis.
+pub(super) struct Master {
+    pub(super) solution: microlp::Solution,
+    pub(super) prices: Vec<Option<Variable>>,
+    pub(super) mu: Variable,
+}
+
+impl Master {
+    pub(super) fn new(
+        model: &Model,
+        panels: &[Vec<u32>],
+        selectable: &[bool],
+        fixed: &[Option<f64>],
+    ) -> Result<Self> {
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let prices: Vec<Option<Variable>> = model
+            .caps
+            .iter()
+            .zip(selectable)
+            .zip(fixed)
+            .map(|((&cap, &on), f)| {
+                on.then(|| {
+                    let cost = f.map_or(0.0, |level| -f64::from(cap) * level);
+                    problem.add_var(cost, (0.0, f64::INFINITY))
+                })
+            })
+            .collect();
+        let mu = problem.add_var(1.0, (f64::NEG_INFINITY, f64::INFINITY));
+        let open: LinearExpr = prices
+            .iter()
+            .zip(&model.caps)
+            .zip(fixed)
+            .filter_map(|((y, &cap), f)| {
+                let y = y.as_ref().copied()?;
+                f.is_none().then_some((y, f64::from(cap)))
+            })
+            .collect();
+        problem.add_constraint(open, ComparisonOp::Eq, 1.0);
+        for panel in panels {
+            problem.add_constraint(Self::row(&prices, mu, panel), ComparisonOp::Le, 0.0);
+        }
+        let solution = solved(guarded(|| problem.solve())?)?;
+        Ok(Self {
+            solution,
+            prices,
+            mu,
+        })
+    }
+
+    pub(super) fn row(prices: &[Option<Variable>], mu: Variable, panel: &[u32]) -> LinearExpr {
+        let mut row: LinearExpr = panel
+            .iter()
+            .zip(prices)
+            .filter_map(|(&n, y)| Some((y.as_ref().copied()?, f64::from(n))))
+            .filter(|&(_, n)| n > 0.0)
+            .collect();
+        row.add(mu, -1.0);
+        row
+    }
+
+    pub(super) fn add(self, panel: &[u32]) -> Result<Self> {
+        let Self {
+            solution,
+            prices,
+            mu,
+        } = self;
+        let row = Self::row(&prices, mu, panel);
+        let solution = solved(guarded(|| {
+            solution.add_constraint(row, ComparisonOp::Le, 0.0)
+        })?)?;
+        Ok(Self {
+            solution,
+            prices,
+            mu,
+        })
+    }
+
+    /// The program's value, `μ` and the prices.
+    pub(super) fn read(&self) -> (f64, f64, Vec<f64>) {
+        let prices = self
+            .prices
+            .iter()
+            .map(|y| y.map_or(0.0, |y| self.solution.var_value(y).max(0.0)))
+            .collect();
+        (
+            self.solution.objective(),
+            self.solution.var_value(self.mu),
+            prices,
+        )
+    }
+}
+
+pub(super) fn solved(
+    outcome: core::result::Result<microlp::SolveOutcome, microlp::Error>,
+) -> Result<microlp::Solution> {
+    outcome
+        .map_err(|e| solver_error(&e))?
+        .into_solution()
+        .map_err(|_| Error::Solver {
+            detail: "a linear program was interrupted".to_owned(),
+        })
+}
+
+/// The lottery over `panels` coming closest to the leximin `targets`: weights
+/// `p_P ≥ 0` summing to 1 minimizing the total shortfall `Σ_t s_t` below
+/// `Σ_P n_{P,t}·p_P + s_t ≥ c_t·target_t`.
+pub(super) fn primal(
+    model: &Model,
+    panels: &[Vec<u32>],
+    selectable: &[bool],
+    targets: &[f64],
+) -> Result<Vec<f64>> {
+    let mut problem = Problem::new(OptimizationDirection::Minimize);
+    let p: Vec<Variable> = panels
+        .iter()
+        .map(|_| problem.add_var(0.0, (0.0, f64::INFINITY)))
+        .collect();
+    let one: LinearExpr = p.iter().map(|&v| (v, 1.0)).collect();
+    problem.add_constraint(one, ComparisonOp::Eq, 1.0);
+    for (t, ((&cap, &on), &target)) in model.caps.iter().zip(selectable).zip(targets).enumerate() {
+        if !on || target <= 0.0 {
+            continue;
+        }
+        let shortfall = problem.add_var(1.0, (0.0, f64::INFINITY));
+        let mut row: LinearExpr = panels
+            .iter()
+            .zip(&p)
+            .filter_map(|(panel, &v)| {
+                let n = panel.get(t).copied().unwrap_or(0);
+                (n > 0).then(|| (v, f64::from(n)))
+            })
+            .collect();
+        row.add(shortfall, 1.0);
+        problem.add_constraint(row, ComparisonOp::Ge, f64::from(cap) * target);
+    }
+    let solution = solved(guarded(|| problem.solve())?)?;
+    Ok(p.iter().map(|&v| solution.var_value(v).max(0.0)).collect())
+}
+
+/// Weights summing to about 1 as integers summing to exactly [`UNITS`], by
+/// largest remainder (ties to the earlier council).
+pub(super) fn to_units(weights: &[f64]) -> Vec<u64> {
+    let total: f64 = weights.iter().sum();
+    let total = if total > 0.0 { total } else { 1.0 };
+    #[allow(clippy::cast_precision_loss, reason = "10⁶ is exact in an f64")]
+    let scale = UNITS as f64;
+    let exact: Vec<f64> = weights.iter().map(|w| w / total * scale).collect();
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "each value lies in 0..=10⁶"
+    )]
+    let mut units: Vec<u64> = exact
+        .iter()
+        .map(|x| x.floor().clamp(0.0, scale) as u64)
+        .collect();
+    let assigned: u64 = units.iter().sum();
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    #[allow(clippy::cast_precision_loss, reason = "at most 10⁶")]
+    let fraction =
+        |i: usize| exact.get(i).copied().unwrap_or(0.0) - units.get(i).copied().unwrap_or(0) as f64;
+    order.sort_by(|&a, &b| fraction(b).total_cmp(&fraction(a)).then(a.cmp(&b)));
+    let deficit = UNITS.saturating_sub(assigned);
+    for i in order
+        .into_iter()
+        .cycle()
+        .take(usize::try_from(deficit).unwrap_or(0))
+    {
+        if let Some(u) = units.get_mut(i) {
+            *u += 1;
+        }
+    }
+    units
+}
