@@ -1,5 +1,6 @@
-//! Deliberation benchmarks: tallies over 10,000 ranked ballots of 20 candidates, and
-//! a maximin-fair council of 15 from 200 volunteers.
+//! Deliberation benchmarks: tallies over 10,000 ranked ballots of 20 candidates, an
+//! instant-runoff where every candidate ties for last at every count, and a
+//! maximin-fair council of 15 from 200 volunteers.
 //!
 //! Each tally starts from the ballots as names, so the figures include compiling
 //! the profile and (for Schulze and Copeland) building the margin matrix.
@@ -59,6 +60,19 @@ fn tallies(c: &mut Criterion) {
             |b, e| b.iter(|| tally(black_box(e), method, None)),
         );
     }
+    // Every candidate tied for last at every count: 32,000 one-name ballots over
+    // 16 candidates, 2,000 each. Parallel universes follow every order of
+    // elimination (2^16 sets of candidates standing).
+    let ties = Election {
+        candidates: (0..16).map(|c| format!("plan-{c}")).collect(),
+        ballots: (0..32_000)
+            .map(|i| Ballot::ranked([format!("plan-{}", i % 16)], 1))
+            .collect(),
+    };
+    group.sample_size(10);
+    group.bench_with_input(BenchmarkId::new("irv-ties", "16x32000"), &ties, |b, e| {
+        b.iter(|| tally(black_box(e), Method::InstantRunoff, None));
+    });
     group.finish();
 }
 

@@ -73,6 +73,35 @@ impl Profile {
         }
     }
 
+    /// The same profile with identical ballots merged, their counts summed (in
+    /// the order each first appears): for counting many times over.
+    pub(super) fn grouped(&self) -> Self {
+        let mut index: HashMap<&[u32], usize> = HashMap::new();
+        let mut merged: Vec<(&[u32], u64)> = Vec::new();
+        for (marks, count) in self.ballots() {
+            // Counts sum to `total`, which `compile` checked fits.
+            if let Some(entry) = index.get(marks).and_then(|&i| merged.get_mut(i)) {
+                entry.1 = entry.1.saturating_add(count);
+            } else {
+                index.insert(marks, merged.len());
+                merged.push((marks, count));
+            }
+        }
+        let mut grouped = Self {
+            m: self.m,
+            marks: Vec::with_capacity(self.marks.len()),
+            ends: Vec::with_capacity(merged.len()),
+            counts: Vec::with_capacity(merged.len()),
+            total: self.total,
+        };
+        for (marks, count) in merged {
+            grouped.marks.extend_from_slice(marks);
+            grouped.ends.push(grouped.marks.len());
+            grouped.counts.push(count);
+        }
+        grouped
+    }
+
     pub(super) fn ballots(&self) -> impl Iterator<Item = (&[u32], u64)> {
         let starts = core::iter::once(0).chain(self.ends.iter().copied());
         starts

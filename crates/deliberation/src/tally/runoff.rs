@@ -56,18 +56,38 @@ impl Profile {
 
     /// The winners when every order of eliminating tied candidates is followed
     /// (`pref_voting`'s `instant_runoff_put`), memoised by the set still standing.
+    /// Each of the `tied` candidates eliminated in turn from those `active`, and
+    /// who then wins, every later order followed (at most `limit` sets explored).
+    pub(super) fn universes(
+        &self,
+        active: &[bool],
+        tied: &[u32],
+        limit: usize,
+    ) -> Result<Vec<(u32, Vec<u32>)>> {
+        let mut memo = HashMap::new();
+        tied.iter()
+            .map(|&c| {
+                let mut next = active.to_vec();
+                if let Some(on) = next.get_mut(c as usize) {
+                    *on = false;
+                }
+                Ok((c, self.universe_winners(&mut next, &mut memo, limit)?))
+            })
+            .collect()
+    }
+
+    /// At most `limit` sets of standing candidates are explored.
     pub(super) fn universe_winners(
         &self,
         active: &mut Vec<bool>,
         memo: &mut HashMap<Vec<bool>, Vec<u32>>,
+        limit: usize,
     ) -> Result<Vec<u32>> {
         if let Some(known) = memo.get(active.as_slice()) {
             return Ok(known.clone());
         }
-        if memo.len() >= MAX_RUNOFF_UNIVERSES {
-            return Err(Error::TooManyRunoffTies {
-                limit: MAX_RUNOFF_UNIVERSES,
-            });
+        if memo.len() >= limit {
+            return Err(Error::TooManyRunoffTies { limit });
         }
         let count = self.count(active);
         let winners = if let Some(winner) = count.majority {
@@ -84,7 +104,7 @@ impl Profile {
                 }
             }
             if next.iter().any(|&on| on) {
-                self.universe_winners(&mut next, memo)?
+                self.universe_winners(&mut next, memo, limit)?
             } else {
                 count.standing.clone()
             }
@@ -95,7 +115,7 @@ impl Profile {
                 if let Some(on) = next.get_mut(c as usize) {
                     *on = false;
                 }
-                all.extend(self.universe_winners(&mut next, memo)?);
+                all.extend(self.universe_winners(&mut next, memo, limit)?);
             }
             all.sort_unstable();
             all.dedup();
@@ -142,15 +162,16 @@ impl Profile {
                     Runoff::All => {}
                     Runoff::Universes if fewest == 0 => {}
                     Runoff::Universes => {
-                        let mut memo = HashMap::new();
-                        for &c in &last {
-                            let mut next = active.clone();
-                            if let Some(on) = next.get_mut(c as usize) {
-                                *on = false;
+                        // A few orders of elimination are followed on the ballots
+                        // as given; when there are many, each distinct ballot is
+                        // counted once (grouping costs more than a few counts).
+                        universes = match self.universes(&active, &last, FEW_UNIVERSES) {
+                            Err(Error::TooManyRunoffTies { .. }) => {
+                                self.grouped()
+                                    .universes(&active, &last, MAX_RUNOFF_UNIVERSES)?
                             }
-                            let winners = self.universe_winners(&mut next, &mut memo)?;
-                            universes.push((c, winners));
-                        }
+                            other => other?,
+                        };
                     }
                 }
             }
@@ -241,6 +262,10 @@ pub(super) fn runoff_ranking(
     ranking.extend(out.into_iter().rev());
     ranking
 }
+
+/// Sets of standing candidates explored on the ballots as given before they are
+/// grouped (see `Profile::grouped`).
+const FEW_UNIVERSES: usize = 256;
 
 /// How [`Profile::instant_runoff`] settles a tie for last.
 #[derive(Clone, Copy)]

@@ -276,3 +276,33 @@ fn the_lottery_is_unbiased_enough_and_fixed() {
         "{counts:?}"
     );
 }
+
+proptest::proptest! {
+    /// Counting each distinct ballot once (what every order of elimination uses
+    /// past a few hundred) gives the same universes as the ballots as given.
+    #[test]
+    fn grouped_ballots_give_the_same_universes(
+        rankings in proptest::collection::vec(proptest::sample::subsequence(vec![0u32, 1, 2, 3, 4, 5], 1..=6), 1..5),
+        picks in proptest::collection::vec((0usize..5, 1u64..4), 1..40),
+    ) {
+        let names = ["A", "B", "C", "D", "E", "F"];
+        let ballots: Vec<Ballot> = picks
+            .iter()
+            .map(|&(i, count)| {
+                let ranking = &rankings[i % rankings.len()];
+                Ballot::ranked(ranking.iter().map(|&c| names[c as usize]), count)
+            })
+            .collect();
+        let e = Election { candidates: names.iter().map(|&n| n.to_owned()).collect(), ballots };
+        let profile = Profile::compile(&e, Method::InstantRunoff).unwrap();
+        let active = vec![true; 6];
+        let all: Vec<u32> = (0..6).collect();
+        let grouped = profile.grouped();
+        proptest::prop_assert!(grouped.counts.len() <= rankings.len());
+        proptest::prop_assert_eq!(grouped.total, profile.total);
+        proptest::prop_assert_eq!(
+            profile.universes(&active, &all, MAX_RUNOFF_UNIVERSES).unwrap(),
+            grouped.universes(&active, &all, MAX_RUNOFF_UNIVERSES).unwrap()
+        );
+    }
+}
