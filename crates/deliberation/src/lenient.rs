@@ -9,6 +9,17 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+/// An `f64` as a person would write it, and the shortest text that reads back as
+/// it: `0.2` (not `0.2000…011`), `1e308`, `1e-30` (never a long expansion).
+fn shown(v: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude == 0.0 || (1e-6..1e21).contains(&magnitude) {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// A whole number in `0..=max`.
 struct Whole<const MAX: u64>(u64);
 
@@ -35,13 +46,9 @@ impl<'de, const MAX: u64> Deserialize<'de> for Whole<MAX> {
                 )))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Whole<MAX>, E> {
-                let shown = if v.abs() >= 1e21 {
-                    format!("{v:e}")
-                } else {
-                    v.to_string()
-                };
                 Err(E::custom(format_args!(
-                    "`{shown}` is not a whole number, expected a whole number from 0 to {MAX}"
+                    "`{}` is not a whole number, expected a whole number from 0 to {MAX}",
+                    shown(v)
                 )))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Whole<MAX>, E> {
@@ -97,13 +104,7 @@ impl<'de> Deserialize<'de> for Share {
                 Ok(Share(v.into()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Share, E> {
-                // The shortest text that reads back as `v`: 0.2, not 0.2000…011.
-                let shown = if v.abs() >= 1e21 || (v != 0.0 && v.abs() < 1e-6) {
-                    format!("{v:e}")
-                } else {
-                    v.to_string()
-                };
-                self.visit_str(&shown)
+                self.visit_str(&shown(v))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Share, E> {
                 let t = v.trim();
