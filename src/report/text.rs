@@ -197,9 +197,8 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             spent,
             over,
         } => format!(
-            "{} 超支 {} overspent by {}: 支出 spent {}, 分配 allocated {}",
+            "{} 超支 overspent by {}: 支出 spent {}, 分配 allocated {}",
             line_label(report, line),
-            yuan(*over),
             yuan(*over),
             yuan(*spent),
             yuan(*allocated)
