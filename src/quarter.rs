@@ -692,6 +692,21 @@ pub fn quarterly_cycle_observed(
         let spent = lines_spent
             .checked_add(grants_spent)?
             .checked_add(close.drawn)?;
+        // Every service line, and the household grants, against what it was given.
+        let overspent: Vec<Warning> = line_reports
+            .iter()
+            .map(|l| (l.id.as_str(), l.allocated, l.spent))
+            .chain([(GRANTS_LINE, granted, grants_spent)])
+            .filter_map(|(line, allocated, spent)| {
+                let over = spent.checked_sub(allocated).filter(|o| *o > Fen::ZERO)?;
+                Some(Warning::Overspent {
+                    line: line.to_owned(),
+                    allocated,
+                    spent,
+                    over,
+                })
+            })
+            .collect();
         let accounts = FinalAccounts {
             budget: inputs.budget,
             service_lines: lines_total,
@@ -701,8 +716,7 @@ pub fn quarterly_cycle_observed(
             reserve_carried_over: close.carried_over,
             reserve_released: close.released,
             balanced: accounted == inputs.budget,
-            within_allocation: grants_spent <= granted
-                && line_reports.iter().all(|l| l.spent <= l.allocated),
+            within_allocation: overspent.is_empty(),
             spent,
             unspent: inputs.budget.checked_sub(spent).unwrap_or(Fen::ZERO),
         };
@@ -791,19 +805,7 @@ pub fn quarterly_cycle_observed(
                     value: i.value,
                 }),
         );
-        let lines_and_grants = line_reports
-            .iter()
-            .map(|l| (l.id.as_str(), l.allocated, l.spent))
-            .chain([(GRANTS_LINE, granted, grants_spent)]);
-        warnings.extend(lines_and_grants.filter_map(|(line, allocated, spent)| {
-            let over = spent.checked_sub(allocated).filter(|o| *o > Fen::ZERO)?;
-            Some(Warning::Overspent {
-                line: line.to_owned(),
-                allocated,
-                spent,
-                over,
-            })
-        }));
+        warnings.extend(overspent);
 
         // The report.
         let publication = inputs
