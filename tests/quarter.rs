@@ -403,3 +403,32 @@ fn one_thread_gives_the_same_quarter() {
         run(&inputs, &Policy::default()).publicity
     );
 }
+
+#[test]
+fn the_page_shows_numbers_rounded_for_people() {
+    // No 28-digit decimals (the Gini of grants once was), and no long numbers
+    // without thousands separators.
+    let html = report::render_html(&run(&sample::linlihui(3), &Policy::default()).publicity);
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &html[start..i];
+            let after_point = start > 0 && bytes[start - 1] == b'.';
+            let in_svg_or_tag = html[..start].rfind('<') > html[..start].rfind('>');
+            if !in_svg_or_tag {
+                assert!(
+                    run.len() <= if after_point { 2 } else { 4 },
+                    "`{run}` at {start}: {}",
+                    &html[start.saturating_sub(60)..(i + 20).min(html.len())]
+                );
+            }
+        } else {
+            i += 1;
+        }
+    }
+}

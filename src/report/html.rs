@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::text::{self, percent, yuan};
+use super::text::{self, grouped, percent, yuan};
 use super::{PublicityReport, Stage};
 use allocation_pools::Fen;
 use governance_metrics as metrics;
@@ -65,10 +65,10 @@ pub fn render_html(report: &PublicityReport) -> String {
          ({} 流动 floating, {} 60岁以上 aged 60+)</p>\n</header>\n",
         escape(&title),
         report.as_of,
-        report.households,
-        report.residents,
-        report.floating_residents,
-        report.aged_60_plus,
+        grouped(report.households),
+        grouped(report.residents),
+        grouped(report.floating_residents),
+        grouped(report.aged_60_plus),
     );
     before(&mut page, report);
     during(&mut page, report);
@@ -126,14 +126,17 @@ fn before(page: &mut String, report: &PublicityReport) {
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&t.tier),
-            t.households
+            grouped(t.households)
         );
     }
     let _ = write!(
         page,
         "</table>\n<p class=\"muted\">{} 户已评估 scored, {} 户数据待补 set aside; 平均分 mean score {}; \
          补助门槛 grant threshold {}.</p>\n",
-        b.needs.scored, b.needs.set_aside, b.needs.mean_score, b.needs.threshold
+        grouped(b.needs.scored),
+        grouped(b.needs.set_aside),
+        text::score(b.needs.mean_score),
+        text::score(b.needs.threshold)
     );
 
     page.push_str("<h3>分配方案 Allocation plan</h3>\n");
@@ -167,7 +170,7 @@ fn before(page: &mut String, report: &PublicityReport) {
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&l.name),
-            l.heads,
+            grouped(l.heads),
             yuan(l.base),
             yuan(l.earmarked),
             yuan(l.allocated)
@@ -176,7 +179,7 @@ fn before(page: &mut String, report: &PublicityReport) {
     let _ = write!(
         page,
         "</table>\n<p>{} 户获得住户补助 households receive a grant, 共 total {}; 单户最高 largest {}.</p>\n",
-        b.households_granted,
+        grouped(b.households_granted),
         yuan(b.household_grants),
         yuan(b.largest_grant)
     );
@@ -237,10 +240,10 @@ fn during(page: &mut String, report: &PublicityReport) {
         page,
         "<div class=\"card\">覆盖 Coverage: {} / {} 户需求家庭获得补助 needy households reached ({}) · \
          {} 位居民参与活动 residents in households that took part · 已发放补助 grants paid {}</div>",
-        d.coverage.reached,
-        d.coverage.needy_households,
+        grouped(d.coverage.reached),
+        grouped(d.coverage.needy_households),
         percent(d.coverage.rate),
-        d.coverage.residents_served,
+        grouped(d.coverage.residents_served),
         yuan(d.grants_paid)
     );
     let p = &d.petitions;
@@ -250,12 +253,12 @@ fn during(page: &mut String, report: &PublicityReport) {
          <th class=\"n\">黄 Yellow</th><th class=\"n\">蓝 Blue</th><th class=\"n\">转110/119/120</th>\
          <th class=\"n\">已解决 Resolved</th><th class=\"n\">按时 On time</th></tr>\n<tr><td>{}</td><td class=\"n\">{}</td>\
          <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n</table>\n",
-        p.received,
-        p.red,
-        p.yellow,
-        p.blue,
-        p.emergency_referrals,
-        p.resolved,
+        grouped(p.received),
+        grouped(p.red),
+        grouped(p.yellow),
+        grouped(p.blue),
+        grouped(p.emergency_referrals),
+        grouped(p.resolved),
         percent(p.on_time_rate)
     );
     if !d.reserve_draws.is_empty() {
@@ -324,7 +327,7 @@ fn after(page: &mut String, report: &PublicityReport) {
         page,
         "<p>错配率 Mismatch {} · 基尼系数 Gini of grants {} · 精准识别率 Precise targeting {}</p>",
         percent(f.mismatch),
-        f.gini_of_grants,
+        text::two_decimals(f.gini_of_grants),
         f.precise_targeting_rate
             .map_or_else(|| "—".to_owned(), percent)
     );
@@ -380,11 +383,11 @@ fn after(page: &mut String, report: &PublicityReport) {
         page,
         "<h3>积分 Contribution points</h3>\n<p>{} 位居民 residents earned {} 分 points for {} 次活动 activities \
          (新开账户 new accounts {}, 未通过 rejected {}).</p>\n",
-        a.points.residents,
+        grouped(a.points.residents),
         a.points.points_earned,
-        a.points.activities,
-        a.points.accounts_opened,
-        a.points.rejected
+        grouped(a.points.activities),
+        grouped(a.points.accounts_opened),
+        grouped(a.points.rejected)
     );
 
     page.push_str("<h3>预警 Warnings</h3>\n");

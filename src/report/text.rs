@@ -59,7 +59,12 @@ pub fn percent(ratio: Decimal) -> String {
 
 /// A needs score with two decimals: `25.94`.
 pub fn score(score: Decimal) -> String {
-    format!("{:.2}", score.round_dp_with_strategy(2, HALF_UP))
+    two_decimals(score)
+}
+
+/// A coefficient or ratio with two decimals, halves rounded up: `0.88`.
+pub fn two_decimals(value: Decimal) -> String {
+    format!("{:.2}", value.round_dp_with_strategy(2, HALF_UP))
 }
 
 /// An indicator's value in its own unit: shares as percentages, counts and
@@ -67,7 +72,7 @@ pub fn score(score: Decimal) -> String {
 pub fn indicator_value(name: &str, value: Decimal) -> String {
     match name {
         "proposals_per_100_households" | "benefit_per_cost" | "satisfaction_difference" => {
-            format!("{:.2}", value.round_dp_with_strategy(2, HALF_UP))
+            two_decimals(value)
         }
         "resolution_cycle_days" => {
             format!("{:.1} 天 days", value.round_dp_with_strategy(1, HALF_UP))
@@ -161,10 +166,7 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             format!(
                 "{}: {what} (补助占比 ÷ 需求占比 share of grants ÷ share of need = {})",
                 group_label(group),
-                to_need.map_or_else(
-                    || "—".to_owned(),
-                    |r| format!("{:.2}", r.round_dp_with_strategy(2, HALF_UP))
-                )
+                to_need.map_or_else(|| "—".to_owned(), two_decimals)
             )
         }
         Warning::TargetMissed { indicator, value } => {
