@@ -122,7 +122,10 @@ impl Spec {
         let floating_households = households / 10;
         let registered_households = households - floating_households;
         Self {
-            community: format!("示例社区 Sample community ({households} households)"),
+            community: format!(
+                "示例社区 Sample community ({})",
+                crate::report::text::count(households, "household", "households")
+            ),
             registered_households,
             registered_residents: registered_households.saturating_mul(3),
             floating_households,

@@ -11,7 +11,22 @@ pub(super) fn humanize(error: &serde_json::Error, text: &str) -> String {
     let suffix = format!(" at line {line} column {column}");
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     let token = number_near(text, line, column);
-    let mut told = if message == "number out of range" {
+    // chrono's messages for a date or time that does not parse: name the value.
+    let chrono = [
+        "input is out of range",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is not enough for unique date and time",
+    ];
+    let mut told = if chrono.contains(&message) {
+        match &token {
+            Some(value) => {
+                format!("`{value}` is not a date this reads ({message}): write dates as 2025-10-01")
+            }
+            None => format!("a date does not read ({message}): write dates as 2025-10-01"),
+        }
+    } else if message == "number out of range" {
         match &token {
             Some(number) => format!(
                 "`{number}` is out of range: numbers here are at most about 1.8e308 \
@@ -129,7 +144,8 @@ fn same_number(written: &str, shown: &str) -> bool {
 fn number_near(text: &str, line: usize, column: usize) -> Option<String> {
     let row = text.lines().nth(line.checked_sub(1)?)?;
     let bytes = row.as_bytes();
-    let is_number = |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E');
+    let is_number =
+        |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E' | b':' | b'T');
     // serde_json's column is just past (or at the end of) the value.
     let mut end = column.min(bytes.len());
     while end > 0 && !bytes.get(end - 1).is_some_and(|&b| is_number(b)) {
@@ -175,6 +191,12 @@ mod tests {
                 "the number `-3`, expected a whole number from 0 to 4294967295",
             ),
         ];
+        let date =
+            told::<std::collections::BTreeMap<chrono::NaiveDate, String>>(r#"{"2025-02-30": "x"}"#);
+        assert!(
+            date.starts_with("`2025-02-30` is not a date this reads"),
+            "{date}"
+        );
         for (message, expected) in cases {
             assert!(message.contains(expected), "{message}");
         }

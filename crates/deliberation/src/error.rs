@@ -250,7 +250,10 @@ pub enum Error {
     #[error("a council needs at least one seat")]
     NoSeats,
     /// Fewer volunteers than seats.
-    #[error("{volunteers} volunteers cannot fill {seats} seats")]
+    #[error(
+        "{volunteers} {} cannot fill {seats} seats",
+        if *volunteers == 1 { "volunteer" } else { "volunteers" }
+    )]
     PoolTooSmall {
         /// Volunteers in the pool.
         volunteers: usize,
