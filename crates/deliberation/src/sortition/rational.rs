@@ -169,7 +169,16 @@ pub(crate) fn exact_weights(
         rows.push((coefficients, chance.mul(Frac::int(i128::from(cap)))?));
     }
     rows.push((vec![Frac::ONE; support.len()], Frac::ONE));
-    let solution = solve(rows, support.len())?;
+    // Solve modulo a prime and read each weight back as a fraction, then check
+    // that exactly: O(n³) machine-word steps. Only when that fails, and the
+    // system is small, eliminate in exact fractions (O(n³) gcds).
+    let solution = match solve_modular(&rows, support.len()).filter(|k| satisfies(&rows, k)) {
+        Some(k) => k,
+        None if rows.len() * support.len() <= EXACT_ELIMINATION_CELLS => {
+            solve(rows, support.len())?
+        }
+        None => return None,
+    };
     // A common denominator, then numerators.
     let mut denominator: i128 = 1;
     for k in &solution {
@@ -183,6 +192,121 @@ pub(crate) fn exact_weights(
     let sum: u128 = numerators.iter().map(|&n| u128::from(n)).sum();
     let denominator = u64::try_from(denominator).ok()?;
     (sum == u128::from(denominator)).then_some((numerators, denominator))
+}
+
+/// The largest system (rows × unknowns) eliminated in exact fractions when the
+/// modular solve does not give the answer: past it, the caller rounds.
+const EXACT_ELIMINATION_CELLS: usize = 64 * 64;
+
+/// The Mersenne prime 2⁶¹ − 1.
+const PRIME: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    u64::try_from(u128::from(a) * u128::from(b) % u128::from(PRIME)).unwrap_or(0)
+}
+
+fn inverse_mod(a: u64) -> u64 {
+    // Fermat: a^(p−2).
+    let (mut result, mut base, mut exp) = (1u64, a % PRIME, PRIME - 2);
+    while exp > 0 {
+        if exp & 1 == 1 {
+            result = mul_mod(result, base);
+        }
+        base = mul_mod(base, base);
+        exp >>= 1;
+    }
+    result
+}
+
+/// `f` modulo [`PRIME`], if its denominator is invertible there.
+fn to_mod(f: Frac) -> Option<u64> {
+    let p = i128::from(PRIME);
+    let n = u64::try_from(f.n.rem_euclid(p)).ok()?;
+    let d = u64::try_from(f.d.rem_euclid(p)).ok()?;
+    (d != 0).then(|| mul_mod(n, inverse_mod(d)))
+}
+
+/// The fraction `r/s` with `|r|, s < 2³⁰` congruent to `a` modulo [`PRIME`]
+/// (Wang's rational reconstruction), if there is one.
+fn reconstruct(a: u64) -> Option<Frac> {
+    let bound: i128 = 1 << 30;
+    let (mut r0, mut r1) = (i128::from(PRIME), i128::from(a));
+    let (mut s0, mut s1) = (0i128, 1i128);
+    while r1 >= bound {
+        let q = r0 / r1;
+        (r0, r1) = (r1, r0 - q * r1);
+        (s0, s1) = (s1, s0 - q * s1);
+    }
+    (s1 != 0 && s1.abs() < bound)
+        .then(|| Frac::new(r1, s1))
+        .flatten()
+}
+
+/// [`solve`] modulo [`PRIME`] (same pivot order), each value read back as a
+/// small fraction; `None` if the rows are inconsistent there or a value has no
+/// small fraction. The caller checks the answer exactly.
+fn solve_modular(rows: &[(Vec<Frac>, Frac)], unknowns: usize) -> Option<Vec<Frac>> {
+    let mut m: Vec<(Vec<u64>, u64)> = rows
+        .iter()
+        .map(|(c, r)| {
+            Some((
+                c.iter().map(|&v| to_mod(v)).collect::<Option<Vec<_>>>()?,
+                to_mod(*r)?,
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let mut pivots: Vec<(usize, usize)> = Vec::new();
+    let mut next = 0;
+    for col in 0..unknowns {
+        let Some(found) = (next..m.len()).find(|&r| {
+            m.get(r)
+                .and_then(|(c, _)| c.get(col))
+                .is_some_and(|&v| v != 0)
+        }) else {
+            continue;
+        };
+        m.swap(next, found);
+        let (pivot_row, pivot_rhs) = m.get(next)?.clone();
+        let inverse = inverse_mod(*pivot_row.get(col)?);
+        for (r, (coefficients, rhs)) in m.iter_mut().enumerate() {
+            let here = *coefficients.get(col)?;
+            if r == next || here == 0 {
+                continue;
+            }
+            let factor = mul_mod(here, inverse);
+            for (value, &p) in coefficients.iter_mut().zip(&pivot_row) {
+                if p != 0 {
+                    *value = (*value + PRIME - mul_mod(factor, p)) % PRIME;
+                }
+            }
+            *rhs = (*rhs + PRIME - mul_mod(factor, pivot_rhs)) % PRIME;
+        }
+        pivots.push((next, col));
+        next += 1;
+    }
+    if m.iter().skip(next).any(|&(_, rhs)| rhs != 0) {
+        return None;
+    }
+    let mut solution = vec![Frac::ZERO; unknowns];
+    for (r, col) in pivots {
+        let (coefficients, rhs) = m.get(r)?;
+        let value = mul_mod(*rhs, inverse_mod(*coefficients.get(col)?));
+        *solution.get_mut(col)? = reconstruct(value)?;
+    }
+    Some(solution)
+}
+
+/// Whether `k` is non-negative and meets every row exactly.
+fn satisfies(rows: &[(Vec<Frac>, Frac)], k: &[Frac]) -> bool {
+    k.iter().all(|v| v.cmp_zero() != Ordering::Less)
+        && rows.iter().all(|(coefficients, rhs)| {
+            coefficients
+                .iter()
+                .zip(k)
+                .filter(|(c, _)| !c.is_zero())
+                .try_fold(Frac::ZERO, |sum, (c, v)| sum.add(c.mul(*v)?))
+                .is_some_and(|sum| sum == *rhs)
+        })
 }
 
 /// A non-negative basic solution of `rows` (coefficients, right-hand side) in
@@ -206,12 +330,17 @@ fn solve(mut rows: Vec<(Vec<Frac>, Frac)>, unknowns: usize) -> Option<Vec<Frac>>
             if r == next {
                 continue;
             }
-            let factor = coefficients.get(col)?.div(pivot)?;
-            if factor.is_zero() {
+            // The matrix is sparse (a council seats few types): zeros are
+            // skipped before any fraction arithmetic.
+            let here = *coefficients.get(col)?;
+            if here.is_zero() {
                 continue;
             }
+            let factor = here.div(pivot)?;
             for (value, &p) in coefficients.iter_mut().zip(&pivot_row) {
-                *value = value.sub(factor.mul(p)?)?;
+                if !p.is_zero() {
+                    *value = value.sub(factor.mul(p)?)?;
+                }
             }
             *rhs = rhs.sub(factor.mul(pivot_rhs)?)?;
         }
@@ -268,5 +397,56 @@ mod tests {
         assert_eq!(solve(rows, 2), None);
         let negative = vec![(vec![Frac::ONE], Frac::int(-1))];
         assert_eq!(solve(negative, 1), None);
+    }
+
+    #[test]
+    fn small_fractions_come_back_from_their_residues() {
+        for (n, d) in [(2, 3), (0, 1), (1, 1), (7, 15), (123_456, 789_011), (-5, 9)] {
+            let f = Frac::new(n, d).unwrap();
+            assert_eq!(reconstruct(to_mod(f).unwrap()), Some(f), "{n}/{d}");
+        }
+        // Past 2³⁰ the residue reads back as some other small fraction (2⁻⁴⁰ is
+        // 2²¹ modulo 2⁶¹ − 1), which is why every answer is checked exactly.
+        let big = Frac::new(1, 1 << 40).unwrap();
+        let read = reconstruct(to_mod(big).unwrap());
+        assert_ne!(read, Some(big));
+        let row = vec![(vec![Frac::ONE], big)];
+        assert!(!satisfies(&row, &[read.unwrap()]));
+    }
+
+    proptest::proptest! {
+        /// A lottery of exact weights over random councils, seen through float
+        /// round-off, comes back exactly — by the modular solve, checked — and the
+        /// modular and the fraction elimination agree where both run.
+        #[test]
+        fn round_off_lotteries_come_back_exact(
+            panels in proptest::collection::vec(proptest::collection::vec(0u32..3, 5), 2..7),
+            parts in proptest::collection::vec(1i128..20, 6),
+            noise in proptest::collection::vec(-1e-12f64..1e-12, 6),
+        ) {
+            let caps = [3u32; 5];
+            let n = panels.len();
+            let sum: i128 = parts.iter().take(n).sum();
+            #[allow(clippy::cast_precision_loss, reason = "small test numbers")]
+            let weights: Vec<f64> = parts.iter().take(n).zip(&noise).map(|(&p, e)| p as f64 / sum as f64 + e).collect();
+            if let Some((numerators, denominator)) = exact_weights(&panels, &weights, &caps) {
+                // Whatever weights come back give exactly the chances the
+                // intended ones do.
+                for t in 0..5 {
+                    let exact = |k: &dyn Fn(usize) -> Frac| panels.iter().enumerate().fold(Frac::ZERO, |acc, (p, panel)| acc.add(k(p).mul(Frac::int(i128::from(panel[t]))).unwrap()).unwrap());
+                    let intended = exact(&|p| Frac::new(parts[p], sum).unwrap());
+                    let got = exact(&|p| Frac::new(i128::from(numerators[p]), i128::from(denominator)).unwrap());
+                    proptest::prop_assert_eq!(got, intended, "type {}", t);
+                }
+            }
+            let rows: Vec<(Vec<Frac>, Frac)> = (0..5)
+                .map(|t| (panels.iter().map(|p| Frac::int(i128::from(p[t]))).collect(), Frac::new(parts[t] % 7, 3).unwrap()))
+                .collect();
+            // Small systems have small fractions: where exact elimination finds
+            // a solution, the modular solve finds the same one, unchecked.
+            if let Some(exact) = solve(rows.clone(), n) {
+                proptest::prop_assert_eq!(solve_modular(&rows, n), Some(exact));
+            }
+        }
     }
 }
