@@ -100,7 +100,9 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
     let mut quirks = Quirks::new(options.strict);
     let mut meta_lines: Vec<usize> = Vec::new();
     let mut meta_header = 0;
-    let mut voter_ids: HashMap<String, usize> = HashMap::new();
+    // Voter ids seen: none kept while the ids ascend (most files), as then none
+    // can repeat; built from the voters so far at the first id out of order.
+    let mut voter_ids: Option<HashMap<String, usize>> = None;
     while let Some(row) = rows.next_row()? {
         let (line, fields) = row;
         if let [only] = fields.as_slice()
@@ -160,7 +162,13 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
             }
             Section::Votes => {
                 let (voter, repeated) = voter(fields, &columns, &index, line)?;
-                note_voter(&voter, repeated, &mut voter_ids, &mut quirks)?;
+                note_voter(
+                    &voter,
+                    repeated,
+                    &election.voters,
+                    &mut voter_ids,
+                    &mut quirks,
+                )?;
                 election.voters.push(voter);
             }
             Section::None => {}
@@ -211,16 +219,35 @@ fn meta_row(
 fn note_voter(
     voter: &Voter,
     repeated: Option<String>,
-    voter_ids: &mut HashMap<String, usize>,
+    before: &[Voter],
+    voter_ids: &mut Option<HashMap<String, usize>>,
     quirks: &mut Quirks,
 ) -> Result<()> {
     if let Some(name) = repeated {
         quirks.repeated_in_ballot(voter.line, &voter.id, &name)?;
     }
-    if let Some(&first) = voter_ids.get(&voter.id) {
+    let ascending = || {
+        before.last().is_none_or(
+            |last| match (last.id.parse::<u128>(), voter.id.parse::<u128>()) {
+                (Ok(a), Ok(b)) => a < b,
+                _ => last.id < voter.id,
+            },
+        )
+    };
+    if voter_ids.is_none() && ascending() {
+        return Ok(());
+    }
+    let ids = voter_ids.get_or_insert_with(|| {
+        let mut ids = HashMap::with_capacity(before.len() * 2);
+        for v in before {
+            ids.entry(v.id.clone()).or_insert(v.line);
+        }
+        ids
+    });
+    if let Some(&first) = ids.get(&voter.id) {
         quirks.voter_repeated(voter.line, &voter.id, first)?;
     } else {
-        voter_ids.insert(voter.id.clone(), voter.line);
+        ids.insert(voter.id.clone(), voter.line);
     }
     Ok(())
 }

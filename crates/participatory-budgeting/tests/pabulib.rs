@@ -316,6 +316,15 @@ fn quirks_are_noted_by_default_and_refused_when_strict() {
         parse(points).unwrap_err().to_string(),
         "line 10: expected each project once in a vote with points, `p1` repeats"
     );
+    // Ids out of order are fine; a repeat is found wherever it is.
+    let base = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\np1;60\nVOTES\nvoter_id;vote\n";
+    let shuffled = format!("{base}b;p1\nc;p1\na;p1\n10;p1\n9;p1\n");
+    assert_eq!(parse(&shuffled).unwrap().notes, Vec::<String>::new());
+    let repeated = format!("{base}1;p1\n3;p1\n2;p1\n1;p1\n");
+    assert_eq!(
+        parse(&repeated).unwrap().notes,
+        ["ballots repeat a `voter_id` already used; each ballot is counted (line 13)"]
+    );
     // Clean files have no notes.
     for name in ["Poland_Warszawa_2026.pb", "Netherlands_Assen_2024.pb"] {
         assert_eq!(load(name).notes, Vec::<String>::new(), "{name}");
