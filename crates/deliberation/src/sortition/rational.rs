@@ -3,10 +3,13 @@
 //! The council lottery is found by a floating-point solver. Its chances are
 //! fractions with small denominators (2/3, 7/15), seen through round-off
 //! (0.6666666667). This module snaps each type's chance to the simplest fraction
-//! within 10⁻⁸ of it and solves, in exact rationals, for weights over the same
-//! councils that give exactly those chances. When that fails (the snapped chances
-//! are not reachable with non-negative weights, or the numbers overflow 128 bits),
-//! the caller falls back to rounding the floats.
+//! within 10⁻⁸ of it and solves for weights over the same councils that give
+//! exactly those chances: modulo the prime 2⁶¹ − 1, each weight read back as a
+//! small fraction, the answer checked in exact rationals (and, for systems up to
+//! 64 × 64 where that fails, exact elimination in fractions). When no such weights
+//! are found (the snapped chances are not reachable with non-negative weights
+//! over these councils, as on larger pools where the solver's primal leaves slack,
+//! or the numbers overflow 128 bits), the caller falls back to rounding the floats.
 
 use core::cmp::Ordering;
 
