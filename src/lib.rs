@@ -33,17 +33,23 @@
 //! The domain crates never depend on each other; whatever joins two domains lives
 //! here. Every crate's error converts into this crate's [`Error`] with `?`.
 
+// One way down: inputs and policy → report → joins → quarter (sample uses them all).
 mod error;
+mod inputs;
 pub mod joins;
+mod policy;
 mod quarter;
 pub mod report;
 pub mod sample;
 
 pub use error::{Error, Result};
+pub use inputs::{
+    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec,
+    PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
+};
+pub use policy::{Basis, Policy};
 pub use quarter::{
-    ALLOCATION_COMPLAINT, Activity, Adjustment, Basis, CouncilDecision, Diagnostic, GRANTS_LINE,
-    Grant, Household, LineSpec, PetitionRecord, Policy, Quarter, QuarterInputs, QuarterReport,
-    Serves, Spending, Step, Survey, quarterly_cycle, quarterly_cycle_observed,
+    Diagnostic, Grant, QuarterReport, Step, quarterly_cycle, quarterly_cycle_observed,
 };
 
 #[doc(inline)]

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::quarter::Quarter;
+use crate::inputs::Quarter;
 use allocation_pools::{self as pools, Fen};
 use governance_metrics as metrics;
 use points_bank as points;
@@ -395,4 +395,31 @@ pub enum Warning {
         /// Spent − allocated.
         over: Fen,
     },
+}
+
+/// `part / whole` to four decimals (0 for an empty whole).
+pub(crate) fn ratio(part: u128, whole: u128) -> Decimal {
+    if whole == 0 {
+        return Decimal::ZERO;
+    }
+    // Round half up at four decimals, in integers.
+    let scaled = part
+        .saturating_mul(20_000)
+        .checked_div(whole)
+        .map_or(0, |x| x.div_ceil(2));
+    let scaled = i64::try_from(scaled).unwrap_or(i64::MAX);
+    Decimal::new(scaled, 4)
+}
+
+/// The mean of some decimals (0 for none), to four decimals.
+pub(crate) fn mean(values: impl Iterator<Item = Decimal>) -> Decimal {
+    let (sum, n) = values.fold((Decimal::ZERO, 0u64), |(sum, n), v| {
+        (sum.checked_add(v).unwrap_or(Decimal::MAX), n + 1)
+    });
+    if n == 0 {
+        return Decimal::ZERO;
+    }
+    sum.checked_div(Decimal::from(n))
+        .unwrap_or_default()
+        .round_dp(4)
 }

@@ -75,6 +75,34 @@ const ARTICLE_DIMENSIONS: [&str; 5] = [
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let request: Request = args.input.read_json()?;
+    let matrix = matrix(args, &request)?;
+    let aggregation = match args.method {
+        MethodArg::Wsm => Aggregation::WeightedSum,
+        MethodArg::Topsis => Aggregation::Topsis,
+    };
+    // A repeated id is a diagnostic, not a second score.
+    let (units, repeats) = needs::split_duplicates(request.units);
+    let scores = needs::score(
+        &matrix,
+        &units,
+        &ScoreOptions::default().with_aggregation(aggregation),
+    )
+    .map_err(guided_community::Error::from)?;
+    if repeats.is_empty() {
+        return output.json(&scores, 0, out);
+    }
+    let mut json = serde_json::to_value(&scores).map_err(CliError::Output)?;
+    if let Some(serde_json::Value::Array(diagnostics)) = json.get_mut("diagnostics") {
+        for repeat in &repeats {
+            diagnostics.push(serde_json::to_value(repeat).map_err(CliError::Output)?);
+        }
+    }
+    output.json(&json, 0, out)
+}
+
+/// The matrix the request describes: one indicator per dimension, normalised as
+/// `--normalize` says.
+fn matrix(args: &Args, request: &Request) -> Result<Matrix, CliError> {
     let invalid = |message: String| args.input.invalid(&message);
     let weights = request.weights.as_percent();
     if request.directions.len() != weights.len() {
@@ -84,7 +112,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
             weights.len()
         )));
     }
-    let ids: Vec<String> = match request.dimensions {
+    let ids: Vec<String> = match request.dimensions.clone() {
         Some(ids) if ids.len() == weights.len() => ids,
         Some(ids) => {
             return Err(invalid(format!(
@@ -98,7 +126,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         }
         None => (1..=weights.len()).map(|k| format!("d{k}")).collect(),
     };
-    let rubrics = request.rubrics.unwrap_or_default();
+    let rubrics = request.rubrics.clone().unwrap_or_default();
     let dimensions = weights
         .iter()
         .zip(&request.directions)
@@ -133,27 +161,5 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
             })
         })
         .collect::<Result<Vec<_>, CliError>>()?;
-    let matrix = Matrix::try_new(dimensions).map_err(guided_community::Error::from)?;
-    let aggregation = match args.method {
-        MethodArg::Wsm => Aggregation::WeightedSum,
-        MethodArg::Topsis => Aggregation::Topsis,
-    };
-    // A repeated id is a diagnostic, not a second score.
-    let (units, repeats) = needs::split_duplicates(request.units);
-    let scores = needs::score(
-        &matrix,
-        &units,
-        &ScoreOptions::default().with_aggregation(aggregation),
-    )
-    .map_err(guided_community::Error::from)?;
-    if repeats.is_empty() {
-        return output.json(&scores, 0, out);
-    }
-    let mut json = serde_json::to_value(&scores).map_err(CliError::Output)?;
-    if let Some(serde_json::Value::Array(diagnostics)) = json.get_mut("diagnostics") {
-        for repeat in &repeats {
-            diagnostics.push(serde_json::to_value(repeat).map_err(CliError::Output)?);
-        }
-    }
-    output.json(&json, 0, out)
+    Ok(Matrix::try_new(dimensions).map_err(guided_community::Error::from)?)
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::text::{self, grouped, percent, yuan};
-use super::{PublicityReport, Stage};
+use super::{Before, FinalAccounts, PublicityReport, Stage};
 use allocation_pools::Fen;
 use governance_metrics as metrics;
 
@@ -81,10 +81,6 @@ pub fn render_html(report: &PublicityReport) -> String {
     page
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one section of the page, top to bottom"
-)]
 fn before(page: &mut String, report: &PublicityReport) {
     let b = &report.before;
     page.push_str(
@@ -109,80 +105,8 @@ fn before(page: &mut String, report: &PublicityReport) {
         b.notice.published, b.notice.objections_until, b.notice.takes_effect, b.notice.days
     );
 
-    page.push_str("<h3>需求评估 Needs assessment</h3>\n<table>\n<tr><th>维度 Dimension</th><th class=\"n\">权重 Weight</th></tr>\n");
-    for d in &b.needs.dimensions {
-        let _ = writeln!(
-            page,
-            "<tr><td>{}</td><td class=\"n\">{}%</td></tr>",
-            escape(&d.name),
-            d.weight
-        );
-    }
-    page.push_str(
-        "</table>\n<table>\n<tr><th>需求等级 Tier</th><th class=\"n\">户数 Households</th></tr>\n",
-    );
-    for t in &b.needs.tiers {
-        let _ = writeln!(
-            page,
-            "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
-            escape(&t.tier),
-            grouped(t.households)
-        );
-    }
-    let _ = write!(
-        page,
-        "</table>\n<p class=\"muted\">{} 户已评估 scored, {} 户数据待补 set aside; 平均分 mean score {}; \
-         补助门槛 grant threshold {}.</p>\n",
-        grouped(b.needs.scored),
-        grouped(b.needs.set_aside),
-        text::score(b.needs.mean_score),
-        text::score(b.needs.threshold)
-    );
-
-    page.push_str("<h3>分配方案 Allocation plan</h3>\n");
-    let mut bars: Vec<(String, u64)> = b
-        .service_lines
-        .iter()
-        .map(|l| (l.name.clone(), l.allocated.get()))
-        .collect();
-    bars.push((
-        "住户补助 Household grants".to_owned(),
-        b.household_grants.get(),
-    ));
-    bars.push((
-        "应急池 Emergency reserve".to_owned(),
-        b.pools.emergency.get(),
-    ));
-    if b.unallocated > Fen::ZERO {
-        bars.push(("未分配 Unallocated".to_owned(), b.unallocated.get()));
-    }
-    bar_chart(
-        page,
-        "按服务线分配 Allocation by service line",
-        &bars
-            .iter()
-            .map(|(label, v)| (label.as_str(), *v, yuan(Fen::new(*v))))
-            .collect::<Vec<_>>(),
-    );
-    page.push_str("<table>\n<tr><th>服务线 Line</th><th class=\"n\">服务人数 Heads</th><th class=\"n\">基础 Base</th><th class=\"n\">专项 Earmarked</th><th class=\"n\">合计 Total</th></tr>\n");
-    for l in &b.service_lines {
-        let _ = writeln!(
-            page,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(&l.name),
-            grouped(l.heads),
-            yuan(l.base),
-            yuan(l.earmarked),
-            yuan(l.allocated)
-        );
-    }
-    let _ = write!(
-        page,
-        "</table>\n<p>{} 户获得住户补助 households receive a grant, 共 total {}; 单户最高 largest {}.</p>\n",
-        grouped(b.households_granted),
-        yuan(b.household_grants),
-        yuan(b.largest_grant)
-    );
+    needs_table(page, b);
+    plan_table(page, b);
 
     if !b.adjustments.is_empty() {
         page.push_str("<h3>议事会决议 Council decisions</h3>\n<ul>\n");
@@ -277,49 +201,10 @@ fn during(page: &mut String, report: &PublicityReport) {
     page.push_str("</section>\n");
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one section of the page, top to bottom"
-)]
 fn after(page: &mut String, report: &PublicityReport) {
     let a = &report.after;
     page.push_str("<section id=\"after\">\n<h2>三、事后公示 After: accounts, evaluation and satisfaction</h2>\n");
-    let acc = &a.accounts;
-    let _ = write!(
-        page,
-        "<h3>决算 Final accounts</h3>\n<table>\n\
-         <tr><td>服务线 Service lines</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>住户补助 Household grants</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>未分配 Unallocated</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>应急池动用 Reserve drawn</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>应急池结转 Reserve carried over</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>应急池释放 Reserve released</td><td class=\"n\">{}</td></tr>\n\
-         <tr><th>预算 Budget</th><th class=\"n\">{}</th></tr>\n\
-         <tr><td colspan=\"2\">{}</td></tr>\n\
-         <tr><td>已支出 Spent</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td>结余 Unspent</td><td class=\"n\">{}</td></tr>\n\
-         <tr><td colspan=\"2\">{}</td></tr>\n</table>\n",
-        yuan(acc.service_lines),
-        yuan(acc.household_grants),
-        yuan(acc.unallocated),
-        yuan(acc.reserve_drawn),
-        yuan(acc.reserve_carried_over),
-        yuan(acc.reserve_released),
-        yuan(acc.budget),
-        if acc.balanced {
-            "<span class=\"ok\">✓ 分配平衡：各项之和等于预算 allocation balanced: the parts sum to the budget</span>"
-        } else {
-            "<span class=\"bad\">✗ 分配不平衡：各项之和不等于预算 allocation not balanced: the parts do not sum to the budget</span>"
-        },
-        yuan(acc.spent),
-        yuan(acc.unspent),
-        if acc.within_allocation {
-            "<span class=\"ok\">✓ 支出未超分配 spending within allocation</span>"
-        } else {
-            "<span class=\"bad\">✗ 有项目超支（见预警）spending over allocation (see the warnings)</span>"
-        },
-    );
-
+    accounts_table(page, &a.accounts);
     group_chart(page, a);
     lorenz_chart(page, a);
     let f = &a.fairness;
@@ -332,34 +217,7 @@ fn after(page: &mut String, report: &PublicityReport) {
             .map_or_else(|| "—".to_owned(), percent)
     );
 
-    page.push_str("<h3>效果评估 Evaluation</h3>\n<table>\n<tr><th>指标 Indicator</th><th class=\"n\">数值 Value</th><th class=\"n\">目标 Target</th><th>结论 Verdict</th></tr>\n");
-    for i in &a.indicators {
-        let target = i.target.as_ref().map_or_else(
-            || "—".to_owned(),
-            |t| {
-                let sign = match t.comparison {
-                    metrics::Comparison::Above => "&gt;",
-                    metrics::Comparison::Below => "&lt;",
-                };
-                format!(
-                    "{sign} {}",
-                    escape(&text::indicator_value(&i.name, t.value))
-                )
-            },
-        );
-        let verdict = match i.verdict {
-            Some(metrics::Verdict::Met) => "<span class=\"ok\">达标 met</span>",
-            Some(metrics::Verdict::Missed) => "<span class=\"bad\">未达标 missed</span>",
-            _ => "—",
-        };
-        let _ = writeln!(
-            page,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{target}</td><td>{verdict}</td></tr>",
-            escape(&text::indicator_label(&i.name)),
-            escape(&text::indicator_value(&i.name, i.value))
-        );
-    }
-    page.push_str("</table>\n");
+    evaluation_table(page, &a.indicators);
 
     if !a.satisfaction.is_empty() {
         page.push_str("<h3>满意度 Satisfaction</h3>\n<table>\n<tr><th>群体 Group</th><th class=\"n\">受访 Respondents</th><th class=\"n\">满意 Satisfied</th></tr>\n");
@@ -407,6 +265,157 @@ fn after(page: &mut String, report: &PublicityReport) {
     page.push_str("</section>\n");
 }
 
+/// The needs assessment: dimensions, tiers and who was scored.
+fn needs_table(page: &mut String, b: &Before) {
+    page.push_str("<h3>需求评估 Needs assessment</h3>\n<table>\n<tr><th>维度 Dimension</th><th class=\"n\">权重 Weight</th></tr>\n");
+    for d in &b.needs.dimensions {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}%</td></tr>",
+            escape(&d.name),
+            d.weight
+        );
+    }
+    page.push_str(
+        "</table>\n<table>\n<tr><th>需求等级 Tier</th><th class=\"n\">户数 Households</th></tr>\n",
+    );
+    for t in &b.needs.tiers {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+            escape(&t.tier),
+            grouped(t.households)
+        );
+    }
+    let _ = write!(
+        page,
+        "</table>\n<p class=\"muted\">{} 户已评估 scored, {} 户数据待补 set aside; 平均分 mean score {}; \
+         补助门槛 grant threshold {}.</p>\n",
+        grouped(b.needs.scored),
+        grouped(b.needs.set_aside),
+        text::score(b.needs.mean_score),
+        text::score(b.needs.threshold)
+    );
+}
+
+/// The allocation plan: a chart and a table of the lines, and the grants.
+fn plan_table(page: &mut String, b: &Before) {
+    page.push_str("<h3>分配方案 Allocation plan</h3>\n");
+    let mut bars: Vec<(String, u64)> = b
+        .service_lines
+        .iter()
+        .map(|l| (l.name.clone(), l.allocated.get()))
+        .collect();
+    bars.push((
+        "住户补助 Household grants".to_owned(),
+        b.household_grants.get(),
+    ));
+    bars.push((
+        "应急池 Emergency reserve".to_owned(),
+        b.pools.emergency.get(),
+    ));
+    if b.unallocated > Fen::ZERO {
+        bars.push(("未分配 Unallocated".to_owned(), b.unallocated.get()));
+    }
+    bar_chart(
+        page,
+        "按服务线分配 Allocation by service line",
+        &bars
+            .iter()
+            .map(|(label, v)| (label.as_str(), *v, yuan(Fen::new(*v))))
+            .collect::<Vec<_>>(),
+    );
+    page.push_str("<table>\n<tr><th>服务线 Line</th><th class=\"n\">服务人数 Heads</th><th class=\"n\">基础 Base</th><th class=\"n\">专项 Earmarked</th><th class=\"n\">合计 Total</th></tr>\n");
+    for l in &b.service_lines {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&l.name),
+            grouped(l.heads),
+            yuan(l.base),
+            yuan(l.earmarked),
+            yuan(l.allocated)
+        );
+    }
+    let _ = write!(
+        page,
+        "</table>\n<p>{} 户获得住户补助 households receive a grant, 共 total {}; 单户最高 largest {}.</p>\n",
+        grouped(b.households_granted),
+        yuan(b.household_grants),
+        yuan(b.largest_grant)
+    );
+}
+
+/// The final accounts: every fen of the budget, and whether spending stayed within.
+fn accounts_table(page: &mut String, acc: &FinalAccounts) {
+    let _ = write!(
+        page,
+        "<h3>决算 Final accounts</h3>\n<table>\n\
+         <tr><td>服务线 Service lines</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>住户补助 Household grants</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>未分配 Unallocated</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>应急池动用 Reserve drawn</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>应急池结转 Reserve carried over</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>应急池释放 Reserve released</td><td class=\"n\">{}</td></tr>\n\
+         <tr><th>预算 Budget</th><th class=\"n\">{}</th></tr>\n\
+         <tr><td colspan=\"2\">{}</td></tr>\n\
+         <tr><td>已支出 Spent</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td>结余 Unspent</td><td class=\"n\">{}</td></tr>\n\
+         <tr><td colspan=\"2\">{}</td></tr>\n</table>\n",
+        yuan(acc.service_lines),
+        yuan(acc.household_grants),
+        yuan(acc.unallocated),
+        yuan(acc.reserve_drawn),
+        yuan(acc.reserve_carried_over),
+        yuan(acc.reserve_released),
+        yuan(acc.budget),
+        if acc.balanced {
+            "<span class=\"ok\">✓ 分配平衡：各项之和等于预算 allocation balanced: the parts sum to the budget</span>"
+        } else {
+            "<span class=\"bad\">✗ 分配不平衡：各项之和不等于预算 allocation not balanced: the parts do not sum to the budget</span>"
+        },
+        yuan(acc.spent),
+        yuan(acc.unspent),
+        if acc.within_allocation {
+            "<span class=\"ok\">✓ 支出未超分配 spending within allocation</span>"
+        } else {
+            "<span class=\"bad\">✗ 有项目超支（见预警）spending over allocation (see the warnings)</span>"
+        },
+    );
+}
+
+/// The article's indicators with targets and verdicts.
+fn evaluation_table(page: &mut String, indicators: &[metrics::Indicator]) {
+    page.push_str("<h3>效果评估 Evaluation</h3>\n<table>\n<tr><th>指标 Indicator</th><th class=\"n\">数值 Value</th><th class=\"n\">目标 Target</th><th>结论 Verdict</th></tr>\n");
+    for i in indicators {
+        let target = i.target.as_ref().map_or_else(
+            || "—".to_owned(),
+            |t| {
+                let sign = match t.comparison {
+                    metrics::Comparison::Above => "&gt;",
+                    metrics::Comparison::Below => "&lt;",
+                };
+                format!(
+                    "{sign} {}",
+                    escape(&text::indicator_value(&i.name, t.value))
+                )
+            },
+        );
+        let verdict = match i.verdict {
+            Some(metrics::Verdict::Met) => "<span class=\"ok\">达标 met</span>",
+            Some(metrics::Verdict::Missed) => "<span class=\"bad\">未达标 missed</span>",
+            _ => "—",
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{target}</td><td>{verdict}</td></tr>",
+            escape(&text::indicator_label(&i.name)),
+            escape(&text::indicator_value(&i.name, i.value))
+        );
+    }
+    page.push_str("</table>\n");
+}
+
 /// Horizontal bars: one SVG.
 fn bar_chart(page: &mut String, title: &str, bars: &[(&str, u64, String)]) {
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
@@ -440,7 +449,7 @@ fn progress_chart(page: &mut String, title: &str, rows: &[(String, Fen, Fen)]) {
     svg_open(page, height, title);
     for (i, (label, spent, allocated)) in rows.iter().enumerate() {
         let y = 30 + row * i as u64;
-        let progress = crate::quarter::ratio(u128::from(spent.get()), u128::from(allocated.get()));
+        let progress = super::ratio(u128::from(spent.get()), u128::from(allocated.get()));
         let over = spent.checked_sub(*allocated).filter(|o| *o > Fen::ZERO);
         let (width, fill, shown, text) = match over {
             Some(over) => (

@@ -238,8 +238,11 @@ impl<'de> Deserialize<'de> for Whole {
 /// part is what it is.
 ///
 /// **Invariant:** `parts.iter().sum() + unallocated == total`, and
-/// `floor ≤ part ≤ cap` for every demand.
+/// `floor ≤ part ≤ cap` for every demand. Only this crate builds one
+/// (`#[non_exhaustive]`): through [`apportion`], [`allocate`] or
+/// [`Allocation::nothing`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Allocation {
     /// The method used.
     pub method: Method,
@@ -251,6 +254,28 @@ pub struct Allocation {
     pub unallocated: u64,
     /// One reason per demand, in input order.
     pub reasons: Vec<Reason>,
+}
+
+impl Allocation {
+    /// Nothing placed: `demands` parts of zero, each [`Reason::ZeroWeight`], and the
+    /// whole `total` unallocated — what a plan is when no demand has weight.
+    ///
+    /// ```
+    /// use allocation_pools::{Allocation, Method};
+    ///
+    /// let none = Allocation::nothing(500, 3, Method::Hamilton);
+    /// assert_eq!(none.parts, [0, 0, 0]);
+    /// assert_eq!(none.unallocated, 500);
+    /// ```
+    pub fn nothing(total: u64, demands: usize, method: Method) -> Self {
+        Self {
+            method,
+            total,
+            parts: vec![0; demands],
+            unallocated: total,
+            reasons: vec![Reason::ZeroWeight; demands],
+        }
+    }
 }
 
 /// Divides `total` among integer `weights`, with no floors or caps.

@@ -41,6 +41,7 @@ mod certify;
 mod run;
 #[cfg(test)]
 mod stepwise;
+mod structure;
 
 use bounds::{EXACT, bounds};
 use certify::{Ends, certified};

@@ -1,0 +1,103 @@
+//! Points for participation: meetings attended and hours volunteered, earned in
+//! the points bank idempotently.
+
+use chrono::NaiveDateTime;
+
+use super::Diagnostic;
+use crate::Result;
+use crate::inputs::Activity;
+use crate::joins;
+use crate::report::PointsSummary;
+use points_bank as points;
+
+const ISSUER: &str = "community-issuer";
+
+/// Meeting attendance and volunteering → points: replays the journal, opens the
+/// issuer (configured with `rules`) in a new bank and an account for each new
+/// resident, and earns each activity with command id `earn-<activity id>` — so
+/// running a quarter twice pays once. A rejected activity is a diagnostic.
+///
+/// # Errors
+///
+/// [`Error::Points`] if the journal does not replay.
+pub(super) fn points_for_activities(
+    journal: &[points::Event],
+    activities: &[Activity],
+    rules: &points::EarningRules,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(points::Ledger, PointsSummary)> {
+    let mut ledger = points::Ledger::replay(journal.iter().cloned())?;
+    let mut summary = PointsSummary::default();
+    let Some(first) = activities.iter().map(|a| a.at).min() else {
+        return Ok((ledger, summary));
+    };
+    let start = ledger.events().last().map_or(first, |e| e.at.max(first));
+    let execute = |ledger: &mut points::Ledger, id: String, action, at: NaiveDateTime| {
+        ledger.execute(points::Command::new(id, action), at)
+    };
+    if ledger.balance(ISSUER).is_none() {
+        let open = points::Action::OpenAccount {
+            account: ISSUER.into(),
+            kind: points::AccountKind::Issuer,
+            unit: points::Unit::Points,
+            credit_limit: points::Amount::ZERO,
+            cap: None,
+        };
+        execute(&mut ledger, format!("open-{ISSUER}"), open, start)?;
+        let configure = points::Action::Configure {
+            rules: rules.clone(),
+            policy: points::Policy::default(),
+        };
+        execute(&mut ledger, "configure".to_owned(), configure, start)?;
+    }
+    let mut order: Vec<&Activity> = activities.iter().collect();
+    order.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    let mut residents = std::collections::HashSet::new();
+    for activity in order {
+        let at = activity
+            .at
+            .max(ledger.events().last().map_or(start, |e| e.at));
+        if ledger.balance(&activity.resident).is_none() {
+            let open = points::Action::OpenAccount {
+                account: activity.resident.clone(),
+                kind: points::AccountKind::Resident,
+                unit: points::Unit::Points,
+                credit_limit: points::Amount::ZERO,
+                cap: None,
+            };
+            if let Err(err) = execute(&mut ledger, format!("open-{}", activity.resident), open, at)
+            {
+                diagnostics.push(Diagnostic {
+                    kind: "activity".to_owned(),
+                    id: activity.id.clone(),
+                    message: err.to_string(),
+                });
+                continue;
+            }
+            summary.accounts_opened += 1;
+        }
+        let earn = joins::earn_from_activity(activity);
+        match execute(&mut ledger, format!("earn-{}", activity.id), earn, at) {
+            Ok(receipt) => {
+                summary.activities += 1;
+                for t in &receipt.transfers {
+                    summary.points_earned = summary
+                        .points_earned
+                        .checked_add(t.amount)
+                        .unwrap_or(summary.points_earned);
+                }
+                residents.insert(activity.resident.as_str());
+            }
+            Err(err) => {
+                summary.rejected += 1;
+                diagnostics.push(Diagnostic {
+                    kind: "activity".to_owned(),
+                    id: activity.id.clone(),
+                    message: err.to_string(),
+                });
+            }
+        }
+    }
+    summary.residents = residents.len() as u64;
+    Ok((ledger, summary))
+}
