@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use guided_community::pools::{Demand, Method, allocate, apportion};
+use guided_community::pools::{ApportionMethod, Demand, allocate, apportion};
 
 const TOTAL: u64 = 12_345_678_901;
 
@@ -49,13 +49,21 @@ fn apportionment(c: &mut Criterion) {
     group.sample_size(20);
     for (method, name, sizes) in [
         (
-            Method::Hamilton,
+            ApportionMethod::Hamilton,
             "hamilton",
             &[1_000_000usize, 10_000_000][..],
         ),
-        (Method::SainteLague, "sainte-lague", &[1_000_000][..]),
-        (Method::DHondt, "dhondt", &[1_000_000][..]),
-        (Method::HuntingtonHill, "huntington-hill", &[1_000_000][..]),
+        (
+            ApportionMethod::SainteLague,
+            "sainte-lague",
+            &[1_000_000][..],
+        ),
+        (ApportionMethod::DHondt, "dhondt", &[1_000_000][..]),
+        (
+            ApportionMethod::HuntingtonHill,
+            "huntington-hill",
+            &[1_000_000][..],
+        ),
     ] {
         for &n in sizes {
             let weights = random_weights(n, 2026);
@@ -66,7 +74,7 @@ fn apportionment(c: &mut Criterion) {
     }
     let demands = half_capped(&random_weights(1_000_000, 2026));
     group.bench_with_input(BenchmarkId::new("capped", 1_000_000), &demands, |b, d| {
-        b.iter(|| allocate(black_box(TOTAL), black_box(d), Method::Hamilton));
+        b.iter(|| allocate(black_box(TOTAL), black_box(d), ApportionMethod::Hamilton));
     });
     group.finish();
 }

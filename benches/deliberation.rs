@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use guided_community::deliberation::{
-    Ballot, Category, CouncilRules, Election, Method, Volunteer, select, tally,
+    Ballot, CandidateElection, Category, CouncilRules, Volunteer, VotingMethod, select, tally,
 };
 
 /// `SplitMix64` from a fixed seed.
@@ -26,7 +26,7 @@ fn stream(seed: u64) -> impl FnMut() -> u64 {
 
 /// `voters` full rankings of `m` candidates drawn uniformly (impartial culture)
 /// from a fixed seed, like `pref_voting`'s `generate_profile`.
-fn impartial_culture(voters: usize, m: usize) -> Election {
+fn impartial_culture(voters: usize, m: usize) -> CandidateElection {
     let mut next = stream(2026);
     let candidates: Vec<String> = (1..=m).map(|c| format!("plan-{c}")).collect();
     let ballots = (0..voters)
@@ -39,7 +39,7 @@ fn impartial_culture(voters: usize, m: usize) -> Election {
             Ballot::Ranked { ranking, count: 1 }
         })
         .collect();
-    Election {
+    CandidateElection {
         candidates,
         ballots,
     }
@@ -49,10 +49,10 @@ fn tallies(c: &mut Criterion) {
     let election = impartial_culture(10_000, 20);
     let mut group = c.benchmark_group("tally");
     for method in [
-        Method::Schulze,
-        Method::Copeland,
-        Method::InstantRunoff,
-        Method::Borda,
+        VotingMethod::Schulze,
+        VotingMethod::Copeland,
+        VotingMethod::InstantRunoff,
+        VotingMethod::Borda,
     ] {
         group.bench_with_input(
             BenchmarkId::new(method.name(), "10000x20"),
@@ -63,7 +63,7 @@ fn tallies(c: &mut Criterion) {
     // Every candidate tied for last at every count: 32,000 one-name ballots over
     // 16 candidates, 2,000 each. Parallel universes follow every order of
     // elimination (2^16 sets of candidates standing).
-    let ties = Election {
+    let ties = CandidateElection {
         candidates: (0..16).map(|c| format!("plan-{c}")).collect(),
         ballots: (0..32_000)
             .map(|i| Ballot::ranked([format!("plan-{}", i % 16)], 1))
@@ -71,7 +71,7 @@ fn tallies(c: &mut Criterion) {
     };
     group.sample_size(10);
     group.bench_with_input(BenchmarkId::new("irv-ties", "16x32000"), &ties, |b, e| {
-        b.iter(|| tally(black_box(e), Method::InstantRunoff, None));
+        b.iter(|| tally(black_box(e), VotingMethod::InstantRunoff, None));
     });
     group.finish();
 }
@@ -105,7 +105,7 @@ fn volunteers(n: usize) -> Vec<Volunteer> {
 fn council(c: &mut Criterion) {
     let pool = volunteers(200);
     // The article's rules, plus 7–8 women of 15.
-    let mut rules = CouncilRules::article_default();
+    let mut rules = CouncilRules::default();
     rules.min.insert(Category::new("gender", "f"), 7);
     rules.max.insert(Category::new("gender", "f"), 8);
     let mut group = c.benchmark_group("council");

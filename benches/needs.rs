@@ -49,7 +49,7 @@ fn five_dimensions() -> Matrix {
             missing: MissingPolicy::Reject,
         })
         .collect();
-    Matrix::try_new(dimensions).unwrap_or_else(|_| Matrix::article_default())
+    Matrix::try_new(dimensions).unwrap_or_else(|_| Matrix::default())
 }
 
 fn households(n: usize) -> Vec<Unit> {

@@ -3,9 +3,9 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use guided_community::pb::{Election, Options, Rule, parse, run};
+use guided_community::pb::{BudgetElection, BudgetingRule, Options, parse, run};
 
-fn load(name: &str) -> (String, Election) {
+fn load(name: &str) -> (String, BudgetElection) {
     let path = format!("{}/testdata/pabulib/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let election = parse(&text).unwrap_or_default();
@@ -22,21 +22,21 @@ fn pb(c: &mut Criterion) {
         BenchmarkId::new("mes", "budapest-2024"),
         &budapest,
         |b, e| {
-            b.iter(|| run(black_box(e), &Options::new(Rule::Mes)));
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::Mes)));
         },
     );
     group.bench_with_input(
         BenchmarkId::new("mes-add1", "wieliczka-2023"),
         &wieliczka,
         |b, e| {
-            b.iter(|| run(black_box(e), &Options::new(Rule::MesAdd1)));
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
         },
     );
     group.bench_with_input(
         BenchmarkId::new("mes-add1", "budapest-2024"),
         &budapest,
         |b, e| {
-            b.iter(|| run(black_box(e), &Options::new(Rule::MesAdd1)));
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
         },
     );
     group.bench_with_input(

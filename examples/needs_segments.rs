@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // The article's matrix: 25 / 20 / 20 / 15 / 20.
-    let matrix = Matrix::article_default();
+    let matrix = Matrix::default();
     let scores = needs::score(&matrix, &units, &ScoreOptions::default())?;
     println!(
         "\nThe needs matrix (contributions: {}):",

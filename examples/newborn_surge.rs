@@ -11,8 +11,8 @@
 
 use chrono::NaiveDate;
 use guided_community::pools::{
-    self, BaseRule, CoFundingRules, Draw, LineDemand, Method, NeedClass, PoolPolicy, QuarterEnd,
-    RebalancePolicy, Reserve, ServiceLine, UrgentDemand,
+    self, ApportionMethod, BaseRule, CoFundingRules, Draw, LineDemand, NeedClass, PoolPolicy,
+    QuarterEnd, RebalancePolicy, Reserve, ServiceLine, UrgentDemand,
 };
 use guided_community::report::text::yuan;
 use rust_decimal::dec;
@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. The quarter's budget, split into the three pools: 5% reserve off the top,
     //    then 70:30 (66.5% / 28.5% / 5%), exactly to the fen.
     let budget: pools::Fen = "300000.00".parse()?;
-    let split = PoolPolicy::article_default().split(budget)?;
+    let split = PoolPolicy::default().split(budget)?;
     println!(
         "budget {}: base {}, dynamic {}, reserve {}",
         yuan(budget),
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         urgent("stair-lift-repair", dec!(3), "8000")?,
         urgent("summer-reading-club", dec!(1), "20000")?,
     ];
-    let dynamic = pools::allocate_dynamic(split.dynamic, &requests, Method::Hamilton)?;
+    let dynamic = pools::allocate_dynamic(split.dynamic, &requests, ApportionMethod::Hamilton)?;
     for l in &dynamic.lines {
         println!(
             "  dynamic {:<20} {:>12}  ({})",
@@ -112,7 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 6. A new nursery room is basic livelihood: the government pays 70%.
     for payment in
-        CoFundingRules::article_default().split(NeedClass::BasicLivelihood, "85000.00".parse()?)?
+        CoFundingRules::default().split(NeedClass::BasicLivelihood, "85000.00".parse()?)?
     {
         println!(
             "  nursery room: {:<10} pays {}",

@@ -138,13 +138,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     );
     // The articles' point: allocating by need, not "everyone alike".
-    let equal = quarterly_cycle(
-        &inputs,
-        &Policy {
-            basis: Basis::Equal,
-            ..policy
-        },
-    )?;
+    let mut alike = policy.clone();
+    alike.basis = Basis::Equal;
+    let equal = quarterly_cycle(&inputs, &alike)?;
     println!(
         "  mismatch (grants vs need): {} by need, against {} if every eligible household got the same",
         percent(a.fairness.mismatch),

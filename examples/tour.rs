@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. Needs: the article's five dimension weights must sum to exactly 100%.
-    let weights = needs::Weights::article_default();
+    let weights = needs::Weights::default();
     let shown: Vec<String> = weights
         .as_percent()
         .iter()
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 3. Points: the article's earning rules are data.
-    let rules = points::EarningRules::article_default();
+    let rules = points::EarningRules::default();
     let earned = rules.points_for("volunteering", "2.5".parse()?)?;
     println!("2.5 hours of volunteering earn {earned} points");
 

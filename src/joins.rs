@@ -55,7 +55,7 @@ pub fn units_from_households(households: &[Household]) -> Vec<needs::Unit> {
 ///     needs::Unit::new("h1", vec![Some(84.0), Some(1.0), Some(0.0), Some(2.0), Some(0.0), Some(0.9), Some(0.0), Some(3.0), Some(1.0)]),
 ///     needs::Unit::new("h2", vec![Some(35.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(3.0), Some(12.0), Some(0.0), Some(0.0)]),
 /// ];
-/// let scores = needs::score(&needs::Matrix::article_default(), &units, &needs::ScoreOptions::default())?;
+/// let scores = needs::score(&needs::Matrix::default(), &units, &needs::ScoreOptions::default())?;
 /// let demands = joins::demands_from_needs(&scores, Basis::Need, Decimal::from(40), None);
 /// assert_eq!(demands[0].weight, Decimal::from(69)); // h1 scores 69
 /// assert!(demands[1].weight.is_zero());              // h2 is below 40
@@ -95,7 +95,7 @@ pub fn demands_from_needs(
 /// use guided_community::{joins, needs, sample};
 ///
 /// let inputs = sample::sunshine(7);
-/// let lines = joins::service_lines(&inputs.service_lines, &inputs.households, &needs::Matrix::article_default());
+/// let lines = joins::service_lines(&inputs.service_lines, &inputs.households, &needs::Matrix::default());
 /// assert_eq!(lines.len(), inputs.service_lines.len());
 /// assert!(lines.iter().all(|l| l.quota.is_none()));
 /// ```
@@ -147,7 +147,7 @@ fn heads(serves: &Serves, households: &[Household], matrix: &needs::Matrix) -> u
 /// let record = &inputs.petitions[0];
 /// let submission = joins::submission_from_petition(record);
 /// assert_eq!(submission.category, record.category);
-/// let _colour = triage::classify(&submission, &triage::TriageRules::article_default()).colour;
+/// let _colour = triage::classify(&submission, &triage::TriageRules::default()).colour;
 /// ```
 pub fn submission_from_petition(record: &PetitionRecord) -> triage::Submission {
     triage::Submission {

@@ -24,13 +24,14 @@ pub enum Basis {
 /// The rules of the quarter: defaults follow the articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct Policy {
     /// Pool shares (66.5 / 28.5 / 5 by default).
     pub pools: pools::PoolPolicy,
     /// How the base pool is shared among lines.
     pub base_rule: pools::BaseRule,
     /// The apportionment method.
-    pub method: pools::Method,
+    pub method: pools::ApportionMethod,
     /// What household grants are weighted by.
     pub basis: Basis,
     /// The least need score for a household grant.
@@ -69,21 +70,21 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            pools: pools::PoolPolicy::article_default(),
+            pools: pools::PoolPolicy::default(),
             base_rule: pools::BaseRule::PerHead,
-            method: pools::Method::Hamilton,
+            method: pools::ApportionMethod::Hamilton,
             basis: Basis::Need,
             need_threshold: Decimal::from(40),
             household_cap: Some(Fen::new(100_000)),
-            matrix: needs::Matrix::article_default(),
+            matrix: needs::Matrix::default(),
             scoring: needs::ScoreOptions::default(),
-            triage: triage::TriageRules::article_default(),
+            triage: triage::TriageRules::default(),
             sla: triage::SlaPolicy::default(),
             calendar: triage::Calendar::mainland_china(),
             hot_spot_days: 30,
             hot_spot_at_least: 3,
             max_agenda_items: 5,
-            earning: points::EarningRules::article_default(),
+            earning: points::EarningRules::default(),
             capture: metrics::CaptureBounds::default(),
             warnings: metrics::WarningRules::default(),
             reserve_end: pools::QuarterEnd::CarryOver,

@@ -486,11 +486,11 @@ fn choice_errors() -> Vec<deliberation::Error> {
         },
         Infeasible {
             rules: vec![
-                deliberation::Rule::Min {
+                deliberation::CompositionRule::Min {
                     category: deliberation::Category::new("age", "young"),
                     count: 2,
                 },
-                deliberation::Rule::MaxPer {
+                deliberation::CompositionRule::MaxPer {
                     key: "building".into(),
                     count: 1,
                 },

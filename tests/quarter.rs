@@ -237,13 +237,9 @@ fn hot_spots_become_proposed_agenda_items() {
 fn by_need_matches_need_better_than_everyone_alike() {
     let inputs = sample::linlihui(4);
     let by_need = run(&inputs, &Policy::default());
-    let alike = run(
-        &inputs,
-        &Policy {
-            basis: Basis::Equal,
-            ..Policy::default()
-        },
-    );
+    let mut equal = Policy::default();
+    equal.basis = Basis::Equal;
+    let alike = run(&inputs, &equal);
     assert!(by_need.publicity.after.fairness.mismatch < alike.publicity.after.fairness.mismatch);
     assert_accounted(&inputs, &alike);
 }
@@ -274,13 +270,11 @@ proptest! {
         };
         let mut inputs = sample::generate(&spec, seed).unwrap();
         inputs.budget = Fen::new(budget);
-        let policy = Policy {
-            need_threshold: Decimal::from(threshold),
-            household_cap: cap.map(Fen::new),
-            basis: if equal { Basis::Equal } else { Basis::Need },
-            method: if hamilton { pools::Method::Hamilton } else { pools::Method::SainteLague },
-            ..Policy::default()
-        };
+        let mut policy = Policy::default();
+        policy.need_threshold = Decimal::from(threshold);
+        policy.household_cap = cap.map(Fen::new);
+        policy.basis = if equal { Basis::Equal } else { Basis::Need };
+        policy.method = if hamilton { pools::ApportionMethod::Hamilton } else { pools::ApportionMethod::SainteLague };
         let report = quarterly_cycle(&inputs, &policy).unwrap();
         let before = &report.publicity.before;
         let lines: u64 = before.service_lines.iter().map(|l| l.allocated.get()).sum();

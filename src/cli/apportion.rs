@@ -1,7 +1,7 @@
 //! `guided-community apportion`: divide an integer total among weighted demands.
 
 use clap::ValueEnum;
-use guided_community::pools::{self, Demand, Method};
+use guided_community::pools::{self, ApportionMethod, Demand};
 
 use super::{CliError, Exit, Input, Output, Stdout};
 
@@ -37,7 +37,7 @@ enum MethodArg {
     Adams,
 }
 
-impl From<MethodArg> for Method {
+impl From<MethodArg> for ApportionMethod {
     fn from(arg: MethodArg) -> Self {
         match arg {
             MethodArg::Hamilton => Self::Hamilton,

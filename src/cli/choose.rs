@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use clap::{Subcommand, ValueEnum};
 use guided_community::deliberation::{
-    self, CouncilRules, Election, Method, RunoffTies, TallyOptions, TieBreak, Violation, Volunteer,
+    self, CandidateElection, CandidateTieBreak, CouncilRules, RunoffTies, TallyOptions, Violation,
+    Volunteer, VotingMethod,
 };
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +59,7 @@ enum IrvTiesArg {
     TieBreak,
 }
 
-impl From<MethodArg> for Method {
+impl From<MethodArg> for VotingMethod {
     fn from(arg: MethodArg) -> Self {
         match arg {
             MethodArg::Plurality => Self::Plurality,
@@ -72,13 +73,13 @@ impl From<MethodArg> for Method {
 }
 
 pub(crate) fn tally(args: &TallyArgs, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
-    let election: Election = args.input.read_json()?;
+    let election: CandidateElection = args.input.read_json()?;
     let tie_break = match (&args.tie_break, args.lottery) {
-        (Some(order), _) => Some(TieBreak::Order(order.clone())),
-        (None, Some(seed)) => Some(TieBreak::Lottery(seed)),
+        (Some(order), _) => Some(CandidateTieBreak::Order(order.clone())),
+        (None, Some(seed)) => Some(CandidateTieBreak::Lottery(seed)),
         (None, None) => None,
     };
-    let mut options = TallyOptions::new().runoff_ties(match args.irv_ties {
+    let mut options = TallyOptions::new().with_runoff_ties(match args.irv_ties {
         IrvTiesArg::ParallelUniverse => RunoffTies::ParallelUniverse,
         IrvTiesArg::All => RunoffTies::All,
         IrvTiesArg::TieBreak => RunoffTies::TieBreak,
@@ -121,7 +122,7 @@ pub(crate) struct CheckArgs {
 #[serde(deny_unknown_fields)]
 struct Pool {
     volunteers: Vec<Volunteer>,
-    #[serde(default)]
+    #[serde(default = "CouncilRules::none")]
     rules: CouncilRules,
 }
 
@@ -129,7 +130,7 @@ struct Pool {
 #[serde(deny_unknown_fields)]
 struct Council {
     council: Vec<Volunteer>,
-    #[serde(default)]
+    #[serde(default = "CouncilRules::none")]
     rules: CouncilRules,
 }
 

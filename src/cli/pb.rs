@@ -1,7 +1,7 @@
 //! `guided-community pb`: participatory budgeting on a Pabulib file.
 
 use clap::ValueEnum;
-use guided_community::pb::{self, Options, Rule, TieBreak, Utility};
+use guided_community::pb::{self, BudgetingRule, Options, ProjectTieBreak, Utility};
 
 use super::{CliError, Exit, Input, Output, Stdout};
 
@@ -29,7 +29,7 @@ pub(crate) struct Args {
 }
 
 fn rule_names() -> clap::builder::PossibleValuesParser {
-    let names = core::iter::once("auto").chain(Rule::ALL.iter().map(|r| r.name()));
+    let names = core::iter::once("auto").chain(BudgetingRule::ALL.iter().map(|r| r.name()));
     clap::builder::PossibleValuesParser::new(names)
 }
 
@@ -59,40 +59,40 @@ enum TieArg {
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     let text = args.input.read_text()?;
-    let election = pb::parse_with(&text, &pb::ParseOptions::new().strict(args.strict))
+    let election = pb::parse_with(&text, &pb::ParseOptions::new().with_strict(args.strict))
         .map_err(|e| args.input.invalid(&e))?;
     let mut options = if args.rule == "auto" {
         Options::auto(&election).map_err(|e| match e {
             guided_community::pb::Error::UnknownRule { rule } => args.input.invalid(&format!(
                 "the file's META `rule` is `{rule}`, which names no rule this runs; choose one with --rule {}",
-                Rule::ALL.map(Rule::name).join("|")
+                BudgetingRule::ALL.map(BudgetingRule::name).join("|")
             )),
             guided_community::pb::Error::Meta { .. } => args.input.invalid(&format!(
                 "the file has no META `rule`; choose one with --rule {}",
-                Rule::ALL.map(Rule::name).join("|")
+                BudgetingRule::ALL.map(BudgetingRule::name).join("|")
             )),
             other => guided_community::Error::from(other).into(),
         })?
     } else {
         Options::new(
             args.rule
-                .parse::<Rule>()
+                .parse::<BudgetingRule>()
                 .map_err(guided_community::Error::from)?,
         )
     };
     if let Some(utility) = args.utility {
-        options = options.utility(match utility {
+        options = options.with_utility(match utility {
             UtilityArg::Cost => Utility::Cost,
             UtilityArg::Approval => Utility::Approval,
             UtilityArg::Points => Utility::Points,
         });
     }
-    options = options.tie_break(match args.tie_break {
-        TieArg::FileOrder => TieBreak::FileOrder,
-        TieArg::CostThenVotes => TieBreak::CostThenVotes,
-        TieArg::MaxCost => TieBreak::MaxCost,
-        TieArg::Id => TieBreak::Id,
-        TieArg::Refuse => TieBreak::Refuse,
+    options = options.with_tie_break(match args.tie_break {
+        TieArg::FileOrder => ProjectTieBreak::FileOrder,
+        TieArg::CostThenVotes => ProjectTieBreak::CostThenVotes,
+        TieArg::MaxCost => ProjectTieBreak::MaxCost,
+        TieArg::Id => ProjectTieBreak::Id,
+        TieArg::Refuse => ProjectTieBreak::Refuse,
     });
     let outcome = pb::run(&election, &options).map_err(guided_community::Error::from)?;
     output.json(&outcome, 0, out)

@@ -37,7 +37,7 @@ use plan::Scored;
 /// report.
 ///
 /// Every fen of the budget is accounted for: lines + grants + unallocated + reserve
-/// = budget ([`FinalAccounts`]). Items that cannot be used (a household with
+/// = budget ([`FinalAccounts`](crate::report::FinalAccounts)). Items that cannot be used (a household with
 /// unusable data, a petition outside the calendar, a rejected activity) are
 /// reported in [`QuarterReport::diagnostics`]; the rest goes ahead.
 ///

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::problem::{Bounds, Method, Problem, Reason};
+use crate::problem::{ApportionMethod, Bounds, Problem, Reason};
 use crate::{Error, Result, divisor, largest_remainder, waterfill};
 
 /// One demand: a weight, and optionally a floor (a guaranteed minimum) and a cap
@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for Whole {
 #[non_exhaustive]
 pub struct Allocation {
     /// The method used.
-    pub method: Method,
+    pub method: ApportionMethod,
     /// The total that was divided.
     pub total: u64,
     /// One part per demand, in input order.
@@ -261,13 +261,13 @@ impl Allocation {
     /// whole `total` unallocated — what a plan is when no demand has weight.
     ///
     /// ```
-    /// use allocation_pools::{Allocation, Method};
+    /// use allocation_pools::{Allocation, ApportionMethod};
     ///
-    /// let none = Allocation::nothing(500, 3, Method::Hamilton);
+    /// let none = Allocation::nothing(500, 3, ApportionMethod::Hamilton);
     /// assert_eq!(none.parts, [0, 0, 0]);
     /// assert_eq!(none.unallocated, 500);
     /// ```
-    pub fn nothing(total: u64, demands: usize, method: Method) -> Self {
+    pub fn nothing(total: u64, demands: usize, method: ApportionMethod) -> Self {
         Self {
             method,
             total,
@@ -283,14 +283,14 @@ impl Allocation {
 /// Parts sum to `total` exactly; ties go to the earlier weight.
 ///
 /// ```
-/// use allocation_pools::{apportion, Method};
+/// use allocation_pools::{apportion, ApportionMethod};
 ///
 /// // The Alabama paradox: one more seat costs the third state one of its two.
-/// assert_eq!(apportion(10, &[6, 6, 2], Method::Hamilton)?.parts, [4, 4, 2]);
-/// assert_eq!(apportion(11, &[6, 6, 2], Method::Hamilton)?.parts, [5, 5, 1]);
+/// assert_eq!(apportion(10, &[6, 6, 2], ApportionMethod::Hamilton)?.parts, [4, 4, 2]);
+/// assert_eq!(apportion(11, &[6, 6, 2], ApportionMethod::Hamilton)?.parts, [5, 5, 1]);
 /// // A divisor method is house-monotone: it never takes a seat away.
-/// assert_eq!(apportion(10, &[6, 6, 2], Method::SainteLague)?.parts, [5, 4, 1]);
-/// assert_eq!(apportion(11, &[6, 6, 2], Method::SainteLague)?.parts, [5, 5, 1]);
+/// assert_eq!(apportion(10, &[6, 6, 2], ApportionMethod::SainteLague)?.parts, [5, 4, 1]);
+/// assert_eq!(apportion(11, &[6, 6, 2], ApportionMethod::SainteLague)?.parts, [5, 5, 1]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -298,7 +298,7 @@ impl Allocation {
 ///
 /// [`Error::NoDemands`] for no weights and [`Error::AllZeroWeights`] when every
 /// weight is zero.
-pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocation> {
+pub fn apportion(total: u64, weights: &[u64], method: ApportionMethod) -> Result<Allocation> {
     solve(
         &Problem {
             total,
@@ -325,7 +325,7 @@ pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocati
 /// floors).
 ///
 /// ```
-/// use allocation_pools::{allocate, Demand, Method, Reason};
+/// use allocation_pools::{allocate, Demand, ApportionMethod, Reason};
 ///
 /// let demands = [
 ///     Demand::new(5).with_cap(100),   // asked for 100
@@ -333,13 +333,13 @@ pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocati
 ///     Demand::new(0).with_floor(50),  // no weight, but a guaranteed minimum
 ///     Demand::new(2),
 /// ];
-/// let plan = allocate(1000, &demands, Method::Hamilton)?;
+/// let plan = allocate(1000, &demands, ApportionMethod::Hamilton)?;
 /// assert_eq!(plan.parts, [100, 510, 50, 340]);
 /// assert_eq!(plan.reasons, [Reason::Capped, Reason::Proportional, Reason::Floored, Reason::Proportional]);
 ///
 /// // When every cap is reached, the rest is reported, never lost.
 /// let small = [Demand::new(1).with_cap(30), Demand::new(1).with_cap(20)];
-/// let plan = allocate(100, &small, Method::Hamilton)?;
+/// let plan = allocate(100, &small, ApportionMethod::Hamilton)?;
 /// assert_eq!((plan.parts.as_slice(), plan.unallocated), (&[30, 20][..], 50));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -350,7 +350,7 @@ pub fn apportion(total: u64, weights: &[u64], method: Method) -> Result<Allocati
 /// weight that does not fit 64 bits once all weights are brought to a common
 /// scale), [`Error::AllZeroWeights`], [`Error::FloorAboveCap`] and
 /// [`Error::FloorsExceedTotal`] naming the shortfall.
-pub fn allocate(total: u64, demands: &[Demand], method: Method) -> Result<Allocation> {
+pub fn allocate(total: u64, demands: &[Demand], method: ApportionMethod) -> Result<Allocation> {
     // One pass over the demands: bounds, and the weights' mantissas in case every
     // weight has the same scale (the common case); otherwise the weights are
     // brought to a common scale separately.
@@ -494,7 +494,7 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 }
 
 /// Every demand at its (effective) cap, and the rest unallocated.
-fn all_capped(problem: &Problem<'_>, method: Method, cap_sum: u128) -> Allocation {
+fn all_capped(problem: &Problem<'_>, method: ApportionMethod, cap_sum: u128) -> Allocation {
     let n = problem.weights.len();
     let parts: Vec<u64> = (0..n).map(|i| problem.cap(i)).collect();
     let reasons = problem
@@ -517,7 +517,7 @@ fn all_capped(problem: &Problem<'_>, method: Method, cap_sum: u128) -> Allocatio
     }
 }
 
-fn solve(problem: &Problem<'_>, method: Method) -> Result<Allocation> {
+fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
     let n = problem.weights.len();
     if n == 0 {
         return Err(Error::NoDemands);
@@ -559,7 +559,7 @@ fn solve(problem: &Problem<'_>, method: Method) -> Result<Allocation> {
         Some(_) => waterfill::solve(problem),
     };
     let (parts, reasons) = match method {
-        Method::Hamilton => largest_remainder::solve(problem, lambda),
+        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda),
         _ => divisor::solve(problem, method, lambda),
     };
     Ok(Allocation {

@@ -7,7 +7,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::apportion::{Demand, allocate};
-use crate::problem::Method;
+use crate::problem::ApportionMethod;
 use crate::{Error, Fen, Result};
 
 /// The class of need a project serves, which decides who pays.
@@ -55,7 +55,7 @@ pub struct Payment {
 /// ```
 /// use allocation_pools::{CoFundingRules, NeedClass};
 ///
-/// let rules = CoFundingRules::article_default();
+/// let rules = CoFundingRules::default();
 /// let split = rules.split(NeedClass::Improvement, "1000.01".parse()?)?;
 /// let parts: Vec<(String, String)> = split.iter().map(|p| (p.party.clone(), p.amount.to_string())).collect();
 /// // Quotas of 30000.3, 30000.3 and 40000.4 fen: the odd fen goes to the largest
@@ -101,12 +101,8 @@ impl CoFundingRules {
         Ok(Self(rules))
     }
 
-    /// The article's rules: basic livelihood, government 70% and the rest shared
-    /// equally by the market (low-cost services, sponsors) and residents (15% each:
-    /// the article leaves the remaining 30% to local choice); improvement,
-    /// government : market : residents = 3 : 3 : 4; special needs,
-    /// government : foundation = 8 : 2.
-    pub fn article_default() -> Self {
+    /// The articles' values: [`CoFundingRules::default`].
+    pub(crate) fn article() -> Self {
         let c = |party: &str, ratio: i64| Contribution {
             party: party.to_owned(),
             ratio: Decimal::from(ratio),
@@ -141,7 +137,7 @@ impl CoFundingRules {
     pub fn split(&self, class: NeedClass, cost: Fen) -> Result<Vec<Payment>> {
         let rule = self.0.get(&class).ok_or(Error::NoFundingRule { class })?;
         let demands: Vec<Demand> = rule.iter().map(|c| Demand::new(c.ratio)).collect();
-        let plan = allocate(cost.get(), &demands, Method::Hamilton)?;
+        let plan = allocate(cost.get(), &demands, ApportionMethod::Hamilton)?;
         Ok(rule
             .iter()
             .zip(plan.parts)
@@ -150,6 +146,17 @@ impl CoFundingRules {
                 amount: Fen::new(amount),
             })
             .collect())
+    }
+}
+
+impl Default for CoFundingRules {
+    /// The article's rules: basic livelihood, government 70% and the rest shared
+    /// equally by the market (low-cost services, sponsors) and residents (15% each:
+    /// the article leaves the remaining 30% to local choice); improvement,
+    /// government : market : residents = 3 : 3 : 4; special needs,
+    /// government : foundation = 8 : 2.
+    fn default() -> Self {
+        Self::article()
     }
 }
 
@@ -169,6 +176,7 @@ impl From<CoFundingRules> for BTreeMap<NeedClass, Vec<Contribution>> {
 
 /// How a quality score moves the property fee under a property-fee trust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeePolicy {
     /// The score (0–100) at which the fee does not move.
     pub neutral_score: Decimal,
@@ -266,7 +274,7 @@ mod tests {
 
     #[test]
     fn article_ratios() {
-        let rules = CoFundingRules::article_default();
+        let rules = CoFundingRules::default();
         let amounts = |class, cost| -> Vec<u64> {
             rules
                 .split(class, Fen::new(cost))

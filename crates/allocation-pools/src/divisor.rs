@@ -18,7 +18,7 @@
 use core::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::problem::{Method, Problem, Reason};
+use crate::problem::{ApportionMethod, Problem, Reason};
 use crate::waterfill::Lambda;
 use crate::wide::{Divider, U256, cmp_fractions};
 
@@ -31,13 +31,13 @@ struct Pair {
 }
 
 impl Pair {
-    fn new(method: Method, w: u64, s: u64, idx: usize) -> Self {
+    fn new(method: ApportionMethod, w: u64, s: u64, idx: usize) -> Self {
         let (w, s) = (u128::from(w), u128::from(s));
         let (num, den) = match method {
-            Method::SainteLague => (w, 2 * s + 1),
-            Method::Adams => (w, s),
-            Method::HuntingtonHill => (w * w, s * (s + 1)),
-            Method::Hamilton | Method::DHondt => (w, s + 1),
+            ApportionMethod::SainteLague => (w, 2 * s + 1),
+            ApportionMethod::Adams => (w, s),
+            ApportionMethod::HuntingtonHill => (w * w, s * (s + 1)),
+            ApportionMethod::Hamilton | ApportionMethod::DHondt => (w, s + 1),
         };
         Self { num, den, idx }
     }
@@ -68,7 +68,7 @@ impl Eq for Pair {}
 /// `#{s ≥ 0 : w / D(s) > 1/λ}` where `x = w · N` and `λ = N / d`, so `v = x / d`
 /// is the demand's real-valued share.
 #[inline]
-fn count(method: Method, x: u128, divider: &Divider) -> u128 {
+fn count(method: ApportionMethod, x: u128, divider: &Divider) -> u128 {
     if x == 0 {
         return 0;
     }
@@ -76,18 +76,18 @@ fn count(method: Method, x: u128, divider: &Divider) -> u128 {
     let (q, r) = divider.div_rem(x);
     match method {
         // #{j ≥ 1 : j < v}
-        Method::Hamilton | Method::DHondt => q - u128::from(r == 0),
+        ApportionMethod::Hamilton | ApportionMethod::DHondt => q - u128::from(r == 0),
         // #{s ≥ 0 : s < v} = ⌈v⌉
-        Method::Adams => q.saturating_add(u128::from(r > 0)),
+        ApportionMethod::Adams => q.saturating_add(u128::from(r > 0)),
         // #{odd k : k < 2v}
-        Method::SainteLague => {
+        ApportionMethod::SainteLague => {
             let floor_2v = q.saturating_mul(2).saturating_add(u128::from(r >= d - r));
             let exact = r == 0 || r == d - r;
             (floor_2v - u128::from(exact)).saturating_add(1) / 2
         }
         // #{s ≥ 0 : s(s+1) < v²} is q or q + 1: s = q qualifies iff
         // q(q+1) < (q + r/d)², i.e. 2r ≥ d or q·d·(d − 2r) < r².
-        Method::HuntingtonHill => {
+        ApportionMethod::HuntingtonHill => {
             let extra = r > 0
                 && (r >= d - r
                     || (q.checked_mul(d - 2 * r))
@@ -105,7 +105,12 @@ struct Counts {
     active_weight: u128,
 }
 
-fn counts(problem: &Problem<'_>, method: Method, n_scaled: u128, divider: &Divider) -> Counts {
+fn counts(
+    problem: &Problem<'_>,
+    method: ApportionMethod,
+    n_scaled: u128,
+    divider: &Divider,
+) -> Counts {
     let mut seats = Vec::with_capacity(problem.weights.len());
     let (mut sum, mut active_weight) = (0u128, 0u128);
     for (i, &w) in problem.weights.iter().enumerate() {
@@ -131,7 +136,7 @@ fn counts(problem: &Problem<'_>, method: Method, n_scaled: u128, divider: &Divid
 
 pub(crate) fn solve(
     problem: &Problem<'_>,
-    method: Method,
+    method: ApportionMethod,
     lambda: Lambda,
 ) -> (Vec<u64>, Vec<Reason>) {
     let total = u128::from(problem.total);
@@ -172,9 +177,9 @@ pub(crate) fn solve(
     };
     let half = linear_count / 2;
     let target = match method {
-        Method::Hamilton | Method::DHondt => n_scaled.saturating_add(half),
-        Method::Adams => n_scaled.saturating_sub(half).max(1),
-        Method::SainteLague | Method::HuntingtonHill => n_scaled,
+        ApportionMethod::Hamilton | ApportionMethod::DHondt => n_scaled.saturating_add(half),
+        ApportionMethod::Adams => n_scaled.saturating_sub(half).max(1),
+        ApportionMethod::SainteLague | ApportionMethod::HuntingtonHill => n_scaled,
     };
     let mut divisor = rescale(d, n_scaled, target);
     let mut current = counts(problem, method, n_scaled, &divisor);
@@ -210,8 +215,11 @@ pub(crate) fn solve(
 /// beyond the floors are no more than the demands still waiting for a first seat,
 /// the answer needs no threshold: the earliest of them (ties go to the earlier
 /// demand) get one seat each.
-fn only_first_seats(problem: &Problem<'_>, method: Method) -> Option<Vec<u64>> {
-    if !matches!(method, Method::Adams | Method::HuntingtonHill) {
+fn only_first_seats(problem: &Problem<'_>, method: ApportionMethod) -> Option<Vec<u64>> {
+    if !matches!(
+        method,
+        ApportionMethod::Adams | ApportionMethod::HuntingtonHill
+    ) {
         return None;
     }
     let waiting = |i: usize, w: u64| w > 0 && problem.floor(i) == 0 && problem.cap(i) > 0;
@@ -317,7 +325,7 @@ fn at_bound(problem: &Problem<'_>, lambda: Lambda, i: usize) -> u64 {
     }
 }
 
-fn add_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u128) {
+fn add_seats(problem: &Problem<'_>, method: ApportionMethod, seats: &mut [u64], k: u128) {
     let k = usize::try_from(k).unwrap_or(usize::MAX);
     // The k best next seats, kept in a min-heap.
     let mut best: BinaryHeap<Reverse<Pair>> = BinaryHeap::new();
@@ -346,7 +354,7 @@ fn add_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u128) 
     }
 }
 
-fn remove_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u128) {
+fn remove_seats(problem: &Problem<'_>, method: ApportionMethod, seats: &mut [u64], k: u128) {
     let k = usize::try_from(k).unwrap_or(usize::MAX);
     // The k worst last seats, kept in a max-heap.
     let mut worst: BinaryHeap<Pair> = BinaryHeap::new();
@@ -378,7 +386,11 @@ fn remove_seats(problem: &Problem<'_>, method: Method, seats: &mut [u64], k: u12
 }
 
 /// The reasons, given final seats that are a prefix of the global order.
-fn finish(problem: &Problem<'_>, method: Method, seats: Vec<u64>) -> (Vec<u64>, Vec<Reason>) {
+fn finish(
+    problem: &Problem<'_>,
+    method: ApportionMethod,
+    seats: Vec<u64>,
+) -> (Vec<u64>, Vec<Reason>) {
     let weights = problem.weights;
     if problem.bounds.is_none() {
         let reasons = weights

@@ -2,7 +2,7 @@
 //! pools (资源弹性调配池) of a community budget.
 //!
 //! ```
-//! use allocation_pools::{allocate, Demand, Fen, Method};
+//! use allocation_pools::{allocate, Demand, Fen, ApportionMethod};
 //!
 //! // Money is parsed from yuan strings and kept in fen (0.01 yuan), exactly.
 //! let budget: Fen = "1000.00".parse()?;
@@ -10,7 +10,7 @@
 //! // Divide it among three service lines by weight; the seniors' line asked for
 //! // only ¥200. Parts sum to the budget to the fen.
 //! let lines = [Demand::new(5).with_cap(20_000), Demand::new(3), Demand::new(2)];
-//! let plan = allocate(budget.get(), &lines, Method::Hamilton)?;
+//! let plan = allocate(budget.get(), &lines, ApportionMethod::Hamilton)?;
 //! assert_eq!(plan.parts, [20_000, 48_000, 32_000]);
 //! assert_eq!(plan.parts.iter().sum::<u64>(), budget.get());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -23,7 +23,7 @@
 //!   [`Allocation::unallocated`], never dropped.
 //! - The weighted core ([`apportion`], [`allocate`]) divides an integer total in
 //!   proportion to weights, with optional floors and caps, by one of five methods
-//!   ([`Method`]), in exact integer arithmetic: no floats decide anything. Ties go
+//!   ([`ApportionMethod`]), in exact integer arithmetic: no floats decide anything. Ties go
 //!   to the demand that comes first in the input.
 //! - Every part carries its [`Reason`]: proportional, a remainder unit, floored,
 //!   capped, or weight zero.
@@ -75,6 +75,6 @@ pub use pools::{
     BaseRule, LineAllocation, Pool, PoolAllocation, PoolPolicy, PoolShares, PoolSplit, ServiceLine,
     UrgentDemand, allocate_base, allocate_dynamic,
 };
-pub use problem::{Method, Reason};
+pub use problem::{ApportionMethod, Reason};
 pub use rebalance::{LineDemand, Movement, RebalancePolicy, Rebalanced, rebalance};
 pub use reserve::{Draw, QuarterClose, QuarterEnd, Reserve};

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::apportion::{Demand, allocate, apportion};
-use crate::problem::{Method, Reason};
+use crate::problem::{ApportionMethod, Reason};
 use crate::{Error, Fen, Result};
 
 /// One of the three pools.
@@ -37,14 +37,14 @@ impl fmt::Display for Pool {
 /// 100.
 ///
 /// The source article asks for "70% base + 30% dynamic + 5% reserve", which is
-/// 105%. The settled reading ([`PoolPolicy::article_default`]) takes the 5% reserve
+/// 105%. The settled reading ([`PoolPolicy::default`]) takes the 5% reserve
 /// off the top and splits the remaining 95% 70:30: 66.5% / 28.5% / 5%.
 ///
 /// ```
 /// use allocation_pools::PoolPolicy;
 /// use rust_decimal::dec;
 ///
-/// let policy = PoolPolicy::article_default();
+/// let policy = PoolPolicy::default();
 /// assert_eq!((policy.base(), policy.dynamic(), policy.emergency()), (dec!(66.5), dec!(28.5), dec!(5)));
 /// assert_eq!(PoolPolicy::reserve_off_the_top(dec!(5), dec!(70), dec!(30))?, policy);
 ///
@@ -135,9 +135,8 @@ impl PoolPolicy {
         Self::try_new(base_share, dynamic_share, reserve)
     }
 
-    /// The article's policy: 5% reserve off the top, then 70:30 of the rest
-    /// (66.5% / 28.5% / 5%).
-    pub fn article_default() -> Self {
+    /// The articles' values: [`PoolPolicy::default`].
+    pub(crate) fn article() -> Self {
         Self(PoolShares {
             base: Decimal::new(665, 1),
             dynamic: Decimal::new(285, 1),
@@ -166,7 +165,7 @@ impl PoolPolicy {
     /// ```
     /// use allocation_pools::{Fen, PoolPolicy};
     ///
-    /// let split = PoolPolicy::article_default().split("100000.01".parse()?)?;
+    /// let split = PoolPolicy::default().split("100000.01".parse()?)?;
     /// assert_eq!(split.base.to_string(), "66500.01");
     /// assert_eq!(split.dynamic.to_string(), "28500.00");
     /// assert_eq!(split.emergency.to_string(), "5000.00");
@@ -179,13 +178,21 @@ impl PoolPolicy {
     /// integers can hold at a common scale.
     pub fn split(&self, budget: Fen) -> Result<PoolSplit> {
         let demands = [self.0.base, self.0.dynamic, self.0.emergency].map(Demand::new);
-        let plan = allocate(budget.get(), &demands, Method::Hamilton)?;
+        let plan = allocate(budget.get(), &demands, ApportionMethod::Hamilton)?;
         let part = |i: usize| Fen::new(plan.parts.get(i).copied().unwrap_or(0));
         Ok(PoolSplit {
             base: part(0),
             dynamic: part(1),
             emergency: part(2),
         })
+    }
+}
+
+impl Default for PoolPolicy {
+    /// The article's policy: 5% reserve off the top, then 70:30 of the rest
+    /// (66.5% / 28.5% / 5%).
+    fn default() -> Self {
+        Self::article()
     }
 }
 
@@ -205,6 +212,7 @@ impl From<PoolPolicy> for PoolShares {
 
 /// A budget split into the three pools; the parts sum to the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PoolSplit {
     /// The base pool.
     pub base: Fen,
@@ -254,6 +262,7 @@ pub struct LineAllocation {
 /// A pool shared among lines or demands: the amounts sum with `unallocated` to the
 /// pool.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PoolAllocation {
     /// The pool that was shared.
     pub pool: Fen,
@@ -311,9 +320,11 @@ pub fn allocate_base(pool: Fen, lines: &[ServiceLine], rule: BaseRule) -> Result
         BaseRule::PerHead => apportion(
             pool.get(),
             &lines.iter().map(|l| l.heads).collect::<Vec<_>>(),
-            Method::Hamilton,
+            ApportionMethod::Hamilton,
         )?,
-        BaseRule::EqualPerLine => apportion(pool.get(), &vec![1; lines.len()], Method::Hamilton)?,
+        BaseRule::EqualPerLine => {
+            apportion(pool.get(), &vec![1; lines.len()], ApportionMethod::Hamilton)?
+        }
         BaseRule::FixedQuotas => {
             if lines.is_empty() {
                 return Err(Error::NoDemands);
@@ -366,7 +377,7 @@ pub struct UrgentDemand {
 /// demand releases the surplus to the others, in proportion to their weights).
 ///
 /// ```
-/// use allocation_pools::{allocate_dynamic, Method, Reason, UrgentDemand};
+/// use allocation_pools::{allocate_dynamic, ApportionMethod, Reason, UrgentDemand};
 /// use rust_decimal::dec;
 ///
 /// let demand = |id: &str, urgency, requested: &str| -> Result<UrgentDemand, Box<dyn std::error::Error>> {
@@ -377,7 +388,7 @@ pub struct UrgentDemand {
 ///     demand("summer-childcare", dec!(2), "30000")?,
 ///     demand("choir-uniforms", dec!(1), "10000")?,
 /// ];
-/// let plan = allocate_dynamic("30000".parse()?, &demands, Method::Hamilton)?;
+/// let plan = allocate_dynamic("30000".parse()?, &demands, ApportionMethod::Hamilton)?;
 /// // The most urgent demand is fully funded; its surplus goes to the others.
 /// assert_eq!(plan.lines[0].reason, Reason::Capped);
 /// let amounts: Vec<String> = plan.lines.iter().map(|l| l.amount.to_string()).collect();
@@ -391,7 +402,7 @@ pub struct UrgentDemand {
 pub fn allocate_dynamic(
     pool: Fen,
     demands: &[UrgentDemand],
-    method: Method,
+    method: ApportionMethod,
 ) -> Result<PoolAllocation> {
     let weighted = demands
         .iter()
@@ -437,7 +448,7 @@ mod tests {
         let parsed: PoolPolicy =
             serde_json::from_str(r#"{"base": "66.5", "dynamic": "28.5", "emergency": "5"}"#)
                 .unwrap();
-        assert_eq!(parsed, PoolPolicy::article_default());
+        assert_eq!(parsed, PoolPolicy::default());
         assert!(
             serde_json::from_str::<PoolPolicy>(
                 r#"{"base": "70", "dynamic": "30", "emergency": "5"}"#
@@ -463,7 +474,7 @@ mod tests {
     #[test]
     fn a_split_sums_to_the_budget() {
         for fen in [0, 1, 2, 3, 99, 100_001, 12_345_678_901, u64::MAX] {
-            let split = PoolPolicy::article_default().split(Fen::new(fen)).unwrap();
+            let split = PoolPolicy::default().split(Fen::new(fen)).unwrap();
             let sum = u128::from(split.base.get())
                 + u128::from(split.dynamic.get())
                 + u128::from(split.emergency.get());
@@ -529,7 +540,7 @@ mod tests {
         let plan = allocate_dynamic(
             Fen::new(10_000),
             &[d("a", dec!(1), 100), d("b", dec!(1), 200)],
-            Method::Hamilton,
+            ApportionMethod::Hamilton,
         )
         .unwrap();
         assert_eq!(
@@ -543,7 +554,7 @@ mod tests {
         let plan = allocate_dynamic(
             Fen::new(90),
             &[d("a", dec!(2), 100), d("b", dec!(1), 200)],
-            Method::Hamilton,
+            ApportionMethod::Hamilton,
         )
         .unwrap();
         // Weights 200 and 200: an even split.

@@ -1,5 +1,5 @@
 //! The problem every division method solves, and the words it answers in: the
-//! [`Method`], the validated [`Problem`] (integer weights, floors and caps) and the
+//! [`ApportionMethod`], the validated [`Problem`] (integer weights, floors and caps) and the
 //! [`Reason`] for each part. A leaf: `apportion` validates and dispatches, the
 //! methods (`largest_remainder`, `divisor`, `waterfill`) depend on this, and
 //! nothing here depends on them.
@@ -18,7 +18,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Method {
+pub enum ApportionMethod {
     /// Largest remainder (Hamilton, Hare–Niemeyer): every demand gets its quota
     /// rounded down, and the units left over go to the largest remainders. Each part
     /// is within one unit of its exact share. The default.
@@ -37,7 +37,7 @@ pub enum Method {
     Adams,
 }
 
-impl Method {
+impl ApportionMethod {
     /// Every method, in documentation order.
     pub const ALL: [Self; 5] = [
         Self::Hamilton,
@@ -59,13 +59,13 @@ impl Method {
     }
 }
 
-impl fmt::Display for Method {
+impl fmt::Display for ApportionMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl FromStr for Method {
+impl FromStr for ApportionMethod {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::apportion::{Demand, allocate};
-use crate::problem::{Method, Reason};
+use crate::problem::{ApportionMethod, Reason};
 use crate::{Error, Result};
 
 /// Shares are computed in basis points (0.01%): 10 000 is 100%.
@@ -25,6 +25,7 @@ pub struct LineDemand {
 
 /// How fast and how far shares may move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RebalancePolicy {
     /// The most a share may rise or fall in one quarter, in percentage points.
     pub max_change: Decimal,
@@ -180,7 +181,7 @@ pub fn rebalance(lines: &[LineDemand], policy: &RebalancePolicy) -> Result<Vec<R
             sum: Decimal::new(i64::try_from(floor_sum).map_err(|_| overflow())?, 2).normalize(),
         });
     }
-    let plan = allocate(BASIS_POINTS, &demands, Method::Hamilton)?;
+    let plan = allocate(BASIS_POINTS, &demands, ApportionMethod::Hamilton)?;
     let total_demand = lines
         .iter()
         .try_fold(Decimal::ZERO, |acc, l| acc.checked_add(l.demand))

@@ -125,6 +125,7 @@ impl Reserve {
 /// The reserve at quarter end: `drawn + carried_over + released` is the opening
 /// balance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuarterClose {
     /// The rule applied.
     pub rule: QuarterEnd,

@@ -16,20 +16,20 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::{Demand, Method};
+use crate::{ApportionMethod, Demand};
 
 /// Any of the five methods.
-pub fn method() -> impl Strategy<Value = Method> {
-    proptest::sample::select(Method::ALL.to_vec())
+pub fn method() -> impl Strategy<Value = ApportionMethod> {
+    proptest::sample::select(ApportionMethod::ALL.to_vec())
 }
 
 /// One of the four divisor methods (every method but Hamilton).
-pub fn divisor_method() -> impl Strategy<Value = Method> {
+pub fn divisor_method() -> impl Strategy<Value = ApportionMethod> {
     proptest::sample::select(vec![
-        Method::DHondt,
-        Method::SainteLague,
-        Method::HuntingtonHill,
-        Method::Adams,
+        ApportionMethod::DHondt,
+        ApportionMethod::SainteLague,
+        ApportionMethod::HuntingtonHill,
+        ApportionMethod::Adams,
     ])
 }
 

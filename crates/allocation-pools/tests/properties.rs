@@ -10,7 +10,9 @@
     reason = "test helpers fail loudly, like the tests they serve"
 )]
 
-use allocation_pools::{Allocation, Demand, Method, Reason, allocate, apportion, strategy};
+use allocation_pools::{
+    Allocation, ApportionMethod, Demand, Reason, allocate, apportion, strategy,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -36,12 +38,12 @@ impl Q {
 
 /// Priority of seat `s + 1` at weight `w`, as a fraction (squared for
 /// Huntington–Hill; denominator 0 = infinite).
-fn priority(method: Method, w: u64, s: u64) -> (i128, i128) {
+fn priority(method: ApportionMethod, w: u64, s: u64) -> (i128, i128) {
     let (w, s) = (i128::from(w), i128::from(s));
     match method {
-        Method::SainteLague => (w, 2 * s + 1),
-        Method::Adams => (w, s),
-        Method::HuntingtonHill => (w * w, s * (s + 1)),
+        ApportionMethod::SainteLague => (w, 2 * s + 1),
+        ApportionMethod::Adams => (w, s),
+        ApportionMethod::HuntingtonHill => (w * w, s * (s + 1)),
         _ => (w, s + 1),
     }
 }
@@ -58,7 +60,7 @@ struct Oracle {
 }
 
 /// Seats one at a time, from the floors, to the highest priority below its cap.
-fn oracle_divisor(total: u64, demands: &[(u64, u64, u64)], method: Method) -> Oracle {
+fn oracle_divisor(total: u64, demands: &[(u64, u64, u64)], method: ApportionMethod) -> Oracle {
     let mut seats: Vec<u64> = demands.iter().map(|d| d.1).collect();
     let mut left = total - seats.iter().sum::<u64>();
     let mut last = None;
@@ -188,9 +190,9 @@ fn triples(total: u64, demands: &[Demand]) -> Vec<(u64, u64, u64)> {
         .collect()
 }
 
-fn oracle(total: u64, demands: &[Demand], method: Method) -> Oracle {
+fn oracle(total: u64, demands: &[Demand], method: ApportionMethod) -> Oracle {
     match method {
-        Method::Hamilton => oracle_hamilton(total, &triples(total, demands)),
+        ApportionMethod::Hamilton => oracle_hamilton(total, &triples(total, demands)),
         _ => oracle_divisor(total, &triples(total, demands), method),
     }
 }
@@ -230,7 +232,7 @@ proptest! {
 
     #[test]
     fn hamilton_stays_within_the_quota(weights in strategy::weights(), total: u64) {
-        let plan = apportion(total, &weights, Method::Hamilton).unwrap();
+        let plan = apportion(total, &weights, ApportionMethod::Hamilton).unwrap();
         let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
         for (&w, &p) in weights.iter().zip(&plan.parts) {
             let exact = u128::from(total) * u128::from(w);
@@ -326,8 +328,8 @@ proptest! {
 #[test]
 fn the_alabama_paradox_under_hamilton() {
     // ../shared/testdata/README.md: weights [6, 6, 2], total 10 → [4, 4, 2], 11 → [5, 5, 1].
-    let ten = apportion(10, &[6, 6, 2], Method::Hamilton).unwrap();
-    let eleven = apportion(11, &[6, 6, 2], Method::Hamilton).unwrap();
+    let ten = apportion(10, &[6, 6, 2], ApportionMethod::Hamilton).unwrap();
+    let eleven = apportion(11, &[6, 6, 2], ApportionMethod::Hamilton).unwrap();
     assert_eq!(ten.parts, [4, 4, 2]);
     assert_eq!(eleven.parts, [5, 5, 1]);
     assert!(
@@ -338,15 +340,17 @@ fn the_alabama_paradox_under_hamilton() {
 
 #[test]
 fn no_alabama_paradox_under_sainte_lague() {
-    let ten = apportion(10, &[6, 6, 2], Method::SainteLague).unwrap();
-    let eleven = apportion(11, &[6, 6, 2], Method::SainteLague).unwrap();
+    let ten = apportion(10, &[6, 6, 2], ApportionMethod::SainteLague).unwrap();
+    let eleven = apportion(11, &[6, 6, 2], ApportionMethod::SainteLague).unwrap();
     assert_eq!(ten.parts, [5, 4, 1]);
     assert_eq!(eleven.parts, [5, 5, 1]);
     // And for every total up to 200, no demand ever loses a unit.
     let weights = [6, 6, 2];
-    let mut previous = apportion(0, &weights, Method::SainteLague).unwrap().parts;
+    let mut previous = apportion(0, &weights, ApportionMethod::SainteLague)
+        .unwrap()
+        .parts;
     for total in 1..200 {
-        let parts = apportion(total, &weights, Method::SainteLague)
+        let parts = apportion(total, &weights, ApportionMethod::SainteLague)
             .unwrap()
             .parts;
         assert!(
@@ -359,7 +363,7 @@ fn no_alabama_paradox_under_sainte_lague() {
 
 #[test]
 fn extremes_hold_their_invariants() {
-    for method in Method::ALL {
+    for method in ApportionMethod::ALL {
         let plan = apportion(u64::MAX, &[u64::MAX, u64::MAX, 1], method).unwrap();
         assert_eq!(
             plan.parts.iter().map(|&p| u128::from(p)).sum::<u128>(),
@@ -375,7 +379,10 @@ fn extremes_hold_their_invariants() {
         check_invariants(u64::MAX, &demands, &plan);
         // Adams and Huntington–Hill give every positive weight a first unit before
         // any gets a second; fewer units than demands go to the earliest.
-        if matches!(method, Method::Adams | Method::HuntingtonHill) {
+        if matches!(
+            method,
+            ApportionMethod::Adams | ApportionMethod::HuntingtonHill
+        ) {
             assert_eq!(
                 apportion(2, &[1, 1000, 5], method).unwrap().parts,
                 [1, 1, 0]
@@ -394,7 +401,7 @@ fn reasons_explain_the_parts() {
         Demand::new(0),
         Demand::new(1).with_floor(200),
     ];
-    let plan = allocate(1001, &demands, Method::Hamilton).unwrap();
+    let plan = allocate(1001, &demands, ApportionMethod::Hamilton).unwrap();
     assert_eq!(plan.parts, [100, 391, 50, 260, 0, 200]);
     assert_eq!(
         plan.reasons,
@@ -407,7 +414,7 @@ fn reasons_explain_the_parts() {
             Reason::Floored
         ]
     );
-    let plan = allocate(1001, &demands, Method::DHondt).unwrap();
+    let plan = allocate(1001, &demands, ApportionMethod::DHondt).unwrap();
     assert_eq!(plan.parts.iter().sum::<u64>(), 1001);
     assert_eq!(plan.reasons[0], Reason::Capped);
     assert_eq!(plan.reasons[5], Reason::Floored);
@@ -416,14 +423,17 @@ fn reasons_explain_the_parts() {
 #[test]
 fn errors_name_the_offending_values() {
     use allocation_pools::Error;
-    assert_eq!(apportion(5, &[], Method::Hamilton), Err(Error::NoDemands));
     assert_eq!(
-        apportion(5, &[0, 0], Method::Adams),
+        apportion(5, &[], ApportionMethod::Hamilton),
+        Err(Error::NoDemands)
+    );
+    assert_eq!(
+        apportion(5, &[0, 0], ApportionMethod::Adams),
         Err(Error::AllZeroWeights)
     );
     let negative = [Demand::new(1), Demand::new(Decimal::from(-2))];
     assert_eq!(
-        allocate(5, &negative, Method::Hamilton),
+        allocate(5, &negative, ApportionMethod::Hamilton),
         Err(Error::NegativeWeight {
             index: 1,
             weight: Decimal::from(-2)
@@ -431,7 +441,7 @@ fn errors_name_the_offending_values() {
     );
     let upside_down = [Demand::new(1).with_floor(5).with_cap(3)];
     assert_eq!(
-        allocate(5, &upside_down, Method::Hamilton),
+        allocate(5, &upside_down, ApportionMethod::Hamilton),
         Err(Error::FloorAboveCap {
             index: 0,
             floor: 5,
@@ -439,7 +449,7 @@ fn errors_name_the_offending_values() {
         })
     );
     let greedy_floors = [Demand::new(1).with_floor(60), Demand::new(1).with_floor(50)];
-    let err = allocate(100, &greedy_floors, Method::Hamilton).unwrap_err();
+    let err = allocate(100, &greedy_floors, ApportionMethod::Hamilton).unwrap_err();
     assert_eq!(
         err,
         Error::FloorsExceedTotal {
@@ -454,7 +464,7 @@ fn errors_name_the_offending_values() {
     );
     let too_fine = [Demand::new(Decimal::new(1, 28)), Demand::new(Decimal::MAX)];
     assert!(matches!(
-        allocate(5, &too_fine, Method::Hamilton),
+        allocate(5, &too_fine, ApportionMethod::Hamilton),
         Err(Error::WeightTooLarge { .. })
     ));
 }

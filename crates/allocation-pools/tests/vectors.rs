@@ -9,7 +9,7 @@
     reason = "test helpers fail loudly, like the tests they serve"
 )]
 
-use allocation_pools::{Method, apportion};
+use allocation_pools::{ApportionMethod, apportion};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -20,7 +20,7 @@ struct Vectors {
 
 #[derive(Deserialize)]
 struct Case {
-    method: Method,
+    method: ApportionMethod,
     total: u64,
     weights: Vec<u64>,
     expected: Vec<u64>,

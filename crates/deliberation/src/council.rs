@@ -117,11 +117,12 @@ impl<'de> Deserialize<'de> for Category {
 ///     "max_per": {"building": 3},
 ///     "cover": ["building"]
 /// }"#)?;
-/// assert_eq!(rules, CouncilRules::article_default());
+/// assert_eq!(rules, CouncilRules::default());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CouncilRules {
     /// At least this many members in the category.
     #[serde(
@@ -164,10 +165,27 @@ pub struct CouncilRules {
 }
 
 impl CouncilRules {
-    /// The rules of the source articles (DOMAIN.md §5): at least 2 young people, 2
-    /// seniors and 1 tenant representative, tenants at least 20% of the seats, at
-    /// most 3 members per building, and every building covered when possible.
-    pub fn article_default() -> Self {
+    /// No rules at all: any council of the right size will do.
+    ///
+    /// ```
+    /// use deliberation::CouncilRules;
+    ///
+    /// assert!(CouncilRules::none().min.is_empty());
+    /// assert_ne!(CouncilRules::none(), CouncilRules::default());
+    /// ```
+    pub fn none() -> Self {
+        Self {
+            min: BTreeMap::new(),
+            max: BTreeMap::new(),
+            min_share: BTreeMap::new(),
+            max_share: BTreeMap::new(),
+            max_per: BTreeMap::new(),
+            cover: Vec::new(),
+        }
+    }
+
+    /// The articles' values: [`CouncilRules::default`].
+    pub(crate) fn article() -> Self {
         let category = |key: &str, value: &str| Category::new(key, value);
         Self {
             min: BTreeMap::from([
@@ -178,33 +196,42 @@ impl CouncilRules {
             min_share: BTreeMap::from([(category("tenure", "tenant"), Decimal::new(2, 1))]),
             max_per: BTreeMap::from([("building".to_owned(), 3)]),
             cover: vec!["building".to_owned()],
-            ..Self::default()
+            ..Self::none()
         }
     }
 
     /// The hard rules one by one, in a fixed order: `min`, `max`, `min_share`,
     /// `max_share`, `max_per`.
-    pub fn hard_rules(&self) -> Vec<Rule> {
-        let min = self.min.iter().map(|(c, &count)| Rule::Min {
+    pub fn hard_rules(&self) -> Vec<CompositionRule> {
+        let min = self.min.iter().map(|(c, &count)| CompositionRule::Min {
             category: c.clone(),
             count,
         });
-        let max = self.max.iter().map(|(c, &count)| Rule::Max {
+        let max = self.max.iter().map(|(c, &count)| CompositionRule::Max {
             category: c.clone(),
             count,
         });
-        let min_share = self.min_share.iter().map(|(c, &share)| Rule::MinShare {
-            category: c.clone(),
-            share,
-        });
-        let max_share = self.max_share.iter().map(|(c, &share)| Rule::MaxShare {
-            category: c.clone(),
-            share,
-        });
-        let max_per = self.max_per.iter().map(|(key, &count)| Rule::MaxPer {
-            key: key.clone(),
-            count,
-        });
+        let min_share = self
+            .min_share
+            .iter()
+            .map(|(c, &share)| CompositionRule::MinShare {
+                category: c.clone(),
+                share,
+            });
+        let max_share = self
+            .max_share
+            .iter()
+            .map(|(c, &share)| CompositionRule::MaxShare {
+                category: c.clone(),
+                share,
+            });
+        let max_per = self
+            .max_per
+            .iter()
+            .map(|(key, &count)| CompositionRule::MaxPer {
+                key: key.clone(),
+                count,
+            });
         min.chain(max)
             .chain(min_share)
             .chain(max_share)
@@ -241,11 +268,20 @@ impl CouncilRules {
     }
 }
 
+impl Default for CouncilRules {
+    /// The rules of the source articles (DOMAIN.md §5): at least 2 young people, 2
+    /// seniors and 1 tenant representative, tenants at least 20% of the seats, at
+    /// most 3 members per building, and every building covered when possible.
+    fn default() -> Self {
+        Self::article()
+    }
+}
+
 /// One hard composition rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Rule {
+pub enum CompositionRule {
     /// At least `count` members in the category.
     Min {
         /// The category.
@@ -283,9 +319,9 @@ pub enum Rule {
     },
 }
 
-impl Rule {
+impl CompositionRule {
     /// The members of a category this rule allows on a council of `seats`, as
-    /// `(at least, at most)`. For [`Rule::MaxPer`] the bounds apply to each value.
+    /// `(at least, at most)`. For [`CompositionRule::MaxPer`] the bounds apply to each value.
     pub fn bounds(&self, seats: u32) -> (u32, u32) {
         let of_seats = |share: Decimal, round_up: bool| {
             let exact = share
@@ -306,7 +342,7 @@ impl Rule {
         }
     }
 
-    /// The category the rule counts; `None` for [`Rule::MaxPer`].
+    /// The category the rule counts; `None` for [`CompositionRule::MaxPer`].
     pub fn category(&self) -> Option<&Category> {
         match self {
             Self::Min { category, .. }
@@ -318,7 +354,7 @@ impl Rule {
     }
 }
 
-impl fmt::Display for Rule {
+impl fmt::Display for CompositionRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Min { category, count } => write!(f, "at least {count} {category}"),
@@ -338,8 +374,8 @@ impl fmt::Display for Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// The rule.
-    pub rule: Rule,
-    /// The category counted: the rule's own, or for [`Rule::MaxPer`] the value over the cap.
+    pub rule: CompositionRule,
+    /// The category counted: the rule's own, or for [`CompositionRule::MaxPer`] the value over the cap.
     pub category: Category,
     /// Members of the council in it.
     pub found: u32,
@@ -368,7 +404,7 @@ impl fmt::Display for Violation {
 /// let council: Vec<Volunteer> = (1..=5)
 ///     .map(|i| Volunteer::new(format!("v{i}")).with("age", "senior").with("building", "b1"))
 ///     .collect();
-/// let violations = check(&council, &CouncilRules::article_default())?;
+/// let violations = check(&council, &CouncilRules::default())?;
 /// let found: Vec<String> = violations.iter().map(ToString::to_string).collect();
 /// assert_eq!(found, [
 ///     "age=young: 0 members, breaking `at least 2 age=young`",
@@ -398,7 +434,7 @@ pub fn check(council: &[Volunteer], rules: &CouncilRules) -> Result<Vec<Violatio
     for rule in rules.hard_rules() {
         let (lo, hi) = rule.bounds(seats);
         // The counts the rule bounds: its category, or each value of a `max_per` key.
-        let counted: Vec<(Category, u32)> = if let Rule::MaxPer { key, .. } = &rule {
+        let counted: Vec<(Category, u32)> = if let CompositionRule::MaxPer { key, .. } = &rule {
             let mut per_value: BTreeMap<&str, u32> = BTreeMap::new();
             for value in council.iter().filter_map(|v| v.get(key)) {
                 *per_value.entry(value).or_default() += 1;

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::Rule;
+use crate::CompositionRule;
 
 /// Everything that can go wrong in a deliberation.
 ///
@@ -264,7 +264,7 @@ pub enum Error {
     #[error("no council from these volunteers meets these rules together: {}", list(.rules))]
     Infeasible {
         /// An irreducible set: drop any one and the rest can be met.
-        rules: Vec<Rule>,
+        rules: Vec<CompositionRule>,
     },
     /// The linear-programming solver failed.
     #[error("the council selection failed: {detail}")]
@@ -274,7 +274,7 @@ pub enum Error {
     },
 }
 
-fn list(rules: &[Rule]) -> String {
+fn list(rules: &[CompositionRule]) -> String {
     let texts: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
     texts.join(", ")
 }

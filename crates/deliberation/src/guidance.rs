@@ -39,6 +39,7 @@ impl GuidanceLevel {
 
 /// When guidance steps down or comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GuidancePolicy {
     /// A qualifying evaluation scores at least this (8 of 10).
     pub exit_score: Decimal,

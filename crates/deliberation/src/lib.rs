@@ -49,7 +49,7 @@
 //!   all candidates tied for last at once unless a tie-break order is given.
 //! - A council has at least 2 young members, 2 seniors and 1 tenant representative,
 //!   tenants at least 20% of seats, and members across buildings
-//!   ([`CouncilRules::article_default`]); shares round inwards (20% of 7 seats
+//!   ([`CouncilRules::default`]); shares round inwards (20% of 7 seats
 //!   means at least 2).
 //! - External guidance halves after 3 evaluations in a row at 8/10 or more, ends
 //!   after 3 more, and is restored when capacity falls below a floor.
@@ -66,20 +66,20 @@ mod sortition;
 mod tally;
 mod vote;
 
-pub use council::{Category, CouncilRules, Rule, Violation, Volunteer, check};
+pub use council::{Category, CompositionRule, CouncilRules, Violation, Volunteer, check};
 pub use error::{Error, Result};
 pub use guidance::{
     CapacityScore, Change, Evaluation, GuidanceLevel, GuidancePolicy, GuidanceStep, MeetingRecord,
     attendance_falling, capacity_score, guidance,
 };
-pub use meeting::{Act, Characteristics, Meeting, Motion, MotionKind, Rules, conduct};
+pub use meeting::{Act, Characteristics, Meeting, MeetingRules, Motion, MotionKind, conduct};
 pub use minutes::{Entry, Minutes, Record, verify_minutes};
 pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
 pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
 pub use tally::{
-    Ballot, Election, MAX_RUNOFF_UNIVERSES, Method, Round, RunoffTies, Score, Tally, TallyOptions,
-    TieBreak, Universe, tally, tally_with,
+    Ballot, CandidateElection, CandidateTieBreak, MAX_RUNOFF_UNIVERSES, Round, RunoffTies, Score,
+    Tally, TallyOptions, Universe, VotingMethod, tally, tally_with,
 };
 pub use vote::{Attendance, Decision, Reason, Threshold, Votes, decide};

@@ -118,7 +118,8 @@ pub struct Motion {
 
 /// The rules a meeting follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Rules {
+#[non_exhaustive]
+pub struct MeetingRules {
     /// Members of the body.
     pub members: u32,
     /// Members needed for a quorum; `None` is a majority of the members.
@@ -127,7 +128,7 @@ pub struct Rules {
     pub small_board: bool,
 }
 
-impl Rules {
+impl MeetingRules {
     /// A board of `members`, majority quorum, small-board mode when it has 12 or
     /// fewer members.
     pub const fn for_board(members: u32) -> Self {
@@ -143,7 +144,7 @@ impl Rules {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Meeting {
     /// Its rules.
-    pub rules: Rules,
+    pub rules: MeetingRules,
     /// Members present.
     pub present: BTreeSet<String>,
     /// Pending motions, the one being considered last.
@@ -195,7 +196,7 @@ pub enum Act {
 
 impl Meeting {
     /// A meeting about to open: nobody present yet.
-    pub fn open(rules: Rules) -> Self {
+    pub fn open(rules: MeetingRules) -> Self {
         Self {
             rules,
             present: BTreeSet::new(),
@@ -226,10 +227,10 @@ impl Meeting {
 ///
 /// ```
 /// use chrono::NaiveDateTime;
-/// use deliberation::{conduct, Act, Meeting, MotionKind, Rules, Votes};
+/// use deliberation::{conduct, Act, Meeting, MotionKind, MeetingRules, Votes};
 ///
 /// let at: NaiveDateTime = "2025-09-12T19:00:00".parse()?;
-/// let mut meeting = Meeting::open(Rules::for_board(15));
+/// let mut meeting = Meeting::open(MeetingRules::for_board(15));
 /// for m in 1..=9 {
 ///     meeting = conduct(&meeting, Act::Arrive { member: format!("m{m}") }, at)?.0;
 /// }

@@ -11,7 +11,8 @@
 use std::collections::BTreeSet;
 
 use deliberation::{
-    Category, CouncilRules, Error, Probability, Rule, Selection, Volunteer, check, select,
+    Category, CompositionRule, CouncilRules, Error, Probability, Selection, Volunteer, check,
+    select,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -148,7 +149,7 @@ fn rules() -> impl Strategy<Value = CouncilRules> {
         any::<bool>(),
     )
         .prop_map(|(young, max_tenants, share_tenths, per_building, cover)| {
-            let mut rules = CouncilRules::default();
+            let mut rules = CouncilRules::none();
             rules.min.insert(category("age=young"), young);
             if let Some(max) = max_tenants {
                 rules.max.insert(category("tenure=tenant"), max);
@@ -185,15 +186,15 @@ proptest! {
             Err(Error::Infeasible { rules: culprits }) => {
                 prop_assert!(valid.is_empty(), "brute force found {} councils", valid.len());
                 // The named rules cannot be met together, but can without any one of them.
-                let only = |kept: &[Rule]| {
-                    let mut r = CouncilRules::default();
+                let only = |kept: &[CompositionRule]| {
+                    let mut r = CouncilRules::none();
                     for rule in kept {
                         match rule {
-                            Rule::Min { category, count } => { r.min.insert(category.clone(), *count); }
-                            Rule::Max { category, count } => { r.max.insert(category.clone(), *count); }
-                            Rule::MinShare { category, share } => { r.min_share.insert(category.clone(), *share); }
-                            Rule::MaxShare { category, share } => { r.max_share.insert(category.clone(), *share); }
-                            Rule::MaxPer { key, count } => { r.max_per.insert(key.clone(), *count); }
+                            CompositionRule::Min { category, count } => { r.min.insert(category.clone(), *count); }
+                            CompositionRule::Max { category, count } => { r.max.insert(category.clone(), *count); }
+                            CompositionRule::MinShare { category, share } => { r.min_share.insert(category.clone(), *share); }
+                            CompositionRule::MaxShare { category, share } => { r.max_share.insert(category.clone(), *share); }
+                            CompositionRule::MaxPer { key, count } => { r.max_per.insert(key.clone(), *count); }
                             _ => unreachable!(),
                         }
                     }
@@ -281,7 +282,7 @@ fn pool_of(rows: &[(&str, &str, &str, &str)]) -> Vec<Volunteer> {
 #[test]
 fn identical_volunteers_get_equal_chances() {
     let pool: Vec<Volunteer> = (0..7).map(|i| Volunteer::new(format!("v{i}"))).collect();
-    let selection = select(&pool, 3, &CouncilRules::default(), 1).unwrap();
+    let selection = select(&pool, 3, &CouncilRules::none(), 1).unwrap();
     for chance in &selection.probabilities {
         assert_eq!(chance.probability, Probability::new(3, 7).unwrap());
     }
@@ -337,7 +338,7 @@ fn the_article_rules_on_a_small_estate() {
         ("v9", "middle", "tenant", "b3"),
         ("v10", "middle", "owner", "b1"),
     ]);
-    let rules = CouncilRules::article_default();
+    let rules = CouncilRules::default();
     let selection = select(&pool, 7, &rules, 2025).unwrap();
     let members: Vec<Volunteer> = selection
         .council
@@ -392,21 +393,21 @@ fn bad_input_is_a_typed_error() {
         ("v1", "young", "owner", "b2"),
     ]);
     assert_eq!(
-        select(&pool, 1, &CouncilRules::default(), 0),
+        select(&pool, 1, &CouncilRules::none(), 0),
         Err(Error::DuplicateVolunteer { id: "v1".into() })
     );
     assert_eq!(
-        select(&pool[..1], 2, &CouncilRules::default(), 0),
+        select(&pool[..1], 2, &CouncilRules::none(), 0),
         Err(Error::PoolTooSmall {
             volunteers: 1,
             seats: 2
         })
     );
     assert_eq!(
-        select(&pool[..1], 0, &CouncilRules::default(), 0),
+        select(&pool[..1], 0, &CouncilRules::none(), 0),
         Err(Error::NoSeats)
     );
-    let mut rules = CouncilRules::default();
+    let mut rules = CouncilRules::none();
     rules
         .min_share
         .insert(category("age=young"), Decimal::new(12, 1));
@@ -430,7 +431,7 @@ fn check_reports_every_violation() {
         ("v4", "senior", "owner", "b1"),
         ("v5", "senior", "owner", "b2"),
     ]);
-    let mut rules = CouncilRules::article_default();
+    let mut rules = CouncilRules::default();
     rules.max.insert(category("age=senior"), 3);
     let found: Vec<String> = check(&council, &rules)
         .unwrap()

@@ -9,8 +9,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use deliberation::{
-    Act, Action, Error, Meeting, MotionKind, Rules, Step, Threshold, Votes, advance, conduct,
-    propose, verify_minutes,
+    Act, Action, Error, Meeting, MeetingRules, MotionKind, Step, Threshold, Votes, advance,
+    conduct, propose, verify_minutes,
 };
 use proptest::prelude::*;
 
@@ -18,7 +18,7 @@ fn at() -> NaiveDateTime {
     "2025-09-12T19:00:00".parse().unwrap()
 }
 
-fn with_members(rules: Rules, present: u32) -> Meeting {
+fn with_members(rules: MeetingRules, present: u32) -> Meeting {
     (1..=present).fold(Meeting::open(rules), |m, i| {
         conduct(
             &m,
@@ -82,7 +82,7 @@ fn the_motion_table() {
 
 #[test]
 fn a_small_board_needs_no_second() {
-    let m = with_members(Rules::for_board(9), 6);
+    let m = with_members(MeetingRules::for_board(9), 6);
     let m = step(&m, motion(MotionKind::Main, "m1", "Buy a defibrillator"));
     assert_eq!(
         conduct(&m, Act::Second { by: "m2".into() }, at()).unwrap_err(),
@@ -96,7 +96,7 @@ fn a_small_board_needs_no_second() {
 
 #[test]
 fn losing_quorum_blocks_votes() {
-    let m = with_members(Rules::for_board(15), 8);
+    let m = with_members(MeetingRules::for_board(15), 8);
     let m = step(&m, motion(MotionKind::Main, "m1", "Hold a summer fair"));
     let m = step(&m, Act::Second { by: "m2".into() });
     let m = step(
@@ -123,7 +123,7 @@ fn losing_quorum_blocks_votes() {
 
 #[test]
 fn amend_then_adopt_and_the_previous_question() {
-    let m = with_members(Rules::for_board(15), 12);
+    let m = with_members(MeetingRules::for_board(15), 12);
     let m = step(
         &m,
         motion(MotionKind::Main, "m1", "Repaint the stairwell blue"),
@@ -182,7 +182,7 @@ fn amend_then_adopt_and_the_previous_question() {
 
 #[test]
 fn refer_postpone_reconsider_adjourn() {
-    let m = with_members(Rules::for_board(9), 7);
+    let m = with_members(MeetingRules::for_board(9), 7);
     let m = step(
         &m,
         motion(MotionKind::Main, "m1", "Charge for the community room"),
@@ -246,7 +246,7 @@ fn refer_postpone_reconsider_adjourn() {
 
 #[test]
 fn any_altered_byte_breaks_the_minutes() {
-    let m = with_members(Rules::for_board(15), 9);
+    let m = with_members(MeetingRules::for_board(15), 9);
     let m = step(
         &m,
         motion(MotionKind::Main, "m1", "Plant trees along the east wall"),
@@ -333,7 +333,7 @@ fn action() -> impl Strategy<Value = Action> {
 proptest! {
     #[test]
     fn no_sequence_of_acts_panics_or_breaks_the_minutes(acts in proptest::collection::vec(act(), 0..60), members in 1u32..16) {
-        let mut meeting = Meeting::open(Rules::for_board(members));
+        let mut meeting = Meeting::open(MeetingRules::for_board(members));
         for act in acts {
             if let Ok((next, _)) = conduct(&meeting, act, at()) {
                 meeting = next;

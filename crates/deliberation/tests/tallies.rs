@@ -11,7 +11,8 @@
 use std::collections::BTreeMap;
 
 use deliberation::{
-    Ballot, Election, Method, Round, RunoffTies, TallyOptions, TieBreak, tally, tally_with,
+    Ballot, CandidateElection, CandidateTieBreak, Round, RunoffTies, TallyOptions, VotingMethod,
+    tally, tally_with,
 };
 use proptest::prelude::*;
 use serde::Deserialize;
@@ -25,8 +26,8 @@ struct Vectors {
 #[derive(Deserialize)]
 struct Case {
     #[serde(flatten)]
-    election: Election,
-    winners: BTreeMap<Method, Vec<String>>,
+    election: CandidateElection,
+    winners: BTreeMap<VotingMethod, Vec<String>>,
 }
 
 #[test]
@@ -42,7 +43,7 @@ fn every_reference_profile() {
         for (&method, expected) in &case.winners {
             // The vectors' IRV is pref_voting's `instant_runoff`: tied last
             // candidates go out together.
-            let options = TallyOptions::new().runoff_ties(RunoffTies::All);
+            let options = TallyOptions::new().with_runoff_ties(RunoffTies::All);
             let mut got = tally_with(&case.election, method, &options)
                 .unwrap()
                 .winners;
@@ -70,7 +71,7 @@ struct RunoffVectors {
 #[derive(Deserialize)]
 struct RunoffCase {
     #[serde(flatten)]
-    election: Election,
+    election: CandidateElection,
     tie_break: Vec<String>,
     winners: BTreeMap<RunoffTies, Vec<String>>,
 }
@@ -89,9 +90,9 @@ fn irv_ties_for_last_agree_with_pref_voting() {
         disagreeing += usize::from(sets.len() > 1);
         for (&ties, expected) in &case.winners {
             let options = TallyOptions::new()
-                .tie_break(TieBreak::Order(case.tie_break.clone()))
-                .runoff_ties(ties);
-            let got = tally_with(&case.election, Method::InstantRunoff, &options)
+                .with_tie_break(CandidateTieBreak::Order(case.tie_break.clone()))
+                .with_runoff_ties(ties);
+            let got = tally_with(&case.election, VotingMethod::InstantRunoff, &options)
                 .unwrap()
                 .winners;
             if &got != expected {
@@ -116,10 +117,14 @@ fn the_issue_profile_plurality_a_the_rest_b() {
     let first = &vectors.cases[0].election;
     assert_eq!(first.ballots.iter().map(count).sum::<u64>(), 21);
     assert_eq!(
-        tally(first, Method::Plurality, None).unwrap().winners,
+        tally(first, VotingMethod::Plurality, None).unwrap().winners,
         ["A"]
     );
-    for method in [Method::Borda, Method::Schulze, Method::Copeland] {
+    for method in [
+        VotingMethod::Borda,
+        VotingMethod::Schulze,
+        VotingMethod::Copeland,
+    ] {
         assert_eq!(tally(first, method, None).unwrap().winners, ["B"]);
     }
 }
@@ -133,7 +138,7 @@ fn count(ballot: &Ballot) -> u64 {
 const NAMES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
 
 /// Elections with 1–6 candidates and up to 12 ranked ballots, possibly truncated.
-fn elections() -> impl Strategy<Value = Election> {
+fn elections() -> impl Strategy<Value = CandidateElection> {
     (1usize..=6).prop_flat_map(|m| {
         let ballot = (
             Just((0..m).collect::<Vec<_>>()).prop_shuffle(),
@@ -143,7 +148,7 @@ fn elections() -> impl Strategy<Value = Election> {
             .prop_map(|(order, keep, count)| {
                 Ballot::ranked(order.into_iter().take(keep).map(|c| NAMES[c]), count)
             });
-        proptest::collection::vec(ballot, 0..12).prop_map(move |ballots| Election {
+        proptest::collection::vec(ballot, 0..12).prop_map(move |ballots| CandidateElection {
             candidates: NAMES[..m].iter().map(|&c| c.to_owned()).collect(),
             ballots,
         })
@@ -160,24 +165,24 @@ fn margins(t: &deliberation::Tally) -> Vec<Vec<i64>> {
         .unwrap()
 }
 
-const RANKED: [Method; 5] = [
-    Method::Plurality,
-    Method::Borda,
-    Method::InstantRunoff,
-    Method::Schulze,
-    Method::Copeland,
+const RANKED: [VotingMethod; 5] = [
+    VotingMethod::Plurality,
+    VotingMethod::Borda,
+    VotingMethod::InstantRunoff,
+    VotingMethod::Schulze,
+    VotingMethod::Copeland,
 ];
 
 proptest! {
     #[test]
     fn a_condorcet_winner_wins_schulze_and_copeland(e in elections()) {
-        let schulze = tally(&e, Method::Schulze, None).unwrap();
+        let schulze = tally(&e, VotingMethod::Schulze, None).unwrap();
         let margins = margins(&schulze);
         let m = e.candidates.len();
         let condorcet = (0..m).find(|&a| (0..m).all(|b| a == b || margins[a][b] > 0));
         if let Some(a) = condorcet {
             prop_assert_eq!(&schulze.winners, &vec![e.candidates[a].clone()]);
-            let copeland = tally(&e, Method::Copeland, None).unwrap();
+            let copeland = tally(&e, VotingMethod::Copeland, None).unwrap();
             prop_assert_eq!(&copeland.winners, &vec![e.candidates[a].clone()]);
         }
     }
@@ -199,7 +204,7 @@ proptest! {
 
     #[test]
     fn margins_are_antisymmetric_and_bounded(e in elections()) {
-        let t = tally(&e, Method::Copeland, None).unwrap();
+        let t = tally(&e, VotingMethod::Copeland, None).unwrap();
         let margins = margins(&t);
         for (i, row) in margins.iter().enumerate() {
             for (j, &d) in row.iter().enumerate() {
@@ -230,17 +235,17 @@ proptest! {
     fn a_tie_break_elects_one_of_the_winners(e in elections(), seed in any::<u64>()) {
         for method in RANKED {
             let plain = tally(&e, method, None).unwrap();
-            let broken = tally(&e, method, Some(&TieBreak::Lottery(seed))).unwrap();
+            let broken = tally(&e, method, Some(&CandidateTieBreak::Lottery(seed))).unwrap();
             let elected = broken.elected.clone().unwrap();
             prop_assert!(broken.winners.contains(&elected));
             prop_assert_eq!(plain.elected.is_some(), plain.winners.len() == 1);
             prop_assert_eq!(&broken.winners, &plain.winners);
-            if method == Method::InstantRunoff {
+            if method == VotingMethod::InstantRunoff {
                 // Ties for last settled by the order: one at a time, one winner,
                 // and one of the parallel universes' winners.
                 let options = TallyOptions::new()
-                    .tie_break(TieBreak::Lottery(seed))
-                    .runoff_ties(RunoffTies::TieBreak);
+                    .with_tie_break(CandidateTieBreak::Lottery(seed))
+                    .with_runoff_ties(RunoffTies::TieBreak);
                 let one = tally_with(&e, method, &options).unwrap();
                 prop_assert_eq!(one.winners.len(), 1);
                 prop_assert!(plain.winners.contains(&one.winners[0]));
@@ -250,11 +255,11 @@ proptest! {
 
     #[test]
     fn a_first_preference_majority_wins_irv_and_plurality(e in elections()) {
-        let t = tally(&e, Method::Plurality, None).unwrap();
+        let t = tally(&e, VotingMethod::Plurality, None).unwrap();
         let Round::Scores { scores } = &t.rounds[0] else { panic!("scores") };
         if let Some(top) = scores.iter().find(|s| 2 * s.score.unsigned_abs() > t.ballots) {
             prop_assert_eq!(&t.winners, &vec![top.candidate.clone()]);
-            let irv = tally(&e, Method::InstantRunoff, None).unwrap();
+            let irv = tally(&e, VotingMethod::InstantRunoff, None).unwrap();
             prop_assert_eq!(&irv.winners, &vec![top.candidate.clone()]);
             prop_assert_eq!(irv.rounds.len(), 1);
         }

@@ -21,6 +21,7 @@ pub struct GroupRecord {
 
 /// The band of `resource share / need share` considered fair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaptureBounds {
     /// Below this a group is neglected.
     pub low: Decimal,

@@ -22,6 +22,7 @@ pub struct PeriodRecord {
 
 /// When to warn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WarningRules {
     /// Participation falling this many times in a row (3 by default).
     pub falling_runs: u32,

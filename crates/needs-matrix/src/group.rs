@@ -37,7 +37,7 @@ pub struct GroupNeeds {
 /// ```
 /// use needs_matrix::{group_needs, score, Matrix, ScoreOptions, Unit};
 ///
-/// let matrix = Matrix::article_default();
+/// let matrix = Matrix::default();
 /// let unit = |id: &str, age: f64| Unit::new(id, vec![Some(age), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(2.0), Some(5.0), Some(0.0), Some(0.0)]);
 /// let scores = score(&matrix, &[unit("b1-101", 85.0), unit("b1-102", 72.0), unit("b2-201", 40.0)], &ScoreOptions::default())?;
 /// let needs = group_needs(&scores, |id| id.as_str().split('-').next().map(str::to_owned));

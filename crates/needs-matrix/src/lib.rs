@@ -6,7 +6,7 @@
 //!
 //! // The article's matrix: population structure 25%, health 20%, economic status
 //! // 20%, willingness to take part 15%, special needs 20%.
-//! let matrix = Matrix::article_default();
+//! let matrix = Matrix::default();
 //! // An 84-year-old living alone, two chronic conditions, income below the local
 //! // minimum, never takes part; and an active 66-year-old.
 //! let units = [

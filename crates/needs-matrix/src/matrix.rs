@@ -130,7 +130,7 @@ pub struct Dimension {
 /// ```
 /// use needs_matrix::Matrix;
 ///
-/// let matrix = Matrix::article_default();
+/// let matrix = Matrix::default();
 /// let weights: Vec<String> = matrix.dimensions().iter().map(|d| d.weight.to_string()).collect();
 /// assert_eq!(weights, ["25", "20", "20", "15", "20"]);
 /// assert_eq!(matrix.indicators().count(), 9);
@@ -222,7 +222,8 @@ impl Matrix {
         clippy::too_many_lines,
         reason = "a data table: the article's preset, one indicator per entry"
     )]
-    pub fn article_default() -> Self {
+    /// The articles' values: [`Matrix::default`].
+    pub(crate) fn article() -> Self {
         use Direction::{LessNeed, MoreNeed};
         let rubric = |bands: &[(f64, i64)]| {
             Normalization::Rubric(Rubric {
@@ -384,6 +385,12 @@ impl Matrix {
     }
 }
 
+impl Default for Matrix {
+    fn default() -> Self {
+        Self::article()
+    }
+}
+
 fn validate_rubric(indicator: &str, rubric: &Rubric) -> Result<()> {
     let invalid = |reason: &'static str| Error::InvalidRubric {
         indicator: indicator.to_owned(),
@@ -432,7 +439,7 @@ mod tests {
 
     #[test]
     fn the_article_matrix_is_valid() {
-        let article = Matrix::article_default();
+        let article = Matrix::default();
         assert_eq!(
             Matrix::try_new(article.dimensions().to_vec()),
             Ok(article.clone())
@@ -443,7 +450,7 @@ mod tests {
 
     #[test]
     fn rubrics_are_step_functions() {
-        let matrix = Matrix::article_default();
+        let matrix = Matrix::default();
         let Normalization::Rubric(age) = &matrix.dimensions()[0].indicators[0].normalization else {
             panic!("the age indicator is a rubric");
         };
@@ -463,7 +470,7 @@ mod tests {
 
     #[test]
     fn invalid_matrices_are_rejected() {
-        let mut dims = Matrix::article_default().dimensions().to_vec();
+        let mut dims = Matrix::default().dimensions().to_vec();
         dims[0].weight = Decimal::from(30);
         assert_eq!(
             Matrix::try_new(dims.clone()),
@@ -479,7 +486,7 @@ mod tests {
                 dimension: "health".into()
             })
         );
-        let mut dims = Matrix::article_default().dimensions().to_vec();
+        let mut dims = Matrix::default().dimensions().to_vec();
         dims[2].indicators[0].id = "oldest_age".into();
         assert_eq!(
             Matrix::try_new(dims),
@@ -487,7 +494,7 @@ mod tests {
                 id: "oldest_age".into()
             })
         );
-        let mut dims = Matrix::article_default().dimensions().to_vec();
+        let mut dims = Matrix::default().dimensions().to_vec();
         if let Normalization::Rubric(r) = &mut dims[0].indicators[0].normalization {
             r.bands.swap(1, 2);
         }
@@ -495,7 +502,7 @@ mod tests {
             Matrix::try_new(dims),
             Err(Error::InvalidRubric { .. })
         ));
-        let mut dims = Matrix::article_default().dimensions().to_vec();
+        let mut dims = Matrix::default().dimensions().to_vec();
         dims[0].weight = Decimal::new(250_000_000_000_001, 13);
         dims[1].weight = Decimal::new(199_999_999_999_999, 13);
         assert!(matches!(

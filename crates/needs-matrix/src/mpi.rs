@@ -24,12 +24,20 @@ pub struct Cutoff {
 /// The dual cut-off: a cut-off per indicator, and `k`, the weighted share of
 /// deprivations (in percent) at which a unit is in need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MpiOptions {
     /// One cut-off for every indicator of the matrix.
     pub cutoffs: Vec<Cutoff>,
     /// The second cut-off, in percent of the total weight (the global MPI uses 33⅓).
     #[serde(deserialize_with = "crate::lenient::decimal")]
     pub k: Decimal,
+}
+
+impl MpiOptions {
+    /// The dual cut-off: `cutoffs` for the indicators, and `k` in percent.
+    pub fn new(cutoffs: Vec<Cutoff>, k: Decimal) -> Self {
+        Self { cutoffs, k }
+    }
 }
 
 /// One unit under the dual cut-off.
@@ -77,10 +85,10 @@ pub struct Mpi {
 ///     {"id": "income", "source": "income checks", "direction": "less-need", "normalization": {"kind": "min-max"}}]},
 ///   {"id": "age", "name": "Age", "weight": "50", "indicators": [
 ///     {"id": "age", "source": "census", "direction": "more-need", "normalization": {"kind": "min-max"}}]}]}"#)?;
-/// let options = MpiOptions {
-///     cutoffs: vec![Cutoff { indicator: "income".into(), value: 1.0 }, Cutoff { indicator: "age".into(), value: 80.0 }],
-///     k: Decimal::from(50),
-/// };
+/// let options = MpiOptions::new(
+///     vec![Cutoff { indicator: "income".into(), value: 1.0 }, Cutoff { indicator: "age".into(), value: 80.0 }],
+///     Decimal::from(50),
+/// );
 /// let units = [
 ///     Unit::new("h1", vec![Some(0.8), Some(85.0)]),
 ///     Unit::new("h2", vec![Some(0.8), Some(70.0)]),

@@ -56,7 +56,7 @@ pub struct Sensitivity {
 /// ```
 /// use needs_matrix::{sensitivity, Matrix, ScoreOptions, Unit};
 ///
-/// let matrix = Matrix::article_default();
+/// let matrix = Matrix::default();
 /// let unit = |id: &str, age: f64, income: f64| Unit::new(id, vec![Some(age), Some(0.0), Some(0.0), Some(1.0), Some(0.0), Some(income), Some(4.0), Some(1.0), Some(0.0)]);
 /// let units = [unit("h1", 82.0, 2.2), unit("h2", 64.0, 0.9), unit("h3", 71.0, 1.2)];
 /// let report = sensitivity(&matrix, &units, &ScoreOptions::default(), 1)?;

@@ -66,16 +66,8 @@ impl Weights {
         Ok(Self(weights))
     }
 
-    /// The article's five dimensions: population structure 25%, health 20%,
-    /// economic status 20%, willingness to take part 15%, special needs 20%.
-    ///
-    /// ```
-    /// use needs_matrix::Weights;
-    ///
-    /// assert_eq!(Weights::article_default(), Weights::try_new([25, 20, 20, 15, 20])?);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn article_default() -> Self {
+    /// The articles' values: [`Weights::default`].
+    pub(crate) fn article() -> Self {
         Self(
             [25, 20, 20, 15, 20]
                 .into_iter()
@@ -97,6 +89,21 @@ impl Weights {
     /// Always `false`: a valid set of weights has at least one dimension.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl Default for Weights {
+    /// The article's five dimensions: population structure 25%, health 20%,
+    /// economic status 20%, willingness to take part 15%, special needs 20%.
+    ///
+    /// ```
+    /// use needs_matrix::Weights;
+    ///
+    /// assert_eq!(Weights::default(), Weights::try_new([25, 20, 20, 15, 20])?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn default() -> Self {
+        Self::article()
     }
 }
 
@@ -123,7 +130,7 @@ mod tests {
     #[test]
     fn article_weights_are_valid() {
         let w = Weights::try_new([25, 20, 20, 15, 20]).unwrap();
-        assert_eq!(w, Weights::article_default());
+        assert_eq!(w, Weights::default());
         assert_eq!(w.len(), 5);
         assert!(!w.is_empty());
     }
@@ -171,7 +178,7 @@ mod tests {
     #[test]
     fn deserializing_validates() {
         let ok: Weights = serde_json::from_str(r#"["25","20","20","15","20"]"#).unwrap();
-        assert_eq!(ok, Weights::article_default());
+        assert_eq!(ok, Weights::default());
         let err = serde_json::from_str::<Weights>(r#"["50","60"]"#).unwrap_err();
         assert!(err.to_string().contains("weights sum to 110%"), "{err}");
         assert_eq!(

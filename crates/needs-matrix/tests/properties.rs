@@ -235,7 +235,7 @@ fn everyone_over_60_alike_hides_what_the_matrix_sees() {
         "the active 63-year-old gets the same as the isolated 86-year-old"
     );
 
-    let article = score(&Matrix::article_default(), &units, &ScoreOptions::default()).unwrap();
+    let article = score(&Matrix::default(), &units, &ScoreOptions::default()).unwrap();
     assert_eq!(tier(&article, 0), "high");
     assert_eq!(
         tier(&article, 1),
@@ -249,7 +249,7 @@ fn everyone_over_60_alike_hides_what_the_matrix_sees() {
 #[test]
 fn missing_value_policies() {
     let matrix = |missing| {
-        let mut dims = Matrix::article_default().dimensions().to_vec();
+        let mut dims = Matrix::default().dimensions().to_vec();
         for d in &mut dims {
             d.missing = missing;
         }

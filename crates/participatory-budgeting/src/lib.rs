@@ -1,6 +1,6 @@
 //! Participatory budgeting (参与式预算): residents choose projects under a budget.
 //!
-//! Elections come in the Pabulib format ([`parse`], [`write()`]). A [`Rule`] turns an
+//! Elections come in the Pabulib format ([`parse`], [`write()`]). A [`BudgetingRule`] turns an
 //! election into an [`Outcome`] that explains itself project by project:
 //!
 //! - greedy by votes or points, with skipping, without, or above a score threshold;
@@ -12,15 +12,15 @@
 //! rationals, so an outcome never depends on rounding. Identical ballots are grouped.
 //!
 //! ```
-//! use participatory_budgeting::{parse, run, Options, Rule, Utility};
+//! use participatory_budgeting::{parse, run, Options, BudgetingRule, Utility};
 //!
 //! // The hand-checked instance of the shared test data: budget 150, five voters.
 //! let election = parse("META\nkey;value\nbudget;150\nvote_type;approval\n\
 //!     PROJECTS\nproject_id;cost\np1;100\np2;60\np3;50\np4;40\n\
 //!     VOTES\nvoter_id;vote\n1;p1,p2\n2;p1,p2\n3;p1\n4;p3\n5;p3,p4\n")?;
-//! let mes = run(&election, &Options::new(Rule::Mes).utility(Utility::Cost))?;
+//! let mes = run(&election, &Options::new(BudgetingRule::Mes).with_utility(Utility::Cost))?;
 //! assert_eq!(mes.selected, ["p2", "p3"]);
-//! let greedy = run(&election, &Options::new(Rule::Greedy))?;
+//! let greedy = run(&election, &Options::new(BudgetingRule::Greedy))?;
 //! assert_eq!(greedy.selected, ["p1", "p3"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -43,7 +43,7 @@ pub use pabulib::{ParseOptions, parse, parse_with, write};
 
 /// A parsed Pabulib election: every section, column and value as written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Election {
+pub struct BudgetElection {
     /// META key–value pairs, in file order.
     pub meta: Vec<(String, String)>,
     /// The PROJECTS header.
@@ -75,7 +75,7 @@ pub struct Project {
 
 impl Project {
     /// The value of column `name`, if the file has it.
-    pub fn field<'a>(&'a self, election: &Election, name: &str) -> Option<&'a str> {
+    pub fn field<'a>(&'a self, election: &BudgetElection, name: &str) -> Option<&'a str> {
         let column = election.project_columns.iter().position(|c| c == name)?;
         self.fields.get(column).map(String::as_str)
     }
@@ -87,7 +87,7 @@ impl Project {
 pub struct Voter {
     /// Their `voter_id`.
     pub id: String,
-    /// Indices into [`Election::projects`], as written.
+    /// Indices into [`BudgetElection::projects`], as written.
     pub ballot: Vec<u32>,
     /// Points per project of the ballot (cumulative and scoring votes).
     pub points: Vec<u64>,
@@ -115,7 +115,7 @@ pub enum VoteType {
     Scoring,
 }
 
-impl Election {
+impl BudgetElection {
     /// The META value for `key`.
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.meta
@@ -181,9 +181,9 @@ impl Election {
     ///
     /// [`Error::Meta`] if missing, [`Error::UnknownRule`] if not one this
     /// module implements (`unknown` included).
-    pub fn rule(&self) -> Result<Rule> {
+    pub fn rule(&self) -> Result<BudgetingRule> {
         let name = self.meta("rule").ok_or_else(|| meta("rule", "missing"))?;
-        Rule::from_meta(name.trim())
+        BudgetingRule::from_meta(name.trim())
     }
 }
 
@@ -195,7 +195,7 @@ fn meta(key: &'static str, problem: &'static str) -> Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Rule {
+pub enum BudgetingRule {
     /// Most votes (points) first, skipping projects that do not fit.
     Greedy,
     /// Greedy, but only projects reaching the file's score threshold.
@@ -208,13 +208,13 @@ pub enum Rule {
     /// outcome still fits the budget. The answer is the step-by-step loop's,
     /// found without running every budget; the note says how many runs it took.
     MesAdd1,
-    /// [`Rule::MesAdd1`], then greedy if more voters prefer greedy's outcome.
+    /// [`BudgetingRule::MesAdd1`], then greedy if more voters prefer greedy's outcome.
     MesAdd1Comparison,
     /// Sequential Phragmén.
     Phragmen,
 }
 
-impl Rule {
+impl BudgetingRule {
     /// Every rule, in a fixed order.
     pub const ALL: [Self; 7] = [
         Self::Greedy,
@@ -260,13 +260,13 @@ impl Rule {
     }
 }
 
-impl fmt::Display for Rule {
+impl fmt::Display for BudgetingRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl core::str::FromStr for Rule {
+impl core::str::FromStr for BudgetingRule {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
@@ -294,7 +294,7 @@ pub enum Utility {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum TieBreak {
+pub enum ProjectTieBreak {
     /// The project listed first in the file wins (what the cities do).
     #[default]
     FileOrder,
@@ -313,20 +313,20 @@ pub enum TieBreak {
 #[non_exhaustive]
 pub struct Options {
     /// The rule.
-    pub rule: Rule,
+    pub rule: BudgetingRule,
     /// MES utilities; `None` means cost for approval votes and points otherwise.
     pub utility: Option<Utility>,
     /// Ties.
-    pub tie_break: TieBreak,
+    pub tie_break: ProjectTieBreak,
 }
 
 impl Options {
     /// `rule` with the default utility and file-order ties.
-    pub fn new(rule: Rule) -> Self {
+    pub fn new(rule: BudgetingRule) -> Self {
         Self {
             rule,
             utility: None,
-            tie_break: TieBreak::FileOrder,
+            tie_break: ProjectTieBreak::FileOrder,
         }
     }
 
@@ -334,21 +334,21 @@ impl Options {
     ///
     /// # Errors
     ///
-    /// As [`Election::rule`].
-    pub fn auto(election: &Election) -> Result<Self> {
+    /// As [`BudgetElection::rule`].
+    pub fn auto(election: &BudgetElection) -> Result<Self> {
         Ok(Self::new(election.rule()?))
     }
 
     /// The same options with `utility`.
     #[must_use]
-    pub fn utility(mut self, utility: Utility) -> Self {
+    pub fn with_utility(mut self, utility: Utility) -> Self {
         self.utility = Some(utility);
         self
     }
 
     /// The same options with `tie_break`.
     #[must_use]
-    pub fn tie_break(mut self, tie_break: TieBreak) -> Self {
+    pub fn with_tie_break(mut self, tie_break: ProjectTieBreak) -> Self {
         self.tie_break = tie_break;
         self
     }
@@ -445,11 +445,11 @@ pub struct Outcome {
 /// # Errors
 ///
 /// [`Error::Meta`] / [`Error::Syntax`] for an election that does not say what
-/// it needs to; [`Error::Tie`] when [`TieBreak::Refuse`] meets a deciding tie;
+/// it needs to; [`Error::Tie`] when [`ProjectTieBreak::Refuse`] meets a deciding tie;
 /// [`Error::Overflow`] if costs do not fit 128 bits at a common scale, or, for
 /// the add1 rules, if the projects' total cost in the smallest unit or a ballot's
 /// points reach 2^53 (add1 decides with exact `f64` bounds).
-pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
+pub fn run(election: &BudgetElection, options: &Options) -> Result<Outcome> {
     let profile = Profile::new(election, options.tie_break)?;
     let utility = options.utility.unwrap_or(match profile.kind {
         VoteType::Approval | VoteType::ChooseOne => Utility::Cost,
@@ -457,14 +457,16 @@ pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
     });
     match options.rule {
         // A file's score threshold applies to every greedy variant.
-        Rule::Greedy | Rule::GreedyThreshold => {
+        BudgetingRule::Greedy | BudgetingRule::GreedyThreshold => {
             greedy::run(&profile, greedy::Variant::Skip, profile.threshold)
         }
-        Rule::GreedyNoSkip => greedy::run(&profile, greedy::Variant::NoSkip, profile.threshold),
-        Rule::Mes => mes::plain(&profile, utility),
-        Rule::MesAdd1 => add1::add1(&profile, utility),
-        Rule::MesAdd1Comparison => add1::add1_comparison(&profile, utility),
-        Rule::Phragmen => phragmen::run(&profile),
+        BudgetingRule::GreedyNoSkip => {
+            greedy::run(&profile, greedy::Variant::NoSkip, profile.threshold)
+        }
+        BudgetingRule::Mes => mes::plain(&profile, utility),
+        BudgetingRule::MesAdd1 => add1::add1(&profile, utility),
+        BudgetingRule::MesAdd1Comparison => add1::add1_comparison(&profile, utility),
+        BudgetingRule::Phragmen => phragmen::run(&profile),
     }
 }
 
@@ -472,7 +474,7 @@ pub fn run(election: &Election, options: &Options) -> Result<Outcome> {
 /// scale, identical ballots grouped, and the tie-break as a rank per project.
 #[derive(Debug, Clone)]
 pub struct Profile<'a> {
-    election: &'a Election,
+    election: &'a BudgetElection,
     kind: VoteType,
     /// 10^decimals: the common scale of costs and budget.
     scale: u128,
@@ -512,7 +514,7 @@ impl<'a> Profile<'a> {
     /// # Errors
     ///
     /// As [`run`].
-    pub fn new(election: &'a Election, tie_break: TieBreak) -> Result<Self> {
+    pub fn new(election: &'a BudgetElection, tie_break: ProjectTieBreak) -> Result<Self> {
         let kind = election.vote_type()?;
         let budget = election.budget()?;
         let decimals = election
@@ -594,7 +596,7 @@ impl<'a> Profile<'a> {
             points,
             support,
             rank,
-            refuse_ties: tie_break == TieBreak::Refuse,
+            refuse_ties: tie_break == ProjectTieBreak::Refuse,
             threshold: election.threshold()?,
         })
     }
@@ -665,7 +667,7 @@ impl<'a> Profile<'a> {
 /// A file of `testdata/pabulib/`, parsed (for the crate's own tests).
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "test data that must be there")]
-pub(crate) fn testdata(name: &str) -> Election {
+pub(crate) fn testdata(name: &str) -> BudgetElection {
     let text = std::fs::read_to_string(format!(
         "{}/../../testdata/pabulib/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -686,7 +688,7 @@ type Ballot = Vec<(u32, u64)>;
 
 /// Each voter's ballot as sorted (project, points) pairs with positive points, and
 /// per project the score (votes or points) and the number of supporters.
-fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u128>, Vec<u64>) {
+fn ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Ballot>, Vec<u128>, Vec<u64>) {
     let m = election.projects.len();
     let mut scores = vec![0u128; m];
     let mut supporters = vec![0u64; m];
@@ -725,22 +727,22 @@ fn ballots(election: &Election, kind: VoteType) -> (Vec<Ballot>, Vec<u128>, Vec<
 
 /// The position of each project in the tie-break order.
 fn tie_ranks(
-    election: &Election,
+    election: &BudgetElection,
     costs: &[u128],
     scores: &[u128],
-    tie_break: TieBreak,
+    tie_break: ProjectTieBreak,
 ) -> Vec<u32> {
     let mut order: Vec<usize> = (0..election.projects.len()).collect();
     let cost = |p: usize| costs.get(p).copied().unwrap_or(0);
     let score = |p: usize| scores.get(p).copied().unwrap_or(0);
     let id = |p: usize| election.projects.get(p).map_or("", |x| x.id.as_str());
     match tie_break {
-        TieBreak::FileOrder | TieBreak::Refuse => {}
-        TieBreak::CostThenVotes => {
+        ProjectTieBreak::FileOrder | ProjectTieBreak::Refuse => {}
+        ProjectTieBreak::CostThenVotes => {
             order.sort_by(|&a, &b| cost(a).cmp(&cost(b)).then(score(b).cmp(&score(a))));
         }
-        TieBreak::MaxCost => order.sort_by_key(|&p| core::cmp::Reverse(cost(p))),
-        TieBreak::Id => {
+        ProjectTieBreak::MaxCost => order.sort_by_key(|&p| core::cmp::Reverse(cost(p))),
+        ProjectTieBreak::Id => {
             order.sort_by(
                 |&a, &b| match (id(a).parse::<u128>(), id(b).parse::<u128>()) {
                     (Ok(x), Ok(y)) => x.cmp(&y),

@@ -349,7 +349,7 @@ impl<'p, 'a> Engine<'p, 'a> {
         })
     }
 
-    /// With [`TieBreak::Refuse`](super::TieBreak::Refuse), fails if another
+    /// With [`ProjectTieBreak::Refuse`](super::ProjectTieBreak::Refuse), fails if another
     /// candidate's price equals the chosen `c`'s. Stale keys are lower bounds, so
     /// only one equal to `c`'s could be a tie; it is repriced to tell.
     fn check_ties(&mut self, c: usize, fresh: &Price, stale: &mut [Option<Key>]) -> Result<()> {

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{Election, Project, VoteType, Voter};
+use super::{BudgetElection, Project, VoteType, Voter};
 use crate::{Error, Result};
 
 /// How strictly [`parse_with`] reads a file.
@@ -19,7 +19,7 @@ use crate::{Error, Result};
 /// Warsaw 2022 and 2026 files), a `num_votes` that no longer matches a file cut
 /// short, a repeated `voter_id`, two `budget` lines, ballots outside the META
 /// `min_length`/`max_length` or `min_sum_points`/`max_sum_points`. By default each
-/// is read as sensibly as it can be and reported in [`Election::notes`]; under
+/// is read as sensibly as it can be and reported in [`BudgetElection::notes`]; under
 /// [`strict`](Self::strict) each is an error naming its line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -36,7 +36,7 @@ impl ParseOptions {
 
     /// The same options, strict or not.
     #[must_use]
-    pub fn strict(self, strict: bool) -> Self {
+    pub fn with_strict(self, strict: bool) -> Self {
         Self { strict }
     }
 }
@@ -62,7 +62,7 @@ impl ParseOptions {
 /// # Errors
 ///
 /// As [`parse_with`].
-pub fn parse(text: &str) -> Result<Election> {
+pub fn parse(text: &str) -> Result<BudgetElection> {
     parse_with(text, &ParseOptions::default())
 }
 
@@ -77,7 +77,7 @@ pub fn parse(text: &str) -> Result<Election> {
 /// let election = parse_with(text, &ParseOptions::new())?;
 /// assert_eq!(election.voters[0].ballot, [0, 1]); // p1 counted once
 /// assert_eq!(election.notes.len(), 2); // the repeat, and 2 votes where META says 3
-/// let strict = parse_with(text, &ParseOptions::new().strict(true)).unwrap_err();
+/// let strict = parse_with(text, &ParseOptions::new().with_strict(true)).unwrap_err();
 /// assert_eq!(strict.to_string(), "line 12: expected voter `1` to name each project once, `p1` repeats");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -89,9 +89,9 @@ pub fn parse(text: &str) -> Result<Election> {
 /// that is not a non-negative decimal, a vote naming an unknown project, points
 /// that do not match the vote (or add up past 2¹²⁸); and under
 /// [`ParseOptions::strict`] each quirk.
-pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
+pub fn parse_with(text: &str, options: &ParseOptions) -> Result<BudgetElection> {
     let mut rows = Rows::new(text);
-    let mut election = Election::default();
+    let mut election = BudgetElection::default();
     let (mut section, mut header_line) = (Section::None, 0);
     let mut header: Vec<String> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
@@ -199,7 +199,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Election> {
 fn meta_row(
     fields: Vec<String>,
     line: usize,
-    election: &mut Election,
+    election: &mut BudgetElection,
     meta_lines: &mut Vec<usize>,
     quirks: &mut Quirks,
 ) -> Result<()> {
@@ -256,7 +256,7 @@ fn note_voter(
 /// needs (an error at their own line, naming the value), and the counts and
 /// bounds it states (quirks).
 fn check_meta(
-    election: &Election,
+    election: &BudgetElection,
     meta_lines: &[usize],
     meta_header: usize,
     header_line: usize,
@@ -660,7 +660,7 @@ fn to_string(bytes: Vec<u8>) -> String {
 
 /// Writes an election in the Pabulib format: every section, column and value as
 /// parsed, quoting only where the format requires it.
-pub fn write(election: &Election) -> String {
+pub fn write(election: &BudgetElection) -> String {
     let mut out = String::new();
     out.push_str("META\nkey;value\n");
     for (key, value) in &election.meta {

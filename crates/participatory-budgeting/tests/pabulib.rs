@@ -10,12 +10,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use participatory_budgeting::{Election, Options, Rule, TieBreak, Utility, parse, run, write};
+use participatory_budgeting::{
+    BudgetElection, BudgetingRule, Options, ProjectTieBreak, Utility, parse, run, write,
+};
 use serde::Deserialize;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/pabulib/");
 
-fn load(name: &str) -> Election {
+fn load(name: &str) -> BudgetElection {
     let text = std::fs::read_to_string(format!("{DIR}{name}")).unwrap();
     parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -68,7 +70,7 @@ fn plain_mes_and_greedy_equal_pabutools() {
     for (name, file) in expected().files {
         let election = load(&name);
         if let Some(mes) = file.pabutools_mes_cost {
-            let options = Options::new(Rule::Mes).utility(Utility::Cost);
+            let options = Options::new(BudgetingRule::Mes).with_utility(Utility::Cost);
             let outcome = run(&election, &options).unwrap();
             assert_eq!(set(&outcome.selected), set(&mes), "{name} MES");
             checked += 1;
@@ -79,7 +81,7 @@ fn plain_mes_and_greedy_equal_pabutools() {
             plain
                 .meta
                 .retain(|(k, _)| k != "min_project_score_threshold");
-            let outcome = run(&plain, &Options::new(Rule::Greedy)).unwrap();
+            let outcome = run(&plain, &Options::new(BudgetingRule::Greedy)).unwrap();
             assert_eq!(set(&outcome.selected), set(&greedy), "{name} greedy");
             checked += 1;
         }
@@ -97,17 +99,21 @@ fn the_hand_checked_instance() {
     let sel = |options: Options| run(&e, &options).unwrap().selected;
     // p2 and p3 tie at ρ = ½; p1 has only 90 behind it.
     assert_eq!(
-        sel(Options::new(Rule::Mes).utility(Utility::Cost)),
+        sel(Options::new(BudgetingRule::Mes).with_utility(Utility::Cost)),
         ["p2", "p3"]
     );
     assert_eq!(
-        sel(Options::new(Rule::Mes).utility(Utility::Approval)),
+        sel(Options::new(BudgetingRule::Mes).with_utility(Utility::Approval)),
         ["p3", "p2"]
     );
-    assert_eq!(sel(Options::new(Rule::Greedy)), ["p1", "p3"]);
-    assert_eq!(sel(Options::new(Rule::Phragmen)), ["p3", "p2"]);
+    assert_eq!(sel(Options::new(BudgetingRule::Greedy)), ["p1", "p3"]);
+    assert_eq!(sel(Options::new(BudgetingRule::Phragmen)), ["p3", "p2"]);
     // The tie is real: refusing ties names it.
-    let refused = run(&e, &Options::new(Rule::Mes).tie_break(TieBreak::Refuse)).unwrap_err();
+    let refused = run(
+        &e,
+        &Options::new(BudgetingRule::Mes).with_tie_break(ProjectTieBreak::Refuse),
+    )
+    .unwrap_err();
     assert_eq!(
         refused.to_string(),
         "tie between `p2`, `p3`: choose a tie-break"
@@ -117,7 +123,7 @@ fn the_hand_checked_instance() {
 #[test]
 fn every_outcome_explains_itself() {
     let e = parse(HAND).unwrap();
-    let mes = run(&e, &Options::new(Rule::Mes)).unwrap();
+    let mes = run(&e, &Options::new(BudgetingRule::Mes)).unwrap();
     let json = serde_json::to_value(&mes).unwrap();
     assert_eq!(json["selected"], serde_json::json!(["p2", "p3"]));
     assert_eq!(json["total_cost"], "110");
@@ -130,7 +136,8 @@ fn every_outcome_explains_itself() {
     );
     assert_eq!(json["projects"][0]["why"], "unaffordable");
     assert_eq!(json["projects"][0]["supporters_left"], "30");
-    let greedy = serde_json::to_value(run(&e, &Options::new(Rule::Greedy)).unwrap()).unwrap();
+    let greedy =
+        serde_json::to_value(run(&e, &Options::new(BudgetingRule::Greedy)).unwrap()).unwrap();
     assert_eq!(greedy["projects"][0]["why"], "chosen");
     assert_eq!(greedy["projects"][0]["budget_left"], "150");
     assert_eq!(greedy["projects"][1]["why"], "did-not-fit");
@@ -144,20 +151,32 @@ fn warsaw_2019s_three_way_tie_follows_the_file_order() {
     assert!(city.selected.contains(&"797".to_owned()));
     // 797, 845 and 1159 tie at 173 votes with 69,767 left: the file lists 797 first.
     // Numeric ids agree with the file; cheapest-first would fund 845 and 1159.
-    let by_id = run(&e, &Options::auto(&e).unwrap().tie_break(TieBreak::Id)).unwrap();
+    let by_id = run(
+        &e,
+        &Options::auto(&e)
+            .unwrap()
+            .with_tie_break(ProjectTieBreak::Id),
+    )
+    .unwrap();
     assert_eq!(set(&city.selected), set(&by_id.selected));
     let cheapest = run(
         &e,
         &Options::auto(&e)
             .unwrap()
-            .tie_break(TieBreak::CostThenVotes),
+            .with_tie_break(ProjectTieBreak::CostThenVotes),
     )
     .unwrap();
     assert!(
         cheapest.selected.contains(&"845".to_owned())
             && cheapest.selected.contains(&"1159".to_owned())
     );
-    let refused = run(&e, &Options::auto(&e).unwrap().tie_break(TieBreak::Refuse)).unwrap_err();
+    let refused = run(
+        &e,
+        &Options::auto(&e)
+            .unwrap()
+            .with_tie_break(ProjectTieBreak::Refuse),
+    )
+    .unwrap_err();
     assert!(refused.to_string().starts_with("tie between"), "{refused}");
 }
 
@@ -170,14 +189,14 @@ fn a_score_threshold_applies_to_every_greedy_variant() {
         .filter(|p| p.field(&e, "selected") == Some("1"))
         .map(|p| p.id.clone())
         .collect();
-    for rule in [Rule::Greedy, Rule::GreedyThreshold] {
+    for rule in [BudgetingRule::Greedy, BudgetingRule::GreedyThreshold] {
         assert_eq!(
             set(&run(&e, &Options::new(rule)).unwrap().selected),
             city,
             "{rule}"
         );
     }
-    let below: Vec<_> = run(&e, &Options::new(Rule::GreedyNoSkip))
+    let below: Vec<_> = run(&e, &Options::new(BudgetingRule::GreedyNoSkip))
         .unwrap()
         .projects
         .into_iter()
@@ -194,7 +213,7 @@ fn unknown_and_missing_rules_are_clear_errors() {
         "unknown rule `unknown`, expected greedy, greedy-threshold, greedy-no-skip, mes (equalshares), \
          mes-add1 (equalshares/add1), mes-add1-comparison (equalshares/add1-comparison) or phragmen"
     );
-    assert!("nope".parse::<Rule>().is_err());
+    assert!("nope".parse::<BudgetingRule>().is_err());
 }
 
 #[test]
@@ -203,7 +222,7 @@ fn the_reader_round_trips_every_file_through_the_writer() {
         let e = load(name);
         let again = parse(&write(&e)).unwrap();
         // Same data; line numbers may shift where quoted fields spanned lines.
-        let strip = |mut e: Election| {
+        let strip = |mut e: BudgetElection| {
             e.projects.iter_mut().for_each(|p| p.line = 0);
             e.voters.iter_mut().for_each(|v| v.line = 0);
             e
@@ -288,17 +307,17 @@ fn quirks_are_noted_by_default_and_refused_when_strict() {
         ]
     );
     // The outcome carries them first.
-    let outcome = run(&election, &Options::new(Rule::Greedy)).unwrap();
+    let outcome = run(&election, &Options::new(BudgetingRule::Greedy)).unwrap();
     assert_eq!(outcome.notes, election.notes);
     assert_eq!(outcome.projects[0].score, 3);
     // Strict: the first quirk is an error naming its line.
-    let strict = parse_with(QUIRKY, &ParseOptions::new().strict(true)).unwrap_err();
+    let strict = parse_with(QUIRKY, &ParseOptions::new().with_strict(true)).unwrap_err();
     assert_eq!(
         strict.to_string(),
         "line 4: expected META `budget` once, it is already on line 3"
     );
     let repeat = QUIRKY.replace("budget;999\n", "");
-    let strict = parse_with(&repeat, &ParseOptions::new().strict(true)).unwrap_err();
+    let strict = parse_with(&repeat, &ParseOptions::new().with_strict(true)).unwrap_err();
     assert_eq!(
         strict.to_string(),
         "line 14: expected voter `1` to name each project once, `p1` repeats"
@@ -343,7 +362,7 @@ fn point_totals_past_u64_are_counted_exactly() {
         max - 1
     );
     let election = parse(&text).unwrap();
-    let outcome = run(&election, &Options::new(Rule::Greedy)).unwrap();
+    let outcome = run(&election, &Options::new(BudgetingRule::Greedy)).unwrap();
     assert_eq!(outcome.selected, ["p1"]);
     assert_eq!(outcome.projects[1].score, 2 * u128::from(max));
     assert_eq!(outcome.projects[0].score, 2 * u128::from(max) - 1);
@@ -351,7 +370,7 @@ fn point_totals_past_u64_are_counted_exactly() {
     assert!(json.contains("\"score\":36893488147419103230"), "{json}");
 }
 
-fn vote_order(e: &Election, outcome: &participatory_budgeting::Outcome) -> Vec<String> {
+fn vote_order(e: &BudgetElection, outcome: &participatory_budgeting::Outcome) -> Vec<String> {
     let mut projects: Vec<(usize, &participatory_budgeting::ProjectOutcome)> =
         outcome.projects.iter().enumerate().collect();
     projects.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0)));
@@ -364,7 +383,12 @@ fn properties_on_every_file() {
     for name in expected().files.keys() {
         let e = load(name);
         let budget = e.budget().unwrap();
-        for rule in [Rule::Greedy, Rule::GreedyNoSkip, Rule::Mes, Rule::Phragmen] {
+        for rule in [
+            BudgetingRule::Greedy,
+            BudgetingRule::GreedyNoSkip,
+            BudgetingRule::Mes,
+            BudgetingRule::Phragmen,
+        ] {
             let outcome = run(&e, &Options::new(rule)).unwrap();
             assert!(outcome.total_cost <= budget, "{name} {rule}");
             let total: rust_decimal::Decimal = outcome
@@ -374,7 +398,7 @@ fn properties_on_every_file() {
                 .map(|p| p.cost)
                 .sum();
             assert_eq!(total, outcome.total_cost);
-            if rule == Rule::GreedyNoSkip {
+            if rule == BudgetingRule::GreedyNoSkip {
                 // A prefix of the vote order (among projects reaching any threshold).
                 let order = vote_order(&e, &outcome);
                 let chosen = set(&outcome.selected);
@@ -422,7 +446,7 @@ proptest::proptest! {
         let text = String::from_utf8_lossy(&bytes);
         match parse(&text) {
             Ok(e) => {
-                for rule in [Rule::Greedy, Rule::GreedyNoSkip, Rule::Mes, Rule::Phragmen] {
+                for rule in [BudgetingRule::Greedy, BudgetingRule::GreedyNoSkip, BudgetingRule::Mes, BudgetingRule::Phragmen] {
                     if let Ok(outcome) = run(&e, &Options::new(rule)) {
                         proptest::prop_assert!(outcome.total_cost <= e.budget().unwrap());
                     }
@@ -441,7 +465,7 @@ proptest::proptest! {
 #[test]
 fn budapest_add1_stays_where_the_exact_search_found_it() {
     let election = load("Hungary_Budapest_2024.pb");
-    let outcome = run(&election, &Options::new(Rule::MesAdd1)).unwrap();
+    let outcome = run(&election, &Options::new(BudgetingRule::MesAdd1)).unwrap();
     assert_eq!(
         outcome.per_voter_budget.map(|b| b.to_string()),
         Some("57725".to_owned())

@@ -68,6 +68,7 @@ pub struct VulnerabilityRule {
 /// The triage rules: a base colour per category, then keyword and vulnerability
 /// rules that can only raise it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TriageRules {
     /// The colour of a category not listed.
     pub default_colour: Colour,
@@ -80,11 +81,8 @@ pub struct TriageRules {
 }
 
 impl TriageRules {
-    /// A starting table for a community (Chinese and English keywords). Life-safety
-    /// keywords are red and refer to 110 (violence, theft), 119 (fire, gas, people
-    /// trapped) or 120 (a medical emergency); an 80-year-old living alone, a
-    /// disability or serious illness makes a petition at least yellow.
-    pub fn article_default() -> Self {
+    /// The articles' values: [`TriageRules::default`].
+    pub(crate) fn article() -> Self {
         use Colour::{Blue, Red, Yellow};
         use EmergencyService::{Ambulance, Fire, Police};
         let categories = [
@@ -164,6 +162,16 @@ impl TriageRules {
     }
 }
 
+impl Default for TriageRules {
+    /// A starting table for a community (Chinese and English keywords). Life-safety
+    /// keywords are red and refer to 110 (violence, theft), 119 (fire, gas, people
+    /// trapped) or 120 (a medical emergency); an 80-year-old living alone, a
+    /// disability or serious illness makes a petition at least yellow.
+    fn default() -> Self {
+        Self::article()
+    }
+}
+
 /// What a resident reported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Submission {
@@ -179,7 +187,7 @@ pub struct Submission {
 /// A rule that contributed to a colour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
-pub enum Rule {
+pub enum FiredRule {
     /// The category's base colour.
     Category {
         /// The category.
@@ -208,7 +216,7 @@ pub enum Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fired {
     /// The rule.
-    pub rule: Rule,
+    pub rule: FiredRule,
     /// The colour it asked for (a rule can only raise the colour).
     pub colour: Colour,
 }
@@ -231,7 +239,7 @@ pub struct Triage {
 /// ```
 /// use petition_triage::{classify, Colour, EmergencyService, Submission, TriageRules, Vulnerability};
 ///
-/// let rules = TriageRules::article_default();
+/// let rules = TriageRules::default();
 /// let report = Submission {
 ///     category: "noise".into(),
 ///     text: "楼上一直有烟味,还冒烟了".into(),
@@ -246,9 +254,9 @@ pub fn classify(submission: &Submission, rules: &TriageRules) -> Triage {
     let mut fired = Vec::new();
     let (rule, base) = if let Some(&colour) = rules.categories.get(&submission.category) {
         let category = submission.category.clone();
-        (Rule::Category { category }, colour)
+        (FiredRule::Category { category }, colour)
     } else {
-        (Rule::Default, rules.default_colour)
+        (FiredRule::Default, rules.default_colour)
     };
     fired.push(Fired { rule, colour: base });
     let text = submission.text.to_lowercase();
@@ -259,7 +267,7 @@ pub fn classify(submission: &Submission, rules: &TriageRules) -> Triage {
             colour = colour.max(rule.colour);
             refer_to.extend(rule.emergency);
             fired.push(Fired {
-                rule: Rule::Keyword {
+                rule: FiredRule::Keyword {
                     keyword: rule.keyword.clone(),
                 },
                 colour: rule.colour,
@@ -270,7 +278,7 @@ pub fn classify(submission: &Submission, rules: &TriageRules) -> Triage {
         if submission.vulnerabilities.contains(&rule.vulnerability) {
             colour = colour.max(rule.colour);
             fired.push(Fired {
-                rule: Rule::Vulnerability {
+                rule: FiredRule::Vulnerability {
                     vulnerability: rule.vulnerability,
                 },
                 colour: rule.colour,
@@ -291,7 +299,7 @@ pub fn classify(submission: &Submission, rules: &TriageRules) -> Triage {
 /// ```
 /// use petition_triage::{classify, override_colour, Colour, Submission, TriageRules};
 ///
-/// let triage = classify(&Submission { category: "noise".into(), text: "loud music".into(), vulnerabilities: vec![] }, &TriageRules::article_default());
+/// let triage = classify(&Submission { category: "noise".into(), text: "loud music".into(), vulnerabilities: vec![] }, &TriageRules::default());
 /// let raised = override_colour(&triage, Colour::Yellow, "third complaint this week; neighbour is a night-shift nurse")?;
 /// assert_eq!(raised.colour, Colour::Yellow);
 /// assert!(override_colour(&triage, Colour::Red, " ").is_err());
@@ -308,7 +316,7 @@ pub fn override_colour(triage: &Triage, colour: Colour, reason: &str) -> Result<
     let mut overridden = triage.clone();
     overridden.colour = colour;
     overridden.fired.push(Fired {
-        rule: Rule::Override {
+        rule: FiredRule::Override {
             reason: reason.to_owned(),
         },
         colour,
@@ -330,7 +338,7 @@ mod tests {
 
     #[test]
     fn rules_only_raise() {
-        let rules = TriageRules::article_default();
+        let rules = TriageRules::default();
         let t = classify(&submission("safety", "leak", vec![]), &rules);
         assert_eq!(
             t.colour,
@@ -343,12 +351,15 @@ mod tests {
         );
         assert_eq!(t.colour, Colour::Yellow);
         let t = classify(&submission("unheard-of", "", vec![]), &rules);
-        assert_eq!((t.colour, &t.fired[0].rule), (Colour::Blue, &Rule::Default));
+        assert_eq!(
+            (t.colour, &t.fired[0].rule),
+            (Colour::Blue, &FiredRule::Default)
+        );
     }
 
     #[test]
     fn life_safety_refers_to_emergency_services() {
-        let rules = TriageRules::article_default();
+        let rules = TriageRules::default();
         let t = classify(
             &submission("other", "Neighbour UNCONSCIOUS, and there is smoke", vec![]),
             &rules,
@@ -369,7 +380,7 @@ mod tests {
 
     #[test]
     fn the_rule_table_is_data() {
-        let rules = TriageRules::article_default();
+        let rules = TriageRules::default();
         let json = serde_json::to_string(&rules).unwrap();
         assert_eq!(serde_json::from_str::<TriageRules>(&json).unwrap(), rules);
     }

@@ -51,8 +51,8 @@ mod sla;
 pub use analytics::{Analytics, Backlog, ColourStats, HotSpot, analytics, hot_spots};
 pub use calendar::{Calendar, CalendarYear, DayName, MAX_YEAR, MIN_YEAR};
 pub use classify::{
-    EmergencyService, Fired, KeywordRule, Rule, Submission, Triage, TriageRules, Vulnerability,
-    VulnerabilityRule, classify, override_colour,
+    EmergencyService, Fired, FiredRule, KeywordRule, Submission, Triage, TriageRules,
+    Vulnerability, VulnerabilityRule, classify, override_colour,
 };
 pub use code::{CodeRng, Codes, MAX_CODES, TrackingCode, codes, new_codes};
 pub use error::{Error, Result};

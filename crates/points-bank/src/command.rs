@@ -118,6 +118,7 @@ impl Period {
 /// Timings the bank enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Policy {
     /// Hours an organiser has to verify a claim before it lapses (default 14 days).
     pub claim_timeout_hours: u32,

@@ -61,19 +61,23 @@ impl EarningRule {
 /// assert!(rules.points_for("deliberation", Amount::from_whole(1)).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct EarningRules(Vec<EarningRule>);
 
 impl EarningRules {
+    /// No rules: nothing earns points (what a ledger has until it is configured).
+    pub fn none() -> Self {
+        Self(Vec::new())
+    }
+
     /// A table of rules. When two rules name the same activity, the first wins.
     pub fn new(rules: Vec<EarningRule>) -> Self {
         Self(rules)
     }
 
-    /// The article's rules: `deliberation` 10 points an occasion, `volunteering`
-    /// 5 points an hour, `skill-sharing` 15 points an occasion.
-    pub fn article_default() -> Self {
+    /// The articles' values: [`EarningRules::default`].
+    pub(crate) fn article() -> Self {
         let rule = |activity: &str, points, per| {
             EarningRule::new(activity, Amount::from_whole(points), per)
         };
@@ -123,6 +127,14 @@ impl EarningRules {
     }
 }
 
+impl Default for EarningRules {
+    /// The article's rules: `deliberation` 10 points an occasion, `volunteering`
+    /// 5 points an hour, `skill-sharing` 15 points an occasion.
+    fn default() -> Self {
+        Self::article()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +145,7 @@ mod tests {
 
     #[test]
     fn article_rates() {
-        let rules = EarningRules::article_default();
+        let rules = EarningRules::default();
         let check = |activity: &str, quantity: &str, expected: &str| {
             assert_eq!(
                 rules.points_for(activity, amount(quantity)),
@@ -151,7 +163,7 @@ mod tests {
 
     #[test]
     fn invalid_claims_are_typed_errors() {
-        let rules = EarningRules::article_default();
+        let rules = EarningRules::default();
         assert_eq!(
             rules.points_for("dancing", amount("1")),
             Err(Error::UnknownActivity {
@@ -176,12 +188,12 @@ mod tests {
 
     #[test]
     fn rules_are_data() {
-        let json = serde_json::to_string(&EarningRules::article_default()).unwrap();
+        let json = serde_json::to_string(&EarningRules::default()).unwrap();
         assert_eq!(
             json,
             r#"[{"activity":"deliberation","points":"10","per":"occasion"},{"activity":"volunteering","points":"5","per":"hour"},{"activity":"skill-sharing","points":"15","per":"occasion"}]"#
         );
         let back: EarningRules = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, EarningRules::article_default());
+        assert_eq!(back, EarningRules::default());
     }
 }

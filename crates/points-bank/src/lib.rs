@@ -14,7 +14,7 @@
 //!     };
 //!     bank.execute(Command::new(id, open), now)?;
 //! }
-//! let configure = Action::Configure { rules: EarningRules::article_default(), policy: Policy::default() };
+//! let configure = Action::Configure { rules: EarningRules::default(), policy: Policy::default() };
 //! bank.execute(Command::new("c3", configure), now)?;
 //! // Volunteering earns 5 points an hour: 2.5 hours earn 12.5 points.
 //! let earn = Action::Earn { account: "wang".into(), activity: "volunteering".into(), quantity: "2.5".parse()? };
@@ -56,7 +56,7 @@
 //!   the field; a rejected command keeps its id, so a retry needs a new one.
 //! - Earning rules are data, not code. The article's defaults: taking part in a
 //!   deliberation earns 10 points a time, volunteering 5 points an hour, sharing a
-//!   skill 15 points a time ([`EarningRules::article_default`]). Caps cut an
+//!   skill 15 points a time ([`EarningRules::default`]). Caps cut an
 //!   earning to what is left (with a [`Note::Capped`]); the same person's claimed
 //!   or served time may not overlap.
 //! - Points expire first in, first out ([`Lot`]s) into the breakage account, by

@@ -27,7 +27,7 @@ use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOpt
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::council::{CouncilRules, Rule, Volunteer, check};
+use crate::council::{CompositionRule, CouncilRules, Volunteer, check};
 use crate::rng::SplitMix64;
 use crate::{Error, Result};
 

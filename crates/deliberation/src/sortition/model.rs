@@ -3,8 +3,9 @@
 //! branch-and-bound optimiser.
 
 use super::{
-    BTreeMap, BTreeSet, ComparisonOp, CouncilRules, Coverage, Error, LinearExpr, NODE_LIMIT,
-    OptimizationDirection, PRICE_EPS, Problem, Result, Rule, SolveOptions, Variable, Volunteer,
+    BTreeMap, BTreeSet, ComparisonOp, CompositionRule, CouncilRules, Coverage, Error, LinearExpr,
+    NODE_LIMIT, OptimizationDirection, PRICE_EPS, Problem, Result, SolveOptions, Variable,
+    Volunteer,
 };
 
 /// Volunteers grouped by the attributes the rules look at.
@@ -108,9 +109,9 @@ impl Model {
         }
     }
 
-    pub(super) fn add_rule(&mut self, index: usize, rule: &Rule, types: &Types<'_>) {
+    pub(super) fn add_rule(&mut self, index: usize, rule: &CompositionRule, types: &Types<'_>) {
         let (lo, hi) = rule.bounds(self.seats);
-        if let Rule::MaxPer { key, .. } = rule {
+        if let CompositionRule::MaxPer { key, .. } = rule {
             for group in types.by_value(key).into_values() {
                 self.rows.push(Row {
                     types: group,
@@ -162,7 +163,7 @@ impl Model {
 
     /// A deletion filter: drop each rule in turn, keeping it only if the rest
     /// become feasible without it.
-    pub(super) fn irreducible(&self, hard: &[Rule]) -> Result<Vec<Rule>> {
+    pub(super) fn irreducible(&self, hard: &[CompositionRule]) -> Result<Vec<CompositionRule>> {
         let mut active = vec![true; hard.len()];
         for r in 0..hard.len() {
             if let Some(slot) = active.get_mut(r) {

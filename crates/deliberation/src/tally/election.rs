@@ -1,4 +1,4 @@
-//! What is tallied: an [`Election`] of candidates and [`Ballot`]s, as JSON reads it.
+//! What is tallied: an [`CandidateElection`] of candidates and [`Ballot`]s, as JSON reads it.
 
 use super::{Deserialize, Result, Serialize};
 
@@ -8,7 +8,7 @@ use super::{Deserialize, Result, Serialize};
 /// early, and candidates left out rank below every ranked one) or approval
 /// (`{"approve": ["A"], "count": 1}`). `count` defaults to 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Election {
+pub struct CandidateElection {
     /// The candidates (plans), in a fixed order that lists ties and matrices.
     pub candidates: Vec<String>,
     /// The ballots.

@@ -35,10 +35,10 @@ use self::runoff::Runoff;
 /// approval ballots feed approval voting.
 ///
 /// ```
-/// use deliberation::{tally, Ballot, Election, Method};
+/// use deliberation::{tally, Ballot, CandidateElection, VotingMethod};
 ///
 /// // 方案比选 on three plans: plurality and Borda disagree.
-/// let election = Election {
+/// let election = CandidateElection {
 ///     candidates: vec!["A".into(), "B".into(), "C".into()],
 ///     ballots: vec![
 ///         Ballot::ranked(["A", "B", "C"], 8),
@@ -46,8 +46,8 @@ use self::runoff::Runoff;
 ///         Ballot::ranked(["C", "B", "A"], 6),
 ///     ],
 /// };
-/// assert_eq!(tally(&election, Method::Plurality, None)?.winners, ["A"]);
-/// let borda = tally(&election, Method::Borda, None)?;
+/// assert_eq!(tally(&election, VotingMethod::Plurality, None)?.winners, ["A"]);
+/// let borda = tally(&election, VotingMethod::Borda, None)?;
 /// assert_eq!(borda.winners, ["B"]);
 /// assert_eq!(borda.to_string(), "borda: B wins\n  scores: A 16, B 28, C 19");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -60,7 +60,11 @@ use self::runoff::Runoff;
 /// [`Error::WrongBallotKind`] for approval ballots under a ranked method or the
 /// reverse; [`Error::InvalidTieBreak`] for an order that does not name every
 /// candidate exactly once; [`Error::TooManyBallots`] if the counts overflow.
-pub fn tally(election: &Election, method: Method, tie_break: Option<&TieBreak>) -> Result<Tally> {
+pub fn tally(
+    election: &CandidateElection,
+    method: VotingMethod,
+    tie_break: Option<&CandidateTieBreak>,
+) -> Result<Tally> {
     let options = TallyOptions {
         tie_break: tie_break.cloned(),
         runoff_ties: RunoffTies::default(),
@@ -76,7 +80,11 @@ pub fn tally(election: &Election, method: Method, tie_break: Option<&TieBreak>) 
 /// As [`tally`]; also [`Error::TieBreakRequired`] for [`RunoffTies::TieBreak`]
 /// without a tie-break, and [`Error::TooManyRunoffTies`] when following every
 /// order of elimination would visit more than [`MAX_RUNOFF_UNIVERSES`] states.
-pub fn tally_with(election: &Election, method: Method, options: &TallyOptions) -> Result<Tally> {
+pub fn tally_with(
+    election: &CandidateElection,
+    method: VotingMethod,
+    options: &TallyOptions,
+) -> Result<Tally> {
     let profile = Profile::compile(election, method)?;
     let order = options
         .tie_break
@@ -91,19 +99,19 @@ pub fn tally_with(election: &Election, method: Method, options: &TallyOptions) -
     };
     let names = &election.candidates;
     let (ranking, rounds) = match method {
-        Method::Plurality | Method::Approval | Method::Borda => {
+        VotingMethod::Plurality | VotingMethod::Approval | VotingMethod::Borda => {
             let scores = profile.scores(method);
             let ranking = tiers_by_score(&scores);
             (ranking, vec![scores_round(names, &scores)])
         }
-        Method::InstantRunoff => profile.instant_runoff(names, runoff)?,
-        Method::Schulze | Method::Copeland => {
+        VotingMethod::InstantRunoff => profile.instant_runoff(names, runoff)?,
+        VotingMethod::Schulze | VotingMethod::Copeland => {
             let margins = profile.margins();
             let mut rounds = vec![Round::Margins {
                 candidates: names.clone(),
                 margins: matrix(&margins, profile.m),
             }];
-            let ranking = if method == Method::Schulze {
+            let ranking = if method == VotingMethod::Schulze {
                 let paths = strongest_paths(&margins, profile.m);
                 rounds.push(Round::StrongestPaths {
                     candidates: names.clone(),

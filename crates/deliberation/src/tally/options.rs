@@ -1,4 +1,4 @@
-//! How to tally: the [`Method`], the [`TieBreak`], instant-runoff's [`RunoffTies`],
+//! How to tally: the [`VotingMethod`], the [`CandidateTieBreak`], instant-runoff's [`RunoffTies`],
 //! and [`TallyOptions`] that carries them.
 
 use super::{Deserialize, Error, Result, Serialize, SplitMix64, fmt};
@@ -7,7 +7,7 @@ use super::{Deserialize, Error, Result, Serialize, SplitMix64, fmt};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Method {
+pub enum VotingMethod {
     /// Most first preferences.
     Plurality,
     /// Most approvals (approval ballots only).
@@ -26,7 +26,7 @@ pub enum Method {
     Copeland,
 }
 
-impl Method {
+impl VotingMethod {
     /// Every method, in a fixed order.
     pub const ALL: [Self; 6] = [
         Self::Plurality,
@@ -54,13 +54,13 @@ impl Method {
     }
 }
 
-impl fmt::Display for Method {
+impl fmt::Display for VotingMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl core::str::FromStr for Method {
+impl core::str::FromStr for VotingMethod {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
@@ -77,7 +77,7 @@ impl core::str::FromStr for Method {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum TieBreak {
+pub enum CandidateTieBreak {
     /// A stated order naming every candidate once, the favoured first.
     Order(Vec<String>),
     /// An order drawn by a seeded lottery (a Fisher–Yates shuffle driven by
@@ -88,10 +88,10 @@ pub enum TieBreak {
 /// How instant-runoff settles a tie for last place.
 ///
 /// ```
-/// use deliberation::{tally_with, Ballot, Election, Method, RunoffTies, TallyOptions};
+/// use deliberation::{tally_with, Ballot, CandidateElection, VotingMethod, RunoffTies, TallyOptions};
 ///
 /// // C and D tie for last; either would beat A in the final round.
-/// let election = Election {
+/// let election = CandidateElection {
 ///     candidates: vec!["A".into(), "B".into(), "C".into(), "D".into()],
 ///     ballots: vec![
 ///         Ballot::ranked(["D", "B", "C", "A"], 2),
@@ -99,7 +99,7 @@ pub enum TieBreak {
 ///         Ballot::ranked(["C", "D", "A", "B"], 2),
 ///     ],
 /// };
-/// let irv = |ties| tally_with(&election, Method::InstantRunoff, &TallyOptions::new().runoff_ties(ties));
+/// let irv = |ties| tally_with(&election, VotingMethod::InstantRunoff, &TallyOptions::new().with_runoff_ties(ties));
 /// assert_eq!(irv(RunoffTies::ParallelUniverse)?.winners, ["C", "D"]);
 /// assert_eq!(irv(RunoffTies::All)?.winners, ["A"]); // C and D dropped together
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -119,7 +119,7 @@ pub enum RunoffTies {
     /// Can elect a candidate who would lose to any one of them.
     All,
     /// Eliminate one tied candidate: the one the tie-break order places lowest
-    /// (a [`TieBreak`] is required).
+    /// (a [`CandidateTieBreak`] is required).
     TieBreak,
 }
 
@@ -140,7 +140,7 @@ impl RunoffTies {
 pub struct TallyOptions {
     /// Settles a tie for first (and instant-runoff's ties for last under
     /// [`RunoffTies::TieBreak`]); `None` leaves ties as sets.
-    pub tie_break: Option<TieBreak>,
+    pub tie_break: Option<CandidateTieBreak>,
     /// Instant-runoff's rule for a tie for last.
     pub runoff_ties: RunoffTies,
 }
@@ -153,7 +153,7 @@ impl TallyOptions {
 
     /// The same options with `tie_break`.
     #[must_use]
-    pub fn tie_break(self, tie_break: TieBreak) -> Self {
+    pub fn with_tie_break(self, tie_break: CandidateTieBreak) -> Self {
         Self {
             tie_break: Some(tie_break),
             ..self
@@ -162,7 +162,7 @@ impl TallyOptions {
 
     /// The same options with `runoff_ties`.
     #[must_use]
-    pub fn runoff_ties(self, runoff_ties: RunoffTies) -> Self {
+    pub fn with_runoff_ties(self, runoff_ties: RunoffTies) -> Self {
         Self {
             runoff_ties,
             ..self
@@ -175,10 +175,10 @@ impl TallyOptions {
 pub const MAX_RUNOFF_UNIVERSES: usize = 100_000;
 
 /// The tie-break order as candidate indices.
-pub(super) fn tie_break_order(candidates: &[String], rule: &TieBreak) -> Result<Vec<u32>> {
+pub(super) fn tie_break_order(candidates: &[String], rule: &CandidateTieBreak) -> Result<Vec<u32>> {
     let m = candidates.len();
     match rule {
-        TieBreak::Order(order) => {
+        CandidateTieBreak::Order(order) => {
             let mut placed = vec![false; m];
             let mut out = Vec::with_capacity(m);
             for name in order {
@@ -207,7 +207,7 @@ pub(super) fn tie_break_order(candidates: &[String], rule: &TieBreak) -> Result<
                 None => Ok(out),
             }
         }
-        TieBreak::Lottery(seed) => {
+        CandidateTieBreak::Lottery(seed) => {
             let mut order: Vec<u32> = (0u32..).take(m).collect();
             let mut rng = SplitMix64(*seed);
             for i in (1..order.len()).rev() {

@@ -1,7 +1,7 @@
 //! An election compiled to candidate indices, with the positional and pairwise
 //! counts every method starts from.
 
-use super::{Ballot, Election, Error, HashMap, Method, Result, Round, Score};
+use super::{Ballot, CandidateElection, Error, HashMap, Result, Round, Score, VotingMethod};
 
 /// An election compiled to candidate indices, ready for counting.
 pub(super) struct Profile {
@@ -13,7 +13,7 @@ pub(super) struct Profile {
 }
 
 impl Profile {
-    pub(super) fn compile(election: &Election, method: Method) -> Result<Self> {
+    pub(super) fn compile(election: &CandidateElection, method: VotingMethod) -> Result<Self> {
         let m = election.candidates.len();
         if m == 0 {
             return Err(Error::NoCandidates);
@@ -111,17 +111,17 @@ impl Profile {
     }
 
     /// Plurality votes, approvals or Borda points, per candidate.
-    pub(super) fn scores(&self, method: Method) -> Vec<i64> {
+    pub(super) fn scores(&self, method: VotingMethod) -> Vec<i64> {
         let mut scores = vec![0u64; self.m];
         let top = u64::try_from(self.m).unwrap_or(u64::MAX).saturating_sub(1);
         for (marks, count) in self.ballots() {
             match method {
-                Method::Plurality => {
+                VotingMethod::Plurality => {
                     if let Some(score) = marks.first().and_then(|&c| scores.get_mut(c as usize)) {
                         *score += count;
                     }
                 }
-                Method::Borda => {
+                VotingMethod::Borda => {
                     for (points, &c) in (0..=top).rev().zip(marks) {
                         if let Some(score) = scores.get_mut(c as usize) {
                             *score += points * count;

@@ -1,6 +1,6 @@
 //! What a tally returns: the [`Tally`] and the [`Round`]s that explain it.
 
-use super::{Deserialize, Method, Serialize, fmt};
+use super::{Deserialize, Serialize, VotingMethod, fmt};
 
 /// One way of breaking an instant-runoff tie for last, and who wins after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub enum Round {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// The method used.
-    pub method: Method,
+    pub method: VotingMethod,
     /// Everyone tied for first, in candidate order. Never empty.
     pub winners: Vec<String>,
     /// Tiers from best to worst; candidates in a tier are tied. The first tier is

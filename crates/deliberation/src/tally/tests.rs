@@ -2,8 +2,8 @@
 
 use super::*;
 
-fn election(candidates: &[&str], ballots: &[(&[&str], u64)]) -> Election {
-    Election {
+fn election(candidates: &[&str], ballots: &[(&[&str], u64)]) -> CandidateElection {
+    CandidateElection {
         candidates: candidates.iter().map(|&c| c.to_owned()).collect(),
         ballots: ballots
             .iter()
@@ -12,7 +12,7 @@ fn election(candidates: &[&str], ballots: &[(&[&str], u64)]) -> Election {
     }
 }
 
-fn winners(e: &Election, method: Method) -> Vec<String> {
+fn winners(e: &CandidateElection, method: VotingMethod) -> Vec<String> {
     tally(e, method, None).unwrap().winners
 }
 
@@ -26,22 +26,22 @@ fn the_twenty_one_voter_profile_splits_the_methods() {
             (&["C", "B", "A"], 6),
         ],
     );
-    assert_eq!(winners(&e, Method::Plurality), ["A"]);
+    assert_eq!(winners(&e, VotingMethod::Plurality), ["A"]);
     for method in [
-        Method::Borda,
-        Method::Schulze,
-        Method::Copeland,
-        Method::InstantRunoff,
+        VotingMethod::Borda,
+        VotingMethod::Schulze,
+        VotingMethod::Copeland,
+        VotingMethod::InstantRunoff,
     ] {
         assert_eq!(winners(&e, method), ["B"], "{method}");
     }
-    let irv = tally(&e, Method::InstantRunoff, None).unwrap();
+    let irv = tally(&e, VotingMethod::InstantRunoff, None).unwrap();
     assert_eq!(
         irv.to_string(),
         "irv: B wins\n  count 1: A 8, B 7, C 6; C eliminated\n  count 2: A 8, B 13; B elected"
     );
     assert_eq!(irv.ranking, [vec!["B"], vec!["A"], vec!["C"]]);
-    let schulze = tally(&e, Method::Schulze, None).unwrap();
+    let schulze = tally(&e, VotingMethod::Schulze, None).unwrap();
     assert_eq!(
         schulze.to_string(),
         "schulze: B wins\n  margins: A–B -5, A–C -5, B–C +9\n  \
@@ -53,21 +53,25 @@ fn the_twenty_one_voter_profile_splits_the_methods() {
 fn truncated_rankings_put_the_unranked_last() {
     // 3 voters rank only A; 2 rank B then C. A beats B and C 3–2.
     let e = election(&["A", "B", "C"], &[(&["A"], 3), (&["B", "C"], 2)]);
-    let t = tally(&e, Method::Schulze, None).unwrap();
+    let t = tally(&e, VotingMethod::Schulze, None).unwrap();
     assert_eq!(t.winners, ["A"]);
     let Round::Margins { margins, .. } = &t.rounds[0] else {
         panic!("margins first")
     };
     assert_eq!(margins, &[vec![0, 1, 1], vec![-1, 0, 2], vec![-1, -2, 0]]);
     // Borda: A 3·2 = 6, B 2·2 = 4, C 2·1 = 2.
-    let borda = tally(&e, Method::Borda, None).unwrap();
+    let borda = tally(&e, VotingMethod::Borda, None).unwrap();
     assert_eq!(borda.ranking, [vec!["A"], vec!["B"], vec!["C"]]);
 }
 
-fn irv(e: &Election, ties: RunoffTies, tie_break: Option<TieBreak>) -> Result<Tally> {
-    let mut options = TallyOptions::new().runoff_ties(ties);
+fn irv(
+    e: &CandidateElection,
+    ties: RunoffTies,
+    tie_break: Option<CandidateTieBreak>,
+) -> Result<Tally> {
+    let mut options = TallyOptions::new().with_runoff_ties(ties);
     options.tie_break = tie_break;
-    tally_with(e, Method::InstantRunoff, &options)
+    tally_with(e, VotingMethod::InstantRunoff, &options)
 }
 
 #[test]
@@ -86,7 +90,7 @@ fn irv_ties_for_last_are_a_choice() {
     assert_eq!(t.winners, ["A", "B"]);
     assert_eq!(t.elected, None);
     assert_eq!(t.ranking, [vec!["A", "B"], vec!["C", "D"]]);
-    let order = TieBreak::Order(vec!["B".into(), "D".into(), "C".into(), "A".into()]);
+    let order = CandidateTieBreak::Order(vec!["B".into(), "D".into(), "C".into(), "A".into()]);
     let t = irv(&e, RunoffTies::TieBreak, Some(order.clone())).unwrap();
     // One at a time: A (lowest in the order) loses the final tie, after C and D.
     assert_eq!(t.winners, ["B"]);
@@ -103,7 +107,7 @@ fn irv_ties_for_last_are_a_choice() {
     );
     // Parallel universes (the default): without C (or D), the other goes out
     // next and A and B tie 4–4: both are winners, and the order picks B.
-    let t = tally(&e, Method::InstantRunoff, Some(&order)).unwrap();
+    let t = tally(&e, VotingMethod::InstantRunoff, Some(&order)).unwrap();
     assert_eq!(t.winners, ["A", "B"]);
     assert_eq!(t.elected.as_deref(), Some("B"));
     assert_eq!(
@@ -129,11 +133,13 @@ fn irv_does_not_drop_two_candidates_either_of_whom_beats_the_winner() {
         ],
     );
     assert_eq!(
-        tally(&e, Method::InstantRunoff, None).unwrap().winners,
+        tally(&e, VotingMethod::InstantRunoff, None)
+            .unwrap()
+            .winners,
         ["C", "D"]
     );
     assert_eq!(irv(&e, RunoffTies::All, None).unwrap().winners, ["A"]);
-    let t = tally(&e, Method::InstantRunoff, None).unwrap();
+    let t = tally(&e, VotingMethod::InstantRunoff, None).unwrap();
     let shown = t.to_string();
     assert!(shown.contains("B 0, C 2, D 2; B eliminated"), "{shown}");
     assert!(shown.contains("C, D tie for last"), "{shown}");
@@ -149,25 +155,39 @@ fn ties_are_sets_and_a_tie_break_picks_one() {
         &["A", "B", "C"],
         &[(&["A", "B", "C"], 1), (&["B", "A", "C"], 1)],
     );
-    let t = tally(&e, Method::Borda, None).unwrap();
+    let t = tally(&e, VotingMethod::Borda, None).unwrap();
     assert_eq!(t.winners, ["A", "B"]);
     assert_eq!(t.elected, None);
     assert_eq!(t.to_string(), "borda: A, B tie\n  scores: A 3, B 3, C 0");
-    let order = TieBreak::Order(vec!["C".into(), "B".into(), "A".into()]);
-    let t = tally(&e, Method::Borda, Some(&order)).unwrap();
+    let order = CandidateTieBreak::Order(vec!["C".into(), "B".into(), "A".into()]);
+    let t = tally(&e, VotingMethod::Borda, Some(&order)).unwrap();
     assert_eq!(t.winners, ["A", "B"]);
     assert_eq!(t.elected.as_deref(), Some("B"));
     // The lottery is reproducible from its seed and records the order it drew.
-    let a = tally(&e, Method::Borda, Some(&TieBreak::Lottery(7))).unwrap();
-    let b = tally(&e, Method::Borda, Some(&TieBreak::Lottery(7))).unwrap();
+    let a = tally(
+        &e,
+        VotingMethod::Borda,
+        Some(&CandidateTieBreak::Lottery(7)),
+    )
+    .unwrap();
+    let b = tally(
+        &e,
+        VotingMethod::Borda,
+        Some(&CandidateTieBreak::Lottery(7)),
+    )
+    .unwrap();
     assert_eq!(a, b);
     assert_eq!(a.tie_break_order.as_ref().map(Vec::len), Some(3));
     let seen: std::collections::BTreeSet<_> = (0..64)
         .map(|seed| {
-            tally(&e, Method::Borda, Some(&TieBreak::Lottery(seed)))
-                .unwrap()
-                .elected
-                .unwrap()
+            tally(
+                &e,
+                VotingMethod::Borda,
+                Some(&CandidateTieBreak::Lottery(seed)),
+            )
+            .unwrap()
+            .elected
+            .unwrap()
         })
         .collect();
     assert_eq!(seen.len(), 2, "both tied candidates can win the lottery");
@@ -175,11 +195,11 @@ fn ties_are_sets_and_a_tie_break_picks_one() {
 
 #[test]
 fn approval_counts_approvals() {
-    let e = Election {
+    let e = CandidateElection {
         candidates: vec!["A".into(), "B".into()],
         ballots: vec![Ballot::approval(["A", "B"], 2), Ballot::approval(["B"], 1)],
     };
-    let t = tally(&e, Method::Approval, None).unwrap();
+    let t = tally(&e, VotingMethod::Approval, None).unwrap();
     assert_eq!(t.winners, ["B"]);
     assert_eq!(t.to_string(), "approval: B wins\n  scores: A 2, B 3");
 }
@@ -188,7 +208,7 @@ fn approval_counts_approvals() {
 fn malformed_elections_are_typed_errors() {
     let ranked = election(&["A", "B"], &[(&["A", "B"], 1)]);
     assert_eq!(
-        tally(&ranked, Method::Approval, None),
+        tally(&ranked, VotingMethod::Approval, None),
         Err(Error::WrongBallotKind {
             ballot: 0,
             method: "approval"
@@ -196,7 +216,7 @@ fn malformed_elections_are_typed_errors() {
     );
     let e = election(&["A", "B"], &[(&["A", "A"], 1)]);
     assert_eq!(
-        tally(&e, Method::Borda, None),
+        tally(&e, VotingMethod::Borda, None),
         Err(Error::RepeatedInBallot {
             ballot: 0,
             candidate: "A".into()
@@ -204,7 +224,7 @@ fn malformed_elections_are_typed_errors() {
     );
     let e = election(&["A", "B"], &[(&["A"], 1), (&["Z"], 1)]);
     assert_eq!(
-        tally(&e, Method::Borda, None),
+        tally(&e, VotingMethod::Borda, None),
         Err(Error::UnknownCandidate {
             ballot: 1,
             candidate: "Z".into()
@@ -212,21 +232,21 @@ fn malformed_elections_are_typed_errors() {
     );
     let e = election(&["A", "A"], &[]);
     assert!(matches!(
-        tally(&e, Method::Borda, None),
+        tally(&e, VotingMethod::Borda, None),
         Err(Error::DuplicateCandidate { .. })
     ));
     assert_eq!(
-        tally(&election(&[], &[]), Method::Borda, None),
+        tally(&election(&[], &[]), VotingMethod::Borda, None),
         Err(Error::NoCandidates)
     );
     let e = election(&["A", "B"], &[(&["A"], u64::MAX), (&["B"], 1)]);
     assert_eq!(
-        tally(&e, Method::Plurality, None),
+        tally(&e, VotingMethod::Plurality, None),
         Err(Error::TooManyBallots)
     );
-    let order = TieBreak::Order(vec!["A".into()]);
+    let order = CandidateTieBreak::Order(vec!["A".into()]);
     assert_eq!(
-        tally(&ranked, Method::Borda, Some(&order)),
+        tally(&ranked, VotingMethod::Borda, Some(&order)),
         Err(Error::InvalidTieBreak {
             candidate: "B".into(),
             problem: "is missing from the order"
@@ -238,11 +258,11 @@ fn malformed_elections_are_typed_errors() {
 fn an_election_without_ballots_ties_everyone() {
     let e = election(&["A", "B"], &[]);
     for method in [
-        Method::Plurality,
-        Method::Borda,
-        Method::InstantRunoff,
-        Method::Schulze,
-        Method::Copeland,
+        VotingMethod::Plurality,
+        VotingMethod::Borda,
+        VotingMethod::InstantRunoff,
+        VotingMethod::Schulze,
+        VotingMethod::Copeland,
     ] {
         assert_eq!(winners(&e, method), ["A", "B"], "{method}");
     }
@@ -250,12 +270,12 @@ fn an_election_without_ballots_ties_everyone() {
 
 #[test]
 fn ballots_read_from_json() {
-    let e: Election = serde_json::from_str(
+    let e: CandidateElection = serde_json::from_str(
         r#"{"candidates": ["A", "B"], "ballots": [{"ranking": ["B"]}, {"ranking": ["A", "B"], "count": 2}]}"#,
     )
     .unwrap();
     assert_eq!(e.ballots[0], Ballot::ranked(["B"], 1));
-    assert_eq!(winners(&e, Method::Plurality), ["A"]);
+    assert_eq!(winners(&e, VotingMethod::Plurality), ["A"]);
     let both = serde_json::from_str::<Ballot>(r#"{"ranking": [], "approve": []}"#).unwrap_err();
     assert!(both.to_string().contains("not both"), "{both}");
     let round = serde_json::to_value(Ballot::approval(["A"], 1)).unwrap();
@@ -293,8 +313,8 @@ proptest::proptest! {
                 Ballot::ranked(ranking.iter().map(|&c| names[c as usize]), count)
             })
             .collect();
-        let e = Election { candidates: names.iter().map(|&n| n.to_owned()).collect(), ballots };
-        let profile = Profile::compile(&e, Method::InstantRunoff).unwrap();
+        let e = CandidateElection { candidates: names.iter().map(|&n| n.to_owned()).collect(), ballots };
+        let profile = Profile::compile(&e, VotingMethod::InstantRunoff).unwrap();
         let active = vec![true; 6];
         let all: Vec<u32> = (0..6).collect();
         let grouped = profile.grouped();

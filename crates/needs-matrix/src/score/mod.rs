@@ -45,7 +45,7 @@ use self::tiers::{Cuts, first_where, threshold, validate_tiers};
 /// ```
 /// use needs_matrix::{score, Matrix, ScoreOptions, Unit};
 ///
-/// let matrix = Matrix::article_default();
+/// let matrix = Matrix::default();
 /// // oldest age, lives alone at 80+, children under 3, chronic conditions,
 /// // disability grade, income / local minimum, activities last year,
 /// // social-worker assessment, special circumstances

@@ -175,7 +175,7 @@ fn diagnostics_name_the_unit() {
 
 #[test]
 fn scores_round_trip_through_json() {
-    let m = Matrix::article_default();
+    let m = Matrix::default();
     let units = [
         Unit::new(
             "a",

@@ -223,7 +223,7 @@ pub(super) fn certified(lo: &Eval, hi: &Eval) -> bool {
 mod tests {
     use super::super::bounds::bounds;
     use super::*;
-    use crate::{Profile, TieBreak, Utility, testdata as load};
+    use crate::{Profile, ProjectTieBreak, Utility, testdata as load};
 
     /// Neither certificate accepts a window whose ends agree but whose inside
     /// does not. Every pair of budgets up to 48 apart over a stretch of real
@@ -253,7 +253,7 @@ mod tests {
             ("Netherlands_Amsterdam_588.pb", Utility::Cost, 0, 600),
         ] {
             let e = load(name);
-            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
             let mut fast = Fast::new(&profile, utility).unwrap();
             let base = profile.budget / (u128::from(profile.voters) * profile.scale) + from;
             let scaled = |b: u128| b * profile.scale;
@@ -307,7 +307,7 @@ mod tests {
             ("Netherlands_Amsterdam_588.pb", Utility::Cost),
         ] {
             let election = load(name);
-            let profile = Profile::new(&election, TieBreak::FileOrder).unwrap();
+            let profile = Profile::new(&election, ProjectTieBreak::FileOrder).unwrap();
             let mut fast = Fast::new(&profile, utility).unwrap();
             let base = profile.budget / (u128::from(profile.voters) * profile.scale);
             let unit = bounds(profile.scale).lo;

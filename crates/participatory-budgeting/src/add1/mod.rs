@@ -379,7 +379,7 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{TieBreak, parse};
+    use crate::{ProjectTieBreak, parse};
 
     /// Costs beyond 2^53 are not exact as floats, and could only be decided by
     /// exact runs at each of ~10^16 budgets: add1 says so instead of running
@@ -390,14 +390,14 @@ mod tests {
             PROJECTS\nproject_id;cost\na;10000000000000001\nb;20000000000000003\nc;9000000000000007\n\
             VOTES\nvoter_id;vote\n1;a,b\n2;b\n3;a,c\n";
         let e = parse(text).unwrap();
-        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         assert_eq!(
             search(&profile, Utility::Cost),
             Err(crate::Error::Overflow {
                 context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
             })
         );
-        assert!(crate::run(&e, &crate::Options::new(crate::Rule::Mes)).is_ok());
+        assert!(crate::run(&e, &crate::Options::new(crate::BudgetingRule::Mes)).is_ok());
     }
 
     /// A refused tie inside the range the loop visits fails add1; the same tie
@@ -408,12 +408,12 @@ mod tests {
             PROJECTS\nproject_id;cost\na;40\nb;40\nc;90\n\
             VOTES\nvoter_id;vote\n1;a,b\n2;a,b\n3;c\n4;c\n";
         let e = parse(text).unwrap();
-        let refuse = Profile::new(&e, TieBreak::Refuse).unwrap();
+        let refuse = Profile::new(&e, ProjectTieBreak::Refuse).unwrap();
         assert!(matches!(
             search(&refuse, Utility::Cost),
             Err(crate::Error::Tie { .. })
         ));
-        let file_order = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let file_order = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         let found = search(&file_order, Utility::Cost).unwrap();
         assert_eq!(found.exact_runs, 0);
     }

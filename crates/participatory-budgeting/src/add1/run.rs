@@ -331,7 +331,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         match priced {
             Priced::At { rho, exact } => {
                 hist.rho = Some(rho.hi);
-                // Under `TieBreak::Refuse` a tie is an error, which only the exact
+                // Under `ProjectTieBreak::Refuse` a tie is an error, which only the exact
                 // run reports: exact keys, which settle ties by rank, are not used.
                 let ratio = (exact && !self.profile.refuse_ties && cost.lo == cost.hi)
                     .then(|| {
@@ -654,7 +654,7 @@ impl<'p, 'a> Fast<'p, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{TieBreak, testdata as load};
+    use crate::{ProjectTieBreak, testdata as load};
 
     /// Float runs choose what exact runs choose, on real elections of every
     /// vote type, at budgets from ⌊B/n⌋ to well past where add1 stops.
@@ -672,7 +672,7 @@ mod tests {
             ("Netherlands_Amsterdam_588.pb", Utility::Cost),
         ] {
             let e = load(name);
-            let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+            let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
             let mut fast = Fast::new(&profile, utility).unwrap();
             let base = profile.budget / (u128::from(profile.voters) * profile.scale);
             for step in 0..60u128 {

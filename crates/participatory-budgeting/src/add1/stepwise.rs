@@ -4,7 +4,7 @@
 use super::{Profile, Utility, add1};
 use crate::Result;
 use crate::mes::chosen_at;
-use crate::{Election, TieBreak, parse};
+use crate::{BudgetElection, ProjectTieBreak, parse};
 use core::fmt::Write as _;
 use proptest::prelude::*;
 
@@ -31,7 +31,12 @@ fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> Result<(Vec<usize>,
 
 /// An election of `p0, p1, …` with these costs; ballots of (project, points),
 /// as approvals (points ignored) or cumulative votes.
-fn election(budget: u64, costs: &[u64], ballots: &[Vec<(usize, u64)>], points: bool) -> Election {
+fn election(
+    budget: u64,
+    costs: &[u64],
+    ballots: &[Vec<(usize, u64)>],
+    points: bool,
+) -> BudgetElection {
     let kind = if points { "cumulative" } else { "approval" };
     let mut text =
         format!("META\nkey;value\nbudget;{budget}\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n");
@@ -70,10 +75,10 @@ proptest! {
         budget in 20u64..200,
         utility in prop_oneof![Just(Utility::Cost), Just(Utility::Approval), Just(Utility::Points)],
         tie_break in prop_oneof![
-            Just(TieBreak::FileOrder),
-            Just(TieBreak::CostThenVotes),
-            Just(TieBreak::Id),
-            Just(TieBreak::Refuse),
+            Just(ProjectTieBreak::FileOrder),
+            Just(ProjectTieBreak::CostThenVotes),
+            Just(ProjectTieBreak::Id),
+            Just(ProjectTieBreak::Refuse),
         ],
     ) {
         let m = costs.len();
@@ -109,7 +114,7 @@ fn add1_equals_the_stepwise_loop_on_the_cities() {
         ("Poland_Wieliczka_2023_Green_Budget.pb", 315),
     ] {
         let e = crate::testdata(name);
-        let profile = Profile::new(&e, TieBreak::FileOrder).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         let fast = add1(&profile, Utility::Cost).unwrap();
         let (chosen, per_voter) = add1_stepwise(&profile, Utility::Cost).unwrap();
         let ids: Vec<String> = chosen.iter().map(|&c| profile.id(c)).collect();

@@ -2,8 +2,8 @@
 //! transfers (two-phase: pending, posted, voided), lots.
 
 use super::{
-    Account, AccountKind, Amount, Arc, BTreeMap, Balance, EarningRules, Error, Ledger, Lot,
-    NaiveDateTime, Note, Phase, Policy, Result, Stored, TransferKind, Unit, VecDeque,
+    Account, AccountKind, Amount, Arc, BTreeMap, Balance, EarningRules, Error, InForce, Ledger,
+    Lot, NaiveDateTime, Note, Phase, Policy, Result, Stored, TransferKind, Unit, VecDeque,
 };
 
 impl Ledger {
@@ -96,7 +96,7 @@ impl Ledger {
                 reason: "timeouts must be at least an hour",
             });
         }
-        self.rules = rules.clone();
+        self.rules = InForce(rules.clone());
         self.policy = policy;
         Ok(Vec::new())
     }

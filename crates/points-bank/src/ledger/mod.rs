@@ -220,7 +220,7 @@ struct Done {
 /// });
 /// bank.execute(open("c1", "issuer", AccountKind::Issuer), now)?;
 /// bank.execute(open("c2", "wang", AccountKind::Resident), now)?;
-/// let rules = EarningRules::article_default();
+/// let rules = EarningRules::default();
 /// bank.execute(Command::new("c3", Action::Configure { rules, policy: Policy::default() }), now)?;
 /// // An evening's deliberation earns Wang 10 points.
 /// let earn = Command::new("c4", Action::Earn {
@@ -240,7 +240,7 @@ pub struct Ledger {
     account_ids: HashMap<Arc<str>, u32>,
     /// The first issuer, sink and breakage account of each unit.
     system: HashMap<(AccountKind, Unit), u32>,
-    rules: EarningRules,
+    rules: InForce,
     policy: Policy,
     items: Vec<Item>,
     item_ids: HashMap<String, u32>,
@@ -263,6 +263,25 @@ pub struct Ledger {
     transfers_base: u64,
     /// The time of the last entry, kept when the journal is let go of.
     last_at: Option<NaiveDateTime>,
+}
+
+/// The earning rules in force: none until the ledger is configured (so a new
+/// ledger earns nothing, whatever `EarningRules::default` says).
+#[derive(Debug, Clone)]
+pub(super) struct InForce(pub(super) EarningRules);
+
+impl Default for InForce {
+    fn default() -> Self {
+        Self(EarningRules::none())
+    }
+}
+
+impl core::ops::Deref for InForce {
+    type Target = EarningRules;
+
+    fn deref(&self) -> &EarningRules {
+        &self.0
+    }
 }
 
 /// Applies `command` to a copy of `state` at `now`: the pure form of
@@ -442,7 +461,7 @@ impl Ledger {
 
     /// The earning rules in force.
     pub fn rules(&self) -> &EarningRules {
-        &self.rules
+        &self.rules.0
     }
 
     fn shared_name(&self, i: u32) -> Arc<str> {
