@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::inputs::{Activity, Household, LineSpec, PetitionRecord, Serves};
+use crate::outcome::Grant;
 use crate::policy::Basis;
-use crate::quarter::Grant;
 use allocation_pools::{self as pools, Fen};
 use governance_metrics as metrics;
 use needs_matrix as needs;

@@ -23,20 +23,23 @@
 //!
 //! | module | crate | domain |
 //! |---|---|---|
-//! | [`needs`] | `needs-matrix` | explainable needs scoring (需求评估矩阵) |
-//! | [`pools`] | `allocation-pools` | exact weighted allocation, pools and co-funding (资源弹性调配池) |
-//! | [`points`] | `points-bank` | contribution points and time bank (积分银行, 时间银行) |
-//! | [`triage`] | `petition-triage` | three-colour petition triage with working days (三色管理) |
-//! | [`deliberation`] | `deliberation` | the residents' council (居民议事) |
-//! | [`metrics`] | `governance-metrics` | fairness and participation indicators (效果评估) |
+//! | [`needs`] | `guided-community-needs` | explainable needs scoring (需求评估矩阵) |
+//! | [`pools`] | `guided-community-pools` | exact weighted allocation, pools and co-funding (资源弹性调配池) |
+//! | [`pb`] | `guided-community-pb` | participatory budgeting on Pabulib files (参与式预算) |
+//! | [`points`] | `guided-community-points` | contribution points and time bank (积分银行, 时间银行) |
+//! | [`triage`] | `guided-community-triage` | three-colour petition triage with working days (三色管理) |
+//! | [`deliberation`] | `guided-community-deliberation` | the residents' council (居民议事) |
+//! | [`metrics`] | `guided-community-metrics` | fairness and participation indicators (效果评估) |
 //!
 //! The domain crates never depend on each other; whatever joins two domains lives
-//! here. Every crate's error converts into this crate's [`Error`] with `?`.
+//! here: conversions in [`joins`], and [`quarterly_cycle`], which runs them in order. Every crate's error converts into this crate's [`Error`] with `?`.
 
-// One way down: inputs and policy → report → joins → quarter (sample uses them all).
+// One way down: inputs and policy → report → outcome → joins → quarter (sample uses
+// them all).
 mod error;
 mod inputs;
 pub mod joins;
+mod outcome;
 mod policy;
 mod quarter;
 pub mod report;
@@ -47,10 +50,9 @@ pub use inputs::{
     ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec,
     PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
 };
+pub use outcome::{Diagnostic, Grant, QuarterReport};
 pub use policy::{Basis, Policy};
-pub use quarter::{
-    Diagnostic, Grant, QuarterReport, Step, quarterly_cycle, quarterly_cycle_observed,
-};
+pub use quarter::{Step, quarterly_cycle, quarterly_cycle_observed};
 
 #[doc(inline)]
 pub use allocation_pools as pools;

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 const DOMAIN_CRATES: [&str; 7] = [
-    "needs-matrix",
-    "allocation-pools",
-    "participatory-budgeting",
-    "points-bank",
-    "petition-triage",
-    "deliberation",
-    "governance-metrics",
+    "guided-community-needs",
+    "guided-community-pools",
+    "guided-community-pb",
+    "guided-community-points",
+    "guided-community-triage",
+    "guided-community-deliberation",
+    "guided-community-metrics",
 ];
 
 fn metadata() -> serde_json::Value {

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::Diagnostic;
 use crate::Result;
 use crate::inputs::Activity;
 use crate::joins;
+use crate::outcome::Diagnostic;
 use crate::report::PointsSummary;
 use points_bank as points;
 

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{Grant, Scored};
+use super::Scored;
 use crate::joins;
+use crate::outcome::Grant;
 use crate::policy::Policy;
 use crate::report::{FairnessReport, GroupLine, LorenzPoint, ratio};
 use crate::{Error, Result};

@@ -5,9 +5,9 @@ use rust_decimal::Decimal;
 
 use super::petitions::Triaged;
 use super::plan::Plan;
-use super::{Diagnostic, diagnostic};
 use crate::Result;
 use crate::inputs::{GRANTS_LINE, QuarterInputs, Survey};
+use crate::outcome::{Diagnostic, diagnostic};
 use crate::policy::Policy;
 use crate::report::{FinalAccounts, GroupLine, LineReport, SatisfactionLine, Warning, ratio};
 use allocation_pools::Fen;

@@ -6,7 +6,7 @@
 //! One room per step, in the order a community worker does them: `plan.rs` (needs,
 //! pools, lines, earmarks, grants, the reserve), `petitions.rs`, `earning.rs`
 //! (points for participation), `fairness.rs`, `measure.rs` (accounts, indicators,
-//! warnings), `publish.rs` (the report), `outcome.rs` (what the quarter returns).
+//! warnings), `publish.rs` (the report). What the quarter returns is in `outcome.rs`, beside it.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,13 +21,11 @@ use petition_triage as triage;
 mod earning;
 mod fairness;
 mod measure;
-mod outcome;
 mod petitions;
 mod plan;
 mod publish;
 
-pub(crate) use outcome::diagnostic;
-pub use outcome::{Diagnostic, Grant, QuarterReport};
+use crate::outcome::{Diagnostic, QuarterReport};
 use plan::Scored;
 
 /// Runs a quarter: scores needs, splits the budget into pools, shares the base pool

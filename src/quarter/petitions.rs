@@ -3,9 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use super::Diagnostic;
 use crate::inputs::{ALLOCATION_COMPLAINT, PetitionRecord};
 use crate::joins;
+use crate::outcome::Diagnostic;
 use crate::policy::Policy;
 use crate::report::{PetitionSummary, ratio};
 use petition_triage as triage;

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Diagnostic, Grant, diagnostic};
 use crate::Result;
 use crate::inputs::{
     Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec, QuarterInputs, Spending,
 };
 use crate::joins;
+use crate::outcome::{Diagnostic, Grant, diagnostic};
 use crate::policy::Policy;
 use crate::report::{AdjustmentReport, LineReport, ratio};
 use allocation_pools::{self as pools, Fen};

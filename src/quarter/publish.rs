@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::Scored;
 use super::fairness::Fairness;
 use super::measure::Books;
 use super::petitions::Triaged;
 use super::plan::Plan;
-use super::{Grant, Scored};
 use crate::inputs::QuarterInputs;
+use crate::outcome::Grant;
 use crate::policy::Policy;
 use crate::report::{
     After, Before, Coverage, DimensionLine, During, LineReport, NeedsSummary, NoticeWindow,

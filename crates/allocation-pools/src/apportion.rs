@@ -22,7 +22,7 @@ use crate::{Error, Result, divisor, largest_remainder, waterfill};
 /// `f64`).
 ///
 /// ```
-/// use allocation_pools::Demand;
+/// use guided_community_pools::Demand;
 /// use rust_decimal::dec;
 ///
 /// let childcare = Demand::new(dec!(2.5)).with_floor(2).with_cap(10);
@@ -261,7 +261,7 @@ impl Allocation {
     /// whole `total` unallocated — what a plan is when no demand has weight.
     ///
     /// ```
-    /// use allocation_pools::{Allocation, ApportionMethod};
+    /// use guided_community_pools::{Allocation, ApportionMethod};
     ///
     /// let none = Allocation::nothing(500, 3, ApportionMethod::Hamilton);
     /// assert_eq!(none.parts, [0, 0, 0]);
@@ -283,7 +283,7 @@ impl Allocation {
 /// Parts sum to `total` exactly; ties go to the earlier weight.
 ///
 /// ```
-/// use allocation_pools::{apportion, ApportionMethod};
+/// use guided_community_pools::{apportion, ApportionMethod};
 ///
 /// // The Alabama paradox: one more seat costs the third state one of its two.
 /// assert_eq!(apportion(10, &[6, 6, 2], ApportionMethod::Hamilton)?.parts, [4, 4, 2]);
@@ -325,7 +325,7 @@ pub fn apportion(total: u64, weights: &[u64], method: ApportionMethod) -> Result
 /// floors).
 ///
 /// ```
-/// use allocation_pools::{allocate, Demand, ApportionMethod, Reason};
+/// use guided_community_pools::{allocate, Demand, ApportionMethod, Reason};
 ///
 /// let demands = [
 ///     Demand::new(5).with_cap(100),   // asked for 100
@@ -405,7 +405,7 @@ pub fn allocate(total: u64, demands: &[Demand], method: ApportionMethod) -> Resu
 /// few bits as possible are needed.
 ///
 /// ```
-/// use allocation_pools::integer_weights;
+/// use guided_community_pools::integer_weights;
 /// use rust_decimal::dec;
 ///
 /// assert_eq!(integer_weights(&[dec!(2.5), dec!(1), dec!(0.50)])?, [5, 2, 1]);

@@ -53,7 +53,7 @@ pub struct Payment {
 /// Co-funding rules per need class, as data.
 ///
 /// ```
-/// use allocation_pools::{CoFundingRules, NeedClass};
+/// use guided_community_pools::{CoFundingRules, NeedClass};
 ///
 /// let rules = CoFundingRules::default();
 /// let split = rules.split(NeedClass::Improvement, "1000.01".parse()?)?;
@@ -216,7 +216,7 @@ pub struct FeeDecision {
 /// fee, by at most the policy's maximum either way.
 ///
 /// ```
-/// use allocation_pools::{adjust_fee, FeePolicy};
+/// use guided_community_pools::{adjust_fee, FeePolicy};
 /// use rust_decimal::dec;
 ///
 /// let base = "2.80".parse()?; // yuan per square metre per month

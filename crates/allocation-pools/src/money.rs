@@ -15,7 +15,7 @@ use crate::{Error, Result};
 /// a rounding.
 ///
 /// ```
-/// use allocation_pools::Fen;
+/// use guided_community_pools::Fen;
 ///
 /// let price = Fen::from_yuan_str("12.3")?;
 /// assert_eq!(price, Fen::new(1230));

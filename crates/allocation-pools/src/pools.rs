@@ -41,7 +41,7 @@ impl fmt::Display for Pool {
 /// off the top and splits the remaining 95% 70:30: 66.5% / 28.5% / 5%.
 ///
 /// ```
-/// use allocation_pools::PoolPolicy;
+/// use guided_community_pools::PoolPolicy;
 /// use rust_decimal::dec;
 ///
 /// let policy = PoolPolicy::default();
@@ -163,7 +163,7 @@ impl PoolPolicy {
     /// ties to base, then dynamic, then emergency).
     ///
     /// ```
-    /// use allocation_pools::{Fen, PoolPolicy};
+    /// use guided_community_pools::{Fen, PoolPolicy};
     ///
     /// let split = PoolPolicy::default().split("100000.01".parse()?)?;
     /// assert_eq!(split.base.to_string(), "66500.01");
@@ -299,7 +299,7 @@ impl PoolAllocation {
 /// Shares the base pool among service lines by a fixed rule.
 ///
 /// ```
-/// use allocation_pools::{allocate_base, BaseRule, Fen, ServiceLine};
+/// use guided_community_pools::{allocate_base, BaseRule, Fen, ServiceLine};
 ///
 /// let line = |id: &str, heads| ServiceLine { id: id.into(), heads, quota: None };
 /// let lines = [line("childcare", 120), line("seniors-room", 300), line("culture", 80)];
@@ -377,7 +377,7 @@ pub struct UrgentDemand {
 /// demand releases the surplus to the others, in proportion to their weights).
 ///
 /// ```
-/// use allocation_pools::{allocate_dynamic, ApportionMethod, Reason, UrgentDemand};
+/// use guided_community_pools::{allocate_dynamic, ApportionMethod, Reason, UrgentDemand};
 /// use rust_decimal::dec;
 ///
 /// let demand = |id: &str, urgency, requested: &str| -> Result<UrgentDemand, Box<dyn std::error::Error>> {

@@ -96,7 +96,7 @@ pub struct Rebalanced {
 /// damping: a line below the minimum is raised to it at once.
 ///
 /// ```
-/// use allocation_pools::{rebalance, LineDemand, Movement, RebalancePolicy};
+/// use guided_community_pools::{rebalance, LineDemand, Movement, RebalancePolicy};
 /// use rust_decimal::dec;
 ///
 /// // The newborn surge: childcare demand jumps, the seniors' room stands idle.

@@ -32,7 +32,7 @@ pub enum QuarterEnd {
 /// append-only: a draw is never edited or removed.
 ///
 /// ```
-/// use allocation_pools::{Draw, Reserve, QuarterEnd};
+/// use guided_community_pools::{Draw, Reserve, QuarterEnd};
 /// use chrono::NaiveDate;
 ///
 /// let reserve = Reserve::new("5000".parse()?);

@@ -3,7 +3,7 @@
 //! to state fairness properties of their own.
 //!
 //! ```
-//! use allocation_pools::{allocate, strategy};
+//! use guided_community_pools::{allocate, strategy};
 //! use proptest::prelude::*;
 //!
 //! proptest!(|((total, demands) in strategy::demands(), method in strategy::method())| {

@@ -10,7 +10,7 @@
     reason = "test helpers fail loudly, like the tests they serve"
 )]
 
-use allocation_pools::{
+use guided_community_pools::{
     Allocation, ApportionMethod, Demand, Reason, allocate, apportion, strategy,
 };
 use proptest::prelude::*;
@@ -422,7 +422,7 @@ fn reasons_explain_the_parts() {
 
 #[test]
 fn errors_name_the_offending_values() {
-    use allocation_pools::Error;
+    use guided_community_pools::Error;
     assert_eq!(
         apportion(5, &[], ApportionMethod::Hamilton),
         Err(Error::NoDemands)
@@ -472,7 +472,7 @@ fn errors_name_the_offending_values() {
 proptest! {
     #[test]
     fn every_pool_policy_splits_a_budget_exactly(policy in strategy::pool_policy(), budget: u64) {
-        let split = policy.split(allocation_pools::Fen::new(budget)).unwrap();
+        let split = policy.split(guided_community_pools::Fen::new(budget)).unwrap();
         let sum = u128::from(split.base.get()) + u128::from(split.dynamic.get()) + u128::from(split.emergency.get());
         prop_assert_eq!(sum, u128::from(budget));
         prop_assert_eq!(policy.base() + policy.dynamic() + policy.emergency(), Decimal::ONE_HUNDRED);

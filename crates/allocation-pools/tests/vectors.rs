@@ -9,7 +9,7 @@
     reason = "test helpers fail loudly, like the tests they serve"
 )]
 
-use allocation_pools::{ApportionMethod, apportion};
+use guided_community_pools::{ApportionMethod, apportion};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

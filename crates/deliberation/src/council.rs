@@ -109,7 +109,7 @@ impl<'de> Deserialize<'de> for Category {
 /// met as far as the pool allows, not a hard rule.
 ///
 /// ```
-/// use deliberation::CouncilRules;
+/// use guided_community_deliberation::CouncilRules;
 ///
 /// let rules: CouncilRules = serde_json::from_str(r#"{
 ///     "min": {"age=young": 2, "age=senior": 2, "tenure=tenant": 1},
@@ -168,7 +168,7 @@ impl CouncilRules {
     /// No rules at all: any council of the right size will do.
     ///
     /// ```
-    /// use deliberation::CouncilRules;
+    /// use guided_community_deliberation::CouncilRules;
     ///
     /// assert!(CouncilRules::none().min.is_empty());
     /// assert_ne!(CouncilRules::none(), CouncilRules::default());
@@ -399,7 +399,7 @@ impl fmt::Display for Violation {
 /// pool of volunteers, so it is reported by [`select`](crate::select), not here.
 ///
 /// ```
-/// use deliberation::{check, CouncilRules, Volunteer};
+/// use guided_community_deliberation::{check, CouncilRules, Volunteer};
 ///
 /// let council: Vec<Volunteer> = (1..=5)
 ///     .map(|i| Volunteer::new(format!("v{i}")).with("age", "senior").with("building", "b1"))

@@ -99,7 +99,7 @@ pub struct GuidanceStep {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use deliberation::{guidance, Evaluation, GuidanceLevel, GuidancePolicy};
+/// use guided_community_deliberation::{guidance, Evaluation, GuidanceLevel, GuidancePolicy};
 /// use rust_decimal::Decimal;
 ///
 /// let on = |m| NaiveDate::from_ymd_opt(2025, m, 1).ok_or("bad date");
@@ -206,7 +206,7 @@ pub struct CapacityScore {
 /// motions, nothing due) counts as 0.
 ///
 /// ```
-/// use deliberation::{capacity_score, MeetingRecord};
+/// use guided_community_deliberation::{capacity_score, MeetingRecord};
 ///
 /// let record = MeetingRecord { meetings: 4, quorate: 4, motions: 10, decided: 9, members: 15, speakers: 45, due: 5, implemented: 4 };
 /// let capacity = capacity_score(&record)?;
@@ -259,7 +259,7 @@ pub fn capacity_score(record: &MeetingRecord) -> Result<CapacityScore> {
 /// article): the warning that participation is slipping.
 ///
 /// ```
-/// use deliberation::attendance_falling;
+/// use guided_community_deliberation::attendance_falling;
 ///
 /// assert!(attendance_falling(&[14, 13, 11, 9], 3));
 /// assert!(!attendance_falling(&[14, 13, 13, 9], 3));

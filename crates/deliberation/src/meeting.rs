@@ -227,7 +227,7 @@ impl Meeting {
 ///
 /// ```
 /// use chrono::NaiveDateTime;
-/// use deliberation::{conduct, Act, Meeting, MotionKind, MeetingRules, Votes};
+/// use guided_community_deliberation::{conduct, Act, Meeting, MotionKind, MeetingRules, Votes};
 ///
 /// let at: NaiveDateTime = "2025-09-12T19:00:00".parse()?;
 /// let mut meeting = Meeting::open(MeetingRules::for_board(15));

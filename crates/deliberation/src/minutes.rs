@@ -144,7 +144,7 @@ impl Minutes {
 ///
 /// ```
 /// use chrono::NaiveDateTime;
-/// use deliberation::{verify_minutes, Minutes, Record};
+/// use guided_community_deliberation::{verify_minutes, Minutes, Record};
 ///
 /// let at: NaiveDateTime = "2025-09-12T19:00:00".parse()?;
 /// let minutes = Minutes::default()

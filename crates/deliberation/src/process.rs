@@ -178,7 +178,7 @@ pub fn propose(id: impl Into<String>, title: impl Into<String>, on: NaiveDate) -
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use deliberation::{advance, decide, propose, Action, Attendance, Threshold, Votes};
+/// use guided_community_deliberation::{advance, decide, propose, Action, Attendance, Threshold, Votes};
 ///
 /// let day = |d| NaiveDate::from_ymd_opt(2025, 9, d).ok_or("bad date");
 /// let item = propose("i-7", "Fence the bicycle shed", day(1)?);

@@ -189,7 +189,7 @@ impl fmt::Display for Reason {
 /// fails; a majority of members counts absent members as not in favour.
 ///
 /// ```
-/// use deliberation::{decide, Attendance, Threshold, Votes};
+/// use guided_community_deliberation::{decide, Attendance, Threshold, Votes};
 ///
 /// let at = Attendance::new(15, 15);
 /// let two_thirds = |yes, no| decide(Threshold::TwoThirds, Votes { yes, no, abstain: 0 }, at);

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use deliberation::{
+use guided_community_deliberation::{
     Category, CompositionRule, CouncilRules, Error, Probability, Selection, Volunteer, check,
     select,
 };

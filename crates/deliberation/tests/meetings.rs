@@ -8,7 +8,7 @@
 )]
 
 use chrono::{NaiveDate, NaiveDateTime};
-use deliberation::{
+use guided_community_deliberation::{
     Act, Action, Error, Meeting, MeetingRules, MotionKind, Step, Threshold, Votes, advance,
     conduct, propose, verify_minutes,
 };
@@ -268,7 +268,8 @@ fn any_altered_byte_breaks_the_minutes() {
             };
             // An edit that no longer parses is caught by reading; one that parses
             // must be caught by the chain.
-            if let Ok(entries) = serde_json::from_str::<Vec<deliberation::Entry>>(&text)
+            if let Ok(entries) =
+                serde_json::from_str::<Vec<guided_community_deliberation::Entry>>(&text)
                 && entries != m.minutes.entries()
             {
                 assert!(
@@ -309,14 +310,14 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         Just(Action::Review),
         (0u32..9, 0u32..9).prop_map(|(yes, no)| Action::Resolve {
-            decision: deliberation::decide(
+            decision: guided_community_deliberation::decide(
                 Threshold::Majority,
                 Votes {
                     yes,
                     no,
                     abstain: 0
                 },
-                deliberation::Attendance::new(yes + no, 20)
+                guided_community_deliberation::Attendance::new(yes + no, 20)
             )
             .unwrap(),
         }),

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use deliberation::{
+use guided_community_deliberation::{
     Ballot, CandidateElection, CandidateTieBreak, Round, RunoffTies, TallyOptions, VotingMethod,
     tally, tally_with,
 };
@@ -155,7 +155,7 @@ fn elections() -> impl Strategy<Value = CandidateElection> {
     })
 }
 
-fn margins(t: &deliberation::Tally) -> Vec<Vec<i64>> {
+fn margins(t: &guided_community_deliberation::Tally) -> Vec<Vec<i64>> {
     t.rounds
         .iter()
         .find_map(|round| match round {

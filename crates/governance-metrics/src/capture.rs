@@ -85,7 +85,7 @@ fn shares(values: &[Decimal]) -> Result<Vec<Decimal>> {
 /// Each group's share of resources against its share of need and of population.
 ///
 /// ```
-/// use governance_metrics::{elite_capture, CaptureBounds, CaptureFlag, GroupRecord};
+/// use guided_community_metrics::{elite_capture, CaptureBounds, CaptureFlag, GroupRecord};
 /// use rust_decimal::Decimal;
 ///
 /// let group = |name: &str, resources: i64, need: i64, population: i64| GroupRecord {
@@ -152,7 +152,7 @@ pub fn elite_capture(groups: &[GroupRecord], bounds: &CaptureBounds) -> Result<V
 /// distance `½ Σ |aᵢ/A − nᵢ/N|`, exactly.
 ///
 /// ```
-/// use governance_metrics::mismatch_rate;
+/// use guided_community_metrics::mismatch_rate;
 /// use rust_decimal::Decimal;
 ///
 /// let d = |v: &[i64]| v.iter().copied().map(Decimal::from).collect::<Vec<_>>();
@@ -223,7 +223,7 @@ pub struct Targeting {
 /// Exclusion and inclusion errors of a service.
 ///
 /// ```
-/// use governance_metrics::{targeting, TargetingRecord};
+/// use guided_community_metrics::{targeting, TargetingRecord};
 ///
 /// let r = |needy, served| TargetingRecord { needy, served };
 /// let t = targeting(&[r(true, true), r(true, false), r(false, true), r(true, true)]);

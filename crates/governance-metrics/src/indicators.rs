@@ -95,7 +95,7 @@ fn fraction(part: Decimal, whole: Decimal, name: &'static str) -> Result<Decimal
 /// Participation rate (参与率), target above 60%: residents who took part / residents.
 ///
 /// ```
-/// use governance_metrics::{participation_rate, Verdict};
+/// use guided_community_metrics::{participation_rate, Verdict};
 ///
 /// let rate = participation_rate(670, 1000)?; // 邻里荟: 18% → 67%
 /// assert_eq!((rate.value.to_string(), rate.verdict), ("0.67".to_string(), Some(Verdict::Met)));
@@ -199,7 +199,7 @@ pub fn complaint_rate(complaints: u64, households: u64) -> Result<Indicator> {
 /// groups' satisfaction rates, each group counted once whatever its size.
 ///
 /// ```
-/// use governance_metrics::{satisfaction_difference, Verdict};
+/// use guided_community_metrics::{satisfaction_difference, Verdict};
 /// use rust_decimal::dec;
 ///
 /// let even = satisfaction_difference(&[dec!(0.9), dec!(0.85), dec!(0.88)])?;

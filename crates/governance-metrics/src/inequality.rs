@@ -100,7 +100,7 @@ fn ranked_sum(sorted: &Sorted<'_>) -> Result<u128> {
 /// received nothing raises the coefficient.
 ///
 /// ```
-/// use governance_metrics::gini;
+/// use guided_community_metrics::gini;
 /// use rust_decimal::{dec, Decimal};
 ///
 /// assert_eq!(gini(&[dec!(5), dec!(5)])?, Decimal::ZERO);
@@ -203,7 +203,7 @@ fn palma_of(sorted: &Sorted<'_>) -> Result<Option<Decimal>> {
 /// `j / points` of units, for `j = 0..=points`, interpolated between units.
 ///
 /// ```
-/// use governance_metrics::lorenz_curve;
+/// use guided_community_metrics::lorenz_curve;
 /// use rust_decimal::dec;
 ///
 /// let curve = lorenz_curve(&[dec!(1), dec!(1), dec!(2)], 3)?;
@@ -302,7 +302,7 @@ pub struct Inequality {
 /// value) is given.
 ///
 /// ```
-/// use governance_metrics::inequality;
+/// use guided_community_metrics::inequality;
 /// use rust_decimal::Decimal;
 ///
 /// let values: Vec<Decimal> = [10, 10, 10, 20, 50].into_iter().map(Decimal::from).collect();
@@ -432,7 +432,7 @@ fn theil_decomposition<G: AsRef<str>>(amounts: &Amounts, labels: &[G]) -> (f64, 
 /// Theil T (GE(1)): `(1/n) Σ rᵢ ln rᵢ` with `rᵢ = xᵢ / μ` and `0 ln 0 = 0`.
 ///
 /// ```
-/// use governance_metrics::theil;
+/// use guided_community_metrics::theil;
 /// use rust_decimal::{dec, Decimal};
 ///
 /// assert_eq!(theil(&[dec!(3), dec!(3), dec!(3)])?, Decimal::ZERO);
@@ -461,7 +461,7 @@ pub fn theil(values: &[Decimal]) -> Result<Decimal> {
 /// `ε = 1`, `1 − exp(mean ln r)`; with a zero amount and `ε ≥ 1` it is 1.
 ///
 /// ```
-/// use governance_metrics::atkinson;
+/// use guided_community_metrics::atkinson;
 /// use rust_decimal::{dec, Decimal};
 ///
 /// let values: Vec<Decimal> = [10, 10, 10, 20, 50].into_iter().map(Decimal::from).collect();

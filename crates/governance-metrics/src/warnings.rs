@@ -78,7 +78,7 @@ pub enum EarlyWarning {
 /// The warnings raised by the latest period of `history` (oldest first).
 ///
 /// ```
-/// use governance_metrics::{early_warnings, EarlyWarning, PeriodRecord, WarningRules};
+/// use guided_community_metrics::{early_warnings, EarlyWarning, PeriodRecord, WarningRules};
 /// use rust_decimal::Decimal;
 ///
 /// let period = |label: &str, rate: i64| PeriodRecord {

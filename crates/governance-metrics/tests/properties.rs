@@ -6,7 +6,7 @@
     reason = "test helpers fail loudly"
 )]
 
-use governance_metrics::{gini, inequality, theil};
+use guided_community_metrics::{gini, inequality, theil};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

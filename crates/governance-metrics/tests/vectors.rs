@@ -8,7 +8,7 @@
     reason = "test helpers fail loudly"
 )]
 
-use governance_metrics::inequality;
+use guided_community_metrics::inequality;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 

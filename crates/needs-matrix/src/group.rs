@@ -35,7 +35,7 @@ pub struct GroupNeeds {
 /// Sums scores by group; `group_of` names each unit's group, or `None`.
 ///
 /// ```
-/// use needs_matrix::{group_needs, score, Matrix, ScoreOptions, Unit};
+/// use guided_community_needs::{group_needs, score, Matrix, ScoreOptions, Unit};
 ///
 /// let matrix = Matrix::default();
 /// let unit = |id: &str, age: f64| Unit::new(id, vec![Some(age), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(2.0), Some(5.0), Some(0.0), Some(0.0)]);

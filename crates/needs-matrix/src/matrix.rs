@@ -128,7 +128,7 @@ pub struct Dimension {
 /// A validated needs matrix. Its JSON form is `{"dimensions": [...]}`.
 ///
 /// ```
-/// use needs_matrix::Matrix;
+/// use guided_community_needs::Matrix;
 ///
 /// let matrix = Matrix::default();
 /// let weights: Vec<String> = matrix.dimensions().iter().map(|d| d.weight.to_string()).collect();

@@ -77,7 +77,7 @@ pub struct Mpi {
 /// deprivation counts — no rounding can flip that.
 ///
 /// ```
-/// use needs_matrix::{multidimensional_index, Cutoff, Matrix, MpiOptions, Unit};
+/// use guided_community_needs::{multidimensional_index, Cutoff, Matrix, MpiOptions, Unit};
 /// use rust_decimal::Decimal;
 ///
 /// let matrix: Matrix = serde_json::from_str(r#"{"dimensions": [

@@ -54,7 +54,7 @@ pub struct Sensitivity {
 /// `top_k` and every unit's rank move.
 ///
 /// ```
-/// use needs_matrix::{sensitivity, Matrix, ScoreOptions, Unit};
+/// use guided_community_needs::{sensitivity, Matrix, ScoreOptions, Unit};
 ///
 /// let matrix = Matrix::default();
 /// let unit = |id: &str, age: f64, income: f64| Unit::new(id, vec![Some(age), Some(0.0), Some(0.0), Some(1.0), Some(0.0), Some(income), Some(4.0), Some(1.0), Some(0.0)]);

@@ -135,7 +135,7 @@ impl<'de> Deserialize<'de> for UnitId {
 /// minimum, assessment levels), not money, and are `f64`.
 ///
 /// ```
-/// use needs_matrix::Unit;
+/// use guided_community_needs::Unit;
 ///
 /// let unit: Unit = serde_json::from_str(r#"{"id": "h1", "values": [82, null, 0.8]}"#)?;
 /// assert_eq!(unit.values, [Some(82.0), None, Some(0.8)]);
@@ -172,7 +172,7 @@ impl Unit {
 /// not build.
 ///
 /// ```
-/// use needs_matrix::{split_duplicates, Unit};
+/// use guided_community_needs::{split_duplicates, Unit};
 ///
 /// let units = vec![Unit::new("h1", vec![Some(1.0)]), Unit::new("h1", vec![Some(2.0)])];
 /// let (kept, repeats) = split_duplicates(units);

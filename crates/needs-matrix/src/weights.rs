@@ -17,7 +17,7 @@ use crate::{Error, Result};
 /// too); deserializing validates it exactly as [`Weights::try_new`] does.
 ///
 /// ```
-/// use needs_matrix::Weights;
+/// use guided_community_needs::Weights;
 /// use rust_decimal::dec;
 ///
 /// let w = Weights::try_new([dec!(33.3), dec!(33.3), dec!(33.4)])?;
@@ -97,7 +97,7 @@ impl Default for Weights {
     /// economic status 20%, willingness to take part 15%, special needs 20%.
     ///
     /// ```
-    /// use needs_matrix::Weights;
+    /// use guided_community_needs::Weights;
     ///
     /// assert_eq!(Weights::default(), Weights::try_new([25, 20, 20, 15, 20])?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

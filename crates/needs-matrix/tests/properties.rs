@@ -7,7 +7,7 @@
     reason = "test helpers fail loudly"
 )]
 
-use needs_matrix::{
+use guided_community_needs::{
     Aggregation, Dimension, Direction, Indicator, Matrix, MissingPolicy, Normalization,
     ScoreOptions, Unit, Weights, score,
 };
@@ -130,7 +130,7 @@ proptest! {
                 Direction::LessNeed => v - raise,
             });
             let after = score(&matrix, &changed, &options).unwrap();
-            let score_of = |s: &needs_matrix::Scores| s.iter().find(|u| u.id == target).unwrap().score;
+            let score_of = |s: &guided_community_needs::Scores| s.iter().find(|u| u.id == target).unwrap().score;
             prop_assert!(score_of(&after) >= score_of(&before), "indicator {} lowered {}", indicator.id, target);
         }
     }
@@ -227,7 +227,7 @@ fn everyone_over_60_alike_hides_what_the_matrix_sees() {
         .map(|u| Unit::new(u.id.as_str(), vec![u.values[0]]))
         .collect();
     let alike = score(&over_60, &age_only, &ScoreOptions::default()).unwrap();
-    let tier = |s: &needs_matrix::Scores, i: usize| s.get(i).unwrap().tier;
+    let tier = |s: &guided_community_needs::Scores, i: usize| s.get(i).unwrap().tier;
     assert_eq!(tier(&alike, 0), "high");
     assert_eq!(
         tier(&alike, 1),

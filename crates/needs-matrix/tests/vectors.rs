@@ -7,7 +7,7 @@
     reason = "test helpers fail loudly"
 )]
 
-use needs_matrix::{
+use guided_community_needs::{
     Aggregation, Dimension, Direction, Indicator, Matrix, MissingPolicy, Normalization,
     ScoreOptions, Unit, Weights, score,
 };

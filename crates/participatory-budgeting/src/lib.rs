@@ -1,29 +1,4 @@
-//! Participatory budgeting (参与式预算): residents choose projects under a budget.
-//!
-//! Elections come in the Pabulib format ([`parse`], [`write()`]). A [`BudgetingRule`] turns an
-//! election into an [`Outcome`] that explains itself project by project:
-//!
-//! - greedy by votes or points, with skipping, without, or above a score threshold;
-//! - the Method of Equal Shares (MES, Peters & Skowron) with cost, approval or points
-//!   utilities, its `add1` completion as the cities run it, and the comparison step;
-//! - sequential Phragmén.
-//!
-//! Everything is exact: costs are scaled to integers and MES budgets are exact
-//! rationals, so an outcome never depends on rounding. Identical ballots are grouped.
-//!
-//! ```
-//! use participatory_budgeting::{parse, run, Options, BudgetingRule, Utility};
-//!
-//! // The hand-checked instance of the shared test data: budget 150, five voters.
-//! let election = parse("META\nkey;value\nbudget;150\nvote_type;approval\n\
-//!     PROJECTS\nproject_id;cost\np1;100\np2;60\np3;50\np4;40\n\
-//!     VOTES\nvoter_id;vote\n1;p1,p2\n2;p1,p2\n3;p1\n4;p3\n5;p3,p4\n")?;
-//! let mes = run(&election, &Options::new(BudgetingRule::Mes).with_utility(Utility::Cost))?;
-//! assert_eq!(mes.selected, ["p2", "p3"]);
-//! let greedy = run(&election, &Options::new(BudgetingRule::Greedy))?;
-//! assert_eq!(greedy.selected, ["p1", "p3"]);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+#![doc = include_str!("../README.md")]
 
 use core::fmt;
 

@@ -7,9 +7,13 @@
 //!
 //! Voters are handled in *classes* of equal remaining budget: a class splits only
 //! when some of its members pay for a project, so a run prices a few hundred
-//! budgets, not every voter. All budgets share one denominator, so pricing is
-//! integer arithmetic. Candidates wait in a heap keyed by their last ρ, which can
-//! only grow as budgets shrink, so only the top is repriced (lazy evaluation).
+//! budgets, not every voter. All budgets share one denominator (`d`, multiplied by
+//! the payers' weight at each purchase), so pricing is big-integer arithmetic
+//! without gcds. Candidates wait in a heap keyed by a lower bound of their price
+//! (initially `cost / supporters`; ρ can only grow as budgets shrink), so only the
+//! top is repriced (lazy evaluation). Every outcome a user sees — plain MES, and
+//! add1 at the budget it finds ([`at_budget`]) — comes from this engine, with its
+//! explanation.
 
 use core::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};

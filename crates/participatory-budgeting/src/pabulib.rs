@@ -45,7 +45,7 @@ impl ParseOptions {
 /// [`ParseOptions`]).
 ///
 /// ```
-/// use participatory_budgeting::{parse, VoteType};
+/// use guided_community_pb::{parse, VoteType};
 ///
 /// let text = "META\nkey;value\nbudget;150\nvote_type;approval\n\
 ///             PROJECTS\nproject_id;cost;name\np1;100;\"Garden; east side\"\np2;60;Lights\n\
@@ -69,7 +69,7 @@ pub fn parse(text: &str) -> Result<BudgetElection> {
 /// Parses a Pabulib file.
 ///
 /// ```
-/// use participatory_budgeting::{parse_with, ParseOptions};
+/// use guided_community_pb::{parse_with, ParseOptions};
 ///
 /// let text = "META\nkey;value\nbudget;150\nvote_type;approval\nnum_votes;3\n\
 ///             PROJECTS\nproject_id;cost\np1;100\np2;60\n\

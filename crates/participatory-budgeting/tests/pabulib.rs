@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use participatory_budgeting::{
+use guided_community_pb::{
     BudgetElection, BudgetingRule, Options, ProjectTieBreak, Utility, parse, run, write,
 };
 use serde::Deserialize;
@@ -292,7 +292,7 @@ VOTES\nvoter_id;vote\n1;p1,p2,p1\n2;p2\n2;p1\n3;p1,p2\n";
 
 #[test]
 fn quirks_are_noted_by_default_and_refused_when_strict() {
-    use participatory_budgeting::{ParseOptions, parse_with};
+    use guided_community_pb::{ParseOptions, parse_with};
     let election = parse(QUIRKY).unwrap();
     // The repeat counts once, where it first appears; the first budget is used.
     assert_eq!(election.voters[0].ballot, [0, 1]);
@@ -370,8 +370,8 @@ fn point_totals_past_u64_are_counted_exactly() {
     assert!(json.contains("\"score\":36893488147419103230"), "{json}");
 }
 
-fn vote_order(e: &BudgetElection, outcome: &participatory_budgeting::Outcome) -> Vec<String> {
-    let mut projects: Vec<(usize, &participatory_budgeting::ProjectOutcome)> =
+fn vote_order(e: &BudgetElection, outcome: &guided_community_pb::Outcome) -> Vec<String> {
+    let mut projects: Vec<(usize, &guided_community_pb::ProjectOutcome)> =
         outcome.projects.iter().enumerate().collect();
     projects.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0)));
     let _ = e;

@@ -64,7 +64,7 @@ fn percentile(sorted: &[i64], percent: u64) -> Option<i64> {
 /// On-time rates and response times per colour, and the backlog at `now`.
 ///
 /// ```
-/// use petition_triage::analytics;
+/// use guided_community_triage::analytics;
 ///
 /// let report = analytics(&[], chrono::DateTime::UNIX_EPOCH);
 /// assert_eq!(report.colours.len(), 3);
@@ -138,7 +138,7 @@ pub struct HotSpot {
 ///
 /// ```
 /// use chrono::{DateTime, TimeDelta};
-/// use petition_triage::hot_spots;
+/// use guided_community_triage::hot_spots;
 ///
 /// assert!(hot_spots(&[], DateTime::UNIX_EPOCH, TimeDelta::days(30), 3).is_empty());
 /// ```

@@ -49,7 +49,7 @@ pub struct CalendarYear {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use petition_triage::Calendar;
+/// use guided_community_triage::Calendar;
 ///
 /// let cn = Calendar::mainland_china();
 /// let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("bad date");
@@ -145,7 +145,7 @@ impl Calendar {
     /// win over this calendar's days on the same date.
     ///
     /// ```
-    /// use petition_triage::Calendar;
+    /// use guided_community_triage::Calendar;
     ///
     /// let regional: Calendar = serde_json::from_str(
     ///     r#"{"2025": {"holidays": {"2025-03-03": "Regional Day"}, "workdays": {}}}"#,
@@ -192,7 +192,7 @@ impl Calendar {
     /// ```
     /// use std::num::NonZeroU32;
     /// use chrono::NaiveDate;
-    /// use petition_triage::Calendar;
+    /// use guided_community_triage::Calendar;
     ///
     /// let cn = Calendar::mainland_china();
     /// let friday = NaiveDate::from_ymd_opt(2025, 9, 26).ok_or("bad date")?;

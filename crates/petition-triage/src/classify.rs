@@ -237,7 +237,7 @@ pub struct Triage {
 /// the text and every vulnerability that applies.
 ///
 /// ```
-/// use petition_triage::{classify, Colour, EmergencyService, Submission, TriageRules, Vulnerability};
+/// use guided_community_triage::{classify, Colour, EmergencyService, Submission, TriageRules, Vulnerability};
 ///
 /// let rules = TriageRules::default();
 /// let report = Submission {
@@ -297,7 +297,7 @@ pub fn classify(submission: &Submission, rules: &TriageRules) -> Triage {
 /// A person's override of the colour, up or down, recorded with its reason.
 ///
 /// ```
-/// use petition_triage::{classify, override_colour, Colour, Submission, TriageRules};
+/// use guided_community_triage::{classify, override_colour, Colour, Submission, TriageRules};
 ///
 /// let triage = classify(&Submission { category: "noise".into(), text: "loud music".into(), vulnerabilities: vec![] }, &TriageRules::default());
 /// let raised = override_colour(&triage, Colour::Yellow, "third complaint this week; neighbour is a night-shift nurse")?;

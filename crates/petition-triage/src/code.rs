@@ -50,7 +50,7 @@ fn value(symbol: char) -> Option<u8> {
 /// A valid tracking code.
 ///
 /// ```
-/// use petition_triage::{CodeRng, TrackingCode};
+/// use guided_community_triage::{CodeRng, TrackingCode};
 ///
 /// let mut rng = CodeRng::seeded(2025);
 /// let code = TrackingCode::generate(&mut rng);
@@ -192,7 +192,7 @@ pub const MAX_CODES: usize = 1_000_000;
 /// skipped. The iterator ends after [`MAX_CODES`] codes.
 ///
 /// ```
-/// use petition_triage::{codes, new_codes};
+/// use guided_community_triage::{codes, new_codes};
 ///
 /// let first: Vec<_> = codes(7).take(3).collect();
 /// assert_eq!(first, new_codes(7, 3)?);
@@ -237,7 +237,7 @@ impl Iterator for Codes {
 /// skipped).
 ///
 /// ```
-/// use petition_triage::new_codes;
+/// use guided_community_triage::new_codes;
 ///
 /// let codes = new_codes(7, 3)?;
 /// assert_eq!(codes.len(), 3);

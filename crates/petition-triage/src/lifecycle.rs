@@ -230,14 +230,14 @@ fn cycle(
 ///
 /// ```
 /// use chrono::{DateTime, FixedOffset, Utc};
-/// use petition_triage::{apply, open, Calendar, Colour, Command, Intake, SlaPolicy, State};
+/// use guided_community_triage::{apply, open, Calendar, Colour, Command, Intake, SlaPolicy, State};
 ///
 /// let cn = Calendar::mainland_china();
 /// let policy = SlaPolicy::default();
 /// let at = |s: &str| -> Result<DateTime<Utc>, chrono::ParseError> { Ok(s.parse::<DateTime<FixedOffset>>()?.into()) };
 /// let intake = Intake {
 ///     id: "p-1".into(),
-///     code: petition_triage::new_codes(1, 1)?.pop().ok_or("no code")?,
+///     code: guided_community_triage::new_codes(1, 1)?.pop().ok_or("no code")?,
 ///     category: "water-leak".into(),
 ///     building: Some("3".into()),
 ///     colour: Colour::Yellow,

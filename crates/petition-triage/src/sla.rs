@@ -147,7 +147,7 @@ mod seconds {
 /// first response and for resolution, and what counts as at risk.
 ///
 /// ```
-/// use petition_triage::{Colour, SlaPolicy, Target};
+/// use guided_community_triage::{Colour, SlaPolicy, Target};
 ///
 /// let policy = SlaPolicy::default();
 /// assert_eq!(policy.zone.local_minus_utc(), 8 * 3600); // Asia/Shanghai
@@ -241,7 +241,7 @@ pub struct Deadline {
 ///
 /// ```
 /// use chrono::DateTime;
-/// use petition_triage::{deadline, Calendar, SlaPolicy, Target};
+/// use guided_community_triage::{deadline, Calendar, SlaPolicy, Target};
 ///
 /// let cn = Calendar::mainland_china();
 /// let received: DateTime<chrono::Utc> = "2025-09-26T20:00:00+08:00".parse::<DateTime<chrono::FixedOffset>>()?.into();

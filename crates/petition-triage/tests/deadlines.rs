@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use chrono::{NaiveDate, NaiveTime};
-use petition_triage::{Calendar, Colour, SlaPolicy, deadline};
+use guided_community_triage::{Calendar, Colour, SlaPolicy, deadline};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
-use petition_triage::{
+use guided_community_triage::{
     Calendar, Colour, Command, Error, Intake, Petition, SlaPolicy, SlaStatus, State, WarningKind,
     apply, deadline, hot_spots, new_codes, open, sla_status, warnings,
 };
@@ -265,7 +265,7 @@ fn sla_status_over_time_and_idempotent_warnings() {
     let raised: BTreeSet<_> = first
         .new
         .iter()
-        .map(petition_triage::Warning::key)
+        .map(guided_community_triage::Warning::key)
         .collect();
     let again = warnings(std::slice::from_ref(&p), now, &raised, &cn, &policy);
     assert!(

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 /// the same `Amount` and print as `12.5`. Amounts serialize as decimal strings.
 ///
 /// ```
-/// use points_bank::Amount;
+/// use guided_community_points::Amount;
 ///
 /// let a: Amount = "12.50".parse()?;
 /// assert_eq!(a, Amount::from_hundredths(1250));
@@ -86,7 +86,7 @@ impl Amount {
     /// never issues a fraction that was not earned).
     ///
     /// ```
-    /// use points_bank::Amount;
+    /// use guided_community_points::Amount;
     ///
     /// let rate: Amount = "5".parse()?;
     /// assert_eq!(rate.checked_mul(&"1.33".parse()?)?.to_string(), "6.65");

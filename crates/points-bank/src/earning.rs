@@ -54,7 +54,7 @@ impl EarningRule {
 /// A table of earning rules, looked up by activity.
 ///
 /// ```
-/// use points_bank::{Amount, EarningRule, EarningRules, Per};
+/// use guided_community_points::{Amount, EarningRule, EarningRules, Per};
 ///
 /// let rules = EarningRules::new(vec![EarningRule::new("garden-care", Amount::from_whole(3), Per::Hour)]);
 /// assert_eq!(rules.points_for("garden-care", Amount::from_whole(2))?, Amount::from_whole(6));

@@ -116,9 +116,9 @@ fn outcome(ledger: &Ledger, seq: u64) -> Outcome {
 /// Writes a ledger's journal as a hash-chained log, entry by entry.
 ///
 /// ```
-/// use points_bank::log::{Chain, verify};
+/// use guided_community_points::log::{Chain, verify};
 ///
-/// let ledger = points_bank::sample::ledger(40, 7);
+/// let ledger = guided_community_points::sample::ledger(40, 7);
 /// let mut log = Vec::new();
 /// let head = Chain::new().write(&ledger, &mut log)?;
 /// let checked = verify(&log)?;

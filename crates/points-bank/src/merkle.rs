@@ -117,7 +117,7 @@ fn split(n: usize) -> usize {
 /// is SHA-256 of nothing.
 ///
 /// ```
-/// use points_bank::merkle::{inclusion_proof, leaf_hash, root, verify_inclusion};
+/// use guided_community_points::merkle::{inclusion_proof, leaf_hash, root, verify_inclusion};
 ///
 /// let leaves: Vec<_> = ["a", "b", "c"].iter().map(|e| leaf_hash(e.as_bytes())).collect();
 /// let root = root(&leaves);

@@ -54,9 +54,9 @@ pub fn rules() -> EarningRules {
 /// generated from `seed`.
 ///
 /// ```
-/// let a = points_bank::sample::ledger(500, 1);
+/// let a = guided_community_points::sample::ledger(500, 1);
 /// assert_eq!(a.events().len(), 500);
-/// assert_eq!(a.events(), points_bank::sample::ledger(500, 1).events());
+/// assert_eq!(a.events(), guided_community_points::sample::ledger(500, 1).events());
 /// ```
 pub fn ledger(events: usize, seed: u64) -> Ledger {
     let events = events.min(MAX_EVENTS);
@@ -92,8 +92,8 @@ const COMPACT_EVERY: u64 = 1 << 16;
 /// [`MAX_EVENTS`] entries.
 ///
 /// ```
-/// use points_bank::log::{Chain, verify};
-/// use points_bank::sample;
+/// use guided_community_points::log::{Chain, verify};
+/// use guided_community_points::sample;
 ///
 /// let streamed: Vec<u8> = sample::log(300, 9).collect::<Result<Vec<_>, _>>()?.concat();
 /// let mut whole = Vec::new();

@@ -9,7 +9,7 @@
 )]
 
 use chrono::{NaiveDateTime, TimeDelta};
-use points_bank::{
+use guided_community_points::{
     AccountKind, Action, Amount, CapPeriod, Command, EarningRule, EarningRules, Error, Ledger,
     Note, Per, Period, Phase, Policy, TransferKind, Unit, apply, statement, totals,
 };
@@ -47,19 +47,19 @@ impl Bank {
             bank.ok(open(account, kind, Unit::Points));
         }
         bank.ok(Action::Configure {
-            rules: points_bank::sample::rules(),
+            rules: guided_community_points::sample::rules(),
             policy: Policy::default(),
         });
         bank
     }
 
-    fn run(&mut self, action: Action) -> Result<points_bank::Receipt, Error> {
+    fn run(&mut self, action: Action) -> Result<guided_community_points::Receipt, Error> {
         self.next += 1;
         self.ledger
             .execute(Command::new(format!("c{}", self.next), action), self.now)
     }
 
-    fn ok(&mut self, action: Action) -> points_bank::Receipt {
+    fn ok(&mut self, action: Action) -> guided_community_points::Receipt {
         let name = action.name();
         self.run(action)
             .unwrap_or_else(|e| panic!("{name} failed: {e}"))
@@ -479,7 +479,7 @@ fn the_time_bank_credits_the_server_within_credit_lines_and_caps() {
 #[test]
 fn points_expire_first_in_first_out_into_breakage() {
     let mut bank = Bank::new();
-    let mut rules = points_bank::sample::rules().rules().to_vec();
+    let mut rules = guided_community_points::sample::rules().rules().to_vec();
     rules.push({
         let mut r = EarningRule::new("cleanup", pts("20"), Per::Occasion);
         r.expires_after_days = Some(30);
@@ -597,7 +597,7 @@ fn the_pure_apply_returns_a_new_state_and_leaves_the_old_one() {
 
 #[test]
 fn the_journal_replays_to_the_same_state() {
-    let ledger = points_bank::sample::ledger(3_000, 11);
+    let ledger = guided_community_points::sample::ledger(3_000, 11);
     let replayed = Ledger::replay(ledger.events().iter().cloned()).unwrap();
     assert!(ledger.balances().eq(replayed.balances()));
     assert!(ledger.transfers().eq(replayed.transfers()));

@@ -8,9 +8,9 @@
     reason = "test helpers fail loudly"
 )]
 
-use points_bank::log::{Chain, Entry, leaves, replay, verify};
-use points_bank::merkle::{Hash, inclusion_proof, verify_inclusion};
-use points_bank::{Command, Error, Ledger, sample};
+use guided_community_points::log::{Chain, Entry, leaves, replay, verify};
+use guided_community_points::merkle::{Hash, inclusion_proof, verify_inclusion};
+use guided_community_points::{Command, Error, Ledger, sample};
 
 fn sample_log(events: usize, seed: u64) -> Vec<u8> {
     let ledger = sample::ledger(events, seed);
@@ -133,7 +133,9 @@ fn replay_reproduces_the_ledger_and_catches_a_rewritten_history() {
         .iter_mut()
         .enumerate()
         .find_map(|(n, e)| match &mut e.outcome {
-            points_bank::log::Outcome::Accepted { transfers, .. } if !transfers.is_empty() => {
+            guided_community_points::log::Outcome::Accepted { transfers, .. }
+                if !transfers.is_empty() =>
+            {
                 Some((n, transfers))
             }
             _ => None,

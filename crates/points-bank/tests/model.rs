@@ -15,8 +15,8 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
-use points_bank::log::{Chain, replay};
-use points_bank::{
+use guided_community_points::log::{Chain, replay};
+use guided_community_points::{
     AccountKind, Action, Amount, Command, EarningRule, EarningRules, Ledger, Per, Period, Policy,
     Unit,
 };
@@ -391,7 +391,7 @@ proptest! {
     #[test]
     fn the_ledger_agrees_with_the_model(ops in proptest::collection::vec((op(), 0i64..=30), 1..80)) {
         let (mut ledger, mut model, mut now) = setup();
-        let mut sent: Vec<(Command, Result<points_bank::Receipt, points_bank::Error>)> = Vec::new();
+        let mut sent: Vec<(Command, Result<guided_community_points::Receipt, guided_community_points::Error>)> = Vec::new();
         let mut holds: Vec<String> = Vec::new();
         for (n, (op, hours)) in ops.into_iter().enumerate() {
             now += TimeDelta::hours(hours);

@@ -61,7 +61,7 @@ const PRICE_EPS: f64 = 1e-9;
 /// leximin-fair lottery seeded with `seed`.
 ///
 /// ```
-/// use deliberation::{select, CouncilRules, Volunteer};
+/// use guided_community_deliberation::{select, CouncilRules, Volunteer};
 ///
 /// // Ten volunteers, four of them young; the council of four must have two young.
 /// let pool: Vec<Volunteer> = (0..10)

@@ -35,7 +35,7 @@ use self::runoff::Runoff;
 /// approval ballots feed approval voting.
 ///
 /// ```
-/// use deliberation::{tally, Ballot, CandidateElection, VotingMethod};
+/// use guided_community_deliberation::{tally, Ballot, CandidateElection, VotingMethod};
 ///
 /// // 方案比选 on three plans: plurality and Borda disagree.
 /// let election = CandidateElection {

@@ -88,7 +88,7 @@ pub enum CandidateTieBreak {
 /// How instant-runoff settles a tie for last place.
 ///
 /// ```
-/// use deliberation::{tally_with, Ballot, CandidateElection, VotingMethod, RunoffTies, TallyOptions};
+/// use guided_community_deliberation::{tally_with, Ballot, CandidateElection, VotingMethod, RunoffTies, TallyOptions};
 ///
 /// // C and D tie for last; either would beat A in the final round.
 /// let election = CandidateElection {

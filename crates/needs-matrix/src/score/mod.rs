@@ -43,7 +43,7 @@ use self::tiers::{Cuts, first_where, threshold, validate_tiers};
 /// normalisations are relative to; rubrics are not).
 ///
 /// ```
-/// use needs_matrix::{score, Matrix, ScoreOptions, Unit};
+/// use guided_community_needs::{score, Matrix, ScoreOptions, Unit};
 ///
 /// let matrix = Matrix::default();
 /// // oldest age, lives alone at 80+, children under 3, chronic conditions,

@@ -104,7 +104,7 @@ impl Default for SilentNeed {
 /// Options for [`score`](crate::score()), with defaults that follow the article.
 ///
 /// ```
-/// use needs_matrix::{Aggregation, ScoreOptions};
+/// use guided_community_needs::{Aggregation, ScoreOptions};
 ///
 /// let options = ScoreOptions::default().with_aggregation(Aggregation::Topsis).with_outlier_z(None);
 /// assert_eq!(options.aggregation, Aggregation::Topsis);
@@ -164,7 +164,7 @@ impl ScoreOptions {
     /// 1: none spawned).
     ///
     /// ```
-    /// use needs_matrix::ScoreOptions;
+    /// use guided_community_needs::ScoreOptions;
     ///
     /// let embedded = ScoreOptions::default().with_max_threads(1); // never spawns
     /// assert_eq!(embedded.max_threads, 1);

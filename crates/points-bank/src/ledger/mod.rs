@@ -210,7 +210,7 @@ struct Done {
 ///
 /// ```
 /// use chrono::NaiveDateTime;
-/// use points_bank::{AccountKind, Action, Amount, Command, EarningRules, Ledger, Policy, Unit};
+/// use guided_community_points::{AccountKind, Action, Amount, Command, EarningRules, Ledger, Policy, Unit};
 ///
 /// let now: NaiveDateTime = "2025-09-12T19:00:00".parse()?;
 /// let mut bank = Ledger::new();
