@@ -93,3 +93,109 @@ fn the_facade_depends_on_every_domain_crate() {
         );
     }
 }
+
+/// The modules of one directory (`a.rs`, or `a/mod.rs` for a folder).
+fn sibling_modules(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if path.join("mod.rs").exists() {
+                out.push((name, path.join("mod.rs")));
+            }
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && !["mod", "lib", "main", "tests"].contains(&name.as_str())
+        {
+            out.push((name, path));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A module's own code: its tests module and comments left out.
+fn code_of(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text
+        .split("#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or_default();
+    text.lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sibling modules that import each other, directly or round a longer circle.
+fn circles(dir: &std::path::Path, prefix: &str) -> Vec<Vec<String>> {
+    let modules = sibling_modules(dir);
+    let names: Vec<&str> = modules.iter().map(|(n, _)| n.as_str()).collect();
+    let edges: Vec<Vec<usize>> = modules
+        .iter()
+        .map(|(me, path)| {
+            let code = code_of(path);
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, other)| **other != me.as_str())
+                .filter(|(_, other)| {
+                    [
+                        format!("{prefix}::{other}::"),
+                        format!("{prefix}::{other};"),
+                    ]
+                    .iter()
+                    .any(|p| code.contains(p.as_str()))
+                        || code.contains(&format!("{prefix}::{{{other}::"))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    // Every circle through the lowest module on it, by depth-first search.
+    let mut found = Vec::new();
+    for start in 0..modules.len() {
+        let mut stack = vec![(start, vec![start])];
+        while let Some((at, path)) = stack.pop() {
+            for &next in &edges[at] {
+                if next == start {
+                    found.push(path.iter().map(|&i| names[i].to_owned()).collect());
+                } else if next > start && !path.contains(&next) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push((next, longer));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// **Invariant:** no import circle between a crate's modules: siblings in a folder
+/// (`super::x::`) and the crate's top-level modules (`crate::x::`) import one way.
+#[test]
+fn no_import_circle_between_modules() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = vec![root.join("src")];
+    for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+        sources.push(entry.unwrap().path().join("src"));
+    }
+    let mut all = Vec::new();
+    while let Some(dir) = sources.pop() {
+        let prefix = if dir.ends_with("src") {
+            "crate"
+        } else {
+            "super"
+        };
+        for circle in circles(&dir, prefix) {
+            all.push(format!("{}: {}", dir.display(), circle.join(" → ")));
+        }
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources.push(path);
+            }
+        }
+    }
+    assert!(all.is_empty(), "import circles:\n{}", all.join("\n"));
+}

@@ -1,10 +1,22 @@
 //! Exact chances under the lottery, and one seeded draw from it, checked against
 //! the rules in integers.
 
-use super::{
-    Chance, CouncilRules, Coverage, Error, Group, Lottery, Model, Panel, Probability, Result,
-    Selection, SplitMix64, Types, Volunteer, check, gcd128,
-};
+use super::leximin::Lottery;
+use super::model::Model;
+use super::model::Types;
+use super::probability::Probability;
+use super::probability::gcd128;
+use super::result::Chance;
+use super::result::Coverage;
+use super::result::Group;
+use super::result::Panel;
+use super::result::Selection;
+use crate::Error;
+use crate::Result;
+use crate::council::CouncilRules;
+use crate::council::Volunteer;
+use crate::council::check;
+use crate::rng::SplitMix64;
 
 /// Each volunteer's exact chance under `lottery`, those who cannot be drawn, and
 /// the smallest positive chance. A member of type t is drawn with probability

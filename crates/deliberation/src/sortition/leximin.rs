@@ -1,10 +1,23 @@
 //! The leximin lottery by column generation: the dual master program, pricing
 //! by the model, the primal weights, and their exact form (`rational.rs`).
 
-use super::{
-    ComparisonOp, Error, LinearExpr, MAX_ROUNDS, Model, OptimizationDirection, Problem, Result,
-    UNITS, Variable, guarded, solver_error,
-};
+use super::model::Model;
+use super::model::guarded;
+use super::model::solver_error;
+use crate::Error;
+use crate::Result;
+use microlp::ComparisonOp;
+use microlp::LinearExpr;
+use microlp::OptimizationDirection;
+use microlp::Problem;
+use microlp::Variable;
+
+/// The fallback lottery's resolution: council weights are integers out of this
+/// when no exact weights are found.
+const UNITS: u64 = 1_000_000;
+
+/// Column-generation rounds per leximin stage.
+const MAX_ROUNDS: usize = 2_000;
 
 /// The leximin lottery: council shapes and their integer weights out of [`UNITS`].
 /// The leximin lottery: councils and their weights, as numerators over one

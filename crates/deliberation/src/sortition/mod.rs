@@ -20,15 +20,9 @@
 //! probabilities reported are the exact chances of the lottery drawn from, and they
 //! sum to the number of seats.
 
-use core::fmt;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions, Variable};
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-
-use crate::council::{CompositionRule, CouncilRules, Volunteer, check};
-use crate::rng::SplitMix64;
+use crate::council::{CouncilRules, Volunteer};
 use crate::{Error, Result};
 
 mod draw;
@@ -39,23 +33,10 @@ mod rational;
 mod result;
 
 use self::draw::draw;
-use self::leximin::{Lottery, leximin};
-use self::model::{Model, Types, guarded, solver_error};
+use self::leximin::leximin;
+use self::model::{Model, Types};
 pub use self::probability::*;
 pub use self::result::*;
-
-/// The fallback lottery's resolution: council weights are integers out of this
-/// when no exact weights are found.
-const UNITS: u64 = 1_000_000;
-
-/// Branch-and-bound nodes one integer program may use before the selection gives up.
-const NODE_LIMIT: u64 = 200_000;
-
-/// Column-generation rounds per leximin stage.
-const MAX_ROUNDS: usize = 2_000;
-
-/// Dual prices below this are noise.
-const PRICE_EPS: f64 = 1e-9;
 
 /// Draws a council of `seats` from `volunteers` that meets every hard rule, by a
 /// leximin-fair lottery seeded with `seed`.

@@ -2,11 +2,26 @@
 //! irreducible set of rules that cannot be met together, coverage, and the
 //! branch-and-bound optimiser.
 
-use super::{
-    BTreeMap, BTreeSet, ComparisonOp, CompositionRule, CouncilRules, Coverage, Error, LinearExpr,
-    NODE_LIMIT, OptimizationDirection, PRICE_EPS, Problem, Result, SolveOptions, Variable,
-    Volunteer,
-};
+use super::result::Coverage;
+use crate::Error;
+use crate::Result;
+use crate::council::CompositionRule;
+use crate::council::CouncilRules;
+use crate::council::Volunteer;
+use microlp::ComparisonOp;
+use microlp::LinearExpr;
+use microlp::OptimizationDirection;
+use microlp::Problem;
+use microlp::SolveOptions;
+use microlp::Variable;
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+
+/// Branch-and-bound nodes one integer program may use before the selection gives up.
+const NODE_LIMIT: u64 = 200_000;
+
+/// Dual prices below this are noise.
+const PRICE_EPS: f64 = 1e-9;
 
 /// Volunteers grouped by the attributes the rules look at.
 pub(super) struct Types<'a> {

@@ -1,6 +1,10 @@
 //! An exact probability `p/q`, how it prints, compares and reads.
 
-use super::{Decimal, Deserialize, Result, Serialize, fmt};
+use crate::Result;
+use core::fmt;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::Serialize;
 
 /// An exact probability `numerator / denominator`, in lowest terms.
 ///

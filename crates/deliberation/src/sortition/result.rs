@@ -1,7 +1,11 @@
 //! What a selection returns: the council, every volunteer's [`Chance`], the
 //! lottery ([`Panel`]s) and [`Coverage`].
 
-use super::{BTreeMap, Decimal, Deserialize, Probability, Serialize};
+use super::probability::Probability;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A volunteer's chance of selection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

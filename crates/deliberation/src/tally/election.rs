@@ -1,6 +1,8 @@
 //! What is tallied: an [`CandidateElection`] of candidates and [`Ballot`]s, as JSON reads it.
 
-use super::{Deserialize, Result, Serialize};
+use crate::Result;
+use serde::Deserialize;
+use serde::Serialize;
 
 /// An election: the plans on the table and the ballots cast for them.
 ///

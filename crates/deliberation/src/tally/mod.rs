@@ -5,12 +5,6 @@
 //! and the rounds that explain it. A tie-break is a separate, explicit choice: a stated
 //! order of the candidates, or an order drawn from a caller's seed.
 
-use core::fmt;
-use std::collections::HashMap;
-
-use serde::{Deserialize, Serialize};
-
-use crate::rng::SplitMix64;
 use crate::{Error, Result};
 
 mod election;
@@ -25,7 +19,7 @@ mod tests;
 pub use self::election::*;
 pub use self::options::*;
 use self::pairwise::{copeland_scores, schulze_tiers, strongest_paths};
-use self::profile::{Profile, matrix, name_of, scores_round, tiers_by_score};
+use self::profile::{Profile, matrix, scores_round, tiers_by_score};
 pub use self::result::*;
 use self::runoff::Runoff;
 

@@ -1,7 +1,12 @@
 //! How to tally: the [`VotingMethod`], the [`CandidateTieBreak`], instant-runoff's [`RunoffTies`],
 //! and [`TallyOptions`] that carries them.
 
-use super::{Deserialize, Error, Result, Serialize, SplitMix64, fmt};
+use crate::Error;
+use crate::Result;
+use crate::rng::SplitMix64;
+use core::fmt;
+use serde::Deserialize;
+use serde::Serialize;
 
 /// A tallying method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,7 +1,14 @@
 //! An election compiled to candidate indices, with the positional and pairwise
 //! counts every method starts from.
 
-use super::{Ballot, CandidateElection, Error, HashMap, Result, Round, Score, VotingMethod};
+use super::election::Ballot;
+use super::election::CandidateElection;
+use super::options::VotingMethod;
+use super::result::Round;
+use super::result::Score;
+use crate::Error;
+use crate::Result;
+use std::collections::HashMap;
 
 /// An election compiled to candidate indices, ready for counting.
 pub(super) struct Profile {

@@ -1,6 +1,9 @@
 //! What a tally returns: the [`Tally`] and the [`Round`]s that explain it.
 
-use super::{Deserialize, Serialize, VotingMethod, fmt};
+use super::options::VotingMethod;
+use core::fmt;
+use serde::Deserialize;
+use serde::Serialize;
 
 /// One way of breaking an instant-runoff tie for last, and who wins after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

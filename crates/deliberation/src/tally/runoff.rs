@@ -1,10 +1,16 @@
 //! Instant-runoff: counts, ties for last settled by [`RunoffTies`], and every order
 //! of elimination followed when asked.
 
-use super::{
-    Error, HashMap, MAX_RUNOFF_UNIVERSES, Profile, Result, Round, Score, Universe, name_of,
-    tiers_by_score,
-};
+use super::options::MAX_RUNOFF_UNIVERSES;
+use super::profile::Profile;
+use super::profile::name_of;
+use super::profile::tiers_by_score;
+use super::result::Round;
+use super::result::Score;
+use super::result::Universe;
+use crate::Error;
+use crate::Result;
+use std::collections::HashMap;
 
 impl Profile {
     /// First preferences among the `active` candidates, and the ballots that

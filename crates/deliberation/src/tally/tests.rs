@@ -1,6 +1,7 @@
 //! Tests of the tallies: hand-checked profiles and the properties a reader relies on.
 
 use super::*;
+use crate::rng::SplitMix64;
 
 fn election(candidates: &[&str], ballots: &[(&[&str], u64)]) -> CandidateElection {
     CandidateElection {

@@ -1,10 +1,26 @@
 //! Book and limits: opening accounts, configuring the rules, checking and booking
 //! transfers (two-phase: pending, posted, voided), lots.
 
-use super::{
-    Account, AccountKind, Amount, Arc, BTreeMap, Balance, EarningRules, Error, InForce, Ledger,
-    Lot, NaiveDateTime, Note, Phase, Policy, Result, Stored, TransferKind, Unit, VecDeque,
-};
+use super::Account;
+use super::Balance;
+use super::InForce;
+use super::Ledger;
+use super::Lot;
+use super::Stored;
+use crate::Amount;
+use crate::EarningRules;
+use crate::Error;
+use crate::Result;
+use crate::command::AccountKind;
+use crate::command::Policy;
+use crate::command::Unit;
+use crate::receipt::Note;
+use crate::receipt::Phase;
+use crate::receipt::TransferKind;
+use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
 
 impl Ledger {
     pub(super) fn open_account(

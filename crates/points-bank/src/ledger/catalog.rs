@@ -1,10 +1,21 @@
 //! The catalog and holds: items with stock per period, reservations held as
 //! pending transfers, fulfilled, voided, refunded.
 
-use super::{
-    AccountKind, Amount, Error, Item, Ledger, NaiveDateTime, Note, Period, Phase, Reservation,
-    Result, Status, TimeDelta, TransferKind, Unit,
-};
+use super::Item;
+use super::Ledger;
+use super::Reservation;
+use super::Status;
+use crate::Amount;
+use crate::Error;
+use crate::Result;
+use crate::command::AccountKind;
+use crate::command::Period;
+use crate::command::Unit;
+use crate::receipt::Note;
+use crate::receipt::Phase;
+use crate::receipt::TransferKind;
+use chrono::NaiveDateTime;
+use chrono::TimeDelta;
 
 impl Ledger {
     pub(super) fn add_item(

@@ -1,9 +1,18 @@
 //! Earning and caps: points for an activity by its rule, capped per day and month.
 
-use super::{
-    AccountKind, Amount, CapPeriod, EarnKey, Error, Ledger, NaiveDateTime, Note, Period, Result,
-    TimeDelta, TransferKind, Unit,
-};
+use super::EarnKey;
+use super::Ledger;
+use crate::Amount;
+use crate::Error;
+use crate::Result;
+use crate::command::AccountKind;
+use crate::command::Period;
+use crate::command::Unit;
+use crate::receipt::CapPeriod;
+use crate::receipt::Note;
+use crate::receipt::TransferKind;
+use chrono::NaiveDateTime;
+use chrono::TimeDelta;
 
 impl Ledger {
     /// The points an earning is worth after the resident's caps, with a note if cut.

@@ -1,7 +1,8 @@
 //! Command ids seen, for idempotency: a keyed 64-bit hash per id, collisions told
 //! apart by the journal.
 
-use super::{BuildHasher, Event, HashMap, RandomState};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 /// Command ids seen, by a keyed 64-bit hash of the id: one hash per command and
 /// no copy of the id (the journal holds it); colliding ids are told apart there.
@@ -17,12 +18,13 @@ impl Ids {
         self.keys.hash_one(id)
     }
 
-    pub(super) fn find(&self, key: u64, id: &str, events: &[Event], base: u64) -> Option<u64> {
+    /// The journal entry whose id hashes to `key` and is `id` (`is_id(i)` says
+    /// whether kept entry `i`, counted from `base`, has it).
+    pub(super) fn find(&self, key: u64, base: u64, is_id: impl Fn(usize) -> bool) -> Option<u64> {
         let is = |seq: &u64| {
             seq.checked_sub(base)
                 .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| events.get(i))
-                .is_some_and(|e| e.command.id == id)
+                .is_some_and(&is_id)
         };
         let first = self.first.get(&key).copied().filter(is);
         first.or_else(|| self.more.get(&key)?.iter().copied().find(is))

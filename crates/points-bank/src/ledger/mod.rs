@@ -6,15 +6,14 @@
 //! (accepted or rejected) replays to the same state.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AccountKind, Action, Command, Period, Policy, Unit, first_difference};
 use crate::receipt::{CapPeriod, Note, Phase, Receipt, Transfer, TransferKind};
-use crate::{Amount, EarningRules, Error, Per, Result};
+use crate::{Amount, EarningRules, Error, Result};
 
 mod book;
 mod catalog;
@@ -345,10 +344,9 @@ impl Ledger {
             return Err(Error::EmptyId);
         }
         let key = self.ids.key(&command.id);
-        if let Some(seq) = self
-            .ids
-            .find(key, &command.id, &self.events, self.events_base)
-        {
+        let events = &self.events;
+        let is_id = |i: usize| events.get(i).is_some_and(|e| e.command.id == command.id);
+        if let Some(seq) = self.ids.find(key, self.events_base, is_id) {
             let original = self.event(seq).map(|e| &e.command.action);
             if let Some(field) = original.and_then(|a| first_difference(a, &command.action)) {
                 return Err(Error::IdReused {

@@ -1,10 +1,20 @@
 //! The expiry sweep (lapsed holds, expired lots), and compaction for the streaming
 //! sample.
 
-use super::{
-    AccountKind, Amount, CapPeriod, EarnKey, Ledger, Lot, NaiveDateTime, Note, Period, Phase,
-    Result, Status, TransferKind, Unit,
-};
+use super::EarnKey;
+use super::Ledger;
+use super::Lot;
+use super::Status;
+use crate::Amount;
+use crate::Result;
+use crate::command::AccountKind;
+use crate::command::Period;
+use crate::command::Unit;
+use crate::receipt::CapPeriod;
+use crate::receipt::Note;
+use crate::receipt::Phase;
+use crate::receipt::TransferKind;
+use chrono::NaiveDateTime;
 
 impl Ledger {
     /// Lets go of what a caller that never looks back does not need: the journal

@@ -1,10 +1,21 @@
 //! The time bank: claims of volunteering hours (pending until verified), services
 //! between members, busy time that cannot overlap.
 
-use super::{
-    AccountKind, Amount, Claim, Error, Ledger, Lot, NaiveDateTime, Note, Per, Phase, Result,
-    Status, TimeDelta, TransferKind, Unit,
-};
+use super::Claim;
+use super::Ledger;
+use super::Lot;
+use super::Status;
+use crate::Amount;
+use crate::Error;
+use crate::Per;
+use crate::Result;
+use crate::command::AccountKind;
+use crate::command::Unit;
+use crate::receipt::Note;
+use crate::receipt::Phase;
+use crate::receipt::TransferKind;
+use chrono::NaiveDateTime;
+use chrono::TimeDelta;
 
 impl Ledger {
     /// Hours between `start` and `end`, in hundredths rounded down (36 s).
