@@ -40,6 +40,13 @@ fn pb(c: &mut Criterion) {
         },
     );
     group.bench_with_input(
+        BenchmarkId::new("phragmen", "budapest-2024"),
+        &budapest,
+        |b, e| {
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::Phragmen)));
+        },
+    );
+    group.bench_with_input(
         BenchmarkId::new("parse", "warszawa-2026"),
         &warsaw,
         |b, text| {

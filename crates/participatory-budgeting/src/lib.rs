@@ -651,6 +651,40 @@ pub(crate) fn testdata(name: &str) -> BudgetElection {
     parse(&text).unwrap()
 }
 
+/// An election of `p0, p1, …` with these costs, for the crate's own tests: ballots
+/// of (project, points), as approvals (points ignored) or cumulative votes.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "test elections that parse")]
+pub(crate) fn election(
+    budget: u64,
+    costs: &[u64],
+    ballots: &[Vec<(usize, u64)>],
+    points: bool,
+) -> BudgetElection {
+    use core::fmt::Write as _;
+    let kind = if points { "cumulative" } else { "approval" };
+    let mut text =
+        format!("META\nkey;value\nbudget;{budget}\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n");
+    for (i, c) in costs.iter().enumerate() {
+        let _ = writeln!(text, "p{i};{c}");
+    }
+    text.push_str(if points {
+        "VOTES\nvoter_id;vote;points\n"
+    } else {
+        "VOTES\nvoter_id;vote\n"
+    });
+    for (v, ballot) in ballots.iter().enumerate() {
+        let names: Vec<String> = ballot.iter().map(|(p, _)| format!("p{p}")).collect();
+        let given: Vec<String> = ballot.iter().map(|(_, x)| x.to_string()).collect();
+        if points {
+            let _ = writeln!(text, "{v};{};{}", names.join(","), given.join(","));
+        } else {
+            let _ = writeln!(text, "{v};{}", names.join(","));
+        }
+    }
+    parse(&text).unwrap()
+}
+
 /// `slice[i] = value`, if `i` is in range.
 fn set<T>(slice: &mut [T], i: usize, value: T) {
     if let Some(slot) = slice.get_mut(i) {

@@ -4,8 +4,7 @@
 use super::{Profile, Utility, add1};
 use crate::Result;
 use crate::mes::chosen_at;
-use crate::{BudgetElection, ProjectTieBreak, parse};
-use core::fmt::Write as _;
+use crate::{ProjectTieBreak, election};
 use proptest::prelude::*;
 
 /// The cities' loop, one per-voter budget at a time: every run, in order,
@@ -27,37 +26,6 @@ fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> Result<(Vec<usize>,
         best = (next, b);
     }
     Ok(best)
-}
-
-/// An election of `p0, p1, …` with these costs; ballots of (project, points),
-/// as approvals (points ignored) or cumulative votes.
-fn election(
-    budget: u64,
-    costs: &[u64],
-    ballots: &[Vec<(usize, u64)>],
-    points: bool,
-) -> BudgetElection {
-    let kind = if points { "cumulative" } else { "approval" };
-    let mut text =
-        format!("META\nkey;value\nbudget;{budget}\nvote_type;{kind}\nPROJECTS\nproject_id;cost\n");
-    for (i, c) in costs.iter().enumerate() {
-        let _ = writeln!(text, "p{i};{c}");
-    }
-    text.push_str(if points {
-        "VOTES\nvoter_id;vote;points\n"
-    } else {
-        "VOTES\nvoter_id;vote\n"
-    });
-    for (v, ballot) in ballots.iter().enumerate() {
-        let names: Vec<String> = ballot.iter().map(|(p, _)| format!("p{p}")).collect();
-        let given: Vec<String> = ballot.iter().map(|(_, x)| x.to_string()).collect();
-        if points {
-            let _ = writeln!(text, "{v};{};{}", names.join(","), given.join(","));
-        } else {
-            let _ = writeln!(text, "{v};{}", names.join(","));
-        }
-    }
-    parse(&text).unwrap()
 }
 
 proptest! {
