@@ -3,7 +3,9 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use guided_community::pb::{BudgetElection, BudgetingRule, Options, parse, run};
+use guided_community::pb::{
+    BudgetElection, BudgetingRule, Options, RandomElection, generate, parse, run,
+};
 
 fn load(name: &str) -> (String, BudgetElection) {
     let path = format!("{}/testdata/pabulib/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -28,6 +30,23 @@ fn pb(c: &mut Criterion) {
     group.bench_with_input(
         BenchmarkId::new("mes-add1", "wieliczka-2023"),
         &wieliczka,
+        |b, e| {
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
+        },
+    );
+    // A generated election like the one that found add1's memory cliff (42 s,
+    // 6.2 GB before its structure was bounded): 300 projects with distinct costs
+    // around 10^6, 6,000 voters approving 13 on average, a budget of 40%.
+    let random = generate::election(
+        &RandomElection::new(300, 6_000)
+            .with_approvals(13)
+            .with_budget_percent(40),
+        1,
+    )
+    .unwrap_or_default();
+    group.bench_with_input(
+        BenchmarkId::new("mes-add1", "random-300x6000"),
+        &random,
         |b, e| {
             b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
         },

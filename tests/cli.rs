@@ -681,6 +681,51 @@ fn pb_reproduces_a_city_and_explains_it() {
 }
 
 #[test]
+fn pb_generate_writes_a_seeded_election_the_rules_read() {
+    let args = [
+        "pb",
+        "generate",
+        "--projects",
+        "12",
+        "--voters",
+        "40",
+        "--seed",
+        "9",
+    ];
+    let first = run(&args, "");
+    assert_eq!(first.status.code(), Some(0));
+    let text = String::from_utf8(first.stdout).unwrap();
+    assert!(text.starts_with("META\nkey;value\n"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.contains(';')).count(),
+        1 + 6 + 1 + 12 + 1 + 40
+    );
+    // The same seed gives the same file; another seed another.
+    assert_eq!(String::from_utf8(run(&args, "").stdout).unwrap(), text);
+    let other = run(
+        &[
+            "pb",
+            "generate",
+            "--projects",
+            "12",
+            "--voters",
+            "40",
+            "--seed",
+            "10",
+        ],
+        "",
+    );
+    assert_ne!(String::from_utf8(other.stdout).unwrap(), text);
+    // What it writes, the rules read.
+    let outcome = run_json(&["pb", "-", "--rule", "mes-add1"], &text);
+    assert_eq!(outcome["rule"], "mes-add1");
+    assert_eq!(
+        run_error(&["pb", "generate", "--projects", "0"], ""),
+        "error: a random election's `projects` of 0 is outside 1 to 100000"
+    );
+}
+
+#[test]
 fn demo_writes_the_report_and_summarises_it() {
     let dir = std::env::temp_dir().join(format!("guided-community-demo-{}", std::process::id()));
     let out = dir.to_str().unwrap();

@@ -162,6 +162,11 @@ fn pb_errors() -> Vec<pb::Error> {
         Tie {
             projects: vec!["p2".into(), "p3".into()],
         },
+        InvalidSpec {
+            field: "projects",
+            value: 0,
+            accepted: "1 to 100000".into(),
+        },
     ]
 }
 

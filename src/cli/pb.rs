@@ -6,9 +6,13 @@ use guided_community::pb::{self, BudgetingRule, Options, ProjectTieBreak, Utilit
 use super::{CliError, Exit, Input, Output, Stdout};
 
 /// Select projects from a Pabulib `.pb` file: `{"selected", "total_cost", "rule",
-/// "projects": [… why each was or was not selected …], "notes"}`.
+/// "projects": [… why each was or was not selected …], "notes"}`; or write a
+/// random election (`pb generate`).
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct Args {
+    #[command(subcommand)]
+    generate: Option<PbCommand>,
     /// The rule; `auto` takes it from the file's META `rule`.
     #[arg(long, default_value = "auto", value_parser = rule_names())]
     rule: String,
@@ -26,6 +30,35 @@ pub(crate) struct Args {
     strict: bool,
     #[command(flatten)]
     input: Input,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PbCommand {
+    /// Write a random approval election as a Pabulib file, from a seed: the same
+    /// seed gives the same file on every machine.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct GenerateArgs {
+    /// Projects (1 to 100,000).
+    #[arg(long, default_value_t = 300)]
+    projects: u32,
+    /// Voters (1 to 10,000,000).
+    #[arg(long, default_value_t = 6_000)]
+    voters: u32,
+    /// Mean approvals per voter (each approves 1 to twice this less one).
+    #[arg(long, default_value_t = 10)]
+    approvals: u32,
+    /// Typical cost: costs are distinct, drawn from [cost/2, 3·cost/2).
+    #[arg(long, default_value_t = 1_000_000)]
+    cost: u64,
+    /// The budget, in percent of all projects' cost.
+    #[arg(long, default_value_t = 20)]
+    budget_percent: u32,
+    /// The seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
 }
 
 fn rule_names() -> clap::builder::PossibleValuesParser {
@@ -58,6 +91,16 @@ enum TieArg {
 }
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
+    if let Some(PbCommand::Generate(spec)) = &args.generate {
+        let seed = spec.seed;
+        let spec = pb::RandomElection::new(spec.projects, spec.voters)
+            .with_approvals(spec.approvals)
+            .with_cost(spec.cost)
+            .with_budget_percent(spec.budget_percent);
+        let text = pb::generate::text(&spec, seed).map_err(guided_community::Error::from)?;
+        out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+        return Ok(0);
+    }
     let text = args.input.read_text()?;
     let election = pb::parse_with(&text, &pb::ParseOptions::new().with_strict(args.strict))
         .map_err(|e| args.input.invalid(&e))?;

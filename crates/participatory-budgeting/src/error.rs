@@ -37,6 +37,16 @@ pub enum Error {
         /// The name given.
         rule: String,
     },
+    /// A random election's spec outside its limits.
+    #[error("a random election's `{field}` of {value} is outside {accepted}")]
+    InvalidSpec {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// What would be accepted.
+        accepted: String,
+    },
     /// Projects tied where the tie decides the outcome, with ties refused.
     #[error("tie between {}: choose a tie-break", tied(projects))]
     Tie {

@@ -7,13 +7,16 @@ use serde::{Deserialize, Serialize};
 
 mod add1;
 mod error;
+pub mod generate;
 mod greedy;
 mod mes;
 mod num;
 mod pabulib;
 mod phragmen;
+mod rng;
 
 pub use error::{Error, Result};
+pub use generate::RandomElection;
 pub use pabulib::{ParseOptions, parse, parse_with, write};
 
 /// A parsed Pabulib election: every section, column and value as written.

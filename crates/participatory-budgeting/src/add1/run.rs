@@ -30,6 +30,8 @@ pub(super) struct Hist {
     /// (budget, lower bound on the key) from runs that priced these supporters,
     /// by budget: a lower bound for any run at a budget up to that one.
     pub(super) seen: Vec<(f64, f64)>,
+    /// The last run that used it (see [`Fast::collect`]).
+    pub(super) used: u64,
 }
 
 /// Sequences of choices as a tree of prefixes, the voter classes each choice
@@ -176,6 +178,15 @@ pub(super) fn beats(a: &Rival, b: &Rival) -> Option<bool> {
     Some(x.cmp(y).then(a.rank.cmp(&b.rank)) == Ordering::Less)
 }
 
+/// The most histogram entries kept between runs (24 bytes each, about 100 MB):
+/// past it, [`Fast::collect`] lets go of what the last run did not use. The
+/// crate's own tests collect after almost every run, so that every answer they
+/// check is also an answer after collection.
+#[cfg(not(test))]
+pub(super) const MAX_LIVE_ENTRIES: usize = 4_000_000;
+#[cfg(test)]
+pub(super) const MAX_LIVE_ENTRIES: usize = 64;
+
 /// Runs MES at many per-voter budgets over one [`Structure`].
 #[derive(Debug)]
 pub(super) struct Fast<'p, 'a> {
@@ -195,6 +206,12 @@ pub(super) struct Fast<'p, 'a> {
     pub(super) items: Vec<Item>,
     /// Pricings done, for the notes.
     pub(super) pricings: u64,
+    /// Runs started, and the entries held by all histograms (see
+    /// [`Fast::collect`]).
+    pub(super) generation: u64,
+    pub(super) live: usize,
+    /// [`MAX_LIVE_ENTRIES`], unless a test sets another.
+    pub(super) live_limit: usize,
     /// The budget of the current run (scaled, its lower bound).
     pub(super) at: f64,
 }
@@ -268,6 +285,9 @@ impl<'p, 'a> Fast<'p, 'a> {
             budget: Vec::new(),
             items: Vec::new(),
             pricings: 0,
+            generation: 0,
+            live: 0,
+            live_limit: MAX_LIVE_ENTRIES,
             at: 0.0,
         })
     }
@@ -453,6 +473,10 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// bound is below that round's key is priced, so the certificate sees current
     /// keys rather than stale bounds.
     pub(super) fn run(&mut self, b: Bounds, against: Option<&Eval>) -> Option<Eval> {
+        self.generation += 1;
+        if self.live > self.live_limit {
+            self.collect();
+        }
         let m = self.cost.len();
         self.at = b.lo;
         if let Some(root) = self.budget.first_mut() {

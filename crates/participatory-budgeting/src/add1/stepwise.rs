@@ -1,6 +1,8 @@
 //! `add1` against the cities' loop itself: one MES run per per-voter budget, in
 //! order, until the first that does not fit.
 
+use super::bounds::bounds;
+use super::run::Fast;
 use super::{Profile, Utility, add1};
 use crate::Result;
 use crate::mes::chosen_at;
@@ -30,6 +32,50 @@ fn add1_stepwise(profile: &Profile<'_>, utility: Utility) -> Result<(Vec<usize>,
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Letting go of histograms changes nothing: runs at rising budgets over a
+    /// structure that collects before every run make the same choices, with
+    /// the same budgets for the same class numbers, as over one that never
+    /// collects (recounts number classes as the first count did).
+    #[test]
+    fn collecting_changes_no_run(
+        costs in proptest::collection::vec(1u64..60, 2..8),
+        ballots in proptest::collection::vec(
+            proptest::collection::btree_map(0usize..8, 1u64..4, 1..5),
+            2..24,
+        ),
+        budget in 20u64..200,
+        points in any::<bool>(),
+    ) {
+        let m = costs.len();
+        let ballots: Vec<Vec<(usize, u64)>> = ballots
+            .into_iter()
+            .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
+            .filter(|b| !b.is_empty())
+            .collect();
+        prop_assume!(!ballots.is_empty());
+        let e = election(budget, &costs, &ballots, points);
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+        let utility = if points { Utility::Points } else { Utility::Cost };
+        let mut keeping = Fast::new(&profile, utility).unwrap();
+        keeping.live_limit = usize::MAX;
+        let mut collecting = Fast::new(&profile, utility).unwrap();
+        collecting.live_limit = 0;
+        let base = profile.budget / (u128::from(profile.voters.max(1)) * profile.scale);
+        for step in 0..40u128 {
+            let b = bounds((base + step * 3) * profile.scale);
+            let (x, y) = (keeping.run(b, None), collecting.run(b, None));
+            prop_assert_eq!(x.is_some(), y.is_some());
+            if let (Some(x), Some(y)) = (x, y) {
+                prop_assert_eq!(&x.chosen, &y.chosen);
+                let (bx, by): (Vec<_>, Vec<_>) = (
+                    x.budget.iter().map(|b| (b.lo, b.hi)).collect(),
+                    y.budget.iter().map(|b| (b.lo, b.hi)).collect(),
+                );
+                prop_assert_eq!(bx, by);
+            }
+        }
+    }
 
     /// Skipping budgets never changes the answer of the step-by-step loop, for
     /// every utility and tie-break (a refused tie fails both the same way).

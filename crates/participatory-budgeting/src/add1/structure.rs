@@ -11,6 +11,8 @@ use core::cmp::Ordering;
 
 use super::super::Utility;
 
+use std::collections::HashMap;
+
 use super::run::{Entry, Fast, Hist};
 
 impl<'p> Fast<'p, '_> {
@@ -41,6 +43,9 @@ impl<'p> Fast<'p, '_> {
             at.resize(projects, u32::MAX);
         }
         if let Some(known) = self.known_hist(u32::try_from(prefix).unwrap_or(u32::MAX), c) {
+            if let Some(h) = self.s.hists.get_mut(known) {
+                h.used = self.generation;
+            }
             return known;
         }
         // One round earlier, if counted then: only the payers of that round's
@@ -54,10 +59,12 @@ impl<'p> Fast<'p, '_> {
             _ => self.count_support(k, c),
         };
         let i = self.s.hists.len();
+        self.live += entries.len();
         self.s.hists.push(Hist {
             entries,
             rho: None,
             seen: Vec::new(),
+            used: self.generation,
         });
         if let Some(slot) = self
             .s
@@ -107,8 +114,9 @@ impl<'p> Fast<'p, '_> {
                 *slot += self.count.get(g as usize).copied().unwrap_or(0.0);
             }
         }
-        // First-seen order (supporters are in group order): deterministic, and
-        // with utility 1 nothing needs the entries sorted.
+        // By class: the canonical order, which numbers the classes a choice
+        // creates (see `collect`).
+        touched.sort_unstable();
         for class in touched {
             let n = dense.get_mut(class as usize).map_or(0.0, core::mem::take);
             entries.push(Entry { class, u: 1.0, n });
@@ -184,6 +192,11 @@ impl<'p> Fast<'p, '_> {
         // Counts are whole numbers: a class all of whose supporters moved is at
         // exactly zero.
         entries.retain(|e| e.n > 0.0);
+        // Classes a choice creates are numbered after all before it, so the
+        // parent's order with them appended is usually sorted already.
+        if !entries.is_sorted_by_key(|e| e.class) {
+            entries.sort_unstable_by_key(|e| e.class);
+        }
         self.s.both.insert((c, chosen), both);
         entries
     }
@@ -287,5 +300,44 @@ impl<'p> Fast<'p, '_> {
             x.entries = entries;
         }
         self.s.path.push(child);
+    }
+
+    /// Lets go of every histogram the last run did not use, and of the overlap
+    /// cache, when they hold more than [`MAX_LIVE_ENTRIES`](super::run::MAX_LIVE_ENTRIES): everything here is
+    /// recomputed on demand with the same result. That holds because a
+    /// histogram's entries are in class order, and the classes a choice creates
+    /// are numbered in that order: a recount numbers them as the first count did,
+    /// so the runs kept for certificates (which hold budgets by class number)
+    /// stay valid. A certificate that finds a histogram gone does not certify, so
+    /// the search only runs more.
+    pub(super) fn collect(&mut self) {
+        let keep_from = self.generation.saturating_sub(1);
+        let mut renumber = vec![u32::MAX; self.s.hists.len()];
+        let mut kept = Vec::new();
+        let mut live = 0;
+        for (i, hist) in core::mem::take(&mut self.s.hists).into_iter().enumerate() {
+            if hist.used >= keep_from {
+                if let Some(slot) = renumber.get_mut(i) {
+                    *slot = u32::try_from(kept.len()).unwrap_or(u32::MAX);
+                }
+                live += hist.entries.len();
+                kept.push(hist);
+            }
+        }
+        self.s.hists = kept;
+        self.live = live;
+        for at in &mut self.s.hist_at {
+            let mut any = false;
+            for slot in at.iter_mut() {
+                if *slot != u32::MAX {
+                    *slot = renumber.get(*slot as usize).copied().unwrap_or(u32::MAX);
+                    any |= *slot != u32::MAX;
+                }
+            }
+            if !any {
+                *at = Vec::new();
+            }
+        }
+        self.s.both = HashMap::new();
     }
 }
