@@ -76,9 +76,9 @@ fn tallies(c: &mut Criterion) {
     group.finish();
 }
 
-/// 200 volunteers: ages 20% young, 50% middle, 30% senior; a quarter tenants;
-/// half women; ten buildings.
-fn volunteers(n: usize) -> Vec<Volunteer> {
+/// `n` volunteers: ages 20% young, 50% middle, 30% senior; a quarter tenants;
+/// half women; in `buildings` buildings.
+fn volunteers(n: usize, buildings: u64) -> Vec<Volunteer> {
     let mut next = stream(7);
     (0..n)
         .map(|i| {
@@ -97,13 +97,13 @@ fn volunteers(n: usize) -> Vec<Volunteer> {
                 .with("age", age)
                 .with("tenure", tenure)
                 .with("gender", gender)
-                .with("building", format!("b{}", next() % 10))
+                .with("building", format!("b{}", next() % buildings))
         })
         .collect()
 }
 
 fn council(c: &mut Criterion) {
-    let pool = volunteers(200);
+    let pool = volunteers(200, 10);
     // The article's rules, plus 7–8 women of 15.
     let mut rules = CouncilRules::default();
     rules.min.insert(Category::new("gender", "f"), 7);
@@ -113,6 +113,18 @@ fn council(c: &mut Criterion) {
     group.bench_with_input(BenchmarkId::new("select", "200x15"), &pool, |b, pool| {
         b.iter(|| select(black_box(pool), 15, &rules, 1));
     });
+    // Community scale: 1,000 volunteers in 100 buildings, the article's rules
+    // (at least 2 young, 2 seniors, 1 tenant; tenants at least 20%; at most 3 per
+    // building; every building covered where it can be).
+    let community = volunteers(1_000, 100);
+    let article = CouncilRules::default();
+    group.bench_with_input(
+        BenchmarkId::new("select", "1000x15"),
+        &community,
+        |b, pool| {
+            b.iter(|| select(black_box(pool), 15, &article, 1));
+        },
+    );
     group.finish();
 }
 

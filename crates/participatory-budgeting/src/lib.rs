@@ -522,20 +522,26 @@ impl<'a> Profile<'a> {
             .map(|p| to_int(p.cost))
             .collect::<Result<Vec<_>>>()?;
         let m = election.projects.len();
-        let (mut ballots, scores, supporters) = ballots(election, kind);
-        // Identical ballots grouped by sorting, then listed in first-seen order so
-        // that everything downstream is deterministic.
-        let mut by_ballot: Vec<usize> = (0..ballots.len()).collect();
-        by_ballot.sort_by(|&a, &b| ballots.get(a).cmp(&ballots.get(b)).then(a.cmp(&b)));
+        let (ballots, scores, supporters) = ballots(election, kind);
+        // Identical ballots grouped in first-seen order, so that everything
+        // downstream is deterministic: one hash lookup per ballot.
+        let mut index: std::collections::HashMap<&[(u32, u64)], usize> =
+            std::collections::HashMap::with_capacity(ballots.len());
         let mut firsts: Vec<(usize, u64)> = Vec::new();
-        for run in by_ballot.chunk_by(|&a, &b| ballots.get(a) == ballots.get(b)) {
-            if let Some(&first) = run.first()
-                && ballots.get(first).is_some_and(|b| !b.is_empty())
-            {
-                firsts.push((first, run.len() as u64));
+        for (v, ballot) in ballots.iter().enumerate() {
+            if ballot.is_empty() {
+                continue;
+            }
+            let slot = *index.entry(ballot.as_slice()).or_insert_with(|| {
+                firsts.push((v, 0));
+                firsts.len() - 1
+            });
+            if let Some((_, count)) = firsts.get_mut(slot) {
+                *count += 1;
             }
         }
-        firsts.sort_unstable();
+        drop(index);
+        let mut ballots = ballots;
         let groups: Vec<Group> = firsts
             .into_iter()
             .map(|(first, count)| Group {
@@ -731,7 +737,9 @@ fn ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Ballot>, Vec<u128>
                 *s += 1;
             }
         }
-        items.sort_unstable();
+        if !items.is_sorted() {
+            items.sort_unstable();
+        }
         ballots.push(items);
     }
     (ballots, scores, supporters)
