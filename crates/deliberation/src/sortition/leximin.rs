@@ -32,24 +32,30 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
     let all_rules = vec![true; model.rows.len()];
     let mut panels: Vec<Vec<u32>> = Vec::new();
-    // Start with, for each type, a council seating as many of it as possible;
-    // types no council can seat are unselectable.
+    // Start with councils that seat types not yet seated, as many as possible
+    // each, until no council can seat another: the types never seated are
+    // unselectable. (One council per type would also do, but makes the master
+    // program needlessly large: its rows are the councils.)
     let mut selectable = vec![false; types];
-    for t in 0..types {
-        if selectable.get(t).copied().unwrap_or(true) {
-            continue;
-        }
-        let mut weights = vec![0.0; types];
-        if let Some(w) = weights.get_mut(t) {
-            *w = 1.0;
-        }
+    loop {
+        let weights: Vec<f64> = selectable
+            .iter()
+            .map(|&seen| if seen { 0.0 } else { 1.0 })
+            .collect();
         let Some((panel, _)) = model.optimize(&all_rules, &weights, None)? else {
             return Err(Error::Solver {
                 detail: "a feasible model became infeasible".to_owned(),
             });
         };
+        let mut new = false;
         for (seen, &seated) in selectable.iter_mut().zip(&panel) {
-            *seen |= seated > 0;
+            if seated > 0 && !*seen {
+                *seen = true;
+                new = true;
+            }
+        }
+        if !new {
+            break;
         }
         if !panels.contains(&panel) {
             panels.push(panel);
