@@ -694,6 +694,32 @@ pub(crate) fn election(
     parse(&text).unwrap()
 }
 
+/// Random ballots for the crate's own properties: projects below `m` only, and
+/// no empty ballot.
+#[cfg(test)]
+pub(crate) fn in_range(
+    ballots: Vec<std::collections::BTreeMap<usize, u64>>,
+    m: usize,
+) -> Vec<Vec<(usize, u64)>> {
+    ballots
+        .into_iter()
+        .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
+        .filter(|b| !b.is_empty())
+        .collect()
+}
+
+/// The tie-breaks the crate's properties try, refusal included.
+#[cfg(test)]
+pub(crate) fn tie_breaks() -> impl proptest::strategy::Strategy<Value = ProjectTieBreak> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(ProjectTieBreak::FileOrder),
+        Just(ProjectTieBreak::CostThenVotes),
+        Just(ProjectTieBreak::Id),
+        Just(ProjectTieBreak::Refuse),
+    ]
+}
+
 /// `slice[i] = value`, if `i` is in range.
 fn set<T>(slice: &mut [T], i: usize, value: T) {
     if let Some(slot) = slice.get_mut(i) {

@@ -48,11 +48,7 @@ proptest! {
         points in any::<bool>(),
     ) {
         let m = costs.len();
-        let ballots: Vec<Vec<(usize, u64)>> = ballots
-            .into_iter()
-            .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
-            .filter(|b| !b.is_empty())
-            .collect();
+        let ballots = crate::in_range(ballots, m);
         prop_assume!(!ballots.is_empty());
         let e = election(budget, &costs, &ballots, points);
         let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
@@ -88,19 +84,10 @@ proptest! {
         ),
         budget in 20u64..200,
         utility in prop_oneof![Just(Utility::Cost), Just(Utility::Approval), Just(Utility::Points)],
-        tie_break in prop_oneof![
-            Just(ProjectTieBreak::FileOrder),
-            Just(ProjectTieBreak::CostThenVotes),
-            Just(ProjectTieBreak::Id),
-            Just(ProjectTieBreak::Refuse),
-        ],
+        tie_break in crate::tie_breaks(),
     ) {
         let m = costs.len();
-        let ballots: Vec<Vec<(usize, u64)>> = ballots
-            .into_iter()
-            .map(|b| b.into_iter().filter(|&(p, _)| p < m).collect::<Vec<_>>())
-            .filter(|b| !b.is_empty())
-            .collect();
+        let ballots = crate::in_range(ballots, m);
         prop_assume!(!ballots.is_empty());
         let e = election(budget, &costs, &ballots, utility == Utility::Points);
         let profile = Profile::new(&e, tie_break).unwrap();
