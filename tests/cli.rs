@@ -721,8 +721,14 @@ fn pb_generate_writes_a_seeded_election_the_rules_read() {
     assert_eq!(outcome["rule"], "mes-add1");
     assert_eq!(
         run_error(&["pb", "generate", "--projects", "0"], ""),
-        "error: a random election's `projects` of 0 is outside 1 to 100000"
+        "error: a random election's `projects` cannot be 0: it takes 1 to 100,000"
     );
+    // Too large in all is refused before anything is made.
+    let huge = run_error(
+        &["pb", "generate", "--voters", "10000000", "--approvals", "6"],
+        "",
+    );
+    assert!(huge.contains("at most 5 per voter"), "{huge}");
 }
 
 #[test]

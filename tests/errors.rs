@@ -165,7 +165,7 @@ fn pb_errors() -> Vec<pb::Error> {
         InvalidSpec {
             field: "projects",
             value: 0,
-            accepted: "1 to 100000".into(),
+            accepted: "1 to 100,000".into(),
         },
     ]
 }

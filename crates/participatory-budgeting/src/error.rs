@@ -38,7 +38,7 @@ pub enum Error {
         rule: String,
     },
     /// A random election's spec outside its limits.
-    #[error("a random election's `{field}` of {value} is outside {accepted}")]
+    #[error("a random election's `{field}` cannot be {value}: it takes {accepted}")]
     InvalidSpec {
         /// The field.
         field: &'static str,

@@ -96,17 +96,21 @@ impl RandomElection {
             return invalid(
                 "projects",
                 self.projects.into(),
-                format!("1 to {MAX_PROJECTS}"),
+                format!("1 to {}", grouped(MAX_PROJECTS.into())),
             );
         }
         if !(1..=MAX_VOTERS).contains(&self.voters) {
-            return invalid("voters", self.voters.into(), format!("1 to {MAX_VOTERS}"));
+            return invalid(
+                "voters",
+                self.voters.into(),
+                format!("1 to {}", grouped(MAX_VOTERS.into())),
+            );
         }
         if !(1..=self.projects).contains(&self.approvals) {
             return invalid(
                 "approvals",
                 self.approvals.into(),
-                format!("1 to the {} projects", self.projects),
+                format!("1 to the {} projects", grouped(self.projects.into())),
             );
         }
         if u64::from(self.voters) * u64::from(self.approvals) > MAX_APPROVALS {
@@ -114,15 +118,16 @@ impl RandomElection {
                 "approvals",
                 self.approvals.into(),
                 format!(
-                    "at most {} per voter for {} voters ({MAX_APPROVALS} in all)",
-                    MAX_APPROVALS / u64::from(self.voters),
-                    self.voters
+                    "at most {} per voter for {} voters ({} approvals in all)",
+                    grouped(MAX_APPROVALS / u64::from(self.voters)),
+                    grouped(self.voters.into()),
+                    grouped(MAX_APPROVALS)
                 ),
             );
         }
         let most_cost = u64::MAX / 4 / u64::from(MAX_PROJECTS);
         if !(2..=most_cost).contains(&self.cost) {
-            return invalid("cost", self.cost, format!("2 to {most_cost}"));
+            return invalid("cost", self.cost, format!("2 to {}", grouped(most_cost)));
         }
         if !(1..=100).contains(&self.budget_percent) {
             return invalid(
@@ -133,6 +138,19 @@ impl RandomElection {
         }
         Ok(())
     }
+}
+
+/// `n` with thousands separators, for messages.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The election as a Pabulib file (what `guided-community pb generate` writes).
@@ -215,7 +233,10 @@ mod tests {
     fn every_limit_is_checked_with_what_is_accepted() {
         let spec = RandomElection::new(0, 10);
         let err = text(&spec, 1).unwrap_err().to_string();
-        assert!(err.contains("projects") && err.contains("100000"), "{err}");
+        assert_eq!(
+            err,
+            "a random election's `projects` cannot be 0: it takes 1 to 100,000"
+        );
         let spec = RandomElection::new(10, 10).with_approvals(11);
         assert!(text(&spec, 1).is_err());
         let spec = RandomElection::new(100, MAX_VOTERS).with_approvals(10);
