@@ -460,12 +460,11 @@ fn command_input(template: &[&str]) -> &'static str {
     match template {
         ["council", "check", ..] => "check",
         ["council", ..] => "council",
-        ["ledger", "demo", ..] => "none",
+        ["ledger", "demo", ..] | ["pb", "generate", ..] => "none",
         ["apportion", ..] => "apportion",
         ["inequality", ..] => "inequality",
         ["score", ..] => "score",
         ["tally", ..] => "tally",
-        ["pb", "generate", ..] => "none",
         ["pb", ..] => "pb",
         ["ledger", ..] => "ledger",
         _ => "none",
