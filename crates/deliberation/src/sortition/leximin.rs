@@ -19,6 +19,18 @@ const UNITS: u64 = 1_000_000;
 /// Column-generation rounds per leximin stage.
 const MAX_ROUNDS: usize = 2_000;
 
+/// The weight of the stability centre in smoothed pricing.
+const SMOOTHING: f64 = 0.7;
+
+/// `Σ_t n_{P,t}·y_t`: what council `P` is worth at prices `y`.
+fn worth_of(panel: &[u32], prices: &[f64]) -> f64 {
+    panel
+        .iter()
+        .zip(prices)
+        .map(|(&n, &y)| f64::from(n) * y)
+        .sum()
+}
+
 /// The leximin lottery: council shapes and their integer weights out of [`UNITS`].
 /// The leximin lottery: councils and their weights, as numerators over one
 /// denominator.
@@ -30,61 +42,10 @@ pub(super) struct Lottery {
 
 pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
-    let all_rules = vec![true; model.rows.len()];
-    let mut panels: Vec<Vec<u32>> = Vec::new();
-    // Start with councils that seat types not yet seated, as many as possible
-    // each, until no council can seat another: the types never seated are
-    // unselectable. (One council per type would also do, but makes the master
-    // program needlessly large: its rows are the councils.)
-    let mut selectable = vec![false; types];
-    loop {
-        let weights: Vec<f64> = selectable
-            .iter()
-            .map(|&seen| if seen { 0.0 } else { 1.0 })
-            .collect();
-        let Some((panel, _)) = model.optimize(&all_rules, &weights, None)? else {
-            return Err(Error::Solver {
-                detail: "a feasible model became infeasible".to_owned(),
-            });
-        };
-        let mut new = false;
-        for (seen, &seated) in selectable.iter_mut().zip(&panel) {
-            if seated > 0 && !*seen {
-                *seen = true;
-                new = true;
-            }
-        }
-        if !new {
-            break;
-        }
-        if !panels.contains(&panel) {
-            panels.push(panel);
-        }
-    }
+    let (mut panels, selectable) = starting_councils(model)?;
     let mut fixed: Vec<Option<f64>> = vec![None; types];
     while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
-        let mut master = Master::new(model, &panels, &selectable, &fixed)?;
-        let mut rounds = 0;
-        let (value, prices) = loop {
-            let (value, mu, prices) = master.read();
-            rounds += 1;
-            let Some((best, _)) = model.optimize(&all_rules, &prices, None)? else {
-                return Err(Error::Solver {
-                    detail: "a feasible model became infeasible".to_owned(),
-                });
-            };
-            let worth: f64 = best
-                .iter()
-                .zip(&prices)
-                .map(|(&n, &y)| f64::from(n) * y)
-                .sum();
-            let improves = worth > mu + 1e-9 * mu.abs().max(1.0);
-            if !improves || panels.contains(&best) || rounds >= MAX_ROUNDS {
-                break (value, prices);
-            }
-            master = master.add(&best)?;
-            panels.push(best);
-        };
+        let (value, prices) = stage(model, &mut panels, &selectable, &fixed)?;
         // Types with a positive price cannot do better than `value` in any
         // leximin-optimal lottery (complementary slackness): fix them there.
         let open: Vec<usize> = (0..types)
@@ -122,6 +83,114 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
         weights,
         denominator,
     })
+}
+
+/// Councils that seat types not yet seated, as many as possible each, until no
+/// council can seat another; and which types any council can seat (the rest are
+/// unselectable). One council per type would also do, but makes the master
+/// program needlessly large: its rows are the councils.
+fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
+    let all_rules = vec![true; model.rows.len()];
+    let mut panels: Vec<Vec<u32>> = Vec::new();
+    let mut selectable = vec![false; model.caps.len()];
+    loop {
+        let weights: Vec<f64> = selectable
+            .iter()
+            .map(|&seen| if seen { 0.0 } else { 1.0 })
+            .collect();
+        let Some((panel, _)) = model.optimize(&all_rules, &weights, None)? else {
+            return Err(Error::Solver {
+                detail: "a feasible model became infeasible".to_owned(),
+            });
+        };
+        let mut new = false;
+        for (seen, &seated) in selectable.iter_mut().zip(&panel) {
+            if seated > 0 && !*seen {
+                *seen = true;
+                new = true;
+            }
+        }
+        if !new {
+            break;
+        }
+        if !panels.contains(&panel) {
+            panels.push(panel);
+        }
+    }
+    Ok((panels, selectable))
+}
+
+/// One leximin stage: column generation until no council improves the master,
+/// adding the councils found to `panels`. Its value, and the master's prices.
+fn stage(
+    model: &Model,
+    panels: &mut Vec<Vec<u32>>,
+    selectable: &[bool],
+    fixed: &[Option<f64>],
+) -> Result<(f64, Vec<f64>)> {
+    let all_rules = vec![true; model.rows.len()];
+    let mut master = Master::new(model, panels, selectable, fixed)?;
+    let mut rounds = 0;
+    // Smoothed pricing (Wentges): price first at a point between the best
+    // prices seen so far (the stability centre, whose value bounds the
+    // stage from above) and the master's, which damps the oscillation of
+    // the master's prices; if that finds nothing that improves the master,
+    // price at the master's own prices, which alone decides the end.
+    let fixed_cost = |y: &[f64]| -> f64 {
+        fixed
+            .iter()
+            .zip(&model.caps)
+            .zip(y)
+            .filter_map(|((f, &cap), &y)| Some(f64::from(cap) * (*f)? * y))
+            .sum()
+    };
+    let mut centre: Option<(Vec<f64>, f64)> = None;
+    loop {
+        let (value, mu, prices) = master.read();
+        rounds += 1;
+        let tolerance = 1e-9 * mu.abs().max(1.0);
+        let mut found = None;
+        if let Some((at, _)) = &centre {
+            let smoothed: Vec<f64> = at
+                .iter()
+                .zip(&prices)
+                .map(|(&c, &y)| SMOOTHING * c + (1.0 - SMOOTHING) * y)
+                .collect();
+            let Some((best, _)) = model.optimize(&all_rules, &smoothed, None)? else {
+                return Err(Error::Solver {
+                    detail: "a feasible model became infeasible".to_owned(),
+                });
+            };
+            let bound = worth_of(&best, &smoothed) - fixed_cost(&smoothed);
+            if centre.as_ref().is_some_and(|(_, b)| bound < *b) {
+                centre = Some((smoothed, bound));
+            }
+            if worth_of(&best, &prices) > mu + tolerance && !panels.contains(&best) {
+                found = Some(best);
+            }
+        }
+        let best = if let Some(best) = found {
+            best
+        } else {
+            let Some((best, _)) = model.optimize(&all_rules, &prices, None)? else {
+                return Err(Error::Solver {
+                    detail: "a feasible model became infeasible".to_owned(),
+                });
+            };
+            let worth = worth_of(&best, &prices);
+            let bound = worth - fixed_cost(&prices);
+            if centre.as_ref().is_none_or(|(_, b)| bound < *b) {
+                centre = Some((prices.clone(), bound));
+            }
+            let improves = worth > mu + tolerance;
+            if !improves || panels.contains(&best) || rounds >= MAX_ROUNDS {
+                return Ok((value, prices));
+            }
+            best
+        };
+        master = master.add(&best)?;
+        panels.push(best);
+    }
 }
 
 /// The restricted dual: prices `y_t ≥ 0` and `μ` minimizing
