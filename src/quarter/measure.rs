@@ -23,6 +23,11 @@ pub(super) struct Books {
     pub(super) lines_total: Fen,
     pub(super) lines_spent: Fen,
     pub(super) overspent: Vec<Warning>,
+    /// Residents and participants over every household, and satisfaction over
+    /// every respondent: summed once for the indicators, warnings and report.
+    pub(super) residents: u64,
+    pub(super) participants: u64,
+    pub(super) overall_satisfaction: Option<Decimal>,
 }
 
 /// Lines + grants + unallocated + reserve against the budget, and spending against
@@ -90,6 +95,17 @@ pub(super) fn accounts(
         lines_total,
         lines_spent,
         overspent,
+        residents: inputs
+            .households
+            .iter()
+            .map(|h| u64::from(h.residents))
+            .sum(),
+        participants: inputs
+            .households
+            .iter()
+            .map(|h| u64::from(h.participants))
+            .sum(),
+        overall_satisfaction: overall(&inputs.satisfaction),
     })
 }
 
@@ -103,10 +119,8 @@ pub(super) fn indicators(
     satisfaction: &[SatisfactionLine],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<metrics::Indicator> {
-    let households = &inputs.households;
-    let residents: u64 = households.iter().map(|h| u64::from(h.residents)).sum();
-    let participants: u64 = households.iter().map(|h| u64::from(h.participants)).sum();
-    let household_count = u64::try_from(households.len()).unwrap_or(u64::MAX);
+    let (residents, participants) = (accounts.residents, accounts.participants);
+    let household_count = u64::try_from(inputs.households.len()).unwrap_or(u64::MAX);
     let mut indicators = Vec::new();
     let mut push = |name: &str, indicator: metrics::Result<metrics::Indicator>| match indicator {
         Ok(indicator) => indicators.push(indicator),
@@ -161,22 +175,13 @@ pub(super) fn warnings(
     allocation_complaints: u64,
     groups: &[GroupLine],
     indicators: &[metrics::Indicator],
+    accounts: &Books,
     overspent: Vec<Warning>,
 ) -> Vec<Warning> {
-    let residents: u64 = inputs
-        .households
-        .iter()
-        .map(|h| u64::from(h.residents))
-        .sum();
-    let participants: u64 = inputs
-        .households
-        .iter()
-        .map(|h| u64::from(h.participants))
-        .sum();
     let this_period = metrics::PeriodRecord {
         period: inputs.quarter.to_string(),
-        participation_rate: ratio_decimal(participants, residents),
-        satisfaction: overall(&inputs.satisfaction),
+        participation_rate: ratio_decimal(accounts.participants, accounts.residents),
+        satisfaction: accounts.overall_satisfaction,
         unfair_allocation_complaints: Some(allocation_complaints),
     };
     let mut history = inputs.history.clone();
@@ -230,7 +235,7 @@ pub(super) fn satisfaction_lines(surveys: &[Survey]) -> Vec<SatisfactionLine> {
 }
 
 /// Satisfaction over every respondent.
-pub(super) fn overall(surveys: &[Survey]) -> Option<Decimal> {
+fn overall(surveys: &[Survey]) -> Option<Decimal> {
     let respondents: u64 = surveys.iter().map(|s| s.respondents).sum();
     let satisfied: u64 = surveys.iter().map(|s| s.satisfied.min(s.respondents)).sum();
     ratio_decimal(satisfied, respondents)

@@ -206,13 +206,15 @@ fn run(
         &satisfaction,
         &mut diagnostics,
     );
+    let overspent = std::mem::take(&mut accounts.overspent);
     let warnings = measure::warnings(
         inputs,
         policy,
         triaged.allocation_complaints,
         &fairness.groups,
         &indicators,
-        std::mem::take(&mut accounts.overspent),
+        &accounts,
+        overspent,
     );
     let grants = std::mem::take(&mut plan.grants);
     let publicity = publish::publicity(

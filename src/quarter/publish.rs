@@ -63,7 +63,7 @@ pub(super) fn publicity(
         as_of: inputs.as_of,
         stage: stage(inputs),
         households: u64::try_from(households.len()).unwrap_or(u64::MAX),
-        residents: households.iter().map(|h| u64::from(h.residents)).sum(),
+        residents: parts.accounts.residents,
         floating_residents: households
             .iter()
             .filter(|h| h.floating)
@@ -106,7 +106,7 @@ pub(super) fn publicity(
             groups: parts.fairness.groups,
             fairness: parts.fairness.report,
             indicators: parts.indicators,
-            overall_satisfaction: super::measure::overall(&inputs.satisfaction),
+            overall_satisfaction: parts.accounts.overall_satisfaction,
             satisfaction: parts.satisfaction,
             points: parts.points,
             warnings: parts.warnings,
