@@ -12,7 +12,8 @@ use num_rational::BigRational;
 /// An exact rational, for reports.
 pub(super) type Q = BigRational;
 
-/// `n` as an exact rational.
+/// `n` as an exact rational (the tests' reference Phragmén).
+#[cfg(test)]
 pub(super) fn int(n: u128) -> Q {
     Q::from_integer(big(n))
 }

@@ -11,9 +11,14 @@
 //! floating point with a proven relative error bound, and computes the exact
 //! rational time only of the projects whose float time is within that bound of the
 //! least: they alone can be the earliest, or tie for it. So no round adds rationals
-//! per voter (the old loop did, and took 15 s on Budapest 2024).
+//! per voter (the old loop did, and took 15 s on Budapest 2024), and the times are
+//! kept over one common denominator ([`Times`]), so an exact time is integer
+//! multiply-adds and one reduction.
 
-use super::num::{Q, int};
+use num_bigint::BigInt;
+use num_traits::{One, Zero};
+
+use super::num::{Q, big};
 use super::{Outcome, Profile, Why};
 use crate::Result;
 
@@ -30,12 +35,11 @@ pub(super) fn run(profile: &Profile<'_>) -> Result<Outcome> {
     let mut loads: Vec<Loads> = vec![Vec::new(); m];
     // The load of each group of identical ballots, as an index into `times`.
     let mut level: Vec<u32> = vec![0; profile.groups.len()];
-    let mut times: Vec<Q> = vec![int(0)];
-    let mut times_f: Vec<f64> = vec![0.0];
+    let mut times = Times::new();
     let mut projects = profile.reports(&Why::Stopped);
     let mut chosen = Vec::new();
     let mut left = profile.budget;
-    while let Some((t, tied)) = earliest(profile, &open, &loads, &times, &times_f) {
+    while let Some((t, tied)) = earliest(profile, &open, &loads, &times) {
         profile.check_tie(&tied)?;
         let Some(p) = tied.iter().copied().min_by_key(|&p| profile.rank(p)) else {
             break;
@@ -53,9 +57,8 @@ pub(super) fn run(profile: &Profile<'_>) -> Result<Outcome> {
         if let Some(o) = open.get_mut(p) {
             *o = false;
         }
-        let k = u32::try_from(times.len()).unwrap_or(u32::MAX);
-        times_f.push(to_f64(&t));
-        times.push(t.clone());
+        let k = u32::try_from(times.floats.len()).unwrap_or(u32::MAX);
+        times.push(&t);
         for &(g, _) in profile.support.get(p).into_iter().flatten() {
             let (Some(group), Some(old)) =
                 (profile.groups.get(g as usize), level.get_mut(g as usize))
@@ -92,8 +95,7 @@ fn earliest(
     profile: &Profile<'_>,
     open: &[bool],
     loads: &[Loads],
-    times: &[Q],
-    times_f: &[f64],
+    times: &Times,
 ) -> Option<(Q, Vec<usize>)> {
     let supporters = |p: usize| profile.supporters.get(p).copied().unwrap_or(0);
     // Float times: the cost and the supporters (one rounding each), each term
@@ -109,7 +111,9 @@ fn earliest(
         }
         let carried: f64 = entries
             .iter()
-            .map(|&(k, c)| float(u128::from(c)) * times_f.get(k as usize).copied().unwrap_or(0.0))
+            .map(|&(k, c)| {
+                float(u128::from(c)) * times.floats.get(k as usize).copied().unwrap_or(0.0)
+            })
             .sum();
         let time = (float(profile.cost(p)) + carried) / float(u128::from(supporters(p)));
         most_terms = most_terms.max(entries.len());
@@ -147,17 +151,58 @@ fn earliest(
     best
 }
 
-/// `(cost + Σₖ cₖ·tₖ) / supporters`, exactly.
-fn exact_time(profile: &Profile<'_>, p: usize, entries: &[(u32, u64)], times: &[Q]) -> Q {
-    let mut sum = int(profile.cost(p));
+/// `(cost + Σₖ cₖ·tₖ) / supporters`, exactly: integer multiply-adds over the
+/// common denominator and one reduction.
+fn exact_time(profile: &Profile<'_>, p: usize, entries: &[(u32, u64)], times: &Times) -> Q {
+    let mut sum = big(profile.cost(p)) * &times.denominator;
     for &(k, c) in entries {
-        if let Some(t) = times.get(k as usize) {
-            sum += t * int(u128::from(c));
+        if let Some(n) = times.numerators.get(k as usize) {
+            sum += n * big(u128::from(c));
         }
     }
-    sum / int(u128::from(
+    let supporters = big(u128::from(
         profile.supporters.get(p).copied().unwrap_or(1).max(1),
-    ))
+    ));
+    Q::new(sum, supporters * &times.denominator)
+}
+
+/// The purchase times so far, `t₀ = 0, t₁, …`, as integers over one common
+/// denominator `L` (`tₖ = nₖ / L`), so that a carried load is a sum of integer
+/// products, with no greatest common divisor per term (which made large
+/// elections slow). A new time's denominator divides `supporters · L`, so `L`
+/// grows by a small factor per purchase.
+#[derive(Debug)]
+struct Times {
+    numerators: Vec<BigInt>,
+    denominator: BigInt,
+    /// Each time as the nearest float.
+    floats: Vec<f64>,
+}
+
+impl Times {
+    fn new() -> Self {
+        Self {
+            numerators: vec![BigInt::zero()],
+            denominator: BigInt::one(),
+            floats: vec![0.0],
+        }
+    }
+
+    fn push(&mut self, t: &Q) {
+        // L' = lcm(L, b): L times the part of b that L lacks.
+        let grow = Q::new(self.denominator.clone(), t.denom().clone())
+            .denom()
+            .clone();
+        if !grow.is_one() {
+            for n in &mut self.numerators {
+                *n *= &grow;
+            }
+            self.denominator *= &grow;
+        }
+        self.numerators
+            .push(t.numer() * (&self.denominator / t.denom()));
+        self.floats.push(to_f64(t));
+    }
 }
 
 /// Moves `count` supporters from load `from` to load `to` (the newest time).
