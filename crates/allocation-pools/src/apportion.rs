@@ -517,12 +517,30 @@ fn all_capped(problem: &Problem<'_>, method: ApportionMethod, cap_sum: u128) -> 
     }
 }
 
+/// The exact sum of the weights. Each block of 2¹⁶ weights is summed as two
+/// 64-bit sums, of the high and the low 32 bits (neither can overflow), which
+/// the compiler vectorizes; a 128-bit running sum would be a chain of dependent
+/// additions with carries.
+fn sum_weights(weights: &[u64]) -> u128 {
+    weights
+        .chunks(1 << 16)
+        .map(|block| {
+            let (mut high, mut low) = (0u64, 0u64);
+            for &w in block {
+                high += w >> 32;
+                low += w & 0xFFFF_FFFF;
+            }
+            (u128::from(high) << 32) + u128::from(low)
+        })
+        .sum()
+}
+
 fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
     let n = problem.weights.len();
     if n == 0 {
         return Err(Error::NoDemands);
     }
-    let weight_sum: u128 = problem.weights.iter().map(|&w| u128::from(w)).sum();
+    let weight_sum = sum_weights(problem.weights);
     if weight_sum == 0 {
         return Err(Error::AllZeroWeights);
     }

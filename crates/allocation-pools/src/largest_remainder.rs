@@ -23,11 +23,14 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
     let shift = bits.saturating_sub(BUCKET_BITS);
     let bucket_of = |r: u128| u16::try_from(r >> shift).unwrap_or(u16::MAX);
     let mut histogram = vec![0u32; 1 << BUCKET_BITS];
-    let mut parts = Vec::with_capacity(n);
-    let mut buckets: Vec<u16> = Vec::with_capacity(n);
-    let mut sum = 0u128;
-    let mut reasons = if let Some(bounds) = problem.bounds {
-        let mut reasons = Vec::with_capacity(n);
+    let (mut parts, buckets, mut reasons, sum) = if let Some(bounds) = problem.bounds {
+        let n = problem.weights.len();
+        let (mut parts, mut buckets, mut reasons) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let mut sum = 0u128;
         let demands = problem
             .weights
             .iter()
@@ -45,21 +48,19 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
             buckets.push(bucket);
             reasons.push(reason);
         }
-        reasons
+        (parts, buckets, reasons, sum)
+    } else if bits <= 64 {
+        // Every remainder is below the divisor, so below 2⁶⁴, and the shift
+        // is at most 48: the bucket is a 64-bit shift, not a 128-bit one.
+        let shift = shift & 63;
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "a remainder is below the divisor, which is below 2⁶⁴"
+        )]
+        let bucket_of = |r: u128| u16::try_from((r as u64) >> shift).unwrap_or(u16::MAX);
+        first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram)
     } else {
-        // The hot loop of the unconstrained case: one multiplication by a
-        // precomputed reciprocal per demand, no bounds to consult.
-        for &w in problem.weights {
-            let (q, r) = divider.div_rem(u128::from(w) * lambda.p);
-            let bucket = bucket_of(r);
-            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
-                *count += 1;
-            }
-            sum += q;
-            parts.push(u64::try_from(q).unwrap_or(u64::MAX));
-            buckets.push(bucket);
-        }
-        Vec::new()
+        first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram)
     };
     // The exact remainder of demand i; zero at a bound.
     let remainder = |i: usize| -> u128 {
@@ -72,57 +73,95 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
         }
     };
     let k = u128::from(problem.total).saturating_sub(sum);
-    let boundary = find_boundary(&buckets, &histogram, k, remainder);
-    let units: Vec<bool> = match boundary {
-        None => Vec::new(),
-        Some(Boundary { bucket, rem, index }) => buckets
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| {
-                // Unpredictable for half the demands, so computed without branching;
-                // the boundary bucket is rare, so its branch is predictable.
-                let mut unit = b > bucket;
-                if b == bucket {
-                    let r = remainder(i);
-                    unit = r > 0 && (r > rem || (r == rem && i <= index));
-                }
-                unit
-            })
-            .collect(),
+    // Every demand in a bucket above the boundary's gets a unit, and so do the
+    // `winners` inside it (a handful: one bucket's worth).
+    let (top, winners) = match find_boundary(&buckets, &histogram, k, remainder) {
+        Some(Boundary { bucket, winners }) => (u32::from(bucket), winners),
+        // No units to hand out: no bucket is above this.
+        None => (u32::MAX, Vec::new()),
     };
-    for (part, &unit) in parts.iter_mut().zip(&units) {
-        *part += u64::from(unit);
-    }
     if reasons.is_empty() {
+        // Unconstrained: one pass without branches (it vectorizes) adds the
+        // units of the buckets above and names every reason.
         reasons = problem
             .weights
             .iter()
-            .enumerate()
-            .map(
-                |(i, &w)| match (w == 0, units.get(i).copied().unwrap_or(false)) {
-                    (true, _) => Reason::ZeroWeight,
-                    (false, true) => Reason::Remainder,
-                    (false, false) => Reason::Proportional,
-                },
-            )
+            .zip(&buckets)
+            .zip(parts.iter_mut())
+            .map(|((&w, &b), part)| {
+                let unit = u32::from(b) > top;
+                *part += u64::from(unit);
+                reason_of(w, unit)
+            })
             .collect();
     } else {
-        for (reason, &unit) in reasons.iter_mut().zip(&units) {
-            if unit {
+        for ((part, reason), &b) in parts.iter_mut().zip(reasons.iter_mut()).zip(&buckets) {
+            // A demand at a bound has bucket 0, which is never above another.
+            if u32::from(b) > top {
+                *part += 1;
                 *reason = Reason::Remainder;
             }
+        }
+    }
+    for i in winners {
+        if let (Some(part), Some(reason)) = (parts.get_mut(i), reasons.get_mut(i)) {
+            *part += 1;
+            *reason = Reason::Remainder;
         }
     }
     (parts, reasons)
 }
 
-/// The k-th largest remainder in the order (remainder descending, index ascending):
-/// its bucket, value and index.
-#[derive(Debug, Clone, Copy)]
+/// The hot loop of the unconstrained case, one multiplication by a precomputed
+/// reciprocal per demand and no bounds to consult: each demand's part rounded down and
+/// the bucket of its remainder, the buckets counted, and the parts' sum (no
+/// reasons yet: they are named once the units are known).
+/// The parts sum to at most the total, so a 64-bit running sum (kept in a
+/// register) cannot overflow; wrapping only to stay panic-free.
+fn first_pass(
+    weights: &[u64],
+    lambda: Lambda,
+    divider: &Divider,
+    bucket_of: impl Fn(u128) -> u16,
+    histogram: &mut [u32],
+) -> (Vec<u64>, Vec<u16>, Vec<Reason>, u128) {
+    // Zeroed allocations this large come straight from the system as zero
+    // pages, and writing through iterators keeps the lengths out of the loop.
+    let mut parts = vec![0; weights.len()];
+    let mut buckets = vec![0; weights.len()];
+    let mut out = parts.iter_mut().zip(buckets.iter_mut());
+    let sum = divider.fold_shares(weights, lambda.p, 0u64, |sum, _, q, r| {
+        let bucket = bucket_of(r);
+        if let Some(count) = histogram.get_mut(usize::from(bucket)) {
+            *count += 1;
+        }
+        let q = u64::try_from(q).unwrap_or(u64::MAX);
+        if let Some((part, slot)) = out.next() {
+            *part = q;
+            *slot = bucket;
+        }
+        sum.wrapping_add(q)
+    });
+    (parts, buckets, Vec::new(), u128::from(sum))
+}
+
+/// An unconstrained demand's reason: whether it has weight and won a unit.
+#[inline]
+fn reason_of(weight: u64, unit: bool) -> Reason {
+    match (weight == 0, unit) {
+        (true, _) => Reason::ZeroWeight,
+        (false, true) => Reason::Remainder,
+        (false, false) => Reason::Proportional,
+    }
+}
+
+/// The bucket that holds the k-th largest remainder in the order (remainder
+/// descending, index ascending), and the demands inside it that rank at or
+/// above it: the ones that get a unit there.
+#[derive(Debug, Clone)]
 struct Boundary {
     bucket: u16,
-    rem: u128,
-    index: usize,
+    winners: Vec<usize>,
 }
 
 fn find_boundary(
@@ -154,9 +193,14 @@ fn find_boundary(
     if nth >= inside.len() {
         return None;
     }
-    let (_, &mut (rem, index), _) =
-        inside.select_nth_unstable_by(nth, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    Some(Boundary { bucket, rem, index })
+    inside.select_nth_unstable_by(nth, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let winners = inside
+        .iter()
+        .take(nth + 1)
+        .filter(|&&(r, _)| r > 0)
+        .map(|&(_, i)| i)
+        .collect();
+    Some(Boundary { bucket, winners })
 }
 
 /// A bounded demand's share rounded down, its remainder (zero at a bound) and

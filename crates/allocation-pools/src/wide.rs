@@ -159,6 +159,65 @@ impl Divider {
         self.d
     }
 
+    /// Folds `f(acc, w, q, r)` over `(w·p / d, w·p % d)` for every `w` in order
+    /// (the accumulator travels in registers, where a captured running sum
+    /// would be written to memory every time). The
+    /// choice of division (by a shift, by a reciprocal with or without the extra
+    /// step, or by hardware) is made once, not once per weight, so the loop the
+    /// caller's `f` is inlined into has no branch but the one on a product too
+    /// large for 64 bits, which is rare and therefore predictable.
+    #[inline]
+    pub(crate) fn fold_shares<A>(
+        &self,
+        weights: &[u64],
+        p: u128,
+        init: A,
+        mut f: impl FnMut(A, u64, u128, u128) -> A,
+    ) -> A {
+        match self.fast {
+            Some(fast) if fast.magic == 0 => self.shares::<0, A>(fast, weights, p, init, f),
+            Some(fast) if fast.add => self.shares::<2, A>(fast, weights, p, init, f),
+            Some(fast) => self.shares::<1, A>(fast, weights, p, init, f),
+            None => weights.iter().fold(init, |acc, &w| {
+                let n = u128::from(w) * p;
+                f(acc, w, n / self.d, n % self.d)
+            }),
+        }
+    }
+
+    /// The loop of [`Self::fold_shares`] for one kind of reciprocal: `KIND` 0
+    /// is a shift, 1 a multiply-and-shift, 2 a multiply, add-and-halve and shift.
+    #[inline]
+    fn shares<const KIND: u8, A>(
+        &self,
+        fast: Reciprocal,
+        weights: &[u64],
+        p: u128,
+        init: A,
+        mut f: impl FnMut(A, u64, u128, u128) -> A,
+    ) -> A {
+        weights.iter().fold(init, |acc, &w| {
+            let n = u128::from(w) * p;
+            if let Ok(small) = u64::try_from(n) {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "the high half of a 128-bit product fits 64 bits"
+                )]
+                let q = match KIND {
+                    0 => small >> fast.shift,
+                    1 => ((u128::from(fast.magic) * u128::from(small)) >> 64) as u64 >> fast.shift,
+                    _ => {
+                        let t = ((u128::from(fast.magic) * u128::from(small)) >> 64) as u64;
+                        (((small - t) >> 1) + t) >> fast.shift
+                    }
+                };
+                f(acc, w, u128::from(q), u128::from(small - q * fast.d))
+            } else {
+                f(acc, w, n / self.d, n % self.d)
+            }
+        })
+    }
+
     /// `(n / d, n % d)`.
     #[inline]
     pub(crate) fn div_rem(&self, n: u128) -> (u128, u128) {
@@ -252,6 +311,29 @@ mod tests {
         fn reciprocal_division_is_exact(d in 1u64.., n: u64) {
             let divider = Divider::new(u128::from(d)).unwrap();
             prop_assert_eq!(divider.div_rem(u128::from(n)), (u128::from(n / d), u128::from(n % d)));
+        }
+
+        #[test]
+        fn shares_are_exact(
+            d in 1u128..,
+            p in prop_oneof![0u64..1 << 32, any::<u64>()],
+            weights in proptest::collection::vec(prop_oneof![3 => 0u64..1 << 32, 1 => any::<u64>()], 0..8),
+        ) {
+            // Products below 2⁶⁴ take the reciprocal, larger ones the hardware.
+            // Every kind of divisor: a power of two, small, odd, wide.
+            for d in [d, d >> 64, (d >> 70).max(1), 1 << (d % 64), d % 1000 + 1, 7] {
+                let divider = Divider::new(d.max(1)).unwrap();
+                let p = u128::from(p);
+                let seen = divider.fold_shares(&weights, p, Vec::new(), |mut seen, _, q, r| {
+                    seen.push((q, r));
+                    seen
+                });
+                let expected: Vec<(u128, u128)> = weights
+                    .iter()
+                    .map(|&w| (u128::from(w) * p / d.max(1), u128::from(w) * p % d.max(1)))
+                    .collect();
+                prop_assert_eq!(seen, expected, "d = {}, p = {}", d, p);
+            }
         }
 
         #[test]
