@@ -9,6 +9,7 @@ mod add1;
 mod error;
 pub mod generate;
 mod greedy;
+mod hash;
 mod mes;
 mod num;
 mod pabulib;
@@ -465,6 +466,11 @@ pub struct Profile<'a> {
     budget: u128,
     /// Distinct ballots with their counts.
     groups: Vec<Group>,
+    /// The distinct ballots' (project, points) pairs, one after another, each
+    /// ballot sorted by project.
+    items: Vec<(u32, u64)>,
+    /// Each group's count again, densely, for the rules' inner loops.
+    counts: Vec<u64>,
     voters: u64,
     /// Votes (approvals) or points per project, counted from the VOTES section
     /// (exact: a u64 per ballot, fewer than 2⁶⁴ ballots).
@@ -485,9 +491,9 @@ pub struct Profile<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Group {
     count: u64,
-    /// (project, points): points are 1 for approvals, the points given, or the
-    /// Borda score.
-    items: Vec<(u32, u64)>,
+    /// Where its (project, points) pairs are in [`Profile::items`]: points are 1
+    /// for approvals, the points given, or the Borda score.
+    items: core::ops::Range<usize>,
 }
 
 impl<'a> Profile<'a> {
@@ -529,38 +535,37 @@ impl<'a> Profile<'a> {
         let (ballots, scores, supporters) = ballots(election, kind);
         // Identical ballots grouped in first-seen order, so that everything
         // downstream is deterministic: one hash lookup per ballot.
-        let mut index: std::collections::HashMap<&[(u32, u64)], usize> =
-            std::collections::HashMap::with_capacity(ballots.len());
-        let mut firsts: Vec<(usize, u64)> = Vec::new();
-        for (v, ballot) in ballots.iter().enumerate() {
+        let mut index: std::collections::HashMap<&[(u32, u64)], usize, hash::BallotHashing> =
+            std::collections::HashMap::with_capacity_and_hasher(
+                ballots.ends.len(),
+                hash::BallotHashing::new(),
+            );
+        let mut groups: Vec<Group> = Vec::new();
+        let mut items: Vec<(u32, u64)> = Vec::new();
+        for ballot in ballots.iter() {
             if ballot.is_empty() {
                 continue;
             }
-            let slot = *index.entry(ballot.as_slice()).or_insert_with(|| {
-                firsts.push((v, 0));
-                firsts.len() - 1
+            let slot = *index.entry(ballot).or_insert_with(|| {
+                let start = items.len();
+                items.extend_from_slice(ballot);
+                groups.push(Group {
+                    count: 0,
+                    items: start..items.len(),
+                });
+                groups.len() - 1
             });
-            if let Some((_, count)) = firsts.get_mut(slot) {
-                *count += 1;
+            if let Some(group) = groups.get_mut(slot) {
+                group.count += 1;
             }
         }
         drop(index);
-        let mut ballots = ballots;
-        let groups: Vec<Group> = firsts
-            .into_iter()
-            .map(|(first, count)| Group {
-                count,
-                items: ballots
-                    .get_mut(first)
-                    .map(core::mem::take)
-                    .unwrap_or_default(),
-            })
-            .collect();
+        drop(ballots);
         let mut support: Vec<Vec<(u32, u64)>> = vec![Vec::new(); m];
         let mut points = vec![0u128; m];
         for (g, group) in (0u32..).zip(&groups) {
             let group: &Group = group;
-            for &(p, given) in &group.items {
+            for &(p, given) in items.get(group.items.clone()).unwrap_or_default() {
                 if let Some(s) = support.get_mut(p as usize) {
                     s.push((g, given));
                 }
@@ -577,7 +582,9 @@ impl<'a> Profile<'a> {
             decimals,
             costs,
             budget: to_int(budget)?,
+            counts: groups.iter().map(|g| g.count).collect(),
             groups,
+            items,
             voters: election.voters.len() as u64,
             scores,
             supporters,
@@ -587,6 +594,11 @@ impl<'a> Profile<'a> {
             refuse_ties: tie_break == ProjectTieBreak::Refuse,
             threshold: election.threshold()?,
         })
+    }
+
+    /// A group's ballot: its (project, points) pairs sorted by project.
+    fn ballot(&self, group: &Group) -> &[(u32, u64)] {
+        self.items.get(group.items.clone()).unwrap_or_default()
     }
 
     fn cost(&self, p: usize) -> u128 {
@@ -659,35 +671,58 @@ fn set<T>(slice: &mut [T], i: usize, value: T) {
     }
 }
 
-/// A ballot as sorted (project, points) pairs.
-type Ballot = Vec<(u32, u64)>;
+/// Every voter's ballot as (project, points) pairs with positive points,
+/// sorted by project, one after another in one buffer (one allocation, not
+/// one per voter).
+struct Ballots {
+    items: Vec<(u32, u64)>,
+    /// Where each voter's ballot ends in `items`.
+    ends: Vec<usize>,
+}
 
-/// Each voter's ballot as sorted (project, points) pairs with positive points, and
-/// per project the score (votes or points) and the number of supporters.
-fn ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Ballot>, Vec<u128>, Vec<u64>) {
+impl Ballots {
+    fn iter(&self) -> impl Iterator<Item = &[(u32, u64)]> {
+        let starts = core::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| self.items.get(start..end).unwrap_or_default())
+    }
+}
+
+/// Each voter's ballot, and per project the score (votes or points) and the
+/// number of supporters.
+fn ballots(election: &BudgetElection, kind: VoteType) -> (Ballots, Vec<u128>, Vec<u64>) {
     let m = election.projects.len();
     let mut scores = vec![0u128; m];
     let mut supporters = vec![0u64; m];
-    let mut ballots: Vec<Vec<(u32, u64)>> = Vec::with_capacity(election.voters.len());
+    let total: usize = election.voters.iter().map(|v| v.ballot.len()).sum();
+    let mut items: Vec<(u32, u64)> = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(election.voters.len());
+    let mut sorter = BitsetSort::new(m);
     for voter in &election.voters {
-        let k = voter.ballot.len() as u64;
-        let mut items: Vec<(u32, u64)> = voter
-            .ballot
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| {
-                let points = match kind {
-                    VoteType::Approval | VoteType::ChooseOne => 1,
-                    VoteType::Ordinal => k - i as u64,
-                    VoteType::Cumulative | VoteType::Scoring => {
-                        voter.points.get(i).copied().unwrap_or(0)
-                    }
-                };
-                (p, points)
-            })
-            .filter(|&(_, points)| points > 0)
-            .collect();
-        for &(p, points) in &items {
+        let start = items.len();
+        match kind {
+            VoteType::Approval | VoteType::ChooseOne => {
+                items.extend(voter.ballot.iter().map(|&p| (p, 1)));
+            }
+            VoteType::Ordinal => {
+                let k = voter.ballot.len() as u64;
+                items.extend((0u64..).zip(&voter.ballot).map(|(i, &p)| (p, k - i)));
+            }
+            VoteType::Cumulative | VoteType::Scoring => {
+                let points = voter.points.iter().copied().chain(core::iter::repeat(0));
+                items.extend(
+                    voter
+                        .ballot
+                        .iter()
+                        .zip(points)
+                        .map(|(&p, given)| (p, given))
+                        .filter(|&(_, given)| given > 0),
+                );
+            }
+        }
+        let ballot = items.get_mut(start..).unwrap_or_default();
+        for &(p, points) in &*ballot {
             if let Some(s) = scores.get_mut(p as usize) {
                 *s += u128::from(points);
             }
@@ -695,12 +730,78 @@ fn ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Ballot>, Vec<u128>
                 *s += 1;
             }
         }
-        if !items.is_sorted() {
-            items.sort_unstable();
+        if !ballot.is_sorted() && !sorter.sort(ballot) {
+            ballot.sort_unstable();
         }
-        ballots.push(items);
+        ends.push(items.len());
     }
-    (ballots, scores, supporters)
+    (Ballots { items, ends }, scores, supporters)
+}
+
+/// Sorts ballots of an election with few projects by marking each project in a
+/// bitset and reading the set bits back in order: a pass over the ballot and
+/// one over `m / 64` words, where a comparison sort of fifteen pairs moves them
+/// about fifty times. Only for up to [`BitsetSort::MAX_PROJECTS`] projects, so
+/// the words stay few.
+struct BitsetSort {
+    /// One bit per project, all clear between ballots.
+    seen: Vec<u64>,
+    /// The points of each project marked in the current ballot.
+    points: Vec<u64>,
+}
+
+impl BitsetSort {
+    const MAX_PROJECTS: usize = 4096;
+
+    fn new(m: usize) -> Self {
+        if m > Self::MAX_PROJECTS {
+            return Self {
+                seen: Vec::new(),
+                points: Vec::new(),
+            };
+        }
+        Self {
+            seen: vec![0; m.div_ceil(64)],
+            points: vec![0; m],
+        }
+    }
+
+    /// Sorts `ballot` by project and returns true, or leaves it as it was and
+    /// returns false (a project out of range or named twice, or too many
+    /// projects): the caller then sorts it the usual way.
+    fn sort(&mut self, ballot: &mut [(u32, u64)]) -> bool {
+        for (marked, &(p, given)) in ballot.iter().enumerate() {
+            let (word, bit) = (p as usize / 64, p % 64);
+            let fresh = match (self.seen.get_mut(word), self.points.get_mut(p as usize)) {
+                (Some(w), Some(slot)) if *w & (1 << bit) == 0 => {
+                    *w |= 1 << bit;
+                    *slot = given;
+                    true
+                }
+                _ => false,
+            };
+            if !fresh {
+                // Clear what this ballot marked, and leave it to the caller.
+                for &(p, _) in ballot.iter().take(marked) {
+                    if let Some(w) = self.seen.get_mut(p as usize / 64) {
+                        *w &= !(1 << (p % 64));
+                    }
+                }
+                return false;
+            }
+        }
+        let mut slots = ballot.iter_mut();
+        for (base, word) in (0u32..).step_by(64).zip(self.seen.iter_mut()) {
+            while *word != 0 {
+                let p = base + word.trailing_zeros();
+                *word &= *word - 1;
+                if let Some(slot) = slots.next() {
+                    *slot = (p, self.points.get(p as usize).copied().unwrap_or(0));
+                }
+            }
+        }
+        true
+    }
 }
 
 /// The position of each project in the tie-break order.
@@ -736,4 +837,92 @@ fn tie_ranks(
         }
     }
     rank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Ballots as the rules see them, one `Vec` per voter the simple way.
+    fn reference(election: &BudgetElection, kind: VoteType) -> Vec<Vec<(u32, u64)>> {
+        election
+            .voters
+            .iter()
+            .map(|voter| {
+                let k = voter.ballot.len() as u64;
+                let mut items: Vec<(u32, u64)> = (0u64..)
+                    .zip(&voter.ballot)
+                    .map(|(i, &p)| {
+                        let points = match kind {
+                            VoteType::Approval | VoteType::ChooseOne => 1,
+                            VoteType::Ordinal => k - i,
+                            VoteType::Cumulative | VoteType::Scoring => voter
+                                .points
+                                .get(usize::try_from(i).unwrap_or(usize::MAX))
+                                .copied()
+                                .unwrap_or(0),
+                        };
+                        (p, points)
+                    })
+                    .filter(|&(_, points)| points > 0)
+                    .collect();
+                items.sort_unstable();
+                items
+            })
+            .collect()
+    }
+
+    fn voter(ballot: Vec<u32>, points: Vec<u64>) -> Voter {
+        Voter {
+            id: String::new(),
+            ballot,
+            points,
+            fields: Vec::new(),
+            line: 0,
+        }
+    }
+
+    proptest! {
+        /// The one-buffer ballots, sorted by bitset or by comparison, are the
+        /// simple per-voter ballots: also with a project named twice or out of
+        /// range (possible in an election built in code), and past the bitset's
+        /// project limit.
+        #[test]
+        fn ballots_are_sorted_pairs_with_points(
+            m in prop_oneof![1usize..200, Just(BitsetSort::MAX_PROJECTS + 1)],
+            voters in proptest::collection::vec(
+                proptest::collection::vec((0u32..250, 0u64..4), 0..12),
+                0..30,
+            ),
+            kind in prop_oneof![
+                Just(VoteType::Approval),
+                Just(VoteType::Ordinal),
+                Just(VoteType::Cumulative),
+            ],
+        ) {
+            let election = BudgetElection {
+                projects: vec![
+                    Project {
+                        id: String::new(),
+                        cost: Decimal::ONE,
+                        fields: Vec::new(),
+                        line: 0,
+                    };
+                    m
+                ],
+                voters: voters
+                    .into_iter()
+                    .map(|pairs| {
+                        let (ballot, points) = pairs.into_iter().unzip();
+                        voter(ballot, points)
+                    })
+                    .collect(),
+                ..BudgetElection::default()
+            };
+            let (ballots, _, _) = ballots(&election, kind);
+            let got: Vec<Vec<(u32, u64)>> = ballots.iter().map(<[_]>::to_vec).collect();
+            prop_assert_eq!(got, reference(&election, kind));
+        }
+    }
 }

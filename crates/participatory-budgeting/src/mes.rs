@@ -89,16 +89,11 @@ impl<'p, 'a> Engine<'p, 'a> {
         }
     }
 
-    /// Project `c`'s supporters by (class, utility), excluding the empty class.
+    /// Project `c`'s supporters by (class, utility), excluding the empty class,
+    /// sorted by class and utility.
     fn entries(&mut self, c: usize) -> Vec<Entry> {
-        self.raw_entries(c)
-            .into_iter()
-            .map(|(class, u, voters)| Entry { class, u, voters })
-            .collect()
-    }
-
-    fn raw_entries(&mut self, c: usize) -> Vec<(u32, u64, u64)> {
         let support = self.profile.support.get(c).map_or(&[][..], Vec::as_slice);
+        let counts = &self.profile.counts;
         if self.utility != Utility::Points {
             // Utility 1 for everyone: count voters per class in a dense array.
             if self.dense.len() < self.value.len() {
@@ -110,7 +105,7 @@ impl<'p, 'a> Engine<'p, 'a> {
                 if class == 0 {
                     continue;
                 }
-                let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
+                let count = counts.get(g as usize).copied().unwrap_or(0);
                 if let Some(slot) = self.dense.get_mut(class as usize) {
                     if *slot == 0 {
                         touched.push(class);
@@ -119,11 +114,14 @@ impl<'p, 'a> Engine<'p, 'a> {
                 }
             }
             touched.sort_unstable();
+            let dense = &mut self.dense;
             return touched
                 .into_iter()
-                .map(|k| {
-                    let n = self.dense.get_mut(k as usize).map_or(0, core::mem::take);
-                    (k, 1, n)
+                .map(|class| Entry {
+                    class,
+                    u: 1,
+                    // The class's voters, and the slot cleared for the next call.
+                    voters: dense.get_mut(class as usize).map_or(0, core::mem::take),
                 })
                 .collect();
         }
@@ -133,12 +131,15 @@ impl<'p, 'a> Engine<'p, 'a> {
             if class == 0 {
                 continue;
             }
-            let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
+            let count = counts.get(g as usize).copied().unwrap_or(0);
             *self.scratch.entry((class, points)).or_insert(0) += count;
         }
-        let mut entries: Vec<(u32, u64, u64)> =
-            self.scratch.iter().map(|(&(k, u), &n)| (k, u, n)).collect();
-        entries.sort_unstable();
+        let mut entries: Vec<Entry> = self
+            .scratch
+            .iter()
+            .map(|(&(class, u), &voters)| Entry { class, u, voters })
+            .collect();
+        entries.sort_unstable_by_key(|e| (e.class, e.u));
         entries
     }
 

@@ -65,7 +65,7 @@ pub(super) fn run(profile: &Profile<'_>) -> Result<Outcome> {
             else {
                 continue;
             };
-            for &(d, _) in &group.items {
+            for &(d, _) in profile.ballot(group) {
                 if open.get(d as usize).copied().unwrap_or(false)
                     && let Some(entries) = loads.get_mut(d as usize)
                 {
@@ -298,7 +298,7 @@ mod tests {
                 };
                 let old = load.get(g as usize).cloned().unwrap_or_else(|| int(0));
                 let raise = (&t - &old) * int(u128::from(group.count));
-                for &(d, _) in &group.items {
+                for &(d, _) in profile.ballot(group) {
                     if let Some(c) = carried.get_mut(d as usize) {
                         *c += &raise;
                     }

@@ -103,8 +103,8 @@ pub(super) fn add1_comparison(profile: &Profile<'_>, utility: Utility) -> Result
     let (mut prefer_mes, mut prefer_greedy) = (0u64, 0u64);
     for group in &profile.groups {
         let gain = |selected: &[bool]| -> u64 {
-            group
-                .items
+            profile
+                .ballot(group)
                 .iter()
                 .filter(|&&(p, _)| selected.get(p as usize).copied().unwrap_or(false))
                 .map(|&(_, points)| {

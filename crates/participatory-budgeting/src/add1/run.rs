@@ -230,7 +230,10 @@ impl<'p, 'a> Fast<'p, 'a> {
         for g in &profile.groups {
             if u128::from(g.count) > EXACT
                 || (utility == Utility::Points
-                    && g.items.iter().any(|&(_, p)| u128::from(p) > EXACT))
+                    && profile
+                        .ballot(g)
+                        .iter()
+                        .any(|&(_, p)| u128::from(p) > EXACT))
             {
                 return None;
             }
