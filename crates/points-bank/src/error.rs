@@ -298,6 +298,26 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The log's last line has no newline: the write of that entry was cut
+    /// (a crash mid-write), so it was never acknowledged. The entries before it
+    /// are whole; [`log::complete`](crate::log::complete) gives them.
+    #[error(
+        "incomplete last entry at line {line}: the log was cut while it was written; the {line_minus_one} entries before it are complete (`ledger repair` keeps them)",
+        line_minus_one = line.saturating_sub(1)
+    )]
+    TornTail {
+        /// The incomplete line, from 1.
+        line: usize,
+    },
+    /// The log does not reach or does not match a published anchor (the size
+    /// and head hash printed in a 公示 report).
+    #[error("{reason}")]
+    AnchorMismatch {
+        /// The anchor's size: entries when it was published.
+        size: u64,
+        /// What differs.
+        reason: String,
+    },
 }
 
 /// The result type of this crate.

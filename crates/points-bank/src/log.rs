@@ -137,9 +137,29 @@ impl Chain {
         Self::default()
     }
 
+    /// A chain that continues a log already written: `verified` is what
+    /// [`verify`] or [`Replay`] found in it. The next entry written is number
+    /// `verified.entries` and chains to `verified.head`.
+    pub fn after(verified: &Verified) -> Self {
+        Self {
+            head: verified.head,
+            written: verified.entries,
+        }
+    }
+
     /// The hash of the last entry written ([`Hash::GENESIS`] before any).
     pub fn head(&self) -> Hash {
         self.head
+    }
+
+    /// How many entries the chain holds.
+    pub fn len(&self) -> u64 {
+        self.written
+    }
+
+    /// Whether the chain holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.written == 0
     }
 
     /// Appends the journal entries of `ledger` not yet written to `out`, one JSON
@@ -204,6 +224,38 @@ pub struct Verified {
     pub root: Hash,
 }
 
+/// A log's complete entries, and the line number of an incomplete last entry
+/// if there is one.
+///
+/// The log writes every entry with its newline in one piece, so a last line
+/// without a newline is an entry whose write was cut — by a crash, a full disk,
+/// a killed process — and that nobody was told had been recorded. The complete
+/// prefix is everything up to and including the last newline.
+///
+/// ```
+/// use guided_community_points::log::{Chain, complete, verify};
+/// use guided_community_points::Error;
+///
+/// let mut log = Vec::new();
+/// Chain::new().write(&guided_community_points::sample::ledger(3, 1), &mut log)?;
+/// let whole = log.len();
+/// log.extend_from_slice(br#"{"seq":3,"at":"2025-"#); // a crash mid-write
+/// assert_eq!(verify(&log), Err(Error::TornTail { line: 4 }));
+/// let (prefix, torn) = complete(&log);
+/// assert_eq!((prefix.len(), torn), (whole, Some(4)));
+/// assert_eq!(verify(prefix)?.entries, 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn complete(log: &[u8]) -> (&[u8], Option<usize>) {
+    if log.is_empty() || log.ends_with(b"\n") {
+        return (log, None);
+    }
+    let end = log.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let prefix = log.get(..end).unwrap_or_default();
+    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+    (prefix, Some(line))
+}
+
 /// The lines of a log: `(line number from 1, bytes)`, without the final newline.
 fn lines(log: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     let body = log.strip_suffix(b"\n").unwrap_or(log);
@@ -256,6 +308,9 @@ fn check_line(line_no: usize, bytes: &[u8], seq: u64, prev: Hash) -> Result<(Ent
 /// Walks a log, checking each line against the chain so far, and hands every
 /// entry (with its line number and Merkle leaf) to `each`.
 fn walk(log: &[u8], mut each: impl FnMut(usize, Entry, Hash) -> Result<()>) -> Result<Verified> {
+    if let (_, Some(line)) = complete(log) {
+        return Err(Error::TornTail { line });
+    }
     let mut head = Hash::GENESIS;
     let mut frontier = Frontier::default();
     let mut seq = 0u64;
@@ -279,9 +334,82 @@ fn walk(log: &[u8], mut each: impl FnMut(usize, Entry, Hash) -> Result<()>) -> R
 /// # Errors
 ///
 /// [`Error::BadEntry`] naming the first line (from 1) that does not parse, is out
-/// of sequence, does not chain to the line before, or does not match its hash.
+/// of sequence, does not chain to the line before, or does not match its hash;
+/// [`Error::TornTail`] if the last line was cut mid-write (see [`complete`]).
 pub fn verify(log: &[u8]) -> Result<Verified> {
     walk(log, |_, _, _| Ok(()))
+}
+
+/// What a published anchor pins: the log's size and head hash when a 公示
+/// report printed them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// Entries in the log then.
+    pub size: u64,
+    /// The hash of its last entry then.
+    pub head: Hash,
+}
+
+/// Checks a log as [`verify`] does, and that it still holds what `anchor`
+/// pinned: at least `anchor.size` entries, the one at `anchor.size − 1` with
+/// hash `anchor.head` (entries appended since are fine). A log truncated or
+/// rewritten since the anchor was published fails, even though its own chain
+/// verifies.
+///
+/// ```
+/// use guided_community_points::log::{Anchor, Chain, verify, verify_anchor};
+///
+/// let mut log = Vec::new();
+/// let mut chain = Chain::new();
+/// chain.write(&guided_community_points::sample::ledger(5, 1), &mut log)?;
+/// let published = Anchor { size: 5, head: chain.head() };
+/// assert!(verify_anchor(&log, &published).is_ok());
+///
+/// // Cut back to three entries: its own chain still verifies, the anchor does not.
+/// let cut: Vec<u8> = log.split_inclusive(|&b| b == b'\n').take(3).flatten().copied().collect();
+/// assert_eq!(verify(&cut)?.entries, 3);
+/// let err = verify_anchor(&cut, &published).unwrap_err();
+/// assert_eq!(err.to_string(), "the log has 3 entries, fewer than the 5 published: it was truncated");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`verify`]; [`Error::AnchorMismatch`] saying whether the log was
+/// truncated or rewritten.
+pub fn verify_anchor(log: &[u8], anchor: &Anchor) -> Result<Verified> {
+    let mut at_anchor = None;
+    let verified = walk(log, |_, entry, _| {
+        if entry.seq + 1 == anchor.size {
+            at_anchor = Some(entry.hash);
+        }
+        Ok(())
+    })?;
+    let mismatch = |reason: String| Error::AnchorMismatch {
+        size: anchor.size,
+        reason,
+    };
+    if anchor.size == 0 {
+        return if anchor.head == Hash::GENESIS {
+            Ok(verified)
+        } else {
+            Err(mismatch(
+                "an anchor of size 0 has the genesis head (64 zeros)".to_owned(),
+            ))
+        };
+    }
+    match at_anchor {
+        None => Err(mismatch(format!(
+            "the log has {} entries, fewer than the {} published: it was truncated",
+            verified.entries, anchor.size
+        ))),
+        Some(head) if head != anchor.head => Err(mismatch(format!(
+            "entry {} has hash {head}, not the published {}: the log was rewritten",
+            anchor.size - 1,
+            anchor.head
+        ))),
+        Some(_) => Ok(verified),
+    }
 }
 
 /// Every entry's Merkle leaf, after checking the chain as [`verify`] does.
@@ -298,6 +426,79 @@ pub fn leaves(log: &[u8]) -> Result<Vec<Hash>> {
     Ok(out)
 }
 
+/// A log replayed line by line, for a store that reads its entries one at a
+/// time instead of holding the whole log: each line is checked against the
+/// chain so far, applied to the ledger, and its outcome compared with the one
+/// recorded, exactly as [`replay`] does.
+#[derive(Debug, Default)]
+pub struct Replay {
+    ledger: Ledger,
+    head: Hash,
+    frontier: Frontier,
+    entries: u64,
+}
+
+impl Replay {
+    /// Nothing replayed yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks and applies the next line (without its newline).
+    ///
+    /// # Errors
+    ///
+    /// As [`replay`], for this line (its number is the entries so far plus one).
+    /// After an error the replay is unchanged and can be read, not continued.
+    pub fn line(&mut self, bytes: &[u8]) -> Result<()> {
+        let line = usize::try_from(self.entries + 1).unwrap_or(usize::MAX);
+        let (entry, canonical) = check_line(line, bytes, self.entries, self.head)?;
+        let leaf = leaf_hash(&canonical);
+        apply_entry(&mut self.ledger, line, entry.clone())?;
+        self.frontier.push(leaf);
+        self.head = entry.hash;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// What has been checked so far.
+    pub fn verified(&self) -> Verified {
+        Verified {
+            entries: self.entries,
+            head: self.head,
+            root: self.frontier.root(),
+        }
+    }
+
+    /// The ledger so far.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The ledger and what was checked.
+    pub fn finish(self) -> (Ledger, Verified) {
+        let verified = self.verified();
+        (self.ledger, verified)
+    }
+}
+
+/// Applies one logged entry to `ledger`, checking it does what the log says.
+fn apply_entry(ledger: &mut Ledger, line: usize, entry: Entry) -> Result<()> {
+    let diverged = |reason: String| Error::BadEntry { line, reason };
+    let seq = entry.seq;
+    let result = ledger.execute(entry.command, entry.at);
+    if ledger.events().len() as u64 != seq + 1 {
+        let reason = result.err().map_or_else(String::new, |e| e.to_string());
+        return Err(diverged(format!(
+            "the ledger would not record it: {reason}"
+        )));
+    }
+    if outcome(ledger, seq) != entry.outcome {
+        return Err(diverged("replaying it does something else".to_owned()));
+    }
+    Ok(())
+}
+
 /// Verifies a log and replays it into the ledger it records, checking that every
 /// command does again exactly what the log says it did.
 ///
@@ -307,20 +508,29 @@ pub fn leaves(log: &[u8]) -> Result<Vec<Hash>> {
 /// replay does not reproduce.
 pub fn replay(log: &[u8]) -> Result<(Ledger, Verified)> {
     let mut ledger = Ledger::new();
-    let verified = walk(log, |line, entry, _| {
-        let diverged = |reason: String| Error::BadEntry { line, reason };
-        let seq = entry.seq;
-        let result = ledger.execute(entry.command, entry.at);
-        if ledger.events().len() as u64 != seq + 1 {
-            let reason = result.err().map_or_else(String::new, |e| e.to_string());
-            return Err(diverged(format!(
-                "the ledger would not record it: {reason}"
-            )));
-        }
-        if outcome(&ledger, seq) != entry.outcome {
-            return Err(diverged("replaying it does something else".to_owned()));
-        }
-        Ok(())
-    })?;
+    let verified = walk(log, |line, entry, _| apply_entry(&mut ledger, line, entry))?;
     Ok((ledger, verified))
+}
+
+/// The log line of journal entry `seq` of `ledger` (with its newline), chained
+/// to `prev`: what [`Chain::write`] would write for it. For a store that keeps
+/// one entry per row.
+///
+/// # Errors
+///
+/// [`Error::UnknownSequence`] if the ledger has no entry `seq`.
+pub fn line(ledger: &Ledger, seq: u64, prev: Hash) -> Result<(Vec<u8>, Hash)> {
+    let index = seq
+        .checked_sub(ledger.events_base())
+        .and_then(|i| usize::try_from(i).ok());
+    let event = index
+        .and_then(|i| ledger.events().get(i))
+        .ok_or(Error::UnknownSequence { seq })?;
+    let mut chain = Chain {
+        head: prev,
+        written: seq,
+    };
+    let mut out = Vec::with_capacity(512);
+    chain.append(seq, event, &outcome(ledger, seq), &mut out)?;
+    Ok((out, chain.head))
 }

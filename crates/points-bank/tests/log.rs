@@ -8,7 +8,9 @@
     reason = "test helpers fail loudly"
 )]
 
-use guided_community_points::log::{Chain, Entry, leaves, replay, verify};
+use guided_community_points::log::{
+    Anchor, Chain, Entry, Replay, complete, leaves, line, replay, verify, verify_anchor,
+};
 use guided_community_points::merkle::{Hash, inclusion_proof, verify_inclusion};
 use guided_community_points::{Command, Error, Ledger, sample};
 
@@ -43,6 +45,10 @@ fn every_single_byte_alteration_fails_at_its_line() {
             match verify(&altered) {
                 Err(Error::BadEntry { line, .. }) => {
                     assert_eq!(line, line_of(&log, i), "byte {i} set to {replacement:#x}");
+                }
+                // The last newline gone: the last entry reads as cut mid-write.
+                Err(Error::TornTail { line }) if i == log.len() - 1 => {
+                    assert_eq!(line, 14);
                 }
                 other => panic!("byte {i} set to {replacement:#x}: {other:?}"),
             }
@@ -97,7 +103,7 @@ fn an_order_of_lines_or_a_missing_line_is_caught() {
     let text = String::from_utf8(log).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines.swap(3, 4);
-    let swapped = lines.join("\n");
+    let swapped = lines.join("\n") + "\n";
     assert!(matches!(
         verify(swapped.as_bytes()),
         Err(Error::BadEntry { line: 4, .. })
@@ -105,7 +111,7 @@ fn an_order_of_lines_or_a_missing_line_is_caught() {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.remove(6);
     assert!(matches!(
-        verify(lines.join("\n").as_bytes()),
+        verify((lines.join("\n") + "\n").as_bytes()),
         Err(Error::BadEntry { line: 7, .. })
     ));
     // A truncated log is a shorter valid log: its head is what to publish.
@@ -196,4 +202,119 @@ fn a_resident_checks_their_entry_against_the_published_root() {
             &verified.root
         ));
     }
+}
+
+#[test]
+fn a_log_cut_mid_write_names_its_last_line_and_keeps_the_rest() {
+    let log = sample_log(30, 6);
+    let lines: Vec<&[u8]> = log.split_inclusive(|&b| b == b'\n').collect();
+    // Cut at every byte of the last entry but its newline: always the same
+    // report, and the 29 entries before it replay.
+    let whole: usize = lines[..29].iter().map(|l| l.len()).sum();
+    for cut in whole + 1..log.len() {
+        let torn = &log[..cut];
+        assert_eq!(
+            verify(torn),
+            Err(Error::TornTail { line: 30 }),
+            "cut at {cut}"
+        );
+        assert_eq!(replay(torn).err(), Some(Error::TornTail { line: 30 }));
+        let (prefix, line) = complete(torn);
+        assert_eq!((prefix.len(), line), (whole, Some(30)));
+        assert_eq!(replay(prefix).unwrap().1.entries, 29);
+    }
+    assert_eq!(complete(&log), (&log[..], None));
+    assert_eq!(complete(b""), (&b""[..], None));
+    assert_eq!(complete(b"{"), (&b""[..], Some(1)));
+    assert_eq!(
+        Error::TornTail { line: 30 }.to_string(),
+        "incomplete last entry at line 30: the log was cut while it was written; the 29 entries before it are complete (`ledger repair` keeps them)"
+    );
+}
+
+#[test]
+fn an_anchor_catches_truncation_and_rewrites_not_growth() {
+    let ledger = sample::ledger(60, 8);
+    let mut log = Vec::new();
+    let mut chain = Chain::new();
+    chain.write(&ledger, &mut log).unwrap();
+    let lines: Vec<&[u8]> = log.split_inclusive(|&b| b == b'\n').collect();
+    let prefix = |n: usize| lines[..n].concat();
+    // Published at 40 entries.
+    let at40 = verify(&prefix(40)).unwrap();
+    let anchor = Anchor {
+        size: 40,
+        head: at40.head,
+    };
+    assert_eq!(verify_anchor(&prefix(40), &anchor).unwrap().entries, 40);
+    assert_eq!(
+        verify_anchor(&log, &anchor).unwrap().entries,
+        60,
+        "grown since: fine"
+    );
+    let err = verify_anchor(&prefix(39), &anchor).unwrap_err();
+    assert!(err.to_string().ends_with("it was truncated"), "{err}");
+    // A history rewritten from entry 10 on, every hash recomputed: it verifies
+    // on its own, but not against the anchor.
+    let mut rewritten = Ledger::new();
+    for (i, event) in ledger.events().iter().enumerate() {
+        let mut command = event.command.clone();
+        if i == 10 {
+            command.id.push_str("-edited");
+        }
+        let _ = rewritten.execute(command, event.at);
+    }
+    let mut other = Vec::new();
+    Chain::new().write(&rewritten, &mut other).unwrap();
+    let verified = verify(&other).unwrap();
+    assert!(verified.entries >= 40, "{}", verified.entries);
+    let err = verify_anchor(&other, &anchor).unwrap_err();
+    assert!(err.to_string().ends_with("the log was rewritten"), "{err}");
+    // Size 0 pins the genesis head.
+    let empty = Anchor {
+        size: 0,
+        head: Hash::GENESIS,
+    };
+    assert!(verify_anchor(b"", &empty).is_ok());
+    assert!(
+        verify_anchor(
+            b"",
+            &Anchor {
+                size: 0,
+                head: at40.head
+            }
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn replaying_line_by_line_is_replaying_the_whole_log() {
+    let ledger = sample::ledger(300, 9);
+    let mut log = Vec::new();
+    Chain::new().write(&ledger, &mut log).unwrap();
+    let mut stream = Replay::new();
+    for l in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        stream.line(l).unwrap();
+    }
+    let (streamed, verified) = stream.finish();
+    let (whole, expected) = replay(&log).unwrap();
+    assert_eq!(verified, expected);
+    assert!(streamed.balances().eq(whole.balances()));
+    // One entry's line, rebuilt from the ledger, is the line in the log, and a
+    // chain resumed after a prefix writes the rest byte for byte.
+    let lines: Vec<&[u8]> = log.split_inclusive(|&b| b == b'\n').collect();
+    let prev = verify(&lines[..41].concat()).unwrap();
+    let (rebuilt, hash) = line(&ledger, 41, prev.head).unwrap();
+    assert_eq!(rebuilt, lines[41]);
+    assert_eq!(hash, verify(&lines[..42].concat()).unwrap().head);
+    let mut rest = Vec::new();
+    Chain::after(&prev).write(&ledger, &mut rest).unwrap();
+    assert_eq!(rest, lines[41..].concat());
+    assert!(line(&ledger, 300, prev.head).is_err());
+    // A line that does not chain is refused, and the replay keeps what it had.
+    let mut stream = Replay::new();
+    stream.line(lines[0].strip_suffix(b"\n").unwrap()).unwrap();
+    assert!(stream.line(lines[2].strip_suffix(b"\n").unwrap()).is_err());
+    assert_eq!(stream.verified().entries, 1);
 }
