@@ -252,7 +252,7 @@ pub fn complete(log: &[u8]) -> (&[u8], Option<usize>) {
     }
     let end = log.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let prefix = log.get(..end).unwrap_or_default();
-    let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = prefix.split(|&b| b == b'\n').count();
     (prefix, Some(line))
 }
 
