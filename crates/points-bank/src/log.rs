@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::merkle::{Frontier, Hash, leaf_hash};
 use crate::receipt::{Note, Transfer};
-use crate::{Command, Error, Event, Ledger, Result};
+use crate::{Command, Error, Event, Ledger, Receipt, Result};
 
 /// What a command did, as the log records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,7 +177,7 @@ impl Chain {
             .and_then(|i| usize::try_from(i).ok())
             .unwrap_or(usize::MAX);
         for (seq, event) in (self.written..).zip(events.iter().skip(from)) {
-            self.append(seq, event, &outcome(ledger, seq), out)?;
+            let _leaf = self.append(seq, event, &outcome(ledger, seq), out)?;
         }
         Ok(self.head)
     }
@@ -188,7 +188,7 @@ impl Chain {
         event: &Event,
         outcome: &Outcome,
         out: &mut Vec<u8>,
-    ) -> Result<()> {
+    ) -> Result<Hash> {
         let start = out.len();
         write_body(
             out,
@@ -202,6 +202,7 @@ impl Chain {
         )?;
         let body = out.get(start..).unwrap_or(&[]);
         let hash = Hash::of(body);
+        let leaf = leaf_hash(body);
         // `{…}` becomes `{…,"hash":"…"}`.
         out.pop();
         out.extend_from_slice(b",\"hash\":\"");
@@ -209,7 +210,7 @@ impl Chain {
         out.extend_from_slice(b"\"}\n");
         self.head = hash;
         self.written = seq + 1;
-        Ok(())
+        Ok(leaf)
     }
 }
 
@@ -461,6 +462,32 @@ impl Replay {
         Ok(())
     }
 
+    /// Executes `command` at `now` on the replayed ledger, as
+    /// [`Ledger::execute`] does, and when the ledger records it (accepted, or
+    /// rejected for a business reason) returns its log line too (with its
+    /// newline), chained to the log so far: the log grows by exactly what the
+    /// ledger recorded. A repeated id or a refused command writes no line.
+    pub fn execute(
+        &mut self,
+        command: Command,
+        now: NaiveDateTime,
+    ) -> (Result<Receipt>, Option<Vec<u8>>) {
+        let before = self.ledger.events().len();
+        let result = self.ledger.execute(command, now);
+        if self.ledger.events().len() == before {
+            return (result, None);
+        }
+        match entry_line(&self.ledger, self.entries, self.head) {
+            Ok((bytes, hash, leaf)) => {
+                self.frontier.push(leaf);
+                self.head = hash;
+                self.entries += 1;
+                (result, Some(bytes))
+            }
+            Err(e) => (Err(e), None),
+        }
+    }
+
     /// What has been checked so far.
     pub fn verified(&self) -> Verified {
         Verified {
@@ -520,6 +547,11 @@ pub fn replay(log: &[u8]) -> Result<(Ledger, Verified)> {
 ///
 /// [`Error::UnknownSequence`] if the ledger has no entry `seq`.
 pub fn line(ledger: &Ledger, seq: u64, prev: Hash) -> Result<(Vec<u8>, Hash)> {
+    entry_line(ledger, seq, prev).map(|(bytes, hash, _)| (bytes, hash))
+}
+
+/// [`line`], with the entry's Merkle leaf.
+fn entry_line(ledger: &Ledger, seq: u64, prev: Hash) -> Result<(Vec<u8>, Hash, Hash)> {
     let index = seq
         .checked_sub(ledger.events_base())
         .and_then(|i| usize::try_from(i).ok());
@@ -531,6 +563,6 @@ pub fn line(ledger: &Ledger, seq: u64, prev: Hash) -> Result<(Vec<u8>, Hash)> {
         written: seq,
     };
     let mut out = Vec::with_capacity(512);
-    chain.append(seq, event, &outcome(ledger, seq), &mut out)?;
-    Ok((out, chain.head))
+    let leaf = chain.append(seq, event, &outcome(ledger, seq), &mut out)?;
+    Ok((out, chain.head, leaf))
 }

@@ -318,3 +318,24 @@ fn replaying_line_by_line_is_replaying_the_whole_log() {
     assert!(stream.line(lines[2].strip_suffix(b"\n").unwrap()).is_err());
     assert_eq!(stream.verified().entries, 1);
 }
+
+#[test]
+fn a_replay_that_executes_writes_the_same_log_as_the_ledger() {
+    let ledger = sample::ledger(200, 11);
+    let mut log = Vec::new();
+    Chain::new().write(&ledger, &mut log).unwrap();
+    let mut grown = Replay::new();
+    let mut written = Vec::new();
+    for event in ledger.events() {
+        let (_, line) = grown.execute(event.command.clone(), event.at);
+        written.extend(line.unwrap());
+    }
+    assert_eq!(written, log);
+    assert_eq!(grown.verified(), verify(&log).unwrap());
+    // A repeated id writes nothing and changes nothing.
+    let first = &ledger.events()[0];
+    let (again, line) = grown.execute(first.command.clone(), ledger.events()[199].at);
+    assert!(line.is_none());
+    assert_eq!(again.unwrap().seq, 0);
+    assert_eq!(grown.verified().entries, 200);
+}

@@ -375,6 +375,15 @@ impl Ledger {
         self.receipt(seq)
     }
 
+    /// Where the command with id `id` is in the journal, if it was recorded
+    /// (accepted or rejected).
+    pub fn seq_of(&self, id: &str) -> Option<u64> {
+        let key = self.ids.key(id);
+        let events = &self.events;
+        let is_id = |i: usize| events.get(i).is_some_and(|e| e.command.id == id);
+        self.ids.find(key, self.events_base, is_id)
+    }
+
     /// The receipt (or the error) of the command at `seq` in the journal.
     ///
     /// # Errors

@@ -1,0 +1,66 @@
+//! The store's errors.
+
+use std::path::PathBuf;
+
+/// Why the store could not do what was asked. The commands' own errors are not
+/// here: they are part of [`Applied`](crate::Applied).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Another process holds the write lock and did not finish in time.
+    #[error(
+        "`{path}` is being written by another process; try again, or open it with a longer wait"
+    )]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// SQLite reported an error.
+    #[error("database `{path}`: {detail}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's message.
+        detail: String,
+    },
+    /// SQLite's integrity check failed: the file is damaged.
+    #[error("database `{path}` is damaged (SQLite's integrity check: {detail})")]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// The check's first complaint.
+        detail: String,
+    },
+    /// The journal in the database does not verify: a gap in the sequence, a
+    /// broken chain, an entry whose replay does something else.
+    #[error("database `{path}`: journal entry {seq} does not verify: {reason}")]
+    Journal {
+        /// The database file.
+        path: PathBuf,
+        /// The entry.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
+    /// A log to import does not verify, or the store is not empty.
+    #[error("cannot import into `{path}`: {reason}")]
+    Import {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The database was written by a newer version of this crate.
+    #[error("database `{path}` has format {found}; this version reads format {expected}")]
+    Format {
+        /// The database file.
+        path: PathBuf,
+        /// The format found.
+        found: String,
+        /// The format this version writes.
+        expected: u32,
+    },
+}
+
+/// The result type of this crate.
+pub type Result<T> = core::result::Result<T, Error>;
