@@ -11,6 +11,7 @@
 mod architecture;
 mod boundary;
 mod cli;
+mod crash;
 mod errors;
 mod quarter;
 mod snapshot;
