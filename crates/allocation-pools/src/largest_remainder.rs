@@ -58,9 +58,13 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
             reason = "a remainder is below the divisor, which is below 2⁶⁴"
         )]
         let bucket_of = |r: u128| u16::try_from((r as u64) >> shift).unwrap_or(u16::MAX);
-        first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram)
+        let (parts, buckets, sum) =
+            first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram);
+        (parts, buckets, Vec::new(), sum)
     } else {
-        first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram)
+        let (parts, buckets, sum) =
+            first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram);
+        (parts, buckets, Vec::new(), sum)
     };
     // The exact remainder of demand i; zero at a bound.
     let remainder = |i: usize| -> u128 {
@@ -80,7 +84,7 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
         // No units to hand out: no bucket is above this.
         None => (u32::MAX, Vec::new()),
     };
-    if reasons.is_empty() {
+    if problem.bounds.is_none() {
         // Unconstrained: one pass without branches (it vectorizes) adds the
         // units of the buckets above and names every reason.
         reasons = problem
@@ -114,17 +118,16 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
 
 /// The hot loop of the unconstrained case, one multiplication by a precomputed
 /// reciprocal per demand and no bounds to consult: each demand's part rounded down and
-/// the bucket of its remainder, the buckets counted, and the parts' sum (no
-/// reasons yet: they are named once the units are known).
-/// The parts sum to at most the total, so a 64-bit running sum (kept in a
-/// register) cannot overflow; wrapping only to stay panic-free.
+/// the bucket of its remainder, the buckets counted, and the parts' sum. The
+/// parts sum to at most the total, so a 64-bit running sum (kept in a register)
+/// cannot overflow; wrapping only to stay panic-free.
 fn first_pass(
     weights: &[u64],
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16,
     histogram: &mut [u32],
-) -> (Vec<u64>, Vec<u16>, Vec<Reason>, u128) {
+) -> (Vec<u64>, Vec<u16>, u128) {
     // Zeroed allocations this large come straight from the system as zero
     // pages, and writing through iterators keeps the lengths out of the loop.
     let mut parts = vec![0; weights.len()];
@@ -142,7 +145,7 @@ fn first_pass(
         }
         sum.wrapping_add(q)
     });
-    (parts, buckets, Vec::new(), u128::from(sum))
+    (parts, buckets, u128::from(sum))
 }
 
 /// An unconstrained demand's reason: whether it has weight and won a unit.
