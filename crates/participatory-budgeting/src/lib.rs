@@ -469,8 +469,6 @@ pub struct Profile<'a> {
     /// The distinct ballots' (project, points) pairs, one after another, each
     /// ballot sorted by project.
     items: Vec<(u32, u64)>,
-    /// Each group's count again, densely, for the rules' inner loops.
-    counts: Vec<u64>,
     voters: u64,
     /// Votes (approvals) or points per project, counted from the VOTES section
     /// (exact: a u64 per ballot, fewer than 2⁶⁴ ballots).
@@ -582,7 +580,6 @@ impl<'a> Profile<'a> {
             decimals,
             costs,
             budget: to_int(budget)?,
-            counts: groups.iter().map(|g| g.count).collect(),
             groups,
             items,
             voters: election.voters.len() as u64,

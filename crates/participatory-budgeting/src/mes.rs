@@ -93,7 +93,6 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// sorted by class and utility.
     fn entries(&mut self, c: usize) -> Vec<Entry> {
         let support = self.profile.support.get(c).map_or(&[][..], Vec::as_slice);
-        let counts = &self.profile.counts;
         if self.utility != Utility::Points {
             // Utility 1 for everyone: count voters per class in a dense array.
             if self.dense.len() < self.value.len() {
@@ -105,7 +104,7 @@ impl<'p, 'a> Engine<'p, 'a> {
                 if class == 0 {
                     continue;
                 }
-                let count = counts.get(g as usize).copied().unwrap_or(0);
+                let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
                 if let Some(slot) = self.dense.get_mut(class as usize) {
                     if *slot == 0 {
                         touched.push(class);
@@ -131,7 +130,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             if class == 0 {
                 continue;
             }
-            let count = counts.get(g as usize).copied().unwrap_or(0);
+            let count = self.profile.groups.get(g as usize).map_or(0, |x| x.count);
             *self.scratch.entry((class, points)).or_insert(0) += count;
         }
         let mut entries: Vec<Entry> = self
