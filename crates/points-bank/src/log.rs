@@ -152,16 +152,6 @@ impl Chain {
         self.head
     }
 
-    /// How many entries the chain holds.
-    pub fn len(&self) -> u64 {
-        self.written
-    }
-
-    /// Whether the chain holds no entry.
-    pub fn is_empty(&self) -> bool {
-        self.written == 0
-    }
-
     /// Appends the journal entries of `ledger` not yet written to `out`, one JSON
     /// line each, and returns the new head.
     ///
@@ -229,7 +219,7 @@ pub struct Verified {
 /// if there is one.
 ///
 /// The log writes every entry with its newline in one piece, so a last line
-/// without a newline is an entry whose write was cut — by a crash, a full disk,
+/// that starts an entry (`{`) but has no newline is an entry whose write was cut — by a crash, a full disk,
 /// a killed process — and that nobody was told had been recorded. The complete
 /// prefix is everything up to and including the last newline.
 ///
@@ -252,7 +242,12 @@ pub fn complete(log: &[u8]) -> (&[u8], Option<usize>) {
         return (log, None);
     }
     let end = log.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let prefix = log.get(..end).unwrap_or_default();
+    let (prefix, tail) = log.split_at(end);
+    // An entry's write starts with its `{`: a last line that does not is not a
+    // cut entry but something else, which `verify` reports as a bad line.
+    if !tail.starts_with(b"{") {
+        return (log, None);
+    }
     let line = prefix.split(|&b| b == b'\n').count();
     (prefix, Some(line))
 }
@@ -450,16 +445,28 @@ impl Replay {
     /// # Errors
     ///
     /// As [`replay`], for this line (its number is the entries so far plus one).
-    /// After an error the replay is unchanged and can be read, not continued.
+    /// After an error the replay must not be continued: the line's command may
+    /// already be in the ledger, though not in [`Replay::verified`].
     pub fn line(&mut self, bytes: &[u8]) -> Result<()> {
         let line = usize::try_from(self.entries + 1).unwrap_or(usize::MAX);
         let (entry, canonical) = check_line(line, bytes, self.entries, self.head)?;
-        let leaf = leaf_hash(&canonical);
-        apply_entry(&mut self.ledger, line, entry.clone())?;
-        self.frontier.push(leaf);
-        self.head = entry.hash;
+        let hash = entry.hash;
+        apply_entry(&mut self.ledger, line, entry)?;
+        self.frontier.push(leaf_hash(&canonical));
+        self.head = hash;
         self.entries += 1;
         Ok(())
+    }
+
+    /// How many entries the log holds so far (what [`Replay::verified`] says,
+    /// without computing the Merkle root).
+    pub fn len(&self) -> u64 {
+        self.entries
+    }
+
+    /// Whether no entry has been replayed or recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries == 0
     }
 
     /// Executes `command` at `now` on the replayed ledger, as

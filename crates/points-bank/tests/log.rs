@@ -226,6 +226,12 @@ fn a_log_cut_mid_write_names_its_last_line_and_keeps_the_rest() {
     assert_eq!(complete(&log), (&log[..], None));
     assert_eq!(complete(b""), (&b""[..], None));
     assert_eq!(complete(b"{"), (&b""[..], Some(1)));
+    // Not the start of an entry: not a torn write, but a bad line.
+    assert_eq!(complete(b"hello"), (&b"hello"[..], None));
+    assert!(matches!(
+        verify(b"hello"),
+        Err(Error::BadEntry { line: 1, .. })
+    ));
     assert_eq!(
         Error::TornTail { line: 30 }.to_string(),
         "incomplete last entry at line 30: the log was cut while it was written; the 29 entries before it are complete (`ledger repair` keeps them)"

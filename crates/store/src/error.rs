@@ -15,6 +15,12 @@ pub enum Error {
         /// The database file.
         path: PathBuf,
     },
+    /// No store at the path, and the options said not to create one.
+    #[error("there is no store at `{path}`")]
+    Missing {
+        /// The path given.
+        path: PathBuf,
+    },
     /// SQLite reported an error.
     #[error("database `{path}`: {detail}")]
     Database {
@@ -41,6 +47,14 @@ pub enum Error {
         seq: u64,
         /// Why.
         reason: String,
+    },
+    /// The exported log could not be written.
+    #[error("cannot write the log of `{path}`: {source}")]
+    Export {
+        /// The database file.
+        path: PathBuf,
+        /// The writer's error.
+        source: std::io::Error,
     },
     /// A log to import does not verify, or the store is not empty.
     #[error("cannot import into `{path}`: {reason}")]

@@ -89,13 +89,17 @@ pub struct Options {
     /// How long a writer waits for another process's write to finish before
     /// [`Error::Busy`]; zero refuses at once.
     pub wait: core::time::Duration,
+    /// Whether opening a path with no store creates one (a reader wants
+    /// [`Error::Missing`] instead: a mistyped path is not an empty store).
+    pub create: bool,
 }
 
 impl Default for Options {
-    /// Wait up to five seconds for another writer.
+    /// Wait up to five seconds for another writer; create a missing store.
     fn default() -> Self {
         Self {
             wait: core::time::Duration::from_secs(5),
+            create: true,
         }
     }
 }
@@ -105,6 +109,14 @@ impl Options {
     #[must_use]
     pub fn with_wait(mut self, wait: core::time::Duration) -> Self {
         self.wait = wait;
+        self
+    }
+
+    /// Whether to create a missing store (default) or fail with
+    /// [`Error::Missing`].
+    #[must_use]
+    pub fn with_create(mut self, create: bool) -> Self {
+        self.create = create;
         self
     }
 }

@@ -38,11 +38,15 @@ impl SqliteJournal {
     ///
     /// # Errors
     ///
-    /// [`Error::Database`] if the file cannot be opened as SQLite,
+    /// [`Error::Missing`] if there is no file and `options` say not to create
+    /// one, [`Error::Database`] if the file cannot be opened as SQLite,
     /// [`Error::Damaged`], [`Error::Format`], [`Error::Journal`] naming the
     /// first entry that does not verify, [`Error::Busy`].
     pub fn open(path: impl AsRef<Path>, options: &Options) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
+        if !options.create && !path.exists() {
+            return Err(Error::Missing { path });
+        }
         let db = |e: rusqlite::Error| database(&path, &e);
         let conn = Connection::open(&path).map_err(db)?;
         conn.busy_timeout(options.wait).map_err(db)?;
@@ -116,7 +120,7 @@ impl SqliteJournal {
     ///
     /// # Errors
     ///
-    /// [`Error::Database`], or the writer's error as [`Error::Database`] naming it.
+    /// [`Error::Database`]; [`Error::Export`] with the writer's error.
     pub fn export(&self, out: &mut dyn std::io::Write) -> Result<u64> {
         let db = |e: rusqlite::Error| database(&self.path, &e);
         let mut statement = self
@@ -127,9 +131,9 @@ impl SqliteJournal {
         let mut written = 0;
         while let Some(row) = rows.next().map_err(db)? {
             let line: Vec<u8> = row.get(0).map_err(db)?;
-            out.write_all(&line).map_err(|e| Error::Database {
+            out.write_all(&line).map_err(|source| Error::Export {
                 path: self.path.clone(),
-                detail: format!("cannot write the log: {e}"),
+                source,
             })?;
             written += 1;
         }
@@ -150,7 +154,7 @@ impl SqliteJournal {
             path: path.to_path_buf(),
             reason,
         };
-        if store.replay.verified().entries > 0 {
+        if !store.replay.is_empty() {
             return Err(refuse(&store.path, "the store already has entries".into()));
         }
         if let (_, Some(line)) = complete(log) {
@@ -187,7 +191,7 @@ impl SqliteJournal {
 
     /// Reads what other processes committed since this one last looked.
     fn catch_up(&mut self) -> Result<()> {
-        let from = self.replay.verified().entries;
+        let from = self.replay.len();
         let path = &self.path;
         let db = |e: rusqlite::Error| database(path, &e);
         let mut statement = self
@@ -260,7 +264,7 @@ impl SqliteJournal {
         let mut applied = Vec::with_capacity(commands.len());
         let mut rows = Vec::new();
         for (at, command) in commands {
-            let seq = self.replay.verified().entries;
+            let seq = self.replay.len();
             let id = command.id.clone();
             let (outcome, line) = self.replay.execute(command, at);
             let ledger = self.replay.ledger();

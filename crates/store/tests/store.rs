@@ -230,3 +230,19 @@ fn a_damaged_journal_is_found_on_open() {
     let err = SqliteJournal::open(&junk, &Options::default()).unwrap_err();
     assert!(matches!(err, Error::Database { .. }), "{err:?}");
 }
+
+#[test]
+fn a_reader_is_told_there_is_no_store_and_nothing_is_created() {
+    let path = scratch("missing");
+    let err = SqliteJournal::open(&path, &Options::default().with_create(false)).unwrap_err();
+    assert!(matches!(err, Error::Missing { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with("there is no store at `"),
+        "{err}"
+    );
+    assert!(!path.exists());
+    // A writer creates it; then a reader opens it.
+    drop(SqliteJournal::open(&path, &Options::default()).unwrap());
+    let store = SqliteJournal::open(&path, &Options::default().with_create(false)).unwrap();
+    assert_eq!(store.verified().entries, 0);
+}
