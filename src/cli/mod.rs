@@ -79,6 +79,9 @@ pub(crate) enum CliError {
     /// A domain rule rejected the input.
     #[error(transparent)]
     Domain(#[from] guided_community::Error),
+    /// The store could not be opened or written.
+    #[error(transparent)]
+    Store(#[from] guided_community::store::Error),
     /// The input could not be read.
     #[error("cannot read {source_name}: {error}")]
     Read {

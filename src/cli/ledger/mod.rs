@@ -40,7 +40,7 @@ pub(crate) enum LedgerCommand {
         /// The head hash a 公示 report published: the log must still hold it at
         /// `--expect-size` entries (a truncated or rewritten log fails).
         #[arg(long, requires = "expect_size")]
-        expect_head: Option<String>,
+        expect_head: Option<Hash>,
         /// The log's size when `--expect-head` was published.
         #[arg(long, requires = "expect_head")]
         expect_size: Option<u64>,
@@ -96,18 +96,20 @@ impl Source {
         let Some(db) = &self.db else {
             return Ok((self.input.read_bytes()?, self.input.clone()));
         };
-        let store = open_store(db, 0)?;
+        let store = open_store(db, 0, false)?;
         let mut log = Vec::new();
-        store
-            .export(&mut log)
-            .map_err(|e| Input::file(db.clone()).invalid(&e))?;
+        store.export(&mut log)?;
         Ok((log, Input::file(db.clone())))
     }
 }
 
-fn open_store(db: &std::path::Path, wait_ms: u64) -> Result<SqliteJournal, CliError> {
-    let options = Options::default().with_wait(Duration::from_millis(wait_ms));
-    SqliteJournal::open(db, &options).map_err(|e| CliError::Limit(e.to_string()))
+/// Opens the store at `db`; only `serve` creates one (`create`): a reader
+/// given a mistyped path is told there is no store, not shown an empty one.
+fn open_store(db: &std::path::Path, wait_ms: u64, create: bool) -> Result<SqliteJournal, CliError> {
+    let options = Options::default()
+        .with_wait(Duration::from_millis(wait_ms))
+        .with_create(create);
+    Ok(SqliteJournal::open(db, &options)?)
 }
 
 /// The complete entries of `log`, and a note if a torn last one was left out.
@@ -199,7 +201,7 @@ pub(crate) fn run(
             source,
             expect_head,
             expect_size,
-        } => check(source, expect_head.as_deref(), *expect_size, output, out),
+        } => check(source, *expect_head, *expect_size, output, out),
         LedgerCommand::Prove { entry, source } => {
             let (log, input) = source.read()?;
             let (log, note) = complete_with_note(&log);
@@ -223,10 +225,12 @@ pub(crate) fn run(
         LedgerCommand::Repair { file } => repair(file, output, out),
         LedgerCommand::Serve { db, wait_ms } => serve::serve(db, *wait_ms, out),
         LedgerCommand::Export { db } => {
-            let store = open_store(db, 0)?;
-            store
-                .export(out)
-                .map_err(|e| Input::file(db.clone()).invalid(&e))?;
+            let store = open_store(db, 0, false)?;
+            // A closed pipe (`| head`) is the reader's choice, as everywhere.
+            store.export(out).map_err(|e| match e {
+                guided_community::store::Error::Export { source, .. } => CliError::Stdout(source),
+                other => other.into(),
+            })?;
             Ok(0)
         }
     }
@@ -281,19 +285,14 @@ fn repair(file: &std::path::Path, output: Output, out: Stdout<'_>) -> Result<Exi
 /// `ledger verify`: the chain, and a published anchor if one is given.
 fn check(
     source: &Source,
-    expect_head: Option<&str>,
+    expect_head: Option<Hash>,
     expect_size: Option<u64>,
     output: Output,
     out: Stdout<'_>,
 ) -> Result<Exit, CliError> {
     let (log, input) = source.read()?;
     let checked = match (expect_head, expect_size) {
-        (Some(head), Some(size)) => {
-            let head = head
-                .parse::<Hash>()
-                .map_err(|e| CliError::Limit(format!("--expect-head: {e}")))?;
-            verify_anchor(&log, &Anchor { size, head })
-        }
+        (Some(head), Some(size)) => verify_anchor(&log, &Anchor { size, head }),
         _ => verify(&log),
     };
     let report = match checked {

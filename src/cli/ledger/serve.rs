@@ -64,7 +64,7 @@ impl Answer<'_> {
 const FAILPOINT: &str = "GUIDED_COMMUNITY_FAILPOINT";
 
 pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, CliError> {
-    let mut store = open_store(db, wait_ms)?;
+    let mut store = open_store(db, wait_ms, true)?;
     let early = std::env::var(FAILPOINT).is_ok_and(|v| v == "ack-before-commit");
     let stdin = std::io::stdin();
     for (n, line) in (1usize..).zip(stdin.lock().lines()) {
@@ -75,16 +75,19 @@ pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, Cl
         if line.trim().is_empty() {
             continue;
         }
-        let request: Request = match serde_json::from_str(&line) {
+        let parsed = if line.trim_start().starts_with('{') {
+            // Each line is parsed alone: its column is what helps.
+            serde_json::from_str::<Request>(&line)
+                .map_err(|e| e.to_string().replace(" at line 1 column ", " at column "))
+        } else {
+            Err("each line is one JSON object".to_owned())
+        };
+        let request = match parsed {
             Ok(request) => request,
-            Err(e) => {
+            Err(reason) => {
                 let answer = Answer {
                     line: Some(n),
-                    refused: Some(format!(
-                        "not a request `{{\"at\", \"command\"}}`: {}",
-                        // Each line is parsed alone: its column is what helps.
-                        e.to_string().replace(" at line 1 column ", " at column ")
-                    )),
+                    refused: Some(format!("not a request `{{\"at\", \"command\"}}`: {reason}")),
                     ..Answer::empty()
                 };
                 write(out, &answer)?;
