@@ -30,7 +30,7 @@
 //! | [`triage`] | `guided-community-triage` | three-colour petition triage with working days (三色管理) |
 //! | [`deliberation`] | `guided-community-deliberation` | the residents' council (居民议事) |
 //! | [`metrics`] | `guided-community-metrics` | fairness and participation indicators (效果评估) |
-//! | `store` (feature `store`) | `guided-community-store` | the points bank's journal in SQLite: acknowledged only after commit |
+//! | `store` (feature `store`) | `guided-community-store` | the points bank's journal and the petitions in SQLite: acknowledged only after commit |
 //!
 //! The domain crates never depend on each other; whatever joins two domains lives
 //! here: conversions in [`joins`], and [`quarterly_cycle`], which runs them in order. Every crate's error converts into this crate's [`Error`] with `?`.
@@ -70,7 +70,8 @@ pub use petition_triage as triage;
 #[doc(inline)]
 pub use points_bank as points;
 /// The durable store (feature `store`, on with `cli`): the points bank's journal
-/// in SQLite. An adapter over the points crate, not a domain.
+/// and the petitions in SQLite. An adapter over the points and triage crates,
+/// not a domain.
 #[cfg(feature = "store")]
 #[doc(inline)]
 pub use store;

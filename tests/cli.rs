@@ -766,3 +766,91 @@ fn demo_writes_the_report_and_summarises_it() {
         "{err}"
     );
 }
+
+#[test]
+fn petitions_are_kept_and_looked_up_by_code() {
+    let dir = std::env::temp_dir().join(format!("gc-cli-petition-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("community.db");
+    let db = db.to_str().unwrap();
+    let submit = [
+        "petition",
+        "submit",
+        "--db",
+        db,
+        "--id",
+        "p-1",
+        "--category",
+        "water-leak",
+        "--colour",
+        "yellow",
+        "--received",
+        "2025-09-26T20:00:00+08:00",
+    ];
+    let first = run_json(&submit, "");
+    assert_eq!(first["result"], "recorded");
+    // 3 working days after a Friday evening, over the National Day holiday.
+    assert_eq!(first["response_due"], "2025-10-01T00:00:00+08:00");
+    let code = first["code"].as_str().unwrap().to_owned();
+    // Sent again (no --code): the same petition, its code kept.
+    let again = run_json(&submit, "");
+    assert_eq!(again["result"], "duplicate");
+    assert_eq!(again["code"], code.as_str());
+    let update = |action: &[&str]| {
+        let mut args = vec!["petition", "update", "--db", db, "--id", "p-1"];
+        args.extend_from_slice(action);
+        args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+    };
+    let ack = update(&["acknowledge", "--at", "2025-09-28T10:00:00+08:00"]);
+    let ack: Vec<&str> = ack.iter().map(String::as_str).collect();
+    assert_eq!(run_json(&ack, "")["state"], "acknowledged");
+    assert_eq!(run_json(&ack, "")["result"], "duplicate");
+    let close = update(&[
+        "close",
+        "--satisfaction",
+        "5",
+        "--at",
+        "2025-09-28T11:00:00+08:00",
+    ]);
+    let close: Vec<&str> = close.iter().map(String::as_str).collect();
+    assert_eq!(
+        run_error(&close, ""),
+        "error: cannot close a petition that is acknowledged"
+    );
+    let pause = update(&["pause"]);
+    let pause: Vec<&str> = pause.iter().map(String::as_str).collect();
+    assert_eq!(run_error(&pause, ""), "error: `pause` needs --reason");
+    let typed = code.to_lowercase().replace('-', " ");
+    let status = [
+        "petition",
+        "status",
+        "--db",
+        db,
+        "--code",
+        &typed,
+        "--at",
+        "2025-09-29T09:00:00+08:00",
+    ];
+    let seen = run_json(&status, "");
+    assert_eq!(seen["found"], true);
+    assert_eq!(seen["state"], "acknowledged");
+    assert_eq!(seen["response"], "met");
+    assert_eq!(seen["resolution_due"], "2025-10-17T00:00:00+08:00");
+    assert!(!seen.to_string().contains("water-leak"), "{seen}");
+    let other = ["petition", "status", "--db", db, "--code", "0000-0000-000"];
+    let missing = run(&other, "");
+    assert_eq!(missing.status.code(), Some(1));
+    let typo = dir.join("typo.db");
+    let typo = [
+        "petition",
+        "status",
+        "--db",
+        typo.to_str().unwrap(),
+        "--code",
+        &code,
+    ];
+    assert!(run_error(&typo, "").contains("there is no store at"));
+    assert!(!dir.join("typo.db").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

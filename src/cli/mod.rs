@@ -17,6 +17,7 @@ mod ledger;
 mod metrics;
 mod motion;
 mod pb;
+mod petition;
 mod score;
 mod triage;
 
@@ -49,6 +50,10 @@ enum Command {
     /// Petition tracking codes: new ones from a seed, or check a typed one.
     #[command(subcommand)]
     Code(triage::CodeCommand),
+    /// Petitions kept in a store: submit, update, and the resident's status
+    /// lookup by tracking code.
+    #[command(subcommand)]
+    Petition(petition::PetitionCommand),
     /// Choose between plans (方案比选): plurality, approval, Borda, IRV, Schulze, Copeland.
     Tally(choose::TallyArgs),
     /// Council composition: select one by a maximin-fair lottery, or check one.
@@ -82,6 +87,9 @@ pub(crate) enum CliError {
     /// The store could not be opened or written.
     #[error(transparent)]
     Store(#[from] guided_community::store::Error),
+    /// The store did not record a petition or its update.
+    #[error(transparent)]
+    Refused(#[from] guided_community::store::Refusal),
     /// The input could not be read.
     #[error("cannot read {source_name}: {error}")]
     Read {
@@ -127,6 +135,7 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Score(args) => score::run(&args, output, out),
         Command::Deadline(args) => triage::deadline(&args, output, out),
         Command::Code(command) => triage::code(&command, output, out),
+        Command::Petition(command) => petition::run(&command, output, out),
         Command::Tally(args) => choose::tally(&args, output, out),
         Command::Council(command) => choose::council(&command, output, out),
         Command::Ledger(command) => ledger::run(&command, output, out),

@@ -27,7 +27,7 @@ pub(crate) struct DeadlineArgs {
 
 /// The receipt time: RFC 3339 with an offset. The error says what is wrong with
 /// it and shows the expected form (clap names the value and the flag).
-fn received(text: &str) -> Result<DateTime<FixedOffset>, String> {
+pub(crate) fn received(text: &str) -> Result<DateTime<FixedOffset>, String> {
     const FORM: &str = "write it as 2025-09-26T20:00:00+08:00 (RFC 3339, with the UTC offset)";
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at);
@@ -52,7 +52,7 @@ fn received(text: &str) -> Result<DateTime<FixedOffset>, String> {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum ColourArg {
+pub(crate) enum ColourArg {
     /// 24 hours.
     Red,
     /// 3 working days.
@@ -82,13 +82,7 @@ pub(crate) fn deadline(
     output: Output,
     out: Stdout<'_>,
 ) -> Result<Exit, CliError> {
-    let mut calendar = Calendar::mainland_china();
-    if let Some(path) = &args.calendar {
-        let extra: Calendar = Input::file(path.clone()).read_json()?;
-        calendar = calendar
-            .merge(&extra)
-            .map_err(guided_community::Error::from)?;
-    }
+    let calendar = calendar(args.calendar.as_deref())?;
     let policy = SlaPolicy::default();
     let colour = Colour::from(args.priority);
     let due = triage::deadline(
@@ -180,4 +174,16 @@ pub(crate) fn code(
             ),
         },
     }
+}
+
+/// The built-in calendar, with `extra` merged over it.
+pub(crate) fn calendar(extra: Option<&std::path::Path>) -> Result<Calendar, CliError> {
+    let mut calendar = Calendar::mainland_china();
+    if let Some(path) = extra {
+        let extra: Calendar = Input::file(path.to_path_buf()).read_json()?;
+        calendar = calendar
+            .merge(&extra)
+            .map_err(guided_community::Error::from)?;
+    }
+    Ok(calendar)
 }

@@ -48,6 +48,20 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A stored petition does not replay: an event the lifecycle refuses
+    /// (with this calendar and policy), a gap in its events, a row that is not
+    /// an intake or an event.
+    #[error("database `{path}`: petition `{id}`{} does not replay: {reason}", event.map(|n| format!(" (event {n})")).unwrap_or_default())]
+    Petition {
+        /// The database file.
+        path: PathBuf,
+        /// The petition.
+        id: String,
+        /// Its event, if the intake itself is not at fault.
+        event: Option<u64>,
+        /// Why.
+        reason: String,
+    },
     /// The exported log could not be written.
     #[error("cannot write the log of `{path}`: {source}")]
     Export {

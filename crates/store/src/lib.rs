@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod error;
+mod petitions;
 mod sqlite;
 
 use chrono::NaiveDateTime;
@@ -8,6 +9,7 @@ use guided_community_points::log::Verified;
 use guided_community_points::{Command, Ledger, Receipt};
 
 pub use error::{Error, Result};
+pub use petitions::{Filed, Lookup, Petitions, Refusal, SqlitePetitions};
 pub use sqlite::SqliteJournal;
 
 /// What became of one command sent to a [`Journal`].

@@ -19,6 +19,17 @@ CREATE TABLE IF NOT EXISTS journal (
     id   TEXT NOT NULL UNIQUE,
     line BLOB NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS petition (
+    id     TEXT PRIMARY KEY,
+    code   TEXT NOT NULL UNIQUE,
+    intake TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS petition_event (
+    petition TEXT NOT NULL REFERENCES petition (id),
+    n        INTEGER NOT NULL CHECK (n >= 0),
+    event    TEXT NOT NULL,
+    PRIMARY KEY (petition, n)
+) STRICT;
 ";
 
 /// The points bank's journal in an SQLite file (WAL, `synchronous=FULL`).
@@ -44,56 +55,7 @@ impl SqliteJournal {
     /// first entry that does not verify, [`Error::Busy`].
     pub fn open(path: impl AsRef<Path>, options: &Options) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        if !options.create && !path.exists() {
-            return Err(Error::Missing { path });
-        }
-        let db = |e: rusqlite::Error| database(&path, &e);
-        let conn = Connection::open(&path).map_err(db)?;
-        conn.busy_timeout(options.wait).map_err(db)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database {
-                detail: format!("cannot use write-ahead logging (journal mode stays {mode})"),
-                path,
-            });
-        }
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(db)?;
-        let check: String = conn
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-            .map_err(db)?;
-        if check != "ok" {
-            return Err(Error::Damaged {
-                path,
-                detail: check,
-            });
-        }
-        conn.execute_batch(SCHEMA).map_err(db)?;
-        let format: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'format'", [], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(db)?;
-        match format {
-            None => {
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?1)",
-                    [FORMAT.to_string()],
-                )
-                .map_err(db)?;
-            }
-            Some(found) if found == FORMAT.to_string() => {}
-            Some(found) => {
-                return Err(Error::Format {
-                    path,
-                    found,
-                    expected: FORMAT,
-                });
-            }
-        }
+        let conn = connect(&path, options)?;
         let mut store = Self {
             path,
             conn,
@@ -351,6 +313,64 @@ impl Journal for SqliteJournal {
     }
 }
 
+/// Opens the SQLite file at `path` as every store here does: write-ahead
+/// logging, `synchronous=FULL`, the busy wait, SQLite's integrity check, the
+/// schema (journal and petitions) and its format.
+pub(crate) fn connect(path: &Path, options: &Options) -> Result<Connection> {
+    let path = path.to_path_buf();
+    if !options.create && !path.exists() {
+        return Err(Error::Missing { path });
+    }
+    let db = |e: rusqlite::Error| database(&path, &e);
+    let conn = Connection::open(&path).map_err(db)?;
+    conn.busy_timeout(options.wait).map_err(db)?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .map_err(db)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Database {
+            detail: format!("cannot use write-ahead logging (journal mode stays {mode})"),
+            path,
+        });
+    }
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(db)?;
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(db)?;
+    if check != "ok" {
+        return Err(Error::Damaged {
+            path,
+            detail: check,
+        });
+    }
+    conn.execute_batch(SCHEMA).map_err(db)?;
+    let format: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'format'", [], |row| {
+            row.get(0)
+        })
+        .optional()
+        .map_err(db)?;
+    match format {
+        None => {
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?1)",
+                [FORMAT.to_string()],
+            )
+            .map_err(db)?;
+        }
+        Some(found) if found == FORMAT.to_string() => {}
+        Some(found) => {
+            return Err(Error::Format {
+                path,
+                found,
+                expected: FORMAT,
+            });
+        }
+    }
+    Ok(conn)
+}
+
 fn insert(conn: &Connection, rows: &[(u64, String, Vec<u8>)]) -> rusqlite::Result<()> {
     let mut statement =
         conn.prepare_cached("INSERT INTO journal (seq, id, line) VALUES (?1, ?2, ?3)")?;
@@ -365,7 +385,7 @@ fn sql(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
-fn database(path: &Path, e: &rusqlite::Error) -> Error {
+pub(crate) fn database(path: &Path, e: &rusqlite::Error) -> Error {
     Error::Database {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -373,7 +393,7 @@ fn database(path: &Path, e: &rusqlite::Error) -> Error {
 }
 
 /// A busy database is [`Error::Busy`]; anything else [`Error::Database`].
-fn busy_or(path: &Path, e: &rusqlite::Error) -> Error {
+pub(crate) fn busy_or(path: &Path, e: &rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy {
             path: path.to_path_buf(),
