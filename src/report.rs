@@ -358,6 +358,14 @@ pub struct PointsSummary {
     pub residents: u64,
     /// Points earned.
     pub points_earned: points::Amount,
+    /// The ledger's size when the report was made: with the head and root,
+    /// the anchor residents keep, so a later rewrite of the ledger shows
+    /// (`ledger verify --expect-head --expect-size`, `ledger check-proof`).
+    pub ledger_entries: u64,
+    /// The hash of the ledger's last entry.
+    pub ledger_head: points::merkle::Hash,
+    /// The Merkle root of the ledger's entries (RFC 6962).
+    pub ledger_root: points::merkle::Hash,
 }
 
 /// A warning raised by the quarter.

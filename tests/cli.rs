@@ -633,6 +633,47 @@ fn ledger_demo_replay_verify_prove() {
     assert_eq!(proof["root"], verified["root"]);
     assert!(!proof["path"].as_array().unwrap().is_empty());
     assert!(run_error(&["ledger", "prove", "--entry", "300"], &log).contains("no entry 300"));
+
+    // A resident's own checks, offline: the inclusion proof as printed…
+    let checked = run_json(&["ledger", "check-proof"], &proof.to_string());
+    assert_eq!(checked["valid"], true);
+    assert_eq!(checked["kind"], "inclusion");
+    // …and that the log of 300 extends the one published at 120 entries.
+    let first: usize = log.lines().take(120).map(|l| l.len() + 1).sum();
+    let published = run_json(&["ledger", "verify"], &log[..first]);
+    let consistency = run_json(&["ledger", "prove-consistency", "--from", "120"], &log);
+    assert_eq!(consistency["old_root"], published["root"]);
+    assert_eq!(consistency["new_root"], verified["root"]);
+    let old_root = published["root"].as_str().unwrap();
+    let args = ["ledger", "check-proof", "--expect-old-root", old_root];
+    assert_eq!(run_json(&args, &consistency.to_string())["valid"], true);
+    // A rewritten log (another seed's, every hash recomputed) proves
+    // consistency with its own old root, not with the published one.
+    let other = run(&["ledger", "demo", "--events", "300", "--seed", "6"], "");
+    let other = String::from_utf8(other.stdout).unwrap();
+    let forged = run_json(&["ledger", "prove-consistency", "--from", "120"], &other);
+    let out = run(&args, &forged.to_string());
+    assert_eq!(out.status.code(), Some(1));
+    // A proof with one hash changed fails on its own arithmetic.
+    let mut tampered = consistency.clone();
+    tampered["proof"][0] = tampered["proof"][1].clone();
+    let out = run(&["ledger", "check-proof"], &tampered.to_string());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not extend"),
+        "{report}"
+    );
+    assert!(
+        run_error(&["ledger", "prove-consistency", "--from", "301"], &log)
+            .contains("the log has 300 entries")
+    );
+    assert!(
+        run_error(&["ledger", "check-proof"], "{\"x\": 1}").contains("expected an inclusion proof")
+    );
 }
 
 #[test]
@@ -747,6 +788,24 @@ fn demo_writes_the_report_and_summarises_it() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("quarterly-report.json")).unwrap())
             .unwrap();
     assert_eq!(json["households"], 300);
+    // The ledger it writes is the one whose anchor the report prints.
+    let points = &json["after"]["points"];
+    let head = points["ledger_head"].as_str().unwrap();
+    assert!(html.contains(head));
+    let size = points["ledger_entries"].to_string();
+    let log = dir.join("points-ledger.jsonl");
+    let args = [
+        "ledger",
+        "verify",
+        log.to_str().unwrap(),
+        "--expect-head",
+        head,
+        "--expect-size",
+        &size,
+    ];
+    let verified = run_json(&args, "");
+    assert_eq!(verified["valid"], true);
+    assert_eq!(verified["root"], points["ledger_root"]);
     // The same seed writes the same report.
     run_json(
         &["demo", "--households", "300", "--seed", "4", "--out", out],

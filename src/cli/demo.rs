@@ -4,13 +4,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use guided_community::{Policy, Step, quarterly_cycle_observed, report, sample};
+use guided_community::{Policy, Step, points, quarterly_cycle_observed, report, sample};
 use serde::Serialize;
 
 use super::{CliError, Exit, Output, Stdout};
 
-/// Run a quarter on a sample community and write `quarterly-report.html` and
-/// `quarterly-report.json` to `--out`; prints a summary as JSON.
+/// Run a quarter on a sample community and write `quarterly-report.html`,
+/// `quarterly-report.json` and the points ledger the report anchors,
+/// `points-ledger.jsonl`, to `--out`; prints a summary as JSON.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Households [default: 阳光社区's 1,200]; any other number, from 1 to
@@ -42,6 +43,7 @@ struct Summary {
     diagnostics: usize,
     html: PathBuf,
     json: PathBuf,
+    ledger: PathBuf,
 }
 
 /// A progress bar on standard error: redrawn in place on a terminal, one line per
@@ -109,10 +111,19 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
     let r = &quarter.publicity;
     let html = args.out.join("quarterly-report.html");
     let json = args.out.join("quarterly-report.json");
+    let log_path = args.out.join("points-ledger.jsonl");
     let text = serde_json::to_string_pretty(r).map_err(CliError::Output)? + "\n";
+    // The ledger whose anchor (size, head, root) the report prints.
+    let ledger = points::Ledger::replay(quarter.ledger.iter().cloned())
+        .map_err(guided_community::Error::from)?;
+    let mut log = Vec::new();
+    points::log::Chain::new()
+        .write(&ledger, &mut log)
+        .map_err(guided_community::Error::from)?;
     std::fs::create_dir_all(&args.out)
         .and_then(|()| std::fs::write(&html, report::render_html(r)))
         .and_then(|()| std::fs::write(&json, text))
+        .and_then(|()| std::fs::write(&log_path, log))
         .map_err(|error| write_error(&args.out, error))?;
     progress.finish();
     let summary = Summary {
@@ -128,6 +139,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         diagnostics: quarter.diagnostics.len(),
         html,
         json,
+        ledger: log_path,
     };
     output.json(&summary, 0, out)
 }

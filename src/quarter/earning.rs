@@ -99,5 +99,12 @@ pub(super) fn points_for_activities(
         }
     }
     summary.residents = residents.len() as u64;
+    // The anchor the report publishes: the journal as its log, verified.
+    let mut log = Vec::new();
+    points::log::Chain::new().write(&ledger, &mut log)?;
+    let anchor = points::log::verify(&log)?;
+    summary.ledger_entries = anchor.entries;
+    summary.ledger_head = anchor.head;
+    summary.ledger_root = anchor.root;
     Ok((ledger, summary))
 }

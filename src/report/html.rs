@@ -20,7 +20,7 @@ th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #e4e7eb;verti
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 svg{width:100%;height:auto;display:block;margin:.4rem 0}\
 .ok{color:#2b8a3e}.bad{color:#c92a2a}.card{background:#f8f9fa;border-radius:.4rem;padding:.6rem .8rem;margin:.6rem 0}\
-ul{padding-left:1.2rem}";
+ul{padding-left:1.2rem}code.hash{word-break:break-all;font-size:.8rem}";
 
 const PALETTE: [&str; 8] = [
     "#d9480f", "#1971c2", "#2b8a3e", "#f08c00", "#862e9c", "#0b7285", "#c2255c", "#5c940d",
@@ -246,6 +246,15 @@ fn after(page: &mut String, report: &PublicityReport) {
         grouped(a.points.activities),
         grouped(a.points.accounts_opened),
         grouped(a.points.rejected)
+    );
+    let _ = writeln!(
+        page,
+        "<p class=\"muted\">账本锚点 Ledger anchor: 共 {} 条记录 entries · 末条哈希 head <code class=\"hash\">{}</code> · \
+         默克尔根 root <code class=\"hash\">{}</code>。请保存，日后可核对账本未被改写 \
+         Keep it: it shows later whether the ledger was rewritten.</p>",
+        grouped(a.points.ledger_entries),
+        a.points.ledger_head,
+        a.points.ledger_root
     );
 
     page.push_str("<h3>预警 Warnings</h3>\n");

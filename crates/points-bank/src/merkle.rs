@@ -1,5 +1,6 @@
 //! An RFC 6962 (Certificate Transparency) Merkle tree over the log, with inclusion
-//! proofs a resident can check for their own entry.
+//! proofs a resident can check for their own entry and consistency proofs that
+//! the log only grew between two published sizes.
 //!
 //! Leaves are `SHA-256(0x00 ‖ entry)` and inner nodes `SHA-256(0x01 ‖ left ‖ right)`;
 //! a tree of `n` leaves splits at the largest power of two below `n`.
@@ -188,6 +189,112 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
     s == 0 && r == *root
 }
 
+/// A consistency proof (RFC 6962 §2.1.2): the hashes that show the tree of the
+/// first `size` of `leaves` is a prefix of the tree of all of them — that the
+/// log only grew between the two sizes. Empty when `size` is 0 or all the
+/// leaves; `None` when `size` is beyond them.
+///
+/// ```
+/// use guided_community_points::merkle::{consistency_proof, leaf_hash, root, verify_consistency};
+///
+/// let leaves: Vec<_> = (0..7).map(|i| leaf_hash(format!("entry {i}").as_bytes())).collect();
+/// let (old, new) = (root(&leaves[..3]), root(&leaves));
+/// let proof = consistency_proof(&leaves, 3).ok_or("no proof")?;
+/// assert!(verify_consistency(3, 7, &proof, &old, &new));
+/// // A log rewritten after entry 3 has another old root: the proof fails.
+/// let rewritten = root(&[leaves[0], leaves[1], leaf_hash(b"forged")]);
+/// assert!(!verify_consistency(3, 7, &proof, &rewritten, &new));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn consistency_proof(leaves: &[Hash], size: usize) -> Option<Vec<Hash>> {
+    if size > leaves.len() {
+        return None;
+    }
+    let mut proof = Vec::new();
+    if size == 0 || size == leaves.len() {
+        return Some(proof);
+    }
+    // SUBPROOF(m, D[n], b), unrolled: walk down towards the old tree's edge,
+    // collecting the subtree hashes beside the path (from the root down).
+    let mut range = leaves;
+    let mut m = size;
+    let mut whole = true;
+    let mut below = Vec::new();
+    while m != range.len() {
+        let k = split(range.len());
+        let (left, right) = range.split_at(k);
+        if m <= k {
+            below.push(root(right));
+            range = left;
+        } else {
+            below.push(root(left));
+            range = right;
+            m -= k;
+            whole = false;
+        }
+    }
+    if !whole {
+        proof.push(root(range));
+    }
+    proof.extend(below.into_iter().rev());
+    Some(proof)
+}
+
+/// Checks a consistency proof (RFC 9162 §2.1.4.2): that the tree of `old_size`
+/// leaves with hash `old_root` is a prefix of the tree of `new_size` leaves
+/// with hash `new_root`.
+pub fn verify_consistency(
+    old_size: u64,
+    new_size: u64,
+    proof: &[Hash],
+    old_root: &Hash,
+    new_root: &Hash,
+) -> bool {
+    if old_size > new_size {
+        return false;
+    }
+    if old_size == new_size {
+        return proof.is_empty() && old_root == new_root;
+    }
+    if old_size == 0 {
+        // Every tree extends the empty one.
+        return proof.is_empty() && *old_root == Hash::of(&[]);
+    }
+    let mut path = proof.iter();
+    let first = if old_size.is_power_of_two() {
+        Some(*old_root)
+    } else {
+        path.next().copied()
+    };
+    let Some(first) = first else {
+        return false;
+    };
+    let (mut f, mut s) = (old_size - 1, new_size - 1);
+    while f & 1 == 1 {
+        f >>= 1;
+        s >>= 1;
+    }
+    let (mut fr, mut sr) = (first, first);
+    for c in path {
+        if s == 0 {
+            return false;
+        }
+        if f & 1 == 1 || f == s {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    fr == *old_root && sr == *new_root && s == 0
+}
+
 /// A Merkle root computed one leaf at a time in O(log n) memory: the roots of
 /// the perfect subtrees so far, largest first.
 #[derive(Debug, Clone, Default)]
@@ -284,6 +391,130 @@ mod tests {
                 ));
             }
             assert!(inclusion_proof(&l, n).is_none());
+        }
+    }
+
+    fn hex(text: &str) -> Hash {
+        text.parse().unwrap()
+    }
+
+    /// The RFC 6962 reference tree used by Certificate Transparency's
+    /// implementations (C++ `ReferenceSnapshotConsistency`, transparency-dev's
+    /// Go `TestRefConsistencyProof`): eight leaves, their roots and proofs.
+    #[test]
+    fn the_reference_vectors() {
+        let data: [&[u8]; 8] = [
+            b"",
+            b"\x00",
+            b"\x10",
+            b"\x20\x21",
+            b"\x30\x31",
+            b"\x40\x41\x42\x43",
+            b"\x50\x51\x52\x53\x54\x55\x56\x57",
+            b"\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f",
+        ];
+        let l: Vec<Hash> = data.iter().map(|d| leaf_hash(d)).collect();
+        let roots = [
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+            "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+            "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+            "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+            "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+            "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+        ];
+        for (n, expected) in roots.iter().enumerate() {
+            assert_eq!(root(&l[..=n]), hex(expected), "root of {}", n + 1);
+        }
+        let cases: [(usize, usize, &[&str]); 4] = [
+            (1, 1, &[]),
+            (
+                1,
+                8,
+                &[
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ],
+            ),
+            (
+                6,
+                8,
+                &[
+                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ],
+            ),
+            (
+                2,
+                5,
+                &[
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ],
+            ),
+        ];
+        for (m, n, expected) in cases {
+            let proof = consistency_proof(&l[..n], m).unwrap();
+            let expected: Vec<Hash> = expected.iter().map(|h| hex(h)).collect();
+            assert_eq!(proof, expected, "{m} → {n}");
+            assert!(verify_consistency(
+                m as u64,
+                n as u64,
+                &proof,
+                &hex(roots[m - 1]),
+                &hex(roots[n - 1])
+            ));
+        }
+    }
+
+    #[test]
+    fn every_consistency_proof_checks_and_no_wrong_one_does() {
+        for n in 0..40 {
+            let l = leaves(n);
+            let new = root(&l);
+            for m in 0..=n {
+                let old = root(&l[..m]);
+                let proof = consistency_proof(&l, m).unwrap();
+                let (m64, n64) = (m as u64, n as u64);
+                assert!(
+                    verify_consistency(m64, n64, &proof, &old, &new),
+                    "{m} → {n}"
+                );
+                // Any other old root, new root or size fails.
+                let other = leaf_hash(b"forged");
+                assert!(
+                    !verify_consistency(m64, n64, &proof, &other, &new),
+                    "{m} → {n}"
+                );
+                // (Every tree extends the empty one.)
+                assert_eq!(
+                    verify_consistency(m64, n64, &proof, &old, &other),
+                    m == 0 && n > 0,
+                    "{m} → {n}"
+                );
+                if m > 0 && m < n {
+                    // Nor is the same root claimed for a tree twice as large.
+                    assert!(!verify_consistency(m64, n64 * 2, &proof, &old, &new));
+                    // The tree grown by one more leaf is not what was proved.
+                    let grown = root(&leaves(n + 1));
+                    assert!(!verify_consistency(m64, n64 + 1, &proof, &old, &grown));
+                    // Each hash of the proof matters, and so does its length.
+                    for i in 0..proof.len() {
+                        let mut bad = proof.clone();
+                        bad[i] = other;
+                        assert!(!verify_consistency(m64, n64, &bad, &old, &new));
+                    }
+                    let mut longer = proof.clone();
+                    longer.push(other);
+                    assert!(!verify_consistency(m64, n64, &longer, &old, &new));
+                    assert!(!verify_consistency(m64, n64, &proof[1..], &old, &new));
+                }
+            }
+            assert!(consistency_proof(&l, n + 1).is_none());
+            assert!(!verify_consistency(n as u64 + 1, n as u64, &[], &new, &new));
         }
     }
 

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use guided_community::points::log::{Anchor, complete, leaves, replay, verify, verify_anchor};
 use guided_community::points::merkle::Hash;
-use guided_community::points::merkle::inclusion_proof;
+use guided_community::points::merkle::{
+    consistency_proof, inclusion_proof, verify_consistency, verify_inclusion,
+};
 use guided_community::points::{self, sample};
 use guided_community::store::{Options, SqliteJournal};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CliError, Exit, Input, Output, Stdout};
 
@@ -53,6 +55,33 @@ pub(crate) enum LedgerCommand {
         entry: usize,
         #[command(flatten)]
         source: Source,
+    },
+    /// A consistency proof (RFC 6962) that the log of `--to` entries extends the
+    /// log of `--from` entries: that nothing published at `--from` was changed
+    /// since. A last entry cut mid-write is left out, with a note.
+    ProveConsistency {
+        /// The older, published size.
+        #[arg(long)]
+        from: usize,
+        /// The newer size [default: the whole log].
+        #[arg(long)]
+        to: Option<usize>,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Check a proof offline, as `prove` or `prove-consistency` printed it:
+    /// exit 0 with `{"valid": true}`, or exit 1 with the reason. Give the roots
+    /// you saw published to check the proof is about them.
+    CheckProof {
+        #[command(flatten)]
+        input: Input,
+        /// The root published for the proof's tree (an inclusion proof's
+        /// `root`, a consistency proof's `new_root`).
+        #[arg(long)]
+        expect_root: Option<Hash>,
+        /// The root published for the older size (consistency proofs).
+        #[arg(long)]
+        expect_old_root: Option<Hash>,
     },
     /// Cut an incomplete last entry off a log file, keeping the whole file as
     /// FILE.torn first.
@@ -148,15 +177,45 @@ struct Checked {
     reason: Option<String>,
 }
 
-#[derive(Serialize)]
+/// An inclusion proof as `prove` prints it and `check-proof` reads it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Proof {
-    entry: usize,
-    size: usize,
-    leaf: String,
-    path: Vec<String>,
-    root: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    entry: u64,
+    size: u64,
+    leaf: Hash,
+    path: Vec<Hash>,
+    root: Hash,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+}
+
+/// A consistency proof as `prove-consistency` prints it and `check-proof`
+/// reads it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Consistency {
+    from: u64,
+    to: u64,
+    old_root: Hash,
+    new_root: Hash,
+    proof: Vec<Hash>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+/// Either proof.
+enum AnyProof {
+    Inclusion(Proof),
+    Consistency(Consistency),
+}
+
+#[derive(Serialize)]
+struct ProofChecked {
+    valid: bool,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 pub(crate) fn run(
@@ -213,14 +272,27 @@ pub(crate) fn run(
                 ))
             })?;
             let proof = Proof {
-                entry: *entry,
-                size: all.len(),
-                leaf: all.get(*entry).map(ToString::to_string).unwrap_or_default(),
-                path: path.iter().map(ToString::to_string).collect(),
-                root: points::merkle::root(&all).to_string(),
+                entry: *entry as u64,
+                size: all.len() as u64,
+                leaf: all.get(*entry).copied().unwrap_or_default(),
+                path,
+                root: points::merkle::root(&all),
                 note,
             };
             output.json(&proof, 0, out)
+        }
+        LedgerCommand::ProveConsistency { from, to, source } => {
+            prove_consistency(*from, *to, source, output, out)
+        }
+        LedgerCommand::CheckProof {
+            input,
+            expect_root,
+            expect_old_root,
+        } => {
+            let proof = read_proof(input)?;
+            let report = check_proof(&proof, *expect_root, *expect_old_root);
+            let exit = u8::from(!report.valid);
+            output.json(&report, exit, out)
         }
         LedgerCommand::Repair { file } => repair(file, output, out),
         LedgerCommand::Serve { db, wait_ms } => serve::serve(db, *wait_ms, out),
@@ -280,6 +352,117 @@ fn repair(file: &std::path::Path, output: Output, out: Stdout<'_>) -> Result<Exi
         backup,
     };
     output.json(&report, 0, out)
+}
+
+/// `ledger prove-consistency`.
+fn prove_consistency(
+    from: usize,
+    to: Option<usize>,
+    source: &Source,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
+    let (log, input) = source.read()?;
+    let (log, note) = complete_with_note(&log);
+    let all = leaves(log).map_err(|e| input.invalid(&e))?;
+    if from > all.len() {
+        return Err(input.invalid(&format!("--from {from}: the log has {} entries", all.len())));
+    }
+    let to = to.unwrap_or(all.len());
+    let newer = all
+        .get(..to)
+        .ok_or_else(|| input.invalid(&format!("--to {to}: the log has {} entries", all.len())))?;
+    let proof = consistency_proof(newer, from).ok_or_else(|| {
+        input.invalid(&format!(
+            "--from {from} is after --to {to}: the older size comes first"
+        ))
+    })?;
+    let report = Consistency {
+        from: from as u64,
+        to: to as u64,
+        old_root: points::merkle::root(newer.get(..from).unwrap_or_default()),
+        new_root: points::merkle::root(newer),
+        proof,
+        note,
+    };
+    output.json(&report, 0, out)
+}
+
+/// A proof file: told apart by its fields, each then read strictly (a
+/// misspelt field is named, not ignored).
+fn read_proof(input: &Input) -> Result<AnyProof, CliError> {
+    let text = input.read_text()?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| input.invalid(&super::json_error::humanize(&e, &text)))?;
+    let has = |key: &str| value.get(key).is_some();
+    let strict = |e: serde_json::Error| input.invalid(&e);
+    if has("leaf") || has("path") || has("entry") {
+        serde_json::from_value(value)
+            .map(AnyProof::Inclusion)
+            .map_err(strict)
+    } else if has("proof") || has("from") || has("old_root") {
+        serde_json::from_value(value)
+            .map(AnyProof::Consistency)
+            .map_err(strict)
+    } else {
+        Err(input.invalid(&"expected an inclusion proof (`entry`, `size`, `leaf`, `path`, `root`, as `ledger prove` prints it) or a consistency proof (`from`, `to`, `old_root`, `new_root`, `proof`, as `ledger prove-consistency` prints it)"))
+    }
+}
+
+/// `ledger check-proof`: the proof's own arithmetic, then the published roots.
+fn check_proof(proof: &AnyProof, root: Option<Hash>, old_root: Option<Hash>) -> ProofChecked {
+    let (kind, reason) = match proof {
+        AnyProof::Inclusion(p) => {
+            let reason = if old_root.is_some() {
+                Some(
+                    "--expect-old-root is for consistency proofs; this is an inclusion proof"
+                        .to_owned(),
+                )
+            } else if root.is_some_and(|r| r != p.root) {
+                Some(format!(
+                    "the proof is about root {}, not the published {}",
+                    p.root,
+                    root.unwrap_or_default()
+                ))
+            } else if verify_inclusion(&p.leaf, p.entry, p.size, &p.path, &p.root) {
+                None
+            } else {
+                Some(format!(
+                    "the path does not lead from entry {}'s leaf to the root of {} entries",
+                    p.entry, p.size
+                ))
+            };
+            ("inclusion", reason)
+        }
+        AnyProof::Consistency(p) => {
+            let reason = if root.is_some_and(|r| r != p.new_root) {
+                Some(format!(
+                    "the proof is about new root {}, not the published {}",
+                    p.new_root,
+                    root.unwrap_or_default()
+                ))
+            } else if old_root.is_some_and(|r| r != p.old_root) {
+                Some(format!(
+                    "the proof is about old root {}, not the published {}",
+                    p.old_root,
+                    old_root.unwrap_or_default()
+                ))
+            } else if verify_consistency(p.from, p.to, &p.proof, &p.old_root, &p.new_root) {
+                None
+            } else {
+                Some(format!(
+                    "the log of {} entries does not extend the log of {} entries with these roots: it was changed, or the proof is wrong",
+                    p.to, p.from
+                ))
+            };
+            ("consistency", reason)
+        }
+    };
+    ProofChecked {
+        valid: reason.is_none(),
+        kind,
+        reason,
+    }
 }
 
 /// `ledger verify`: the chain, and a published anchor if one is given.
