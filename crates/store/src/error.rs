@@ -62,6 +62,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A log file could not be read, written, synced or locked.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The system's error.
+        source: std::io::Error,
+    },
     /// The exported log could not be written.
     #[error("cannot write the log of `{path}`: {source}")]
     Export {

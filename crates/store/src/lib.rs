@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod error;
+mod logfile;
 mod petitions;
 mod sqlite;
 
@@ -9,6 +10,7 @@ use guided_community_points::log::Verified;
 use guided_community_points::{Command, Ledger, Receipt};
 
 pub use error::{Error, Result};
+pub use logfile::{LogFile, Repaired};
 pub use petitions::{Filed, Lookup, Petitions, Refusal, SqlitePetitions};
 pub use sqlite::SqliteJournal;
 
@@ -47,9 +49,43 @@ impl Applied {
     }
 }
 
+/// Executes `command` on `replay` and says what became of it, with the row to
+/// store when it was recorded: `(seq, id, line)`. Every journal classifies
+/// the same way.
+pub(crate) fn execute(
+    replay: &mut guided_community_points::log::Replay,
+    at: NaiveDateTime,
+    command: Command,
+) -> (Applied, Option<(u64, String, Vec<u8>)>) {
+    let seq = replay.len();
+    let id = command.id.clone();
+    let (outcome, line) = replay.execute(command, at);
+    match (line, outcome) {
+        (Some(line), outcome) => (Applied::Recorded { seq, outcome }, Some((seq, id, line))),
+        (None, Ok(receipt)) => (
+            Applied::Duplicate {
+                seq: receipt.seq,
+                outcome: Ok(receipt),
+            },
+            None,
+        ),
+        (None, Err(error)) => match replay.ledger().seq_of(&id) {
+            Some(seq) if !matches!(error, guided_community_points::Error::IdReused { .. }) => (
+                Applied::Duplicate {
+                    seq,
+                    outcome: Err(error),
+                },
+                None,
+            ),
+            _ => (Applied::Refused(error), None),
+        },
+    }
+}
+
 /// A durable journal of points-bank commands: what a service embeds instead of
-/// inventing its own persistence. [`SqliteJournal`] is the embedded default; a
-/// server database can implement the same trait without changing callers.
+/// inventing its own persistence. [`SqliteJournal`] is the embedded default;
+/// [`LogFile`] keeps the JSON-lines log itself; a server database can implement
+/// the same trait without changing callers.
 pub trait Journal {
     /// Applies one command at `at`; returns only once what it recorded has
     /// committed.

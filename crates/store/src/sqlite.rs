@@ -226,31 +226,9 @@ impl SqliteJournal {
         let mut applied = Vec::with_capacity(commands.len());
         let mut rows = Vec::new();
         for (at, command) in commands {
-            let seq = self.replay.len();
-            let id = command.id.clone();
-            let (outcome, line) = self.replay.execute(command, at);
-            let ledger = self.replay.ledger();
-            applied.push(match (line, outcome) {
-                (Some(line), outcome) => {
-                    rows.push((seq, id, line));
-                    Applied::Recorded { seq, outcome }
-                }
-                (None, Ok(receipt)) => Applied::Duplicate {
-                    seq: receipt.seq,
-                    outcome: Ok(receipt),
-                },
-                (None, Err(error)) => match ledger.seq_of(&id) {
-                    Some(seq)
-                        if !matches!(error, guided_community_points::Error::IdReused { .. }) =>
-                    {
-                        Applied::Duplicate {
-                            seq,
-                            outcome: Err(error),
-                        }
-                    }
-                    _ => Applied::Refused(error),
-                },
-            });
+            let (answer, row) = crate::execute(&mut self.replay, at, command);
+            rows.extend(row);
+            applied.push(answer);
         }
         insert(&self.conn, &rows).map_err(|e| database(&self.path, &e))?;
         before_commit(&applied);

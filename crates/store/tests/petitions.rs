@@ -134,6 +134,13 @@ proptest! {
             clock += Duration::hours(hours);
             let command = command(kind, detail);
             let filed = store.update(&id, clock, command.clone()).unwrap();
+            // By the documented rule, the same event as the last one (same
+            // time, same command) is a retry, whatever the lifecycle would say.
+            let last = current.history.last();
+            if last.is_some_and(|e| e.at == clock && e.command == command) {
+                prop_assert_eq!(filed, Filed::Duplicate(current.clone()));
+                continue;
+            }
             match triage::apply(&current, command, clock, &calendar, &policy) {
                 Ok(next) => {
                     prop_assert_eq!(filed, Filed::Recorded(next.clone()));

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use guided_community_points::log::{Chain, verify};
 use guided_community_points::{Error as PointsError, Ledger, sample};
-use guided_community_store::{Applied, Error, Journal, Options, SqliteJournal};
+use guided_community_store::{Applied, Error, Journal, LogFile, Options, SqliteJournal};
 use proptest::prelude::*;
 
 /// A fresh directory for one test's database.
@@ -104,8 +104,70 @@ proptest! {
         prop_assert!(store.ledger().balances().eq(memory.balances()));
         let mut exported = Vec::new();
         store.export(&mut exported).unwrap();
-        prop_assert_eq!(exported, log);
+        prop_assert_eq!(&exported, &log);
+
+        // The log file journal answers the same, and its file is the log.
+        let file = path.with_extension("jsonl");
+        let mut got = Vec::new();
+        {
+            let mut journal = LogFile::open(&file, &Options::default()).unwrap();
+            for chunk in commands.chunks(batch) {
+                got.extend(journal.apply_batch(chunk.to_vec()).unwrap().iter().map(outcome_of));
+            }
+        }
+        prop_assert_eq!(&got, &expected);
+        prop_assert_eq!(std::fs::read(&file).unwrap(), log);
+        let journal = LogFile::open(&file, &Options::default()).unwrap();
+        prop_assert_eq!(journal.verified().head, head);
+        prop_assert!(journal.ledger().balances().eq(memory.balances()));
+        prop_assert_eq!(journal.lines_since(0).unwrap().concat(), exported);
     }
+}
+
+#[test]
+fn a_log_file_cut_mid_write_is_repaired_on_open_without_losing_whole_entries() {
+    let ledger = sample::ledger(200, 4);
+    let mut log = Vec::new();
+    Chain::new().write(&ledger, &mut log).unwrap();
+    let path = scratch("logfile").with_extension("jsonl");
+    std::fs::write(&path, &log[..log.len() - 30]).unwrap();
+    let journal = LogFile::open(&path, &Options::default()).unwrap();
+    let repaired = journal.repaired().unwrap().clone();
+    assert_eq!(repaired.line, 200);
+    assert_eq!(journal.verified().entries, 199);
+    assert_eq!(
+        std::fs::read(&repaired.backup).unwrap(),
+        &log[..log.len() - 30]
+    );
+    let whole: usize = log
+        .split_inclusive(|&b| b == b'\n')
+        .take(199)
+        .map(<[u8]>::len)
+        .sum();
+    assert_eq!(std::fs::read(&path).unwrap(), &log[..whole]);
+    // Another process cannot write it meanwhile.
+    let busy = LogFile::open(&path, &Options::default().with_wait(Duration::ZERO)).unwrap_err();
+    assert!(matches!(busy, Error::Busy { .. }), "{busy}");
+    drop(journal);
+    // A second crash keeps its own backup.
+    let mut again = std::fs::read(&path).unwrap();
+    again.extend_from_slice(b"{\"seq\":199,");
+    std::fs::write(&path, &again).unwrap();
+    let journal = LogFile::open(&path, &Options::default()).unwrap();
+    assert_ne!(journal.repaired().unwrap().backup, repaired.backup);
+    assert!(repaired.backup.exists());
+    // A line that is not an entry is not cut: it is reported.
+    drop(journal);
+    let mut bad = std::fs::read(&path).unwrap();
+    bad.extend_from_slice(b"hello\n");
+    std::fs::write(&path, &bad).unwrap();
+    let err = LogFile::open(&path, &Options::default()).unwrap_err();
+    assert!(matches!(err, Error::Journal { seq: 199, .. }), "{err}");
+    let missing = LogFile::open(
+        path.with_extension("typo"),
+        &Options::default().with_create(false),
+    );
+    assert!(matches!(missing, Err(Error::Missing { .. })));
 }
 
 #[test]

@@ -92,12 +92,18 @@ pub(crate) enum LedgerCommand {
     /// Serve a store: read commands as JSON lines on standard input, each
     /// `{"at", "command"}`, and answer each with one JSON line holding its `id`
     /// and its receipt or error, written only after it has committed.
+    #[command(group(clap::ArgGroup::new("journal").required(true).args(["db", "log"])))]
     Serve {
         /// The store (SQLite; created if missing).
         #[arg(long)]
-        db: PathBuf,
+        db: Option<PathBuf>,
+        /// Or a JSON-lines log file (created if missing): each entry appended
+        /// and synced before it is answered; an incomplete last entry left by
+        /// a crash is cut off on start, the whole file kept as FILE.torn.
+        #[arg(long)]
+        log: Option<PathBuf>,
         /// How long to wait for another writer, in milliseconds, before failing a
-        /// command as busy.
+        /// command (or, for a log file, starting) as busy.
         #[arg(long, default_value_t = 5000)]
         wait_ms: u64,
     },
@@ -295,7 +301,9 @@ pub(crate) fn run(
             output.json(&report, exit, out)
         }
         LedgerCommand::Repair { file } => repair(file, output, out),
-        LedgerCommand::Serve { db, wait_ms } => serve::serve(db, *wait_ms, out),
+        LedgerCommand::Serve { db, log, wait_ms } => {
+            serve::serve(db.as_deref(), log.as_deref(), *wait_ms, out)
+        }
         LedgerCommand::Export { db } => {
             let store = open_store(db, 0, false)?;
             // A closed pipe (`| head`) is the reader's choice, as everywhere.

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 use guided_community::points::{Command, Receipt};
-use guided_community::store::{Applied, Journal};
+use std::time::Duration;
+
+use guided_community::store::{Applied, Journal, LogFile, Options, SqliteJournal};
 use serde::{Deserialize, Serialize};
 
 use super::open_store;
@@ -58,15 +60,49 @@ impl Answer<'_> {
     }
 }
 
-/// Set to `ack-before-commit`, answers each command before its transaction
-/// commits: the crash test's negative control, which must lose acknowledged
-/// commands. Never set it for real use.
+/// The crash test's failpoints, never for real use: `ack-before-commit` (a
+/// store) and `ack-before-write` (a log file) answer each command before it is
+/// durable, and must lose acknowledged commands when killed; `half-entry:K`
+/// (a log file) writes half of the K-th command's entry and dies, as a crash
+/// mid-write would.
 const FAILPOINT: &str = "GUIDED_COMMUNITY_FAILPOINT";
 
-pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, CliError> {
-    let mut store = open_store(db, wait_ms, true)?;
-    let early = std::env::var(FAILPOINT).is_ok_and(|v| v == "ack-before-commit");
+/// The journal being served.
+enum Served {
+    Db(SqliteJournal),
+    Log(LogFile),
+}
+
+pub(super) fn serve(
+    db: Option<&Path>,
+    log: Option<&Path>,
+    wait_ms: u64,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
+    let failpoint = std::env::var(FAILPOINT).unwrap_or_default();
+    let early = matches!(failpoint.as_str(), "ack-before-commit" | "ack-before-write");
+    let tear_at: Option<usize> = failpoint
+        .strip_prefix("half-entry:")
+        .and_then(|k| k.parse().ok());
+    let mut served = match (db, log) {
+        (Some(db), _) => Served::Db(open_store(db, wait_ms, true)?),
+        (None, Some(log)) => {
+            let options = Options::default().with_wait(Duration::from_millis(wait_ms));
+            let file = LogFile::open(log, &options)?;
+            if let Some(r) = file.repaired() {
+                eprintln!(
+                    "note: cut off an incomplete last entry at line {} ({} bytes, written by a crash and never answered); the whole file is kept as `{}`",
+                    r.line,
+                    r.removed_bytes,
+                    r.backup.display()
+                );
+            }
+            Served::Log(file)
+        }
+        (None, None) => return Err(CliError::Limit("give --db or --log".to_owned())),
+    };
     let stdin = std::io::stdin();
+    let mut requests = 0usize;
     for (n, line) in (1usize..).zip(stdin.lock().lines()) {
         let line = line.map_err(|error| CliError::Read {
             source_name: "standard input".to_owned(),
@@ -75,14 +111,7 @@ pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, Cl
         if line.trim().is_empty() {
             continue;
         }
-        let parsed = if line.trim_start().starts_with('{') {
-            // Each line is parsed alone: its column is what helps.
-            serde_json::from_str::<Request>(&line)
-                .map_err(|e| e.to_string().replace(" at line 1 column ", " at column "))
-        } else {
-            Err("each line is one JSON object".to_owned())
-        };
-        let request = match parsed {
+        let request = match parse(&line) {
             Ok(request) => request,
             Err(reason) => {
                 let answer = Answer {
@@ -94,22 +123,29 @@ pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, Cl
                 continue;
             }
         };
+        requests += 1;
         let id = request.command.id.clone();
+        if let (Some(k), Served::Log(file)) = (tear_at, &mut served)
+            && k == requests
+        {
+            file.tear(request.at, request.command)?;
+            std::process::abort();
+        }
         let mut acked = false;
-        let result = if early {
-            store.apply_batch_acking_before_commit(
-                vec![(request.at, request.command)],
-                &mut |applied| {
-                    for a in applied {
-                        acked = write(out, &answer(&id, a)).is_ok();
-                    }
-                    // Widen the window between the answer and the commit, so
-                    // that a kill lands in it: the control must show losses.
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                },
-            )
-        } else {
-            store.apply_batch(vec![(request.at, request.command)])
+        let batch = vec![(request.at, request.command)];
+        let mut ack = |applied: &[Applied]| {
+            for a in applied {
+                acked = write(out, &answer(&id, a)).is_ok();
+            }
+            // Widen the window between the answer and the write, so that a
+            // kill lands in it: the control must show losses.
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let result = match (&mut served, early) {
+            (Served::Db(store), true) => store.apply_batch_acking_before_commit(batch, &mut ack),
+            (Served::Log(file), true) => file.apply_batch_acking_before_write(batch, &mut ack),
+            (Served::Db(store), false) => store.apply_batch(batch),
+            (Served::Log(file), false) => file.apply_batch(batch),
         };
         match result {
             Ok(applied) if !acked => {
@@ -129,6 +165,17 @@ pub(super) fn serve(db: &Path, wait_ms: u64, out: Stdout<'_>) -> Result<Exit, Cl
         }
     }
     Ok(0)
+}
+
+/// One input line as a request, or why it is not one.
+fn parse(line: &str) -> Result<Request, String> {
+    if line.trim_start().starts_with('{') {
+        // Each line is parsed alone: its column is what helps.
+        serde_json::from_str::<Request>(line)
+            .map_err(|e| e.to_string().replace(" at line 1 column ", " at column "))
+    } else {
+        Err("each line is one JSON object".to_owned())
+    }
 }
 
 fn answer<'a>(id: &'a str, applied: &'a Applied) -> Answer<'a> {
