@@ -1,11 +1,13 @@
 //! The durable store: commits per second with `synchronous=FULL` (each one
-//! waits for the disk), and a batch of commands in one transaction.
+//! waits for the disk), a batch of commands in one transaction, and opening
+//! (integrity check, replay, verification) a store of 1,000,000 entries and the
+//! same journal as a log file.
 
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use guided_community::points::{AccountKind, Action, Amount, Command, Unit};
-use guided_community::store::{Journal, Options, SqliteJournal};
+use guided_community::points::{AccountKind, Action, Amount, Command, Unit, sample};
+use guided_community::store::{Journal, LogFile, Options, SqliteJournal};
 
 fn at() -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
@@ -71,8 +73,59 @@ fn store(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    open_large(&mut group, &dir);
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Opening a large journal: the store (SQLite's integrity check, then every
+/// entry replayed and verified) and the same journal as a log file. Under
+/// `cargo bench -- --test` a journal of 10,000 entries stands in, so that the
+/// check stays quick.
+fn open_large(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    dir: &std::path::Path,
+) {
+    let entries: usize = if std::env::args().any(|a| a == "--test") {
+        10_000
+    } else {
+        1_000_000
+    };
+    let mut log = Vec::new();
+    for line in sample::log(entries, 1) {
+        let Ok(line) = line else {
+            return;
+        };
+        log.extend_from_slice(&line);
+    }
+    let db = dir.join("large.db");
+    let file = dir.join("large.jsonl");
+    let _ = std::fs::create_dir_all(dir);
+    let _ = std::fs::remove_file(&db);
+    if SqliteJournal::import(&db, &log, &Options::default()).is_err()
+        || std::fs::write(&file, &log).is_err()
+    {
+        return;
+    }
+    drop(log);
+    group.bench_function(format!("open/{entries}"), |b| {
+        b.iter(|| {
+            black_box(
+                SqliteJournal::open(&db, &Options::default())
+                    .ok()
+                    .map(|s| s.verified()),
+            )
+        });
+    });
+    group.bench_function(format!("open-log/{entries}"), |b| {
+        b.iter(|| {
+            black_box(
+                LogFile::open(&file, &Options::default())
+                    .ok()
+                    .map(|s| s.verified()),
+            )
+        });
+    });
 }
 
 criterion_group!(benches, store);
