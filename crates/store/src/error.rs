@@ -37,11 +37,11 @@ pub enum Error {
         /// The check's first complaint.
         detail: String,
     },
-    /// The journal in the database does not verify: a gap in the sequence, a
-    /// broken chain, an entry whose replay does something else.
-    #[error("database `{path}`: journal entry {seq} does not verify: {reason}")]
+    /// The journal in the store or log file does not verify: a gap in the
+    /// sequence, a broken chain, an entry whose replay does something else.
+    #[error("`{path}`: journal entry {seq} does not verify: {reason}")]
     Journal {
-        /// The database file.
+        /// The store or log file.
         path: PathBuf,
         /// The entry.
         seq: u64,
