@@ -95,7 +95,12 @@ pub trait Journal {
     /// The store's own failures ([`Error::Busy`], [`Error::Database`], …);
     /// the command's own errors are in [`Applied`]. After an error nothing
     /// from this call is recorded.
-    fn apply(&mut self, at: NaiveDateTime, command: Command) -> Result<Applied>;
+    fn apply(&mut self, at: NaiveDateTime, command: Command) -> Result<Applied> {
+        let mut applied = self.apply_batch(vec![(at, command)])?;
+        Ok(applied
+            .pop()
+            .unwrap_or(Applied::Refused(guided_community_points::Error::EmptyId)))
+    }
 
     /// Applies commands in order in one transaction (group commit): all are
     /// recorded or, on an error, none.

@@ -124,18 +124,7 @@ impl LogFile {
                 backup,
             });
         }
-        let mut replay = Replay::new();
-        for (seq, line) in (0u64..).zip(whole.split_inclusive(|&b| b == b'\n')) {
-            let bad = |reason: String| Error::Journal {
-                path: path.clone(),
-                seq,
-                reason,
-            };
-            let body = line
-                .strip_suffix(b"\n")
-                .ok_or_else(|| bad("its line has no newline".to_owned()))?;
-            replay.line(body).map_err(|e| bad(e.to_string()))?;
-        }
+        let replay = replay_lines(&path, whole)?;
         Ok(Self {
             path,
             file,
@@ -193,16 +182,7 @@ impl LogFile {
     /// The ledger replayed again from the synced entries.
     fn reload(&mut self) -> Result<()> {
         let whole = self.read_whole()?;
-        let mut replay = Replay::new();
-        for (seq, line) in (0u64..).zip(whole.split_inclusive(|&b| b == b'\n')) {
-            replay
-                .line(line.strip_suffix(b"\n").unwrap_or(line))
-                .map_err(|e| Error::Journal {
-                    path: self.path.clone(),
-                    seq,
-                    reason: e.to_string(),
-                })?;
-        }
+        let replay = replay_lines(&self.path, &whole)?;
         self.replay = replay;
         Ok(())
     }
@@ -260,13 +240,6 @@ impl LogFile {
 }
 
 impl Journal for LogFile {
-    fn apply(&mut self, at: NaiveDateTime, command: Command) -> Result<Applied> {
-        let mut applied = self.apply_batch(vec![(at, command)])?;
-        Ok(applied
-            .pop()
-            .unwrap_or(Applied::Refused(guided_community_points::Error::EmptyId)))
-    }
-
     fn apply_batch(&mut self, commands: Vec<(NaiveDateTime, Command)>) -> Result<Vec<Applied>> {
         self.transact(commands, &mut |_| {})
     }
@@ -287,6 +260,23 @@ impl Journal for LogFile {
     fn ledger(&self) -> &Ledger {
         self.replay.ledger()
     }
+}
+
+/// Replays and verifies whole entries, each ending in a newline.
+fn replay_lines(path: &Path, whole: &[u8]) -> Result<Replay> {
+    let mut replay = Replay::new();
+    for (seq, line) in (0u64..).zip(whole.split_inclusive(|&b| b == b'\n')) {
+        let bad = |reason: String| Error::Journal {
+            path: path.to_path_buf(),
+            seq,
+            reason,
+        };
+        let body = line
+            .strip_suffix(b"\n")
+            .ok_or_else(|| bad("its line has no newline".to_owned()))?;
+        replay.line(body).map_err(|e| bad(e.to_string()))?;
+    }
+    Ok(replay)
 }
 
 /// Takes the file's exclusive lock, waiting up to the options' wait.

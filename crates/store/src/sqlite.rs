@@ -259,13 +259,6 @@ impl SqliteJournal {
 }
 
 impl Journal for SqliteJournal {
-    fn apply(&mut self, at: NaiveDateTime, command: Command) -> Result<Applied> {
-        let mut applied = self.apply_batch(vec![(at, command)])?;
-        Ok(applied
-            .pop()
-            .unwrap_or(Applied::Refused(guided_community_points::Error::EmptyId)))
-    }
-
     fn apply_batch(&mut self, commands: Vec<(NaiveDateTime, Command)>) -> Result<Vec<Applied>> {
         self.transact(commands, &mut |_| {})
     }
