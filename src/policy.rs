@@ -65,6 +65,9 @@ pub struct Policy {
     pub reserve_end: pools::QuarterEnd,
     /// Points of the Lorenz curve.
     pub lorenz_points: u32,
+    /// The words the report shows for groups, tiers, decision steps and
+    /// petition categories.
+    pub labels: crate::report::Labels,
 }
 
 impl Default for Policy {
@@ -89,6 +92,7 @@ impl Default for Policy {
             warnings: metrics::WarningRules::default(),
             reserve_end: pools::QuarterEnd::CarryOver,
             lorenz_points: 20,
+            labels: crate::report::Labels::default(),
         }
     }
 }

@@ -15,9 +15,11 @@ use governance_metrics as metrics;
 use points_bank as points;
 
 mod html;
+mod labels;
 pub mod text;
 
 pub use html::render_html;
+pub use labels::{Label, Labels};
 
 /// Where the quarter stands on the report's day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +58,9 @@ pub struct PublicityReport {
     pub during: During,
     /// After: accounts, evaluation, satisfaction.
     pub after: After,
+    /// The words the page shows for the ids above (from the policy).
+    #[serde(default)]
+    pub labels: Labels,
 }
 
 /// Before the quarter (事前公示): what there is, who needs what, the plan.
@@ -98,10 +103,27 @@ pub struct NeedsSummary {
     pub threshold: Decimal,
     /// The matrix's dimensions and weights.
     pub dimensions: Vec<DimensionLine>,
-    /// Households per tier.
+    /// Households per tier, from the most need to the least.
     pub tiers: Vec<TierCount>,
     /// The mean score.
     pub mean_score: Decimal,
+    /// Need and open petitions by building (the needs heat map), in building
+    /// order.
+    #[serde(default)]
+    pub buildings: Vec<BuildingLine>,
+}
+
+/// One building's need and petitions (社区需求热力图).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildingLine {
+    /// The building.
+    pub building: String,
+    /// Households scored in it.
+    pub households: u64,
+    /// Their mean need score.
+    pub mean_score: Decimal,
+    /// Petitions about it still open on the report's day.
+    pub open_petitions: u64,
 }
 
 /// A dimension of the needs matrix.
@@ -229,6 +251,18 @@ pub struct PetitionSummary {
     pub resolved_on_time: u64,
     /// On time ÷ resolved.
     pub on_time_rate: Decimal,
+    /// Received by category, most first (then by category).
+    #[serde(default)]
+    pub categories: Vec<CategoryCount>,
+}
+
+/// Petitions received in one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    /// The category.
+    pub category: String,
+    /// Petitions received.
+    pub received: u64,
 }
 
 /// After the quarter (事后公示).

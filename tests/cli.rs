@@ -783,7 +783,7 @@ fn demo_writes_the_report_and_summarises_it() {
     assert_eq!(summary["households"], 300);
     assert_eq!(summary["balanced"], true);
     let html = std::fs::read_to_string(dir.join("quarterly-report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 4);
+    assert_eq!(html.matches("<svg").count(), 8);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("quarterly-report.json")).unwrap())
             .unwrap();

@@ -10,6 +10,7 @@
 
 mod architecture;
 mod boundary;
+mod browser;
 mod cli;
 mod crash;
 mod errors;

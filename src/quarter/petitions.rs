@@ -1,13 +1,15 @@
 //! Petitions in the quarter: each classified, opened against its deadlines and
 //! checked against its resolution.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::inputs::{ALLOCATION_COMPLAINT, PetitionRecord};
 use crate::joins;
 use crate::outcome::Diagnostic;
 use crate::policy::Policy;
-use crate::report::{PetitionSummary, ratio};
+use crate::report::{CategoryCount, PetitionSummary, ratio};
 use petition_triage as triage;
 
 /// Petitions triaged and opened, with what the report needs from them.
@@ -18,6 +20,8 @@ pub(super) struct Triaged {
     pub(super) allocation_complaints: u64,
     pub(super) suggestions: u64,
     pub(super) resolution_days: Vec<Decimal>,
+    /// Petitions not resolved, by building.
+    pub(super) open_by_building: BTreeMap<String, u64>,
 }
 
 /// Classifies and opens every petition, and checks its resolution against its
@@ -34,6 +38,8 @@ pub(super) fn triage_petitions(
     let mut allocation_complaints = 0;
     let mut suggestions = 0;
     let mut resolution_days = Vec::new();
+    let mut open_by_building: BTreeMap<String, u64> = BTreeMap::new();
+    let mut categories: BTreeMap<&str, u64> = BTreeMap::new();
     for record in records {
         let submission = joins::submission_from_petition(record);
         let result = triage::classify(&submission, &policy.triage);
@@ -57,6 +63,10 @@ pub(super) fn triage_petitions(
             }
         };
         summary.received += 1;
+        *categories.entry(record.category.as_str()).or_insert(0) += 1;
+        if let (None, Some(building)) = (record.resolved, &record.building) {
+            *open_by_building.entry(building.clone()).or_insert(0) += 1;
+        }
         match result.colour {
             triage::Colour::Red => summary.red += 1,
             triage::Colour::Yellow => summary.yellow += 1,
@@ -87,6 +97,19 @@ pub(super) fn triage_petitions(
         }
         petitions.push(petition);
     }
+    let mut categories: Vec<CategoryCount> = categories
+        .into_iter()
+        .map(|(category, received)| CategoryCount {
+            category: category.to_owned(),
+            received,
+        })
+        .collect();
+    categories.sort_by(|a, b| {
+        b.received
+            .cmp(&a.received)
+            .then_with(|| a.category.cmp(&b.category))
+    });
+    summary.categories = categories;
     summary.on_time_rate = ratio(
         u128::from(summary.resolved_on_time),
         u128::from(summary.resolved),
@@ -97,5 +120,6 @@ pub(super) fn triage_petitions(
         allocation_complaints,
         suggestions,
         resolution_days,
+        open_by_building,
     }
 }

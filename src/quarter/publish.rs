@@ -14,8 +14,9 @@ use crate::inputs::QuarterInputs;
 use crate::outcome::Grant;
 use crate::policy::Policy;
 use crate::report::{
-    After, Before, Coverage, DimensionLine, During, LineReport, NeedsSummary, NoticeWindow,
-    PointsSummary, PublicityReport, SatisfactionLine, Stage, TierCount, Warning, mean, ratio,
+    After, Before, BuildingLine, Coverage, DimensionLine, During, LineReport, NeedsSummary,
+    NoticeWindow, PointsSummary, PublicityReport, SatisfactionLine, Stage, TierCount, Warning,
+    mean, ratio,
 };
 use allocation_pools::Fen;
 use governance_metrics as metrics;
@@ -74,7 +75,7 @@ pub(super) fn publicity(
             budget: inputs.budget,
             pool_shares: policy.pools,
             pools: plan.split,
-            needs: needs_summary(scores, rows, policy),
+            needs: needs_summary(scores, rows, policy, &parts.triaged),
             service_lines: parts.line_reports,
             household_grants: parts.accounts.granted,
             households_granted: grants.iter().filter(|g| g.amount > Fen::ZERO).count() as u64,
@@ -111,6 +112,7 @@ pub(super) fn publicity(
             points: parts.points,
             warnings: parts.warnings,
         },
+        labels: policy.labels.clone(),
     }
 }
 
@@ -138,10 +140,24 @@ fn stage(inputs: &QuarterInputs) -> Stage {
     }
 }
 
-fn needs_summary(scores: &needs::Scores, rows: &[Scored<'_>], policy: &Policy) -> NeedsSummary {
+fn needs_summary(
+    scores: &needs::Scores,
+    rows: &[Scored<'_>],
+    policy: &Policy,
+    triaged: &Triaged,
+) -> NeedsSummary {
     let mut tiers: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut buildings: BTreeMap<&str, (u64, Vec<rust_decimal::Decimal>, u64)> = BTreeMap::new();
     for s in rows {
         *tiers.entry(s.tier).or_insert(0) += 1;
+        let b = buildings.entry(s.household.building.as_str()).or_default();
+        b.0 += 1;
+        b.1.push(s.score);
+    }
+    for (building, open) in &triaged.open_by_building {
+        if let Some(b) = buildings.get_mut(building.as_str()) {
+            b.2 += open;
+        }
     }
     let dimensions = policy
         .matrix
@@ -153,18 +169,50 @@ fn needs_summary(scores: &needs::Scores, rows: &[Scored<'_>], policy: &Policy) -
             weight: d.weight,
         })
         .collect();
+    // Tiers from the most need to the least, as the scoring options list them.
+    let order = tier_order(&policy.scoring.tiers);
+    let rank = |tier: &str| order.iter().position(|t| t == tier).unwrap_or(usize::MAX);
+    let mut tiers: Vec<TierCount> = tiers
+        .into_iter()
+        .map(|(tier, households)| TierCount {
+            tier: tier.to_owned(),
+            households,
+        })
+        .collect();
+    tiers.sort_by_key(|t| rank(&t.tier));
     NeedsSummary {
         scored: scores.len() as u64,
         set_aside: scores.diagnostics().len() as u64,
         threshold: policy.need_threshold,
         dimensions,
-        tiers: tiers
+        tiers,
+        mean_score: mean(rows.iter().map(|s| s.score)),
+        buildings: buildings
             .into_iter()
-            .map(|(tier, households)| TierCount {
-                tier: tier.to_owned(),
+            .map(|(building, (households, scores, open))| BuildingLine {
+                building: building.to_owned(),
                 households,
+                mean_score: mean(scores.into_iter()),
+                open_petitions: open,
             })
             .collect(),
-        mean_score: mean(rows.iter().map(|s| s.score)),
+    }
+}
+
+/// The tiers' names, the most need first.
+fn tier_order(tiers: &needs::Tiers) -> Vec<String> {
+    match tiers {
+        needs::Tiers::Thresholds { bands, rest } => bands
+            .iter()
+            .map(|b| b.name.clone())
+            .chain(core::iter::once(rest.clone()))
+            .collect(),
+        needs::Tiers::Quantiles { bands, rest } => bands
+            .iter()
+            .map(|b| b.name.clone())
+            .chain(core::iter::once(rest.clone()))
+            .collect(),
+        // A kind of tiers this version does not know: their names' order.
+        _ => Vec::new(),
     }
 }

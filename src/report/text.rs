@@ -44,6 +44,21 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// A decimal number with its whole part grouped: `1622.5` → `1,622.5`.
+pub fn grouped_decimal(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    match whole.parse::<u64>() {
+        Ok(n) => match fraction {
+            Some(f) => format!("{sign}{}.{f}", grouped(n)),
+            None => format!("{sign}{}", grouped(n)),
+        },
+        Err(_) => text.to_owned(),
+    }
+}
+
 /// `n` and the noun, singular for one: `1 household`, `1,200 households`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
@@ -67,6 +82,11 @@ pub fn two_decimals(value: Decimal) -> String {
     format!("{:.2}", value.round_dp_with_strategy(2, HALF_UP))
 }
 
+/// An index (Gini, Theil) with three decimals, halves rounded up: `0.876`.
+pub fn three_decimals(value: Decimal) -> String {
+    format!("{:.3}", value.round_dp_with_strategy(3, HALF_UP))
+}
+
 /// An indicator's value in its own unit: shares as percentages, counts and
 /// days with two decimals.
 pub fn indicator_value(name: &str, value: Decimal) -> String {
@@ -83,36 +103,47 @@ pub fn indicator_value(name: &str, value: Decimal) -> String {
 
 /// An indicator's name, Chinese first: `参与率 participation rate`.
 pub fn indicator_label(name: &str) -> String {
+    let (zh, en) = indicator_words(name);
+    if zh.is_empty() {
+        en
+    } else {
+        format!("{zh} {en}")
+    }
+}
+
+/// An indicator's name in its two languages: `("参与率", "participation rate")`
+/// (no Chinese for an indicator this version does not know).
+pub fn indicator_words(name: &str) -> (&'static str, String) {
     let zh = match name {
-        "participation_rate" => "参与率 ",
-        "proposals_per_100_households" => "每百户提案数 ",
-        "mismatch_rate" => "资源错配率 ",
-        "complaint_rate" => "投诉率 ",
-        "satisfaction_difference" => "满意度差异系数 ",
-        "utilisation" => "资源利用率 ",
-        "resolution_cycle_days" => "解决周期 ",
-        "leader_growth_per_year" => "骨干年增长率 ",
-        "benefit_per_cost" => "成本收益比 ",
+        "participation_rate" => "参与率",
+        "proposals_per_100_households" => "每百户提案数",
+        "mismatch_rate" => "资源错配率",
+        "complaint_rate" => "投诉率",
+        "satisfaction_difference" => "满意度差异系数",
+        "utilisation" => "资源利用率",
+        "resolution_cycle_days" => "解决周期",
+        "leader_growth_per_year" => "骨干年增长率",
+        "benefit_per_cost" => "成本收益比",
         _ => "",
     };
     let en = name.replace('_', " ");
-    let en = en.strip_suffix(" days").unwrap_or(&en);
-    format!("{zh}{en}")
+    let en = en.strip_suffix(" days").unwrap_or(&en).to_owned();
+    (zh, en)
 }
 
-/// A group's label: the sample groups get their Chinese names.
+/// A group's label with the default labels, Chinese first: `独居老人 Seniors
+/// living alone`. A report's own labels are in [`PublicityReport::labels`].
 pub fn group_label(group: &str) -> String {
-    let zh = match group {
-        "seniors-alone" => "独居老人 ",
-        "seniors" => "老年家庭 ",
-        "young-families" => "婴幼儿家庭 ",
-        "young-renters" => "青年租户 ",
-        "floating" => "流动人口 ",
-        "disability" => "残疾人家庭 ",
-        "other" => "其他 ",
-        _ => "",
-    };
-    format!("{zh}{group}")
+    labelled(&super::Labels::default().group(group))
+}
+
+/// A label as one line of text, each word once.
+fn labelled(label: &super::Label) -> String {
+    if label.zh == label.en {
+        label.zh.clone()
+    } else {
+        format!("{} {}", label.zh, label.en)
+    }
 }
 
 /// A spending line's name: the service line's, or the household grants.
@@ -165,7 +196,7 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             };
             format!(
                 "{}: {what} (补助占比 ÷ 需求占比 share of grants ÷ share of need = {})",
-                group_label(group),
+                labelled(&report.labels.group(group)),
                 to_need.map_or_else(|| "—".to_owned(), two_decimals)
             )
         }
@@ -231,6 +262,9 @@ mod tests {
             "40.0%"
         );
         assert_eq!(count(0, "household", "households"), "0 households");
+        assert_eq!(grouped_decimal("1622.5"), "1,622.5");
+        assert_eq!(grouped_decimal("-1234567"), "-1,234,567");
+        assert_eq!(grouped_decimal("12"), "12");
         assert_eq!(
             indicator_label("resolution_cycle_days"),
             "解决周期 resolution cycle"
