@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use guided_community::report::{
     self,
-    text::{count, grouped, indicator_label, indicator_value, percent, score, warning, yuan},
+    text::{self, count, grouped, indicator_label, indicator_value, percent, score, warning, yuan},
 };
 use guided_community::{Basis, Policy, quarterly_cycle, sample};
 
@@ -52,7 +52,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .needs
         .tiers
         .iter()
-        .map(|t| format!("{} {}", t.tier, grouped(t.households)))
+        .map(|t| {
+            let label = r.labels.tier(&t.tier);
+            format!("{} {} {}", label.zh, label.en, grouped(t.households))
+        })
         .collect();
     println!(
         "  needs: {} scored (mean score {}), tiers: {}",
@@ -76,15 +79,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         yuan(b.unallocated)
     );
     for a in &b.adjustments {
+        let step = r.labels.step(&a.step);
         let status = if a.applied {
-            "applied".to_owned()
+            "已执行 applied".to_owned()
         } else {
-            format!("not applied: {}", a.note.as_deref().unwrap_or(""))
+            format!("未执行 not applied: {} {}", step.zh, step.en)
         };
         println!(
             "  council: {} → {} {} ({status})",
             a.title,
-            a.line,
+            text::line_label(r, &a.line),
             yuan(a.amount)
         );
     }
@@ -148,8 +152,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for g in &a.groups {
         println!(
-            "  {:<15} {:>16}  grants {:>6}  need {:>6}",
-            g.group,
+            "  {:<24} {:>16}  grants {:>6}  need {:>6}",
+            text::group_label(&g.group),
             count(g.households, "household", "households"),
             percent(g.resource_share),
             percent(g.need_share)
@@ -170,7 +174,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  points: {} earned {} points for {}",
         count(a.points.residents, "resident", "residents"),
-        a.points.points_earned,
+        text::grouped_decimal(&a.points.points_earned.to_string()),
         count(a.points.activities, "activity", "activities")
     );
     for w in &a.warnings {
