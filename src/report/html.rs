@@ -1232,6 +1232,44 @@ mod tests {
         );
     }
 
+    /// WCAG 2 contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |hex: &str| {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn colours_keep_wcag_aa_contrast() {
+        // Graphics: 3:1 against the page.
+        for colour in PALETTE
+            .iter()
+            .chain(["#c92a2a", "#2b8a3e", "#616e7c"].iter())
+        {
+            assert!(contrast(colour, "#ffffff") >= 3.0, "{colour}");
+        }
+        // Text: 4.5:1, on the page and on the cards.
+        for text in ["#1f2933", "#52606d", "#237032", "#c92a2a", "#1864ab"] {
+            assert!(STYLE.contains(text), "{text} is not in the style");
+            assert!(contrast(text, "#ffffff") >= 4.5, "{text}");
+            assert!(contrast(text, "#f8f9fa") >= 4.5, "{text} on a card");
+        }
+        // The heat map's text on each of its cells.
+        for (fill, ink) in HEAT {
+            assert!(contrast(fill, ink) >= 4.5, "{ink} on {fill}");
+        }
+    }
+
     #[test]
     fn english_is_marked_and_labels_say_each_word_once() {
         assert_eq!(bi("高", "High"), "高 <span lang=\"en\">High</span>");
