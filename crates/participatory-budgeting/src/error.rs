@@ -37,6 +37,32 @@ pub enum Error {
         /// The name given.
         rule: String,
     },
+    /// A committee rule this crate does not know.
+    #[error(
+        "unknown committee rule `{rule}`, expected av, sav, pav, seqpav, revseqpav, cc, seqcc, seqphragmen, equal-shares, equal-shares-with-av-completion, equal-shares-with-increment-completion, phragmen-enestroem, maximin-support, monroe, greedy-monroe or minimaxav"
+    )]
+    UnknownCommitteeRule {
+        /// The name given.
+        rule: String,
+    },
+    /// A committee election that cannot be run as given.
+    #[error("{reason}")]
+    CommitteeInput {
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+    /// An exhaustive committee rule or check beyond its documented limit.
+    #[error(
+        "{what} would examine {count} committees or groups, more than the {limit} this version examines; use a sequential rule, or fewer candidates"
+    )]
+    CommitteeTooLarge {
+        /// The rule or check.
+        what: String,
+        /// How many it would examine.
+        count: u128,
+        /// The limit.
+        limit: u128,
+    },
     /// A random election's spec outside its limits.
     #[error("a random election's `{field}` cannot be {value}: it takes {accepted}")]
     InvalidSpec {

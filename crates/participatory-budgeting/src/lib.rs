@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 mod add1;
+pub mod committee;
 mod error;
 pub mod generate;
 mod greedy;

@@ -1,0 +1,141 @@
+//! Monroe's score by maximum flow: each member represents ⌊n/k⌋ or ⌈n/k⌉
+//! voters (exactly `n mod k` members take the extra one); the score is how
+//! many voters can be represented by a member they approve.
+
+use std::collections::VecDeque;
+
+/// A small flow network with unit-ish capacities (Edmonds–Karp).
+struct Network {
+    /// Edges: (to, capacity); the reverse of edge `e` is `e ^ 1`.
+    edges: Vec<(usize, usize)>,
+    out: Vec<Vec<usize>>,
+}
+
+impl Network {
+    fn new(nodes: usize) -> Self {
+        Self {
+            edges: Vec::new(),
+            out: vec![Vec::new(); nodes],
+        }
+    }
+
+    fn add(&mut self, from: usize, to: usize, capacity: usize) {
+        let e = self.edges.len();
+        self.edges.push((to, capacity));
+        self.edges.push((from, 0));
+        if let Some(list) = self.out.get_mut(from) {
+            list.push(e);
+        }
+        if let Some(list) = self.out.get_mut(to) {
+            list.push(e + 1);
+        }
+    }
+
+    fn max_flow(&mut self, source: usize, sink: usize) -> usize {
+        let mut total = 0;
+        loop {
+            let mut via: Vec<Option<usize>> = vec![None; self.out.len()];
+            let mut queue = VecDeque::from([source]);
+            let mut seen = vec![false; self.out.len()];
+            if let Some(s) = seen.get_mut(source) {
+                *s = true;
+            }
+            while let Some(node) = queue.pop_front() {
+                if node == sink {
+                    break;
+                }
+                for &e in self.out.get(node).map_or(&[][..], Vec::as_slice) {
+                    let Some(&(to, cap)) = self.edges.get(e) else {
+                        continue;
+                    };
+                    if cap > 0 && !seen.get(to).copied().unwrap_or(true) {
+                        if let Some(s) = seen.get_mut(to) {
+                            *s = true;
+                        }
+                        if let Some(v) = via.get_mut(to) {
+                            *v = Some(e);
+                        }
+                        queue.push_back(to);
+                    }
+                }
+            }
+            if !seen.get(sink).copied().unwrap_or(false) {
+                return total;
+            }
+            // The bottleneck along the path, then push it.
+            let mut bottleneck = usize::MAX;
+            let mut node = sink;
+            while node != source {
+                let Some(e) = via.get(node).copied().flatten() else {
+                    return total;
+                };
+                bottleneck = bottleneck.min(self.edges.get(e).map_or(0, |x| x.1));
+                node = self.edges.get(e ^ 1).map_or(source, |x| x.0);
+            }
+            let mut node = sink;
+            while node != source {
+                let Some(e) = via.get(node).copied().flatten() else {
+                    break;
+                };
+                if let Some(x) = self.edges.get_mut(e) {
+                    x.1 -= bottleneck;
+                }
+                if let Some(x) = self.edges.get_mut(e ^ 1) {
+                    x.1 += bottleneck;
+                }
+                node = self.edges.get(e ^ 1).map_or(source, |x| x.0);
+            }
+            total += bottleneck;
+        }
+    }
+}
+
+/// Monroe's score of `committee` (sorted) for `voters` (each ballot sorted).
+pub(super) fn monroe_score(voters: &[&[usize]], committee: &[usize]) -> usize {
+    let (n, k) = (voters.len(), committee.len());
+    if k == 0 {
+        return 0;
+    }
+    let (lower, extra) = (n / k, n % k);
+    // Nodes: source, voters, members, the extra-seat pool, sink.
+    let source = 0;
+    let member = |i: usize| 1 + n + i;
+    let pool = 1 + n + k;
+    let sink = pool + 1;
+    let mut net = Network::new(sink + 1);
+    for (v, approve) in voters.iter().enumerate() {
+        net.add(source, 1 + v, 1);
+        for (i, c) in committee.iter().enumerate() {
+            if approve.binary_search(c).is_ok() {
+                net.add(1 + v, member(i), 1);
+            }
+        }
+    }
+    for i in 0..k {
+        net.add(member(i), sink, lower);
+        net.add(member(i), pool, 1);
+    }
+    net.add(pool, sink, extra);
+    net.max_flow(source, sink)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monroe_counts_represented_voters() {
+        // Four voters, all approving 0; committee {0, 1}: 0 represents two.
+        let ballots: Vec<Vec<usize>> = vec![vec![0]; 4];
+        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
+        assert_eq!(monroe_score(&voters, &[0, 1]), 2);
+        // Five voters, k = 2: districts of 3 and 2; all approve 0: 3.
+        let ballots: Vec<Vec<usize>> = vec![vec![0]; 5];
+        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
+        assert_eq!(monroe_score(&voters, &[0, 1]), 3);
+        // Split evenly: 2 approve 0, 2 approve 1: all represented.
+        let ballots = [vec![0], vec![0], vec![1], vec![1]];
+        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
+        assert_eq!(monroe_score(&voters, &[0, 1]), 4);
+    }
+}
