@@ -36,6 +36,7 @@ use crate::{Error, Result};
 
 mod abc;
 mod check;
+mod classes;
 mod flow;
 mod rules;
 
@@ -309,6 +310,59 @@ pub struct Round {
     pub tied: Vec<usize>,
     /// Why, in words and exact numbers (a score, a load, a price).
     pub why: String,
+}
+
+/// A seeded random profile for tests and benches: `voters` ballots over
+/// `candidates`, each approving a random set whose size is uniform in
+/// `1..=2·approvals − 1` (mean `approvals`), candidates drawn with
+/// popularity falling linearly (candidate 0 the most popular). The same seed
+/// gives the same profile on every machine.
+///
+/// # Errors
+///
+/// [`Error::CommitteeInput`] for no candidates, no voters, or `approvals`
+/// of 0 or above the candidates.
+pub fn random_profile(
+    voters: usize,
+    candidates: usize,
+    approvals: usize,
+    seed: u64,
+) -> Result<Profile> {
+    if voters == 0 || approvals == 0 || approvals > candidates || voters > 10_000_000 {
+        return Err(Error::CommitteeInput {
+            reason: format!(
+                "a random profile of {voters} voters approving {approvals} of {candidates} candidates: voters 1 to 10,000,000, approvals 1 to the candidates"
+            ),
+        });
+    }
+    let mut rng = crate::rng::SplitMix64(seed);
+    let span_len = (2 * approvals - 1).min(candidates);
+    let span = span_len as u64;
+    // Weights m, m−1, …, 1: candidate c drawn with probability ∝ m − c.
+    let m = candidates as u64;
+    let total = m * (m + 1) / 2;
+    let ballots = (0..voters)
+        .map(|_| {
+            let size = 1 + rng.below(span);
+            let mut chosen: Vec<u32> = Vec::with_capacity(span_len);
+            let mut tries = 0;
+            while (chosen.len() as u64) < size && tries < 64 * size {
+                tries += 1;
+                let mut r = rng.below(total);
+                let mut c = 0u64;
+                while r >= m - c {
+                    r -= m - c;
+                    c += 1;
+                }
+                let c = u32::try_from(c).unwrap_or(u32::MAX);
+                if !chosen.contains(&c) {
+                    chosen.push(c);
+                }
+            }
+            Ballot::new(chosen, 1)
+        })
+        .collect();
+    Profile::new(candidates, ballots)
 }
 
 /// Runs `rule` for a committee of `k`.

@@ -8,6 +8,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use super::classes::Classes;
 use super::{Outcome, Profile, Round, Rule, flow};
 use crate::{Error, Result};
 
@@ -104,7 +105,7 @@ pub(super) fn run(
         }
         Rule::RevSeqPav => rev_seq_pav(&ctx, resolute, &mut found, &mut rounds)?,
         Rule::SeqPhragmen => {
-            let start = vec![Q::zero(); ctx.voters.len()];
+            let start = Classes::new(ctx.voters, ctx.m, &|_| Q::zero());
             seq_phragmen(&ctx, Vec::new(), start, resolute, &mut found, &mut rounds);
         }
         Rule::EqualShares | Rule::EqualSharesAv => {
@@ -565,12 +566,13 @@ fn rev_seq_pav(
 // ---------------------------------------------------------------------------
 // Sequential Phragmén
 
-/// Sequential Phragmén from `committee` and voters' `load`s (negative loads
-/// are budgets left over, for Equal Shares' completion).
+/// Sequential Phragmén from `committee` and voters' loads (negative loads
+/// are budgets left over, for Equal Shares' completion), voters grouped by
+/// load.
 fn seq_phragmen(
     ctx: &Ctx<'_>,
     committee: Vec<usize>,
-    load: Vec<Q>,
+    load: Classes,
     resolute: bool,
     found: &mut Found,
     rounds: &mut Vec<Round>,
@@ -584,21 +586,37 @@ fn seq_phragmen(
             }
             continue;
         }
-        let new_load: Vec<Q> = (0..ctx.m)
+        // Floats only shortlist: each candidate's load is estimated with an
+        // error bound, and only candidates whose interval reaches the least
+        // upper end can be the least; their loads are then computed exactly.
+        let estimates: Vec<Option<(f64, f64)>> = (0..ctx.m)
             .map(|c| {
+                let w = weights.get(c).copied().unwrap_or(0);
+                (!committee.contains(&c) && w > 0).then(|| load.estimate(c, w))
+            })
+            .collect();
+        let ceiling = estimates
+            .iter()
+            .flatten()
+            .map(|(e, err)| e + err)
+            .fold(f64::INFINITY, f64::min);
+        let new_load: Vec<Option<Q>> = (0..ctx.m)
+            .map(|c| {
+                let w = weights.get(c).copied().unwrap_or(0);
                 if committee.contains(&c) {
-                    q(ctx.k as u64 + 2)
-                } else if weights.get(c).copied().unwrap_or(0) == 0 {
-                    q(ctx.k as u64 + 1)
+                    Some(q(ctx.k as u64 + 2))
+                } else if w == 0 {
+                    Some(q(ctx.k as u64 + 1))
                 } else {
-                    let sum = ctx.approvers.get(c).map_or_else(Q::zero, |vs| {
-                        vs.iter().fold(Q::zero(), |acc, &v| {
-                            acc + q(ctx.weight(v)) * load.get(v).cloned().unwrap_or_else(Q::zero)
-                        })
-                    });
-                    (sum + Q::one()) / q(weights.get(c).copied().unwrap_or(1))
+                    let (e, err) = estimates.get(c).copied().flatten()?;
+                    (e - err <= ceiling || !ceiling.is_finite())
+                        .then(|| (load.weighted_sum(c, &|_| true) + Q::one()) / q(w))
                 }
             })
+            .collect();
+        let new_load: Vec<Q> = new_load
+            .into_iter()
+            .map(|l| l.unwrap_or_else(|| q(ctx.k as u64 + 3)))
             .collect();
         let best = new_load.iter().min().cloned().unwrap_or_else(Q::zero);
         let tied: Vec<usize> = (0..ctx.m)
@@ -614,11 +632,8 @@ fn seq_phragmen(
         let mut children = Vec::new();
         for &c in &tied {
             let mut next_load = load.clone();
-            for &v in ctx.approvers.get(c).map_or(&[][..], Vec::as_slice) {
-                if let Some(l) = next_load.get_mut(v) {
-                    *l = best.clone();
-                }
-            }
+            let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
+            next_load.move_approvers(approvers, ctx.voters, &|_| best.clone());
             let mut next = committee.clone();
             next.push(c);
             if next.len() == ctx.k {
@@ -648,31 +663,26 @@ enum Completion {
 }
 
 /// The least `ρ` at which `c`'s supporters pay 1 between them, each paying
-/// `min(budget, ρ·weight)`; `None` if they cannot.
-fn min_q(ctx: &Ctx<'_>, budget: &[Q], c: usize) -> Option<Q> {
-    let supporters = ctx.approvers.get(c)?;
-    let mut rich: Vec<usize> = supporters.clone();
-    let mut poor_budget = Q::zero();
-    loop {
-        if rich.is_empty() {
-            return None;
-        }
-        let rich_weight: u64 = rich.iter().map(|&v| ctx.weight(v)).sum();
+/// `min(budget, ρ·weight)`; `None` if they cannot. Budgets are per unit of
+/// weight, by class: the poorest classes drop out one by one, as abcvoting's
+/// repeated sweep drops them (ρ only rises, so the same classes drop).
+fn min_q(budget: &Classes, c: usize) -> Option<Q> {
+    let mut classes: Vec<(&Q, u64)> = budget.of_candidate(c).collect();
+    classes.sort_by(|a, b| a.0.cmp(b.0));
+    let mut rich_weight: u64 = classes.iter().map(|(_, w)| *w).sum();
+    let mut poor = Q::zero();
+    for (beta, w) in classes {
         if rich_weight == 0 {
             return None;
         }
-        let rho = (Q::one() - &poor_budget) / q(rich_weight);
-        let (poor, still): (Vec<usize>, Vec<usize>) = rich.iter().partition(|&&v| {
-            budget.get(v).cloned().unwrap_or_else(Q::zero) < &rho * q(ctx.weight(v))
-        });
-        if poor.is_empty() {
+        let rho = (Q::one() - &poor) / q(rich_weight);
+        if *beta >= rho {
             return Some(rho);
         }
-        for v in poor {
-            poor_budget += budget.get(v).cloned().unwrap_or_else(Q::zero);
-        }
-        rich = still;
+        poor += beta * q(w);
+        rich_weight -= w;
     }
+    None
 }
 
 #[allow(
@@ -688,22 +698,39 @@ fn equal_shares(
     rounds: &mut Vec<Round>,
     notes: &mut Vec<String>,
 ) {
-    let start: Vec<Q> = (0..ctx.voters.len())
-        .map(|v| per_voter * q(ctx.weight(v)))
+    let start = Classes::new(ctx.voters, ctx.m, &|_| per_voter.clone());
+    // A candidate's price is above 1 / (its approvers' weight): candidates
+    // are priced in order of that bound, and once it passes the best price
+    // found, no later one can match it.
+    let mut by_bound: Vec<(u64, usize)> = (0..ctx.m)
+        .map(|c| (ctx.approval_weight(c), c))
+        .filter(|(w, _)| *w > 0)
         .collect();
-    let mut stack: Vec<(Vec<usize>, Vec<Q>)> = vec![(Vec::new(), start)];
+    by_bound.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut stack: Vec<(Vec<usize>, Classes)> = vec![(Vec::new(), start)];
     let mut completed = false;
     while let Some((committee, budget)) = stack.pop() {
-        let prices: Vec<Option<Q>> = (0..ctx.m)
-            .map(|c| {
-                if committee.contains(&c) {
-                    None
-                } else {
-                    min_q(ctx, &budget, c)
+        let mut prices: Vec<Option<Q>> = vec![None; ctx.m];
+        let mut best: Option<Q> = None;
+        for &(w, c) in &by_bound {
+            if committee.contains(&c) {
+                continue;
+            }
+            if best
+                .as_ref()
+                .is_some_and(|b| b.numer() * BigInt::from(w) < *b.denom())
+            {
+                break;
+            }
+            if let Some(price) = min_q(&budget, c) {
+                if best.as_ref().is_none_or(|b| price < *b) {
+                    best = Some(price.clone());
                 }
-            })
-            .collect();
-        let best = prices.iter().flatten().min().cloned();
+                if let Some(slot) = prices.get_mut(c) {
+                    *slot = Some(price);
+                }
+            }
+        }
         let Some(best) = best else {
             // No one can afford another candidate: complete.
             if !completed {
@@ -723,16 +750,7 @@ fn equal_shares(
             let stop = match completion {
                 Completion::None => found.add(committee),
                 Completion::Phragmen => {
-                    let load: Vec<Q> = (0..ctx.voters.len())
-                        .map(|v| {
-                            let w = ctx.weight(v);
-                            if w == 0 {
-                                Q::zero()
-                            } else {
-                                -budget.get(v).cloned().unwrap_or_else(Q::zero) / q(w)
-                            }
-                        })
-                        .collect();
+                    let load = budget.mapped(&|beta| -beta);
                     seq_phragmen(ctx, committee, load, resolute, found, rounds)
                 }
                 Completion::Av => av_completion(ctx, &committee, found),
@@ -757,12 +775,14 @@ fn equal_shares(
         let mut children = Vec::new();
         for &c in &tied {
             let mut next_budget = budget.clone();
-            for &v in ctx.approvers.get(c).map_or(&[][..], Vec::as_slice) {
-                if let Some(b) = next_budget.get_mut(v) {
-                    let pay = (&best * q(ctx.weight(v))).min(b.clone());
-                    *b -= pay;
+            let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
+            next_budget.move_approvers(approvers, ctx.voters, &|beta| {
+                if *beta > best {
+                    beta - &best
+                } else {
+                    Q::zero()
                 }
-            }
+            });
             let mut next = committee.clone();
             next.push(c);
             if next.len() == ctx.k {
@@ -870,19 +890,14 @@ fn equal_shares_increment(
 
 fn phragmen_enestroem(ctx: &Ctx<'_>, resolute: bool, found: &mut Found, rounds: &mut Vec<Round>) {
     let price = q(ctx.total) / q(ctx.k as u64);
-    let start: Vec<Q> = (0..ctx.voters.len()).map(|v| q(ctx.weight(v))).collect();
-    let mut stack: Vec<(Vec<usize>, Vec<Q>)> = vec![(Vec::new(), start)];
+    // Budgets per unit of weight: each voter starts with their weight.
+    let start = Classes::new(ctx.voters, ctx.m, &|_| Q::one());
+    let mut stack: Vec<(Vec<usize>, Classes)> = vec![(Vec::new(), start)];
     while let Some((committee, budget)) = stack.pop() {
         let support: Vec<Option<Q>> = (0..ctx.m)
             .map(|c| {
-                (!committee.contains(&c)).then(|| {
-                    ctx.approvers.get(c).map_or_else(Q::zero, |vs| {
-                        vs.iter().fold(Q::zero(), |acc, &v| {
-                            let b = budget.get(v).cloned().unwrap_or_else(Q::zero);
-                            if b.is_positive() { acc + b } else { acc }
-                        })
-                    })
-                })
+                (!committee.contains(&c))
+                    .then(|| budget.weighted_sum(c, &|beta| beta.is_positive()))
             })
             .collect();
         let Some(best) = support.iter().flatten().max().cloned() else {
@@ -908,11 +923,8 @@ fn phragmen_enestroem(ctx: &Ctx<'_>, resolute: bool, found: &mut Found, rounds: 
         let mut children = Vec::new();
         for &c in &tied {
             let mut next_budget = budget.clone();
-            for &v in ctx.approvers.get(c).map_or(&[][..], Vec::as_slice) {
-                if let Some(b) = next_budget.get_mut(v) {
-                    *b = &*b * &multiplier;
-                }
-            }
+            let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
+            next_budget.move_approvers(approvers, ctx.voters, &|beta| beta * &multiplier);
             let mut next = committee.clone();
             next.push(c);
             if next.len() == ctx.k {
