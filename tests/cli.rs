@@ -913,3 +913,81 @@ fn petitions_are_kept_and_looked_up_by_code() {
     assert!(!dir.join("typo.db").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn committee_elects_and_checks_with_a_witness() {
+    let election = r#"{"candidates": ["a", "b", "c", "d"],
+        "ballots": [{"approve": ["a", "b", "c"], "count": 4}, {"approve": ["d"], "count": 2}]}"#;
+    // Approval voting gives all three seats to the four; PAV gives the two theirs.
+    let av = run_json(&["committee", "--rule", "av", "--size", "3"], election);
+    assert_eq!(av["committees"], serde_json::json!([["a", "b", "c"]]));
+    let pav = run_json(
+        &["committee", "--rule", "pav", "--size", "3", "--irresolute"],
+        election,
+    );
+    assert_eq!(
+        pav["committees"],
+        serde_json::json!([["a", "b", "d"], ["a", "c", "d"], ["b", "c", "d"]])
+    );
+    let mes = run_json(
+        &["committee", "--rule", "equal-shares", "--size", "3"],
+        election,
+    );
+    assert!(!mes["rounds"].as_array().unwrap().is_empty());
+    // AV's committee leaves a third of the voters with nothing: JR fails, and
+    // the witness names them and the candidate they all approve.
+    let out = run(
+        &[
+            "committee",
+            "check",
+            "--property",
+            "jr",
+            "--committee",
+            "a,b,c",
+        ],
+        election,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["satisfied"], false);
+    assert_eq!(answer["witness"]["candidates"], serde_json::json!(["d"]));
+    assert_eq!(answer["witness"]["voters"], serde_json::json!([2]));
+    assert_eq!(answer["witness"]["weight"], 2);
+    let ok = run_json(
+        &[
+            "committee",
+            "check",
+            "--property",
+            "ejr",
+            "--committee",
+            "a,b,d",
+        ],
+        election,
+    );
+    assert_eq!(ok["satisfied"], true);
+    assert!(
+        run_error(&["committee", "--rule", "pav", "--size", "5"], election)
+            .contains("the size must be 1 to 4")
+    );
+    assert!(
+        run_error(
+            &[
+                "committee",
+                "check",
+                "--property",
+                "jr",
+                "--committee",
+                "a,a"
+            ],
+            election
+        )
+        .contains("names `a` twice")
+    );
+    // abcvoting's own files are read too, the size taken from the file.
+    let abc = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/abcvoting/instanceS0003.abc.yaml"
+    );
+    let sav = run_json(&["committee", "--rule", "sav", "--irresolute", abc], "");
+    assert_eq!(sav["committees"].as_array().unwrap().len(), 2);
+}

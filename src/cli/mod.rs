@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod apportion;
 mod choose;
+mod committee;
 mod demo;
 mod json_error;
 mod ledger;
@@ -59,6 +60,9 @@ enum Command {
     /// Council composition: select one by a maximin-fair lottery, or check one.
     #[command(subcommand)]
     Council(choose::CouncilCommand),
+    /// Elect a committee (a council, representatives) by approval votes with
+    /// abcvoting's rules, or check a committee's proportionality.
+    Committee(committee::Args),
     /// Participatory budgeting (参与式预算) on a Pabulib file: greedy, equal shares, Phragmén.
     Pb(pb::Args),
     /// The points bank's tamper-evident log: a sample, replay, verify, inclusion proofs.
@@ -140,6 +144,7 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Council(command) => choose::council(&command, output, out),
         Command::Ledger(command) => ledger::run(&command, output, out),
         Command::Pb(args) => pb::run(&args, output, out),
+        Command::Committee(args) => committee::run(&args, output, out),
         Command::Demo(args) => demo::run(&args, output, out),
     }
 }
