@@ -983,6 +983,18 @@ fn committee_elects_and_checks_with_a_witness() {
         )
         .contains("names `a` twice")
     );
+    // Composition rules: "at least one from building 2" moves a seat.
+    let ruled = r#"{"candidates": ["a", "b", "c", "d"],
+        "ballots": [{"approve": ["a", "b", "c"], "count": 4}, {"approve": ["d"], "count": 2}],
+        "attributes": {"c": {"building": "2"}},
+        "rules": [{"attribute": "building", "value": "2", "min": 1}]}"#;
+    let av = run_json(&["committee", "--rule", "av", "--size", "2"], ruled);
+    assert_eq!(av["committees"], serde_json::json!([["a", "c"]]));
+    let impossible = ruled.replace(r#""min": 1"#, r#""min": 2"#);
+    assert!(
+        run_error(&["committee", "--rule", "av", "--size", "2"], &impossible)
+            .contains("rule 1 (at least 2 with building = 2) cannot be met together")
+    );
     // abcvoting's own files are read too, the size taken from the file.
     let abc = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,8 +1,10 @@
 //! `guided-community committee`: electing a committee by approval votes, and
 //! checking a committee's proportionality.
 
+use std::collections::BTreeMap;
+
 use guided_community::pb::committee::{
-    self, AbcFile, Ballot, Check, Profile, Property, Resolution, Rule,
+    self, AbcFile, Ballot, Check, Composition, CompositionRule, Profile, Property, Resolution, Rule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +13,10 @@ use super::{CliError, Exit, Input, Output, Stdout};
 /// Elect a committee of `--size` by `--rule` from approval ballots:
 /// `{"rule", "committees": [[…]], "truncated", "rounds", "notes"}` (one
 /// committee unless `--irresolute`). Input: JSON `{"candidates": [names],
-/// "ballots": [{"approve": [names or indices], "count"}]}`, or abcvoting's
-/// `.abc.yaml`.
+/// "ballots": [{"approve": [names or indices], "count"}], "attributes"?:
+/// {name: {attribute: value}}, "rules"?: [{"attribute", "value", "min",
+/// "max", "min_percent"} or {"attribute", "max_per_value"}]}`, or
+/// abcvoting's `.abc.yaml`.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct Args {
@@ -64,6 +68,12 @@ fn rule_ids() -> clap::builder::PossibleValuesParser {
 struct Election {
     candidates: Candidates,
     ballots: Vec<JsonBallot>,
+    /// Each candidate's attributes, by name: `{"王阿姨": {"age": "senior", "building": "3"}}`.
+    #[serde(default)]
+    attributes: BTreeMap<String, BTreeMap<String, String>>,
+    /// The composition rules.
+    #[serde(default)]
+    rules: Vec<CompositionRule>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +107,7 @@ struct Read {
     profile: Profile,
     names: Vec<String>,
     size: Option<usize>,
+    composition: Composition,
 }
 
 fn read(input: &Input) -> Result<Read, CliError> {
@@ -111,6 +122,7 @@ fn read(input: &Input) -> Result<Read, CliError> {
             profile: file.profile,
             names,
             size: Some(file.committee_size),
+            composition: Composition::default(),
         });
     }
     let election: Election = serde_json::from_str(&text)
@@ -136,10 +148,26 @@ fn read(input: &Input) -> Result<Read, CliError> {
         }
         ballots.push(Ballot::new(approve, ballot.count));
     }
+    for name in election.attributes.keys() {
+        if index_of(&names, name).is_none() {
+            return Err(input.invalid(&format!(
+                "`attributes` names `{}`, which is not a candidate",
+                super::printable(name)
+            )));
+        }
+    }
+    let composition = Composition {
+        attributes: names
+            .iter()
+            .map(|n| election.attributes.get(n).cloned().unwrap_or_default())
+            .collect(),
+        rules: election.rules,
+    };
     Ok(Read {
         profile: Profile::new(names.len(), ballots).map_err(domain)?,
         names,
         size: None,
+        composition,
     })
 }
 
@@ -204,7 +232,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
     } else {
         Resolution::Resolute
     };
-    let outcome = committee::compute(&read.profile, size, rule, resolution)
+    let outcome = committee::compute_with(&read.profile, size, rule, resolution, &read.composition)
         .map_err(guided_community::Error::from)?;
     let name = |c: usize| read.names.get(c).cloned().unwrap_or_else(|| c.to_string());
     let report = Elected {

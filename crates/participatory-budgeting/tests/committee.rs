@@ -9,8 +9,11 @@
     reason = "test helpers fail loudly"
 )]
 
+use std::collections::BTreeMap;
+
 use guided_community_pb::committee::{
-    Ballot, Profile, Property, Resolution, Rule, Witness, check, compute,
+    Ballot, Composition, CompositionRule, Profile, Property, Resolution, Rule, Witness, check,
+    compute, compute_with,
 };
 use proptest::prelude::*;
 
@@ -149,4 +152,150 @@ proptest! {
             prop_assert!(all.committees.contains(&one), "{rule}: {one:?} not in {:?}", all.committees);
         }
     }
+}
+
+/// Attributes for up to 7 candidates: an age group and a building each.
+fn composition(
+    m: usize,
+    ages: &[u8],
+    buildings: &[u8],
+    rules: Vec<CompositionRule>,
+) -> Composition {
+    Composition {
+        attributes: (0..m)
+            .map(|c| {
+                BTreeMap::from([
+                    (
+                        "age".to_owned(),
+                        ["young", "senior"][usize::from(ages[c] % 2)].to_owned(),
+                    ),
+                    ("building".to_owned(), format!("B{}", buildings[c] % 3)),
+                ])
+            })
+            .collect(),
+        rules,
+    }
+}
+
+fn rule(attribute: &str, value: Option<&str>) -> CompositionRule {
+    CompositionRule {
+        attribute: attribute.to_owned(),
+        value: value.map(str::to_owned),
+        min: None,
+        max: None,
+        min_percent: None,
+        max_per_value: None,
+    }
+}
+
+/// PAV's score of a committee, exactly, the slow way.
+fn pav_score(profile: &Profile, committee: &[usize]) -> (u128, u128) {
+    // As a fraction over lcm(1..=7) = 420.
+    let n: u128 = profile
+        .ballots()
+        .map(|(a, w)| {
+            let j = a.iter().filter(|c| committee.contains(c)).count() as u128;
+            u128::from(w) * (1..=j).map(|i| 420 / i).sum::<u128>()
+        })
+        .sum();
+    (n, 420)
+}
+
+fn all_committees(m: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for mask in 0u32..(1 << m) {
+        if mask.count_ones() as usize == k {
+            out.push((0..m).filter(|&c| mask & (1 << c) != 0).collect());
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Rules that bind nothing change nothing, for every rule.
+    #[test]
+    fn vacuous_rules_change_nothing(
+        (profile, k) in profiles(),
+        ages in proptest::collection::vec(0u8..2, 7),
+        buildings in proptest::collection::vec(0u8..3, 7),
+    ) {
+        let m = profile.candidates();
+        let mut vacuous = rule("age", Some("young"));
+        vacuous.max = Some(k);
+        let comp = composition(m, &ages, &buildings, vec![vacuous]);
+        for r in Rule::ALL {
+            let resolution = if r.resolute_only() { Resolution::Resolute } else { Resolution::Irresolute { max: 10_000 } };
+            let plain = compute(&profile, k, r, resolution).unwrap();
+            let ruled = compute_with(&profile, k, r, resolution, &comp).unwrap();
+            prop_assert_eq!(&plain.committees, &ruled.committees, "{}", r);
+        }
+    }
+
+    /// Under binding rules every committee meets them, and exact PAV is the
+    /// best committee among those that do.
+    #[test]
+    fn ruled_committees_meet_the_rules_and_pav_is_best_among_them(
+        (profile, k) in profiles(),
+        ages in proptest::collection::vec(0u8..2, 7),
+        buildings in proptest::collection::vec(0u8..3, 7),
+        young in 0usize..3,
+        per_building in 1usize..3,
+    ) {
+        let m = profile.candidates();
+        let mut min_young = rule("age", Some("young"));
+        min_young.min = Some(young.min(k));
+        let mut spread = rule("building", None);
+        spread.max_per_value = Some(per_building);
+        let comp = composition(m, &ages, &buildings, vec![min_young, spread]);
+        let meets = |c: &[usize]| {
+            let young = c.iter().filter(|&&x| ages[x] % 2 == 0).count();
+            let worst = (0..3).map(|b| c.iter().filter(|&&x| buildings[x] % 3 == b).count()).max().unwrap_or(0);
+            young >= young_min(&comp) && worst <= per_building
+        };
+        let feasible: Vec<Vec<usize>> = all_committees(m, k).into_iter().filter(|c| meets(c)).collect();
+        for r in Rule::ALL {
+            let answer = compute_with(&profile, k, r, Resolution::Resolute, &comp);
+            if feasible.is_empty() {
+                let e = answer.unwrap_err().to_string();
+                prop_assert!(e.contains("cannot be met together"), "{e}");
+                continue;
+            }
+            let outcome = answer.unwrap();
+            for c in &outcome.committees {
+                prop_assert!(meets(c), "{r}: {c:?}");
+            }
+            if r == Rule::Pav {
+                let best = feasible.iter().map(|c| pav_score(&profile, c).0).max().unwrap();
+                prop_assert_eq!(pav_score(&profile, &outcome.committees[0]).0, best);
+            }
+        }
+    }
+}
+
+fn young_min(comp: &Composition) -> usize {
+    comp.rules[0].min.unwrap_or(0)
+}
+
+#[test]
+fn unmeetable_rules_are_named_irreducibly() {
+    let profile = Profile::new(4, vec![Ballot::new(vec![0, 1, 2, 3], 1)]).unwrap();
+    let mut at_least = rule("age", Some("young"));
+    at_least.min = Some(2);
+    let mut at_most = rule("age", Some("young"));
+    at_most.max = Some(1);
+    let mut harmless = rule("building", None);
+    harmless.max_per_value = Some(3);
+    let comp = composition(
+        4,
+        &[0, 0, 1, 1],
+        &[0, 1, 2, 0],
+        vec![harmless, at_least, at_most],
+    );
+    let e = compute_with(&profile, 3, Rule::Av, Resolution::Resolute, &comp)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rule 2") && e.contains("rule 3"), "{e}");
+    assert!(!e.contains("rule 1"), "{e}");
 }

@@ -37,11 +37,13 @@ use crate::{Error, Result};
 mod abc;
 mod check;
 mod classes;
+mod composition;
 mod flow;
 mod rules;
 
 pub use abc::{AbcCase, AbcFile};
 pub use check::{Check, Property, Witness, check};
+pub use composition::{Composition, CompositionRule};
 
 /// The most committees an exhaustive rule (PAV, CC, Monroe, minimax AV)
 /// examines before refusing: C(m, k) above this is [`Error::CommitteeTooLarge`].
@@ -374,6 +376,43 @@ pub fn random_profile(
 /// [`Error::CommitteeTooLarge`] when an exhaustive rule would examine more
 /// than [`MAX_COMMITTEES_EXAMINED`] committees.
 pub fn compute(profile: &Profile, k: usize, rule: Rule, resolution: Resolution) -> Result<Outcome> {
+    compute_with(profile, k, rule, resolution, &Composition::default())
+}
+
+/// Runs `rule` for a committee of `k` that meets the composition rules: the
+/// optimisation rules (PAV, CC, Monroe, minimax AV, and AV and SAV under
+/// rules) search exactly among committees that meet them; the sequential
+/// rules skip any candidate after whom the rules could no longer be met.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use guided_community_pb::committee::{compute_with, Ballot, Composition, CompositionRule, Profile, Resolution, Rule};
+///
+/// // Four candidates; most voters back the two seniors, 0 and 1.
+/// let profile = Profile::new(4, vec![Ballot::new(vec![0, 1], 5), Ballot::new(vec![2], 2), Ballot::new(vec![3], 1)])?;
+/// let age = |a: &str| BTreeMap::from([("age".to_owned(), a.to_owned())]);
+/// let rules = Composition {
+///     attributes: vec![age("senior"), age("senior"), age("young"), age("young")],
+///     rules: vec![CompositionRule { attribute: "age".into(), value: Some("senior".into()), min: None, max: Some(1), min_percent: None, max_per_value: None }],
+/// };
+/// let plain = compute_with(&profile, 2, Rule::Av, Resolution::Resolute, &Composition::default())?;
+/// assert_eq!(plain.committees, [vec![0, 1]]);
+/// let ruled = compute_with(&profile, 2, Rule::Av, Resolution::Resolute, &rules)?;
+/// assert_eq!(ruled.committees, [vec![0, 2]]); // one senior at most
+/// # Ok::<(), guided_community_pb::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`compute`], and [`Error::CommitteeInput`] naming an irreducible set of
+/// rules that no committee can meet together, or a malformed rule.
+pub fn compute_with(
+    profile: &Profile,
+    k: usize,
+    rule: Rule,
+    resolution: Resolution,
+    composition: &Composition,
+) -> Result<Outcome> {
     if k == 0 || k > profile.candidates {
         return Err(Error::CommitteeInput {
             reason: format!(
@@ -393,5 +432,14 @@ pub fn compute(profile: &Profile, k: usize, rule: Rule, resolution: Resolution) 
             max.max(1)
         }
     };
-    rules::run(profile, k, rule, cap, resolution == Resolution::Resolute)
+    let constraints = composition::Constraints::new(composition, profile.candidates, k)?;
+    constraints.check_meetable(composition)?;
+    rules::run(
+        profile,
+        k,
+        rule,
+        cap,
+        resolution == Resolution::Resolute,
+        Some(constraints),
+    )
 }

@@ -2,6 +2,7 @@
 //! every tie ("parallel universes") depth first, the smaller candidate first,
 //! so the first committee found is the resolute one.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use num_bigint::BigInt;
@@ -9,6 +10,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
 use super::classes::Classes;
+use super::composition::Constraints;
 use super::{Outcome, Profile, Round, Rule, flow};
 use crate::{Error, Result};
 
@@ -26,10 +28,14 @@ struct Ctx<'a> {
     /// For each candidate, the voters (ballot indices) approving it.
     approvers: Vec<Vec<usize>>,
     total: u64,
+    /// The composition rules, if any.
+    constraints: Option<Constraints>,
+    /// A feasibility question refused as too large, raised after the run.
+    refused: RefCell<Option<Error>>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(profile: &'a Profile, k: usize) -> Self {
+    fn new(profile: &'a Profile, k: usize, constraints: Option<Constraints>) -> Self {
         let mut approvers = vec![Vec::new(); profile.candidates];
         for (v, (approve, _)) in profile.ballots.iter().enumerate() {
             for &c in approve {
@@ -44,6 +50,44 @@ impl<'a> Ctx<'a> {
             voters: &profile.ballots,
             approvers,
             total: profile.total_weight(),
+            constraints: constraints.filter(|c| !c.is_empty()),
+            refused: RefCell::new(None),
+        }
+    }
+
+    /// Whether `committee` with `c` added can still be completed to meet the
+    /// composition rules (always, without rules).
+    fn allowed(&self, committee: &[usize], c: usize) -> bool {
+        let Some(rules) = &self.constraints else {
+            return true;
+        };
+        let mut with = committee.to_vec();
+        with.push(c);
+        self.ask(rules.completable(&with, &|x| !with.contains(&x)))
+    }
+
+    /// Whether `members` still hold a committee of `k` that meets the rules.
+    fn within(&self, members: &[bool]) -> bool {
+        let Some(rules) = &self.constraints else {
+            return true;
+        };
+        self.ask(rules.completable(&[], &|x| members.get(x).copied().unwrap_or(false)))
+    }
+
+    /// Whether a full committee meets the rules.
+    fn meets(&self, committee: &[usize]) -> bool {
+        self.constraints
+            .as_ref()
+            .is_none_or(|r| r.satisfied(committee))
+    }
+
+    fn ask(&self, answer: Result<bool>) -> bool {
+        match answer {
+            Ok(yes) => yes,
+            Err(e) => {
+                self.refused.borrow_mut().get_or_insert(e);
+                false
+            }
         }
     }
 
@@ -79,8 +123,9 @@ pub(super) fn run(
     rule: Rule,
     cap: usize,
     resolute: bool,
+    constraints: Option<Constraints>,
 ) -> Result<Outcome> {
-    let ctx = Ctx::new(profile, k);
+    let ctx = Ctx::new(profile, k, constraints);
     // Irresolute: look for one more than the cap, to know whether it cut.
     let limit = if resolute { 1 } else { cap.saturating_add(1) };
     let mut found = Found {
@@ -90,10 +135,19 @@ pub(super) fn run(
     let mut rounds = Vec::new();
     let mut notes = Vec::new();
     match rule {
+        Rule::Av | Rule::Sav if ctx.constraints.is_some() => {
+            let kind = if rule == Rule::Sav {
+                Score::Sav
+            } else {
+                Score::Av
+            };
+            thiele_optimum(&ctx, kind, &mut found, &mut notes)?;
+        }
         Rule::Av | Rule::Sav => {
             separable(&ctx, rule == Rule::Sav, resolute, &mut found, &mut notes);
         }
-        Rule::Pav | Rule::Cc => thiele_optimum(&ctx, rule == Rule::Pav, &mut found, &mut notes)?,
+        Rule::Pav => thiele_optimum(&ctx, Score::Pav, &mut found, &mut notes)?,
+        Rule::Cc => thiele_optimum(&ctx, Score::Cc, &mut found, &mut notes)?,
         Rule::SeqPav | Rule::SeqCc => {
             seq_thiele(
                 &ctx,
@@ -133,6 +187,9 @@ pub(super) fn run(
         Rule::Monroe => monroe(&ctx, &mut found, &mut notes)?,
         Rule::GreedyMonroe => greedy_monroe(&ctx, &mut found, &mut rounds),
         Rule::MinimaxAv => minimax_av(&ctx, &mut found, &mut notes)?,
+    }
+    if let Some(e) = ctx.refused.borrow_mut().take() {
+        return Err(e);
     }
     let mut committees: Vec<Vec<usize>> = found.set.into_iter().collect();
     let truncated = committees.len() > cap;
@@ -276,10 +333,23 @@ fn pav_scale(ctx: &Ctx<'_>, k: usize) -> Result<u128> {
         })
 }
 
-/// The depth-first search for the best Thiele committees.
+/// What an exhaustively optimised rule scores.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Score {
+    /// 1, 1/2, 1/3, … per voter.
+    Pav,
+    /// 1 for a voter's first member.
+    Cc,
+    /// The voter's weight per member (with composition rules only).
+    Av,
+    /// The voter's weight split over their approvals (with composition rules only).
+    Sav,
+}
+
+/// The depth-first search for the best committees of an additive score.
 struct Search<'c, 'a> {
     ctx: &'c Ctx<'a>,
-    pav: bool,
+    kind: Score,
     scale: u128,
     count: Vec<usize>,
     chosen: Vec<usize>,
@@ -292,12 +362,17 @@ impl Search<'_, '_> {
         self.ctx.approvers.get(c).map_or(0, |vs| {
             vs.iter()
                 .map(|&v| {
-                    u128::from(self.ctx.weight(v))
-                        * marginal(
-                            self.pav,
-                            self.count.get(v).copied().unwrap_or(0) + 1,
-                            self.scale,
-                        )
+                    let j = self.count.get(v).copied().unwrap_or(0) + 1;
+                    let per = match self.kind {
+                        Score::Pav => marginal(true, j, self.scale),
+                        Score::Cc => marginal(false, j, self.scale),
+                        Score::Av => self.scale,
+                        Score::Sav => {
+                            let len = self.ctx.voters.get(v).map_or(1, |(a, _)| a.len().max(1));
+                            self.scale / len as u128
+                        }
+                    };
+                    u128::from(self.ctx.weight(v)) * per
                 })
                 .sum()
         })
@@ -306,6 +381,9 @@ impl Search<'_, '_> {
     fn go(&mut self, start: usize, score: u128) {
         let need = self.ctx.k - self.chosen.len();
         if need == 0 {
+            if !self.ctx.meets(&self.chosen) {
+                return;
+            }
             match self.best {
                 Some(b) if score < b => {}
                 Some(b) if score == b => {
@@ -355,20 +433,33 @@ impl Search<'_, '_> {
     }
 }
 
-/// PAV and CC: the committees of greatest score, by depth-first search with
-/// an upper bound (a voter's marginal gains only fall as members are added).
+/// PAV and CC (and, under composition rules, AV and SAV): the committees of
+/// greatest score that meet the rules, by depth-first search with an upper
+/// bound (a voter's marginal gains only fall as members are added).
 fn thiele_optimum(
     ctx: &Ctx<'_>,
-    pav: bool,
+    kind: Score,
     found: &mut Found,
     notes: &mut Vec<String>,
 ) -> Result<()> {
-    let name = if pav { "pav" } else { "cc" };
+    let name = match kind {
+        Score::Pav => "pav",
+        Score::Cc => "cc",
+        Score::Av => "av",
+        Score::Sav => "sav",
+    };
     too_large(name, binomial(ctx.m, ctx.k))?;
-    let scale = if pav { pav_scale(ctx, ctx.k)? } else { 1 };
+    let scale = match kind {
+        Score::Pav => pav_scale(ctx, ctx.k)?,
+        Score::Cc | Score::Av => 1,
+        Score::Sav => {
+            let longest = ctx.voters.iter().map(|(a, _)| a.len()).max().unwrap_or(1);
+            pav_scale(ctx, longest.max(1))?
+        }
+    };
     let mut search = Search {
         ctx,
-        pav,
+        kind,
         scale,
         count: vec![0; ctx.voters.len()],
         chosen: Vec::with_capacity(ctx.k),
@@ -377,14 +468,22 @@ fn thiele_optimum(
         limit: found.limit,
     };
     search.go(0, 0);
-    let best = search.best.unwrap_or(0);
-    notes.push(if pav {
-        format!(
-            "the greatest PAV score is {}",
+    let Some(best) = search.best else {
+        notes.push("no committee meets the composition rules".to_owned());
+        return Ok(());
+    };
+    notes.push(match kind {
+        Score::Cc => format!("the greatest CC score (voters with a member they approve) is {best}"),
+        _ => format!(
+            "the greatest {} score{} is {}",
+            name.to_uppercase(),
+            if ctx.constraints.is_some() {
+                " meeting the composition rules"
+            } else {
+                ""
+            },
             Q::new(BigInt::from(best), BigInt::from(scale))
-        )
-    } else {
-        format!("the greatest CC score (voters with a member they approve) is {best}")
+        ),
     });
     for committee in search.ties {
         if found.add(committee) {
@@ -417,7 +516,7 @@ fn seq_thiele(
         }
         let gain: Vec<Option<u128>> = (0..ctx.m)
             .map(|c| {
-                (!committee.contains(&c)).then(|| {
+                (!committee.contains(&c) && ctx.allowed(&committee, c)).then(|| {
                     ctx.approvers.get(c).map_or(0, |vs| {
                         vs.iter()
                             .map(|&v| {
@@ -484,7 +583,14 @@ fn rev_seq_pav(
             .collect();
         (0..ctx.m)
             .map(|c| {
-                committee.get(c).copied().unwrap_or(false).then(|| {
+                let keeps = committee.get(c).copied().unwrap_or(false) && {
+                    let mut without = committee.to_vec();
+                    if let Some(slot) = without.get_mut(c) {
+                        *slot = false;
+                    }
+                    ctx.within(&without)
+                };
+                keeps.then(|| {
                     ctx.approvers.get(c).map_or(0, |vs| {
                         vs.iter()
                             .map(|&v| {
@@ -592,7 +698,8 @@ fn seq_phragmen(
         let estimates: Vec<Option<(f64, f64)>> = (0..ctx.m)
             .map(|c| {
                 let w = weights.get(c).copied().unwrap_or(0);
-                (!committee.contains(&c) && w > 0).then(|| load.estimate(c, w))
+                (!committee.contains(&c) && w > 0 && ctx.allowed(&committee, c))
+                    .then(|| load.estimate(c, w))
             })
             .collect();
         let ceiling = estimates
@@ -603,7 +710,7 @@ fn seq_phragmen(
         let new_load: Vec<Option<Q>> = (0..ctx.m)
             .map(|c| {
                 let w = weights.get(c).copied().unwrap_or(0);
-                if committee.contains(&c) {
+                if committee.contains(&c) || !ctx.allowed(&committee, c) {
                     Some(q(ctx.k as u64 + 2))
                 } else if w == 0 {
                     Some(q(ctx.k as u64 + 1))
@@ -713,7 +820,7 @@ fn equal_shares(
         let mut prices: Vec<Option<Q>> = vec![None; ctx.m];
         let mut best: Option<Q> = None;
         for &(w, c) in &by_bound {
-            if committee.contains(&c) {
+            if committee.contains(&c) || !ctx.allowed(&committee, c) {
                 continue;
             }
             if best
@@ -804,6 +911,35 @@ fn equal_shares(
 /// they overlap it, more seats are asked of AV until the union has `k`.
 fn av_completion(ctx: &Ctx<'_>, committee: &[usize], found: &mut Found) -> bool {
     let score: Vec<u64> = (0..ctx.m).map(|c| ctx.approval_weight(c)).collect();
+    if ctx.constraints.is_some() {
+        // Under composition rules: the most approved candidate that keeps
+        // them meetable, seat by seat, every tie explored.
+        let mut stack = vec![committee.to_vec()];
+        while let Some(partial) = stack.pop() {
+            if partial.len() >= ctx.k {
+                if found.add(partial) {
+                    return true;
+                }
+                continue;
+            }
+            let open: Vec<usize> = (0..ctx.m)
+                .filter(|c| !partial.contains(c) && ctx.allowed(&partial, *c))
+                .collect();
+            let best = open.iter().filter_map(|&c| score.get(c)).max().copied();
+            let mut children: Vec<Vec<usize>> = open
+                .into_iter()
+                .filter(|&c| score.get(c).copied() == best)
+                .map(|c| {
+                    let mut next = partial.clone();
+                    next.push(c);
+                    next
+                })
+                .collect();
+            children.reverse();
+            stack.extend(children);
+        }
+        return false;
+    }
     let mut missing = ctx.k - committee.len();
     while missing <= ctx.m {
         let mut sorted = score.clone();
@@ -851,8 +987,7 @@ fn equal_shares_increment(
     let approved = (0..ctx.m).filter(|&c| ctx.approval_weight(c) > 0).count();
     if approved < ctx.k {
         notes.push("fewer candidates are approved than seats: approval voting decides".to_owned());
-        let mut none = Vec::new();
-        separable(ctx, false, true, found, &mut none);
+        av_fallback(ctx, found);
         return;
     }
     let total = ctx.total.max(1);
@@ -883,6 +1018,32 @@ fn equal_shares_increment(
             return;
         }
     }
+    // Only under composition rules that need unapproved candidates.
+    notes.push(
+        "no budget lets Equal Shares fill every seat within the composition rules: approval voting decides"
+            .to_owned(),
+    );
+    av_fallback(ctx, found);
+}
+
+/// One AV committee (within the composition rules, if any).
+fn av_fallback(ctx: &Ctx<'_>, found: &mut Found) {
+    let mut none = Vec::new();
+    let mut one = Found {
+        set: BTreeSet::new(),
+        limit: 1,
+    };
+    if ctx.constraints.is_some() {
+        // Errors (a search too large) surface through `refused`.
+        if let Err(e) = thiele_optimum(ctx, Score::Av, &mut one, &mut none) {
+            ctx.refused.borrow_mut().get_or_insert(e);
+        }
+    } else {
+        separable(ctx, false, true, &mut one, &mut none);
+    }
+    if let Some(committee) = one.set.into_iter().next() {
+        found.add(committee);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -896,7 +1057,7 @@ fn phragmen_enestroem(ctx: &Ctx<'_>, resolute: bool, found: &mut Found, rounds: 
     while let Some((committee, budget)) = stack.pop() {
         let support: Vec<Option<Q>> = (0..ctx.m)
             .map(|c| {
-                (!committee.contains(&c))
+                (!committee.contains(&c) && ctx.allowed(&committee, c))
                     .then(|| budget.weighted_sum(c, &|beta| beta.is_positive()))
             })
             .collect();
@@ -1009,7 +1170,7 @@ fn maximin_support(
     while let Some(committee) = stack.pop() {
         let values: Vec<Option<Q>> = (0..ctx.m)
             .map(|c| {
-                (!committee.contains(&c)).then(|| {
+                (!committee.contains(&c) && ctx.allowed(&committee, c)).then(|| {
                     let mut with = committee.clone();
                     with.push(c);
                     maximin_support_value(ctx, &with)
@@ -1072,6 +1233,9 @@ fn monroe(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<(
     let mut best: Option<usize> = None;
     let mut ties: Vec<Vec<usize>> = Vec::new();
     combinations(&candidates, ctx.k, &mut |committee| {
+        if !ctx.meets(committee) {
+            return false;
+        }
         let score = flow::monroe_score(&voters, committee);
         match best {
             Some(b) if score < b => {}
@@ -1114,6 +1278,7 @@ fn greedy_monroe(ctx: &Ctx<'_>, found: &mut Found, rounds: &mut Vec<Round>) {
         };
         let Some(&chosen) = left
             .iter()
+            .filter(|&&c| ctx.allowed(&committee, c))
             .max_by(|&&a, &&b| approvals(a).cmp(&approvals(b)).then(b.cmp(&a)))
         else {
             break;
@@ -1155,6 +1320,9 @@ fn minimax_av(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Resu
     let mut best: Option<usize> = None;
     let mut ties: Vec<Vec<usize>> = Vec::new();
     combinations(&candidates, ctx.k, &mut |committee| {
+        if !ctx.meets(committee) {
+            return false;
+        }
         let score = ctx
             .voters
             .iter()
@@ -1205,13 +1373,13 @@ mod tests {
         // Voter {0,1} can split: 0 gets 3 + x, 1 gets 1 − x: the best least is 1.
         let profile = Profile::new(2, vec![Ballot::new(vec![0], 3), Ballot::new(vec![0, 1], 1)])
             .unwrap_or_else(|_| unreachable!());
-        let ctx = Ctx::new(&profile, 2);
+        let ctx = Ctx::new(&profile, 2, None);
         assert_eq!(maximin_support_value(&ctx, &[0, 1]), q(1));
         assert_eq!(maximin_support_value(&ctx, &[0]), q(4));
         // Two voters {0,1}, one {1}: {0, 1} gets 3 to share: 1.5 each.
         let profile = Profile::new(2, vec![Ballot::new(vec![0, 1], 2), Ballot::new(vec![1], 1)])
             .unwrap_or_else(|_| unreachable!());
-        let ctx = Ctx::new(&profile, 2);
+        let ctx = Ctx::new(&profile, 2, None);
         assert_eq!(
             maximin_support_value(&ctx, &[0, 1]),
             Q::new(BigInt::from(3), BigInt::from(2))
