@@ -82,6 +82,7 @@ fn really_violates(
         Property::Ejr => {
             w.voters.iter().all(|&v| represented(v) < w.ell) && w.candidates.len() >= w.ell
         }
+        Property::Priceability => false,
         _ => {
             // JR and EJR+: one candidate outside the committee.
             w.voters.iter().all(|&v| represented(v) < w.ell)
@@ -113,6 +114,12 @@ proptest! {
         let committee = winner(&profile, k, Rule::SeqPhragmen);
         let answer = check(&profile, &committee, Property::Pjr).unwrap();
         prop_assert!(answer.satisfied, "seqphragmen {committee:?}: {:?}", answer.witness);
+        // Sequential Phragmén and Equal Shares are priceable (abcvoting's
+        // tests assert it too).
+        for rule in [Rule::SeqPhragmen, Rule::EqualShares] {
+            let committee = winner(&profile, k, rule);
+            prop_assert!(check(&profile, &committee, Property::Priceability).unwrap().satisfied, "{rule} {committee:?}");
+        }
     }
 
     /// Any committee: a failed check's witness violates the property by
@@ -298,4 +305,63 @@ fn unmeetable_rules_are_named_irreducibly() {
         .to_string();
     assert!(e.contains("rule 2") && e.contains("rule 3"), "{e}");
     assert!(!e.contains("rule 1"), "{e}");
+}
+
+/// abcvoting's handcrafted property instances (`testdata/abcvoting-properties.json`,
+/// made by `testdata/scripts/abc_properties.py`): every JR, PJR, EJR, EJR+ and
+/// priceability verdict as abcvoting's tests expect it.
+#[test]
+fn abcvotings_handcrafted_property_instances() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/abcvoting-properties.json"
+    ))
+    .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    for case in data["cases"].as_array().unwrap() {
+        let property = match case["property"].as_str().unwrap() {
+            "jr" => Property::Jr,
+            "pjr" => Property::Pjr,
+            "ejr" => Property::Ejr,
+            "ejr+" => Property::EjrPlus,
+            "priceability" => Property::Priceability,
+            _ => continue,
+        };
+        let m = usize::try_from(case["num_cand"].as_u64().unwrap()).unwrap();
+        let ballots: Vec<Ballot> = case["profile"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                Ballot::new(
+                    b.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| u32::try_from(c.as_u64().unwrap()).unwrap())
+                        .collect(),
+                    1,
+                )
+            })
+            .collect();
+        let profile = Profile::new(m, ballots).unwrap();
+        let committee: Vec<usize> = case["committee"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| usize::try_from(c.as_u64().unwrap()).unwrap())
+            .collect();
+        let answer = check(&profile, &committee, property).unwrap();
+        assert_eq!(
+            answer.satisfied,
+            case["expected"].as_bool().unwrap(),
+            "{property:?} {committee:?} {:?}",
+            case["profile"]
+        );
+        if let Some(w) = &answer.witness {
+            assert!(really_violates(&profile, &committee, property, w), "{w:?}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 63);
 }

@@ -39,6 +39,7 @@ mod check;
 mod classes;
 mod composition;
 mod flow;
+mod lp;
 mod rules;
 
 pub use abc::{AbcCase, AbcFile};
