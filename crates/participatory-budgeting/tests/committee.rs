@@ -365,3 +365,58 @@ fn abcvotings_handcrafted_property_instances() {
     }
     assert_eq!(checked, 63);
 }
+
+/// The committee election as a participatory-budgeting one: every candidate a
+/// project costing 1, the budget `k`, each ballot's count that many voters.
+fn as_budget(profile: &Profile, k: usize) -> guided_community_pb::BudgetElection {
+    use std::fmt::Write as _;
+    let mut text =
+        format!("META\nkey;value\nbudget;{k}\nvote_type;approval\nPROJECTS\nproject_id;cost\n");
+    for c in 0..profile.candidates() {
+        let _ = writeln!(text, "{c};1");
+    }
+    text.push_str("VOTES\nvoter_id;vote\n");
+    let mut id = 0;
+    for (approve, count) in profile.ballots() {
+        for _ in 0..count {
+            id += 1;
+            let vote: Vec<String> = approve.iter().map(ToString::to_string).collect();
+            let _ = writeln!(text, "{id};{}", vote.join(","));
+        }
+    }
+    guided_community_pb::parse(&text).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// A committee election is participatory budgeting with unit costs and
+    /// budget k: the budgeting engines (sequential Phragmén, the Method of
+    /// Equal Shares) elect what the committee rules elect, ties to the
+    /// earlier candidate in both.
+    #[test]
+    fn the_budgeting_engines_agree_on_unit_costs((profile, k) in profiles()) {
+        use guided_community_pb::{BudgetingRule, Options, run};
+        let approved = (0..profile.candidates()).filter(|c| profile.ballots().any(|(a, _)| a.contains(c))).count();
+        prop_assume!(approved >= k && profile.ballots().any(|(a, _)| !a.is_empty()));
+        let election = as_budget(&profile, k);
+        let ids = |selected: &[String]| -> Vec<usize> {
+            let mut v: Vec<usize> = selected.iter().map(|s| s.parse().unwrap()).collect();
+            v.sort_unstable();
+            v
+        };
+        let phragmen = run(&election, &Options::new(BudgetingRule::Phragmen)).unwrap();
+        prop_assert_eq!(ids(&phragmen.selected), winner(&profile, k, Rule::SeqPhragmen));
+        // Equal Shares' own phase (before any completion): the rounds that bought.
+        let mes = run(&election, &Options::new(BudgetingRule::Mes)).unwrap();
+        let outcome = compute(&profile, k, Rule::EqualShares, Resolution::Resolute).unwrap();
+        let mut bought: Vec<usize> = outcome
+            .rounds
+            .iter()
+            .filter(|r| r.why.starts_with("its supporters can pay"))
+            .map(|r| r.candidate)
+            .collect();
+        bought.sort_unstable();
+        prop_assert_eq!(ids(&mes.selected), bought);
+    }
+}
