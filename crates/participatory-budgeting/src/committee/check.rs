@@ -204,39 +204,13 @@ fn ejr_plus(
 /// Calls `visit` with every `r`-subset of `0..n` until it returns true;
 /// whether it did.
 fn subsets(n: usize, r: usize, visit: &mut dyn FnMut(&[usize]) -> bool) -> bool {
-    fn go(
-        n: usize,
-        r: usize,
-        start: usize,
-        pick: &mut Vec<usize>,
-        visit: &mut dyn FnMut(&[usize]) -> bool,
-    ) -> bool {
-        if pick.len() == r {
-            return visit(pick);
-        }
-        for i in start..n {
-            if n - i < r - pick.len() {
-                break;
-            }
-            pick.push(i);
-            if go(n, r, i + 1, pick, visit) {
-                return true;
-            }
-            pick.pop();
-        }
-        false
-    }
-    go(n, r, 0, &mut Vec::new(), visit)
-}
-
-fn binomial(n: usize, r: usize) -> u128 {
-    if r > n {
-        return 0;
-    }
-    let r = r.min(n - r);
-    (0..r).fold(1u128, |acc, i| {
-        acc.saturating_mul((n - i) as u128) / (i as u128 + 1)
-    })
+    let items: Vec<usize> = (0..n).collect();
+    let mut stopped = false;
+    super::rules::combinations(&items, r, &mut |pick| {
+        stopped = visit(pick);
+        stopped
+    });
+    stopped
 }
 
 /// Visits every set `T` of `ell` candidates whose common approvers (among
@@ -382,10 +356,10 @@ fn pjr(
             touched.sort_unstable();
             touched.dedup();
             let r = (ell - 1).min(touched.len());
-            if binomial(touched.len(), r) > MAX_COMMITTEES_EXAMINED {
+            if super::rules::binomial(touched.len(), r) > MAX_COMMITTEES_EXAMINED {
                 refused = Some(Error::CommitteeTooLarge {
                     what: "the PJR check".to_owned(),
-                    count: binomial(touched.len(), r),
+                    count: super::rules::binomial(touched.len(), r),
                     limit: MAX_COMMITTEES_EXAMINED,
                 });
                 return true;

@@ -208,6 +208,38 @@ pub(super) fn run(
     })
 }
 
+/// Branches on the tied candidates (only the first when resolute): each
+/// child is `committee` with the candidate added and the state `next` makes
+/// for it. A full committee is recorded; a partial one goes on `stack` so
+/// that the smaller candidate is explored first. Whether to stop.
+fn branch<S>(
+    ctx: &Ctx<'_>,
+    committee: &[usize],
+    tied: &[usize],
+    resolute: bool,
+    found: &mut Found,
+    stack: &mut Vec<(Vec<usize>, S)>,
+    next: &dyn Fn(usize) -> S,
+) -> bool {
+    let mut children = Vec::new();
+    for &c in tied {
+        let mut grown = committee.to_vec();
+        grown.push(c);
+        if grown.len() == ctx.k {
+            if found.add(grown) {
+                return true;
+            }
+        } else {
+            children.push((grown, next(c)));
+        }
+        if resolute {
+            break;
+        }
+    }
+    stack.extend(children.into_iter().rev());
+    false
+}
+
 // ---------------------------------------------------------------------------
 // AV and SAV
 
@@ -251,7 +283,7 @@ fn separable(ctx: &Ctx<'_>, sav: bool, resolute: bool, found: &mut Found, notes:
 
 /// Calls `visit` with every `r`-subset of `items` in lexicographic order until
 /// it returns true.
-fn combinations(items: &[usize], r: usize, visit: &mut dyn FnMut(&[usize]) -> bool) {
+pub(super) fn combinations(items: &[usize], r: usize, visit: &mut dyn FnMut(&[usize]) -> bool) {
     fn go(
         items: &[usize],
         r: usize,
@@ -281,8 +313,11 @@ fn combinations(items: &[usize], r: usize, visit: &mut dyn FnMut(&[usize]) -> bo
 }
 
 /// C(n, r), saturating.
-fn binomial(n: usize, r: usize) -> u128 {
-    let r = r.min(n - r.min(n));
+pub(super) fn binomial(n: usize, r: usize) -> u128 {
+    if r > n {
+        return 0;
+    }
+    let r = r.min(n - r);
     (0..r).fold(1u128, |acc, i| {
         acc.saturating_mul((n - i) as u128) / (i as u128 + 1)
     })
@@ -504,8 +539,8 @@ fn seq_thiele(
     rounds: &mut Vec<Round>,
 ) -> Result<()> {
     let scale = if pav { pav_scale(ctx, ctx.k)? } else { 1 };
-    let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
-    while let Some(committee) = stack.pop() {
+    let mut stack: Vec<(Vec<usize>, ())> = vec![(Vec::new(), ())];
+    while let Some((committee, ())) = stack.pop() {
         let mut count = vec![0usize; ctx.voters.len()];
         for &c in &committee {
             for &v in ctx.approvers.get(c).map_or(&[][..], Vec::as_slice) {
@@ -543,22 +578,9 @@ fn seq_thiele(
                 ),
             });
         }
-        let mut children = Vec::new();
-        for &c in &tied {
-            let mut next = committee.clone();
-            next.push(c);
-            if next.len() == ctx.k {
-                if found.add(next) {
-                    return Ok(());
-                }
-            } else {
-                children.push(next);
-            }
-            if resolute {
-                break;
-            }
+        if branch(ctx, &committee, &tied, resolute, found, &mut stack, &|_| ()) {
+            return Ok(());
         }
-        stack.extend(children.into_iter().rev());
     }
     Ok(())
 }
@@ -736,25 +758,15 @@ fn seq_phragmen(
                 why: format!("its supporters' load would be the least: {best}"),
             });
         }
-        let mut children = Vec::new();
-        for &c in &tied {
+        let next = |c: usize| {
             let mut next_load = load.clone();
             let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
             next_load.move_approvers(approvers, ctx.voters, &|_| best.clone());
-            let mut next = committee.clone();
-            next.push(c);
-            if next.len() == ctx.k {
-                if found.add(next) {
-                    return true;
-                }
-            } else {
-                children.push((next, next_load));
-            }
-            if resolute {
-                break;
-            }
+            next_load
+        };
+        if branch(ctx, &committee, &tied, resolute, found, &mut stack, &next) {
+            return true;
         }
-        stack.extend(children.into_iter().rev());
     }
     false
 }
@@ -879,8 +891,7 @@ fn equal_shares(
                 ),
             });
         }
-        let mut children = Vec::new();
-        for &c in &tied {
+        let next = |c: usize| {
             let mut next_budget = budget.clone();
             let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
             next_budget.move_approvers(approvers, ctx.voters, &|beta| {
@@ -890,20 +901,11 @@ fn equal_shares(
                     Q::zero()
                 }
             });
-            let mut next = committee.clone();
-            next.push(c);
-            if next.len() == ctx.k {
-                if found.add(next) {
-                    return;
-                }
-            } else {
-                children.push((next, next_budget));
-            }
-            if resolute {
-                break;
-            }
+            next_budget
+        };
+        if branch(ctx, &committee, &tied, resolute, found, &mut stack, &next) {
+            return;
         }
-        stack.extend(children.into_iter().rev());
     }
 }
 
@@ -1081,25 +1083,15 @@ fn phragmen_enestroem(ctx: &Ctx<'_>, resolute: bool, found: &mut Found, rounds: 
                 ),
             });
         }
-        let mut children = Vec::new();
-        for &c in &tied {
+        let next = |c: usize| {
             let mut next_budget = budget.clone();
             let approvers = ctx.approvers.get(c).map_or(&[][..], Vec::as_slice);
             next_budget.move_approvers(approvers, ctx.voters, &|beta| beta * &multiplier);
-            let mut next = committee.clone();
-            next.push(c);
-            if next.len() == ctx.k {
-                if found.add(next) {
-                    return;
-                }
-            } else {
-                children.push((next, next_budget));
-            }
-            if resolute {
-                break;
-            }
+            next_budget
+        };
+        if branch(ctx, &committee, &tied, resolute, found, &mut stack, &next) {
+            return;
         }
-        stack.extend(children.into_iter().rev());
     }
 }
 
@@ -1166,8 +1158,8 @@ fn maximin_support(
             limit: 1 << 24,
         });
     }
-    let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
-    while let Some(committee) = stack.pop() {
+    let mut stack: Vec<(Vec<usize>, ())> = vec![(Vec::new(), ())];
+    while let Some((committee, ())) = stack.pop() {
         let values: Vec<Option<Q>> = (0..ctx.m)
             .map(|c| {
                 (!committee.contains(&c) && ctx.allowed(&committee, c)).then(|| {
@@ -1195,22 +1187,9 @@ fn maximin_support(
                 ),
             });
         }
-        let mut children = Vec::new();
-        for &c in &tied {
-            let mut next = committee.clone();
-            next.push(c);
-            if next.len() == ctx.k {
-                if found.add(next) {
-                    return Ok(());
-                }
-            } else {
-                children.push(next);
-            }
-            if resolute {
-                break;
-            }
+        if branch(ctx, &committee, &tied, resolute, found, &mut stack, &|_| ()) {
+            return Ok(());
         }
-        stack.extend(children.into_iter().rev());
     }
     Ok(())
 }
@@ -1226,40 +1205,49 @@ fn expanded<'a>(ctx: &Ctx<'a>) -> Vec<&'a [usize]> {
         .collect()
 }
 
-fn monroe(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<()> {
-    too_large("monroe", binomial(ctx.m, ctx.k))?;
-    let voters = expanded(ctx);
+/// The committees of greatest `score` among those that meet the rules,
+/// examined one by one in lexicographic order; the greatest score.
+fn exhaustive(ctx: &Ctx<'_>, found: &mut Found, score: &dyn Fn(&[usize]) -> i128) -> Option<i128> {
     let candidates: Vec<usize> = (0..ctx.m).collect();
-    let mut best: Option<usize> = None;
+    let mut best: Option<i128> = None;
     let mut ties: Vec<Vec<usize>> = Vec::new();
     combinations(&candidates, ctx.k, &mut |committee| {
         if !ctx.meets(committee) {
             return false;
         }
-        let score = flow::monroe_score(&voters, committee);
+        let value = score(committee);
         match best {
-            Some(b) if score < b => {}
-            Some(b) if score == b => {
+            Some(b) if value < b => {}
+            Some(b) if value == b => {
                 if ties.len() < found.limit {
                     ties.push(committee.to_vec());
                 }
             }
             _ => {
-                best = Some(score);
+                best = Some(value);
                 ties = vec![committee.to_vec()];
             }
         }
         false
     });
-    notes.push(format!(
-        "the greatest Monroe score (voters represented by a member they approve) is {}",
-        best.unwrap_or(0)
-    ));
     for committee in ties {
         if found.add(committee) {
             break;
         }
     }
+    best
+}
+
+fn monroe(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<()> {
+    too_large("monroe", binomial(ctx.m, ctx.k))?;
+    let voters = expanded(ctx);
+    let best = exhaustive(ctx, found, &|committee| {
+        flow::monroe_score(&voters, committee) as i128
+    });
+    notes.push(format!(
+        "the greatest Monroe score (voters represented by a member they approve) is {}",
+        best.unwrap_or(0)
+    ));
     Ok(())
 }
 
@@ -1316,14 +1304,9 @@ fn greedy_monroe(ctx: &Ctx<'_>, found: &mut Found, rounds: &mut Vec<Round>) {
 
 fn minimax_av(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<()> {
     too_large("minimaxav", binomial(ctx.m, ctx.k))?;
-    let candidates: Vec<usize> = (0..ctx.m).collect();
-    let mut best: Option<usize> = None;
-    let mut ties: Vec<Vec<usize>> = Vec::new();
-    combinations(&candidates, ctx.k, &mut |committee| {
-        if !ctx.meets(committee) {
-            return false;
-        }
-        let score = ctx
+    // The least greatest Hamming distance: the greatest of its negation.
+    let best = exhaustive(ctx, found, &|committee| {
+        let worst = ctx
             .voters
             .iter()
             .map(|(a, _)| {
@@ -1335,29 +1318,12 @@ fn minimax_av(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Resu
             })
             .max()
             .unwrap_or(0);
-        match best {
-            Some(b) if score > b => {}
-            Some(b) if score == b => {
-                if ties.len() < found.limit {
-                    ties.push(committee.to_vec());
-                }
-            }
-            _ => {
-                best = Some(score);
-                ties = vec![committee.to_vec()];
-            }
-        }
-        false
+        -(worst as i128)
     });
     notes.push(format!(
         "the least greatest Hamming distance between a ballot and the committee is {}",
-        best.unwrap_or(0)
+        best.map_or(0, |b| -b)
     ));
-    for committee in ties {
-        if found.add(committee) {
-            break;
-        }
-    }
     Ok(())
 }
 
