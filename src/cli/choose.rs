@@ -73,7 +73,14 @@ impl From<MethodArg> for VotingMethod {
 }
 
 pub(crate) fn tally(args: &TallyArgs, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
-    let election: CandidateElection = args.input.read_json()?;
+    // PrefLib's ordinal files (`# …` headers) are read too.
+    let text = args.input.read_text()?;
+    let election: CandidateElection = if text.trim_start().starts_with('#') {
+        deliberation::preflib::read(&text).map_err(|e| args.input.invalid(&e))?
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| args.input.invalid(&super::json_error::humanize(&e, &text)))?
+    };
     let tie_break = match (&args.tie_break, args.lottery) {
         (Some(order), _) => Some(CandidateTieBreak::Order(order.clone())),
         (None, Some(seed)) => Some(CandidateTieBreak::Lottery(seed)),

@@ -13,6 +13,7 @@ mod apportion;
 mod choose;
 mod committee;
 mod demo;
+mod generate;
 mod json_error;
 mod ledger;
 mod metrics;
@@ -68,6 +69,10 @@ enum Command {
     /// The points bank's tamper-evident log: a sample, replay, verify, inclusion proofs.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Seeded random inputs for Monte-Carlo studies: ranked profiles by
+    /// culture (PrefLib or JSON).
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
     /// A sample community's quarter end to end: writes the publicity report (公示)
     /// as HTML and JSON.
     Demo(demo::Args),
@@ -146,6 +151,7 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Pb(args) => pb::run(&args, output, out),
         Command::Committee(args) => committee::run(&args, output, out),
         Command::Demo(args) => demo::run(&args, output, out),
+        Command::Generate(command) => generate::run(&command, output, out),
     }
 }
 

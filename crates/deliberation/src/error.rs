@@ -12,6 +12,20 @@ use crate::CompositionRule;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A random profile outside its limits.
+    #[error("{reason}")]
+    Generate {
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+    /// A PrefLib file that cannot be read (or a profile it cannot hold).
+    #[error("PrefLib line {line}: {reason}")]
+    PrefLib {
+        /// The line (0 when writing).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// A body with no members cannot meet.
     #[error("the body has no members")]
     NoMembers,

@@ -24,6 +24,11 @@ pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
 pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
+/// Seeded random ranked profiles (impartial culture, IAC, Mallows, urn,
+/// Euclidean) for Monte-Carlo studies.
+pub use tally::generate;
+/// PrefLib's `.soc`/`.soi`/`.toc`/`.toi` ordinal formats.
+pub use tally::preflib;
 pub use tally::{
     Ballot, CandidateElection, CandidateTieBreak, MAX_RUNOFF_UNIVERSES, Round, RunoffTies, Score,
     Tally, TallyOptions, Universe, VotingMethod, tally, tally_with,

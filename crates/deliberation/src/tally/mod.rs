@@ -8,8 +8,10 @@
 use crate::{Error, Result};
 
 mod election;
+pub mod generate;
 mod options;
 mod pairwise;
+pub mod preflib;
 mod profile;
 mod result;
 mod runoff;
