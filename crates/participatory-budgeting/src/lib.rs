@@ -11,6 +11,7 @@ mod error;
 pub mod generate;
 mod greedy;
 mod hash;
+pub mod measures;
 mod mes;
 mod num;
 mod pabulib;

@@ -420,3 +420,39 @@ proptest! {
         prop_assert_eq!(ids(&mes.selected), bought);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// A committee's measures equal the unit-cost budget's, and its Gini is
+    /// the pairwise definition computed the slow way.
+    #[test]
+    fn measures_agree_and_match_the_definition((profile, k) in profiles(), pick in proptest::collection::btree_set(0usize..7, 1..=7)) {
+        use guided_community_pb::measures;
+        let committee: Vec<usize> = pick.into_iter().filter(|&c| c < profile.candidates()).take(k).collect();
+        prop_assume!(!committee.is_empty());
+        let of_committee = measures::of_committee(&profile, &committee);
+        let ids: Vec<String> = committee.iter().map(ToString::to_string).collect();
+        let of_budget = measures::of_budget(&as_budget(&profile, k), &ids).unwrap();
+        prop_assert_eq!(&of_committee.count, &of_budget.count);
+        prop_assert_eq!(of_committee.gini_count, of_budget.gini_count);
+        prop_assert_eq!(of_budget.gini_cost, of_budget.gini_count);
+        // Σ_i Σ_j |x_i − x_j| / (2 n² μ), voter by voter.
+        let xs: Vec<i64> = profile
+            .ballots()
+            .flat_map(|(a, w)| {
+                let n = i64::try_from(a.iter().filter(|c| committee.contains(c)).count()).unwrap();
+                std::iter::repeat_n(n, usize::try_from(w).unwrap())
+            })
+            .collect();
+        let n = i64::try_from(xs.len()).unwrap();
+        let sum: i64 = xs.iter().sum();
+        let pairs: i64 = xs.iter().flat_map(|a| xs.iter().map(move |b| (a - b).abs())).sum();
+        let expected = if sum == 0 {
+            rust_decimal::Decimal::ZERO
+        } else {
+            (rust_decimal::Decimal::from(pairs) / rust_decimal::Decimal::from(2 * n * sum)).round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        };
+        prop_assert_eq!(of_committee.gini_count, expected);
+    }
+}
