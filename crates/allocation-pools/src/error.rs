@@ -11,6 +11,12 @@ use crate::{Fen, NeedClass, Pool};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A disproportionality measure that cannot be taken.
+    #[error("{reason}")]
+    Measure {
+        /// Why, naming the values.
+        reason: String,
+    },
     /// A money amount is not a decimal number of yuan.
     #[error("invalid amount `{input}`, expected yuan such as `1234.50`")]
     InvalidAmount {

@@ -5,6 +5,7 @@ mod cofunding;
 mod divisor;
 mod error;
 mod largest_remainder;
+pub mod measures;
 mod money;
 mod pools;
 mod problem;
