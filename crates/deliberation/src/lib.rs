@@ -24,6 +24,8 @@ pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
 pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
+/// Axioms of the single-winner tallies, with counterexamples.
+pub use tally::axioms;
 /// Seeded random ranked profiles (impartial culture, IAC, Mallows, urn,
 /// Euclidean) for Monte-Carlo studies.
 pub use tally::generate;

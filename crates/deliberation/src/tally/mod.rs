@@ -7,6 +7,7 @@
 
 use crate::{Error, Result};
 
+pub mod axioms;
 mod election;
 pub mod generate;
 mod options;
