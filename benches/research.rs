@@ -4,6 +4,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use guided_community::deliberation::generate::{Culture, profile};
+use guided_community::pb::{
+    self,
+    fairness::{BudgetProperty, Satisfaction, UpTo, check_budget},
+};
 
 fn research(c: &mut Criterion) {
     let mut group = c.benchmark_group("research");
@@ -16,6 +20,35 @@ fn research(c: &mut Criterion) {
     ] {
         group.bench_function(format!("generate/{name}-10000x20"), |b| {
             b.iter(|| profile(black_box(culture), 10_000, 20, 2026));
+        });
+    }
+    let path = format!(
+        "{}/testdata/pabulib/Poland_Wieliczka_2023_Green_Budget.pb",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let Ok(election) = std::fs::read_to_string(path).map(|t| pb::parse(&t)) else {
+        return;
+    };
+    let Ok(election) = election else {
+        return;
+    };
+    let Ok(outcome) = pb::run(&election, &pb::Options::new(pb::BudgetingRule::MesAdd1)) else {
+        return;
+    };
+    for (name, property) in [
+        ("ejr-up-to-one", BudgetProperty::Ejr),
+        ("pjr-up-to-one", BudgetProperty::Pjr),
+    ] {
+        group.bench_function(format!("{name}/wieliczka-2023"), |b| {
+            b.iter(|| {
+                check_budget(
+                    black_box(&election),
+                    &outcome.selected,
+                    property,
+                    Satisfaction::Cost,
+                    UpTo::One,
+                )
+            });
         });
     }
     group.finish();

@@ -404,6 +404,7 @@ const TEMPLATES: &[&[&str]] = &[
         "--seed",
         "1",
     ],
+    &["pb", "check", "--property", "ejr", "--up-to", "one"],
     &["committee", "--rule", "seqphragmen", "--size", "2"],
     &[
         "committee",

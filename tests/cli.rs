@@ -1003,3 +1003,28 @@ fn committee_elects_and_checks_with_a_witness() {
     let sav = run_json(&["committee", "--rule", "sav", "--irresolute", abc], "");
     assert_eq!(sav["committees"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn pb_check_names_the_short_changed_group() {
+    let pb = "META\nkey;value\nbudget;4\nvote_type;approval\nPROJECTS\nproject_id;cost\np1;2\np2;2\np3;2\nVOTES\nvoter_id;vote\n1;p1,p2\n2;p1,p2\n3;p3\n4;p3\n";
+    let out = run(
+        &["pb", "check", "--property", "ejr", "--selected", "p1,p2"],
+        pb,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["witness"]["voters"], serde_json::json!(["3", "4"]));
+    assert_eq!(answer["witness"]["projects"], serde_json::json!(["p3"]));
+    let fair = run_json(
+        &["pb", "check", "--property", "pjr", "--selected", "p1,p3"],
+        pb,
+    );
+    assert_eq!(fair["satisfied"], true);
+    assert!(
+        run_error(
+            &["pb", "check", "--property", "ejr", "--selected", "p9"],
+            pb
+        )
+        .contains("`p9` is not a project")
+    );
+}

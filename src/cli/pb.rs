@@ -37,6 +37,57 @@ enum PbCommand {
     /// Write a random approval election as a Pabulib file, from a seed: the same
     /// seed gives the same file on every machine.
     Generate(GenerateArgs),
+    /// Check a selection's proportionality (EJR, PJR; exact, up to one or up
+    /// to any project; cardinality or cost satisfaction): exit 0 with
+    /// `{"satisfied": true}`, or exit 1 with the cohesive group short-changed.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The property.
+    #[arg(long, value_enum)]
+    property: PropertyArg,
+    /// Relaxed by one project of the group's set not selected.
+    #[arg(long, value_enum, default_value_t = UpToArg::Exact)]
+    up_to: UpToArg,
+    /// How a voter values a set of projects.
+    #[arg(long, value_enum, default_value_t = SatisfactionArg::Cost)]
+    satisfaction: SatisfactionArg,
+    /// The selection to check: project ids, comma-separated.
+    #[arg(long, value_delimiter = ',', conflicts_with = "rule")]
+    selected: Option<Vec<String>>,
+    /// Or the rule whose selection to check [default: the file's META `rule`].
+    #[arg(long, value_parser = rule_names())]
+    rule: Option<String>,
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PropertyArg {
+    /// Extended justified representation.
+    Ejr,
+    /// Proportional justified representation.
+    Pjr,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum UpToArg {
+    /// Exactly.
+    Exact,
+    /// Up to one project.
+    One,
+    /// Up to any project.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SatisfactionArg {
+    /// How many selected projects a voter approves.
+    Cardinality,
+    /// Their total cost.
+    Cost,
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,6 +152,9 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
         return Ok(0);
     }
+    if let Some(PbCommand::Check(check)) = &args.generate {
+        return run_check(check, output, out);
+    }
     let text = args.input.read_text()?;
     let election = pb::parse_with(&text, &pb::ParseOptions::new().with_strict(args.strict))
         .map_err(|e| args.input.invalid(&e))?;
@@ -139,4 +193,74 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
     });
     let outcome = pb::run(&election, &options).map_err(guided_community::Error::from)?;
     output.json(&outcome, 0, out)
+}
+
+/// `pb check`'s answer.
+#[derive(serde::Serialize)]
+struct Report {
+    selected: Vec<String>,
+    satisfied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witness: Option<WitnessOut>,
+}
+/// The group short-changed, by voter id.
+#[derive(serde::Serialize)]
+struct WitnessOut {
+    voters: Vec<String>,
+    projects: Vec<String>,
+    why: String,
+}
+
+/// `pb check`: a selection's proportionality, with its witness.
+fn run_check(args: &CheckArgs, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
+    use guided_community::pb::fairness::{BudgetProperty, Satisfaction, UpTo, check_budget};
+    let text = args.input.read_text()?;
+    let election = pb::parse(&text).map_err(|e| args.input.invalid(&e))?;
+    let selected = match (&args.selected, &args.rule) {
+        (Some(selected), _) => selected.iter().map(|s| s.trim().to_owned()).collect(),
+        (None, rule) => {
+            let options = match rule.as_deref() {
+                None | Some("auto") => {
+                    Options::auto(&election).map_err(|e| args.input.invalid(&e))?
+                }
+                Some(name) => Options::new(
+                    name.parse::<BudgetingRule>()
+                        .map_err(guided_community::Error::from)?,
+                ),
+            };
+            pb::run(&election, &options)
+                .map_err(guided_community::Error::from)?
+                .selected
+        }
+    };
+    let property = match args.property {
+        PropertyArg::Ejr => BudgetProperty::Ejr,
+        PropertyArg::Pjr => BudgetProperty::Pjr,
+    };
+    let up_to = match args.up_to {
+        UpToArg::Exact => UpTo::Exact,
+        UpToArg::One => UpTo::One,
+        UpToArg::Any => UpTo::Any,
+    };
+    let satisfaction = match args.satisfaction {
+        SatisfactionArg::Cardinality => Satisfaction::Cardinality,
+        SatisfactionArg::Cost => Satisfaction::Cost,
+    };
+    let answer = check_budget(&election, &selected, property, satisfaction, up_to)
+        .map_err(guided_community::Error::from)?;
+    let exit = u8::from(!answer.satisfied);
+    let report = Report {
+        selected,
+        satisfied: answer.satisfied,
+        witness: answer.witness.map(|w| WitnessOut {
+            voters: w
+                .voters
+                .iter()
+                .filter_map(|&v| election.voters.get(v).map(|x| x.id.clone()))
+                .collect(),
+            projects: w.projects,
+            why: w.why,
+        }),
+    };
+    output.json(&report, exit, out)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 mod add1;
 pub mod committee;
 mod error;
+pub mod fairness;
 pub mod generate;
 mod greedy;
 mod hash;
