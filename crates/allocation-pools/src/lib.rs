@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod apportion;
+pub mod axioms;
 mod cofunding;
 mod divisor;
 mod error;
