@@ -9,6 +9,8 @@ mod minutes;
 mod process;
 mod rng;
 mod sortition;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
 mod tally;
 mod vote;
 

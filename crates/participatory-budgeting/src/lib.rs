@@ -18,6 +18,8 @@ mod num;
 mod pabulib;
 mod phragmen;
 mod rng;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
 #[cfg(test)]
 mod testing;
 
