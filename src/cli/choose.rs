@@ -115,6 +115,13 @@ pub(crate) struct SelectArgs {
     /// The lottery's seed: the same seed draws the same council.
     #[arg(long)]
     seed: u64,
+    /// The panel-selection tools' `categories.csv` (`category,name,min,max`),
+    /// read with --respondents instead of the JSON pool.
+    #[arg(long, requires = "respondents", conflicts_with = "file")]
+    categories: Option<std::path::PathBuf>,
+    /// Their `respondents.csv`: an `id` column and one column per category.
+    #[arg(long, requires = "categories")]
+    respondents: Option<std::path::PathBuf>,
     #[command(flatten)]
     input: Input,
 }
@@ -167,7 +174,16 @@ pub(crate) fn council(
 ) -> Result<Exit, CliError> {
     match command {
         CouncilCommand::Select(args) => {
-            let pool: Pool = args.input.read_json()?;
+            let pool: Pool = match (&args.categories, &args.respondents) {
+                (Some(categories), Some(respondents)) => {
+                    let cats = Input::file(categories.clone()).read_text()?;
+                    let resp = Input::file(respondents.clone()).read_text()?;
+                    let (volunteers, rules) = deliberation::sortition_csv::read(&cats, &resp)
+                        .map_err(guided_community::Error::from)?;
+                    Pool { volunteers, rules }
+                }
+                _ => args.input.read_json()?,
+            };
             let selection =
                 deliberation::select(&pool.volunteers, args.seats, &pool.rules, args.seed)
                     .map_err(guided_community::Error::from)?;

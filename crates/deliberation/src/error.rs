@@ -18,6 +18,16 @@ pub enum Error {
         /// What is wrong, naming the value.
         reason: String,
     },
+    /// A sortition CSV file that cannot be read.
+    #[error("{file} line {line}: {reason}")]
+    SortitionCsv {
+        /// `categories.csv` or `respondents.csv`.
+        file: &'static str,
+        /// The line.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// A PrefLib file that cannot be read (or a profile it cannot hold).
     #[error("PrefLib line {line}: {reason}")]
     PrefLib {

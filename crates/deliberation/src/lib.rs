@@ -25,6 +25,8 @@ pub use minutes::{Entry, Minutes, Record, verify_minutes};
 pub use process::{
     Action, Agenda, Item, NOTICE_DAYS, Objection, PUBLICATION_DAYS, Step, advance, propose,
 };
+/// The panel-selection tools' `categories.csv` and `respondents.csv`.
+pub use sortition::csv as sortition_csv;
 pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
 /// Axioms of the single-winner tallies, with counterexamples.
 pub use tally::axioms;

@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 use crate::council::{CouncilRules, Volunteer};
 use crate::{Error, Result};
 
+pub mod csv;
 mod draw;
 mod leximin;
 mod model;
