@@ -79,18 +79,9 @@ fn rows(text: &str, file: &'static str) -> Result<Vec<(usize, Vec<String>)>> {
     Ok(out)
 }
 
-/// Reads the pair: the volunteers (their attributes are the category
-/// columns) and the rules (each category value's `min` and `max`).
-///
-/// # Errors
-///
-/// [`Error::SortitionCsv`] naming the file and line: a missing column, a
-/// quota that is not a whole number or whose min exceeds its max, a row with
-/// too few fields, a repeated id, a volunteer whose value is not among the
-/// category's listed values.
-pub fn read(categories: &str, respondents: &str) -> Result<(Vec<Volunteer>, CouncilRules)> {
+/// `categories.csv`: the rules, and each category's values.
+fn read_categories(categories: &str) -> Result<(CouncilRules, BTreeMap<String, Vec<String>>)> {
     const CATS: &str = "categories.csv";
-    const RESP: &str = "respondents.csv";
     let cat_rows = rows(categories, CATS)?;
     let Some((_, header)) = cat_rows.first() else {
         return Err(bad(
@@ -145,6 +136,21 @@ pub fn read(categories: &str, respondents: &str) -> Result<(Vec<Volunteer>, Coun
             .insert(Category::new(category.clone(), name.clone()), max);
         values.entry(category).or_default().push(name);
     }
+    Ok((rules, values))
+}
+
+/// Reads the pair: the volunteers (their attributes are the category
+/// columns) and the rules (each category value's `min` and `max`).
+///
+/// # Errors
+///
+/// [`Error::SortitionCsv`] naming the file and line: a missing column, a
+/// quota that is not a whole number or whose min exceeds its max, a row with
+/// too few fields, a repeated id, a volunteer whose value is not among the
+/// category's listed values.
+pub fn read(categories: &str, respondents: &str) -> Result<(Vec<Volunteer>, CouncilRules)> {
+    const RESP: &str = "respondents.csv";
+    let (rules, values) = read_categories(categories)?;
     let resp_rows = rows(respondents, RESP)?;
     let Some((_, header)) = resp_rows.first() else {
         return Err(bad(RESP, 1, "empty: expected a header with an `id` column"));
