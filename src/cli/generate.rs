@@ -12,6 +12,42 @@ pub(crate) enum GenerateCommand {
     /// A ranked profile from a culture model, as PrefLib (`.soc`) or as the
     /// JSON `tally` reads.
     Profile(ProfileArgs),
+    /// An approval budgeting election as a Pabulib file (as `pb generate`).
+    Pb(super::pb::GenerateArgs),
+    /// A volunteer pool as the JSON `council select` reads: each volunteer
+    /// draws each attribute's value uniformly.
+    Pool(PoolArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PoolArgs {
+    /// Volunteers, 1 to 100,000.
+    #[arg(long)]
+    volunteers: usize,
+    /// An attribute and its values: `age=young,middle,senior` (repeat the flag
+    /// for more).
+    #[arg(long = "attribute", value_parser = attribute)]
+    attributes: Vec<(String, Vec<String>)>,
+    /// The seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+/// `name=value,value,…`.
+fn attribute(text: &str) -> Result<(String, Vec<String>), String> {
+    let (name, values) = text
+        .split_once('=')
+        .ok_or_else(|| "write it as name=value,value (e.g. age=young,senior)".to_owned())?;
+    let values: Vec<String> = values
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if name.trim().is_empty() || values.is_empty() {
+        return Err("write it as name=value,value (e.g. age=young,senior)".to_owned());
+    }
+    Ok((name.trim().to_owned(), values))
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,7 +107,11 @@ pub(crate) fn run(
     output: Output,
     out: Stdout<'_>,
 ) -> Result<Exit, CliError> {
-    let GenerateCommand::Profile(args) = command;
+    let args = match command {
+        GenerateCommand::Profile(args) => args,
+        GenerateCommand::Pb(spec) => return super::pb::generate(spec, out),
+        GenerateCommand::Pool(args) => return pool(args, output, out),
+    };
     let culture = match args.culture {
         CultureArg::Ic => Culture::ImpartialCulture,
         CultureArg::Iac => Culture::ImpartialAnonymousCulture,
@@ -95,4 +135,17 @@ pub(crate) fn run(
             Ok(0)
         }
     }
+}
+
+/// `generate pool`.
+fn pool(args: &PoolArgs, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
+    /// The pool as `council select` reads it.
+    #[derive(serde::Serialize)]
+    struct Pool {
+        volunteers: Vec<guided_community::deliberation::Volunteer>,
+    }
+    let volunteers =
+        guided_community::deliberation::random_pool(args.volunteers, &args.attributes, args.seed)
+            .map_err(guided_community::Error::from)?;
+    output.json(&Pool { volunteers }, 0, out)
 }

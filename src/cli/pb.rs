@@ -91,7 +91,7 @@ enum SatisfactionArg {
 }
 
 #[derive(Debug, clap::Args)]
-struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Projects (1 to 100,000).
     #[arg(long, default_value_t = 300)]
     projects: u32,
@@ -143,14 +143,7 @@ enum TieArg {
 
 pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, CliError> {
     if let Some(PbCommand::Generate(spec)) = &args.generate {
-        let seed = spec.seed;
-        let spec = pb::RandomElection::new(spec.projects, spec.voters)
-            .with_approvals(spec.approvals)
-            .with_cost(spec.cost)
-            .with_budget_percent(spec.budget_percent);
-        let text = pb::generate::text(&spec, seed).map_err(guided_community::Error::from)?;
-        out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
-        return Ok(0);
+        return generate(spec, out);
     }
     if let Some(PbCommand::Check(check)) = &args.generate {
         return run_check(check, output, out);
@@ -263,4 +256,16 @@ fn run_check(args: &CheckArgs, output: Output, out: Stdout<'_>) -> Result<Exit, 
         }),
     };
     output.json(&report, exit, out)
+}
+
+/// `pb generate` (and `generate pb`): a seeded random approval election.
+pub(crate) fn generate(spec: &GenerateArgs, out: Stdout<'_>) -> Result<Exit, CliError> {
+    let seed = spec.seed;
+    let spec = pb::RandomElection::new(spec.projects, spec.voters)
+        .with_approvals(spec.approvals)
+        .with_cost(spec.cost)
+        .with_budget_percent(spec.budget_percent);
+    let text = pb::generate::text(&spec, seed).map_err(guided_community::Error::from)?;
+    out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
+    Ok(0)
 }

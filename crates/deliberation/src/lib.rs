@@ -27,7 +27,9 @@ pub use process::{
 };
 /// The panel-selection tools' `categories.csv` and `respondents.csv`.
 pub use sortition::csv as sortition_csv;
-pub use sortition::{Chance, Coverage, Group, Panel, Probability, Selection, select};
+pub use sortition::{
+    Chance, Coverage, Group, MAX_VOLUNTEERS, Panel, Probability, Selection, random_pool, select,
+};
 /// Axioms of the single-winner tallies, with counterexamples.
 pub use tally::axioms;
 /// Seeded random ranked profiles (impartial culture, IAC, Mallows, urn,

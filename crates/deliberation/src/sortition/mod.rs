@@ -29,6 +29,7 @@ pub mod csv;
 mod draw;
 mod leximin;
 mod model;
+mod pool;
 mod probability;
 mod rational;
 mod result;
@@ -36,6 +37,7 @@ mod result;
 use self::draw::draw;
 use self::leximin::leximin;
 use self::model::{Model, Types};
+pub use self::pool::{MAX_VOLUNTEERS, random_pool};
 pub use self::probability::*;
 pub use self::result::*;
 
