@@ -8,6 +8,9 @@ mod indicators;
 mod inequality;
 mod warnings;
 
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
+
 pub use capture::{
     CaptureBounds, CaptureFlag, GroupCapture, GroupRecord, Targeting, TargetingRecord,
     elite_capture, mismatch_rate, targeting,

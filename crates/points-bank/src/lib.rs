@@ -10,6 +10,8 @@ pub mod merkle;
 mod receipt;
 pub mod sample;
 mod statement;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
 mod time;
 
 pub use amount::Amount;
