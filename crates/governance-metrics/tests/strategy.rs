@@ -19,7 +19,7 @@ fn amounts_are_measurable_and_varied() {
     for _ in 0..200 {
         let values = strategy::amounts().new_tree(&mut runner).unwrap().current();
         unequal += usize::from(!gini(&values).unwrap().is_zero());
-        zeros += usize::from(values.iter().any(|v| v.is_zero()));
+        zeros += usize::from(values.iter().any(rust_decimal::Decimal::is_zero));
         let (values, groups) = strategy::grouped_amounts()
             .new_tree(&mut runner)
             .unwrap()
