@@ -9,6 +9,8 @@ mod mpi;
 mod par;
 mod score;
 mod sensitivity;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
 mod unit;
 mod weights;
 

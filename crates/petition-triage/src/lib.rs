@@ -8,6 +8,8 @@ mod code;
 mod error;
 mod lifecycle;
 mod sla;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
 
 pub use analytics::{Analytics, Backlog, ColourStats, HotSpot, analytics, hot_spots};
 pub use calendar::{Calendar, CalendarYear, DayName, MAX_YEAR, MIN_YEAR};
