@@ -456,3 +456,32 @@ proptest! {
         prop_assert_eq!(of_committee.gini_count, expected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// A ballot's count is that many voters: Monroe and greedy Monroe elect
+    /// the same from counted ballots as from the ballots written out.
+    #[test]
+    fn counts_are_voters_for_monroe((profile, k) in profiles()) {
+        let expanded = Profile::new(
+            profile.candidates(),
+            profile
+                .ballots()
+                .flat_map(|(a, w)| {
+                    let approve: Vec<u32> = a.iter().map(|&c| u32::try_from(c).unwrap()).collect();
+                    std::iter::repeat_n(Ballot::new(approve, 1), usize::try_from(w).unwrap())
+                })
+                .collect(),
+        )
+        .unwrap();
+        for rule in [Rule::Monroe, Rule::GreedyMonroe] {
+            let resolution = if rule.resolute_only() { Resolution::Resolute } else { Resolution::Irresolute { max: 1000 } };
+            prop_assert_eq!(
+                compute(&profile, k, rule, resolution).unwrap().committees,
+                compute(&expanded, k, rule, resolution).unwrap().committees,
+                "{}", rule
+            );
+        }
+    }
+}

@@ -1,13 +1,15 @@
 //! Monroe's score by maximum flow: each member represents ⌊n/k⌋ or ⌈n/k⌉
 //! voters (exactly `n mod k` members take the extra one); the score is how
-//! many voters can be represented by a member they approve.
+//! many voters can be represented by a member they approve. Voters who cast
+//! the same ballot are one node with their count as capacity, so a ballot
+//! cast a billion times costs no more than one cast once.
 
 use std::collections::VecDeque;
 
 /// A small flow network with unit-ish capacities (Edmonds–Karp).
 struct Network {
     /// Edges: (to, capacity); the reverse of edge `e` is `e ^ 1`.
-    edges: Vec<(usize, usize)>,
+    edges: Vec<(usize, u64)>,
     out: Vec<Vec<usize>>,
 }
 
@@ -19,7 +21,7 @@ impl Network {
         }
     }
 
-    fn add(&mut self, from: usize, to: usize, capacity: usize) {
+    fn add(&mut self, from: usize, to: usize, capacity: u64) {
         let e = self.edges.len();
         self.edges.push((to, capacity));
         self.edges.push((from, 0));
@@ -31,7 +33,7 @@ impl Network {
         }
     }
 
-    fn max_flow(&mut self, source: usize, sink: usize) -> usize {
+    fn max_flow(&mut self, source: usize, sink: usize) -> u64 {
         let mut total = 0;
         loop {
             let mut via: Vec<Option<usize>> = vec![None; self.out.len()];
@@ -63,7 +65,7 @@ impl Network {
                 return total;
             }
             // The bottleneck along the path, then push it.
-            let mut bottleneck = usize::MAX;
+            let mut bottleneck = u64::MAX;
             let mut node = sink;
             while node != source {
                 let Some(e) = via.get(node).copied().flatten() else {
@@ -90,28 +92,31 @@ impl Network {
     }
 }
 
-/// Monroe's score of `committee` (sorted) for `voters` (each ballot sorted).
-pub(super) fn monroe_score(voters: &[&[usize]], committee: &[usize]) -> usize {
-    let (n, k) = (voters.len(), committee.len());
+/// Monroe's score of `committee` (sorted) for ballot groups `(approvals
+/// sorted, count)`: how many voters a member they approve can represent.
+pub(super) fn monroe_score(groups: &[(Vec<usize>, u64)], committee: &[usize]) -> u64 {
+    let k = committee.len() as u64;
     if k == 0 {
         return 0;
     }
+    let n: u64 = groups.iter().map(|(_, w)| *w).sum();
     let (lower, extra) = (n / k, n % k);
-    // Nodes: source, voters, members, the extra-seat pool, sink.
+    // Nodes: source, ballot groups, members, the extra-seat pool, sink.
+    let g = groups.len();
     let source = 0;
-    let member = |i: usize| 1 + n + i;
-    let pool = 1 + n + k;
+    let member = |i: usize| 1 + g + i;
+    let pool = 1 + g + committee.len();
     let sink = pool + 1;
     let mut net = Network::new(sink + 1);
-    for (v, approve) in voters.iter().enumerate() {
-        net.add(source, 1 + v, 1);
+    for (v, (approve, w)) in groups.iter().enumerate() {
+        net.add(source, 1 + v, *w);
         for (i, c) in committee.iter().enumerate() {
             if approve.binary_search(c).is_ok() {
-                net.add(1 + v, member(i), 1);
+                net.add(1 + v, member(i), *w);
             }
         }
     }
-    for i in 0..k {
+    for i in 0..committee.len() {
         net.add(member(i), sink, lower);
         net.add(member(i), pool, 1);
     }
@@ -126,16 +131,15 @@ mod tests {
     #[test]
     fn monroe_counts_represented_voters() {
         // Four voters, all approving 0; committee {0, 1}: 0 represents two.
-        let ballots: Vec<Vec<usize>> = vec![vec![0]; 4];
-        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
-        assert_eq!(monroe_score(&voters, &[0, 1]), 2);
+        assert_eq!(monroe_score(&[(vec![0], 4)], &[0, 1]), 2);
         // Five voters, k = 2: districts of 3 and 2; all approve 0: 3.
-        let ballots: Vec<Vec<usize>> = vec![vec![0]; 5];
-        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
-        assert_eq!(monroe_score(&voters, &[0, 1]), 3);
+        assert_eq!(monroe_score(&[(vec![0], 5)], &[0, 1]), 3);
         // Split evenly: 2 approve 0, 2 approve 1: all represented.
-        let ballots = [vec![0], vec![0], vec![1], vec![1]];
-        let voters: Vec<&[usize]> = ballots.iter().map(Vec::as_slice).collect();
-        assert_eq!(monroe_score(&voters, &[0, 1]), 4);
+        assert_eq!(monroe_score(&[(vec![0], 2), (vec![1], 2)], &[0, 1]), 4);
+        // A ballot cast 10^12 times is one node.
+        assert_eq!(
+            monroe_score(&[(vec![0], 1_000_000_000_000), (vec![1], 5)], &[0, 1]),
+            500_000_000_008
+        );
     }
 }

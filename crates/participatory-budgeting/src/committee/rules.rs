@@ -1197,14 +1197,6 @@ fn maximin_support(
 // ---------------------------------------------------------------------------
 // Monroe, greedy Monroe, minimax AV
 
-/// Voters one by one (a ballot's count is that many voters).
-fn expanded<'a>(ctx: &Ctx<'a>) -> Vec<&'a [usize]> {
-    ctx.voters
-        .iter()
-        .flat_map(|(a, w)| core::iter::repeat_n(a.as_slice(), usize::try_from(*w).unwrap_or(0)))
-        .collect()
-}
-
 /// The committees of greatest `score` among those that meet the rules,
 /// examined one by one in lexicographic order; the greatest score.
 fn exhaustive(ctx: &Ctx<'_>, found: &mut Found, score: &dyn Fn(&[usize]) -> i128) -> Option<i128> {
@@ -1240,9 +1232,8 @@ fn exhaustive(ctx: &Ctx<'_>, found: &mut Found, score: &dyn Fn(&[usize]) -> i128
 
 fn monroe(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<()> {
     too_large("monroe", binomial(ctx.m, ctx.k))?;
-    let voters = expanded(ctx);
     let best = exhaustive(ctx, found, &|committee| {
-        flow::monroe_score(&voters, committee) as i128
+        i128::from(flow::monroe_score(ctx.voters, committee))
     });
     notes.push(format!(
         "the greatest Monroe score (voters represented by a member they approve) is {}",
@@ -1252,17 +1243,21 @@ fn monroe(ctx: &Ctx<'_>, found: &mut Found, notes: &mut Vec<String>) -> Result<(
 }
 
 fn greedy_monroe(ctx: &Ctx<'_>, found: &mut Found, rounds: &mut Vec<Round>) {
-    let voters = expanded(ctx);
-    let n = voters.len();
-    let mut remaining: Vec<usize> = (0..n).collect();
+    // Voters not yet represented, by ballot group (voters in input order:
+    // a group's voters are consecutive, so taking the first voters is taking
+    // from the first groups).
+    let mut remaining: Vec<u64> = ctx.voters.iter().map(|(_, w)| *w).collect();
+    let n = ctx.total;
+    let k = ctx.k as u64;
     let mut left: Vec<usize> = (0..ctx.m).collect();
     let mut committee = Vec::with_capacity(ctx.k);
-    for t in 0..ctx.k {
-        let approvals = |c: usize| {
-            remaining
-                .iter()
-                .filter(|&&i| voters.get(i).is_some_and(|a| a.binary_search(&c).is_ok()))
-                .count()
+    for t in 0..k {
+        let approvals = |c: usize| -> u64 {
+            ctx.approvers.get(c).map_or(0, |vs| {
+                vs.iter()
+                    .map(|&v| remaining.get(v).copied().unwrap_or(0))
+                    .sum()
+            })
         };
         let Some(&chosen) = left
             .iter()
@@ -1271,31 +1266,28 @@ fn greedy_monroe(ctx: &Ctx<'_>, found: &mut Found, rounds: &mut Vec<Round>) {
         else {
             break;
         };
-        let quota = if t < n - ctx.k * (n / ctx.k) {
-            n / ctx.k + 1
+        let quota = if t < n - k * (n / k) {
+            n / k + 1
         } else {
-            n / ctx.k
+            n / k
         };
-        let mut take: Vec<usize> = remaining
-            .iter()
-            .copied()
-            .filter(|&i| {
-                voters
-                    .get(i)
-                    .is_some_and(|a| a.binary_search(&chosen).is_ok())
-            })
-            .collect();
-        take.truncate(quota);
+        let before = approvals(chosen);
+        let mut take = quota;
+        for &v in ctx.approvers.get(chosen).map_or(&[][..], Vec::as_slice) {
+            if let Some(r) = remaining.get_mut(v) {
+                let now = (*r).min(take);
+                *r -= now;
+                take -= now;
+            }
+        }
         rounds.push(Round {
             candidate: chosen,
             tied: vec![chosen],
             why: format!(
-                "approved by the most voters not yet represented ({}); it represents {} of them",
-                approvals(chosen),
-                take.len()
+                "approved by the most voters not yet represented ({before}); it represents {} of them",
+                quota - take
             ),
         });
-        remaining.retain(|i| !take.contains(i));
         left.retain(|&c| c != chosen);
         committee.push(chosen);
     }
