@@ -20,6 +20,13 @@ fn q(n: u64) -> Q {
     Q::from_integer(BigInt::from(n))
 }
 
+/// The most Equal Shares runs the increment completion makes before refusing.
+const MAX_INCREMENT_RUNS: u128 = 200;
+
+/// The most seats maximin support fills exactly (its values sum over every
+/// subset of the committee: 2^18 subsets take seconds).
+const MAX_MAXIMIN_SEATS: usize = 18;
+
 /// The profile as the rules read it.
 struct Ctx<'a> {
     m: usize,
@@ -180,7 +187,7 @@ pub(super) fn run(
             );
         }
         Rule::EqualSharesIncrement => {
-            equal_shares_increment(&ctx, &mut found, &mut rounds, &mut notes);
+            equal_shares_increment(&ctx, &mut found, &mut rounds, &mut notes)?;
         }
         Rule::PhragmenEnestroem => phragmen_enestroem(&ctx, resolute, &mut found, &mut rounds),
         Rule::MaximinSupport => maximin_support(&ctx, resolute, &mut found, &mut rounds)?,
@@ -985,16 +992,30 @@ fn equal_shares_increment(
     found: &mut Found,
     rounds: &mut Vec<Round>,
     notes: &mut Vec<String>,
-) {
+) -> Result<()> {
     let approved = (0..ctx.m).filter(|&c| ctx.approval_weight(c) > 0).count();
     if approved < ctx.k {
         notes.push("fewer candidates are approved than seats: approval voting decides".to_owned());
         av_fallback(ctx, found);
-        return;
+        return Ok(());
     }
     let total = ctx.total.max(1);
     let upper = (ctx.k as u64).saturating_mul(total).saturating_add(1);
     for budget in ctx.k as u64..upper {
+        // abcvoting raises the budget one seat's worth at a time and runs
+        // Equal Shares again; a committee whose last seats need candidates
+        // with few supporters can take up to k·n runs. Beyond the limit this
+        // is refused, not left to run for hours.
+        let runs = budget - ctx.k as u64 + 1;
+        if u128::from(runs) > MAX_INCREMENT_RUNS {
+            return Err(Error::CommitteeTooLarge {
+                what:
+                    "equal-shares-with-increment-completion (one Equal Shares run per budget step)"
+                        .to_owned(),
+                count: u128::from(upper - ctx.k as u64),
+                limit: MAX_INCREMENT_RUNS,
+            });
+        }
         let mut attempt = Found {
             set: BTreeSet::new(),
             limit: 1,
@@ -1017,7 +1038,7 @@ fn equal_shares_increment(
             ));
             *rounds = attempt_rounds;
             found.add(committee);
-            return;
+            return Ok(());
         }
     }
     // Only under composition rules that need unapproved candidates.
@@ -1026,6 +1047,7 @@ fn equal_shares_increment(
             .to_owned(),
     );
     av_fallback(ctx, found);
+    Ok(())
 }
 
 /// One AV committee (within the composition rules, if any).
@@ -1151,11 +1173,13 @@ fn maximin_support(
     found: &mut Found,
     rounds: &mut Vec<Round>,
 ) -> Result<()> {
-    if ctx.k > 24 {
+    // Each candidate's value sums over every subset of the committee: 2^k.
+    if ctx.k > MAX_MAXIMIN_SEATS {
         return Err(Error::CommitteeTooLarge {
-            what: "maximin-support".to_owned(),
+            what: "maximin-support (every subset of the committee, per candidate and round)"
+                .to_owned(),
             count: 1u128 << ctx.k.min(127),
-            limit: 1 << 24,
+            limit: 1 << MAX_MAXIMIN_SEATS,
         });
     }
     let mut stack: Vec<(Vec<usize>, ())> = vec![(Vec::new(), ())];
