@@ -1027,4 +1027,9 @@ fn pb_check_names_the_short_changed_group() {
         )
         .contains("`p9` is not a project")
     );
+    // `--selected ""` checks the empty selection, not a project named "".
+    let none = run(&["pb", "check", "--property", "ejr", "--selected", ""], pb);
+    assert_eq!(none.status.code(), Some(1));
+    let answer: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
+    assert_eq!(answer["selected"], serde_json::json!([]));
 }

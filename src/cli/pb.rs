@@ -54,7 +54,7 @@ struct CheckArgs {
     /// How a voter values a set of projects.
     #[arg(long, value_enum, default_value_t = SatisfactionArg::Cost)]
     satisfaction: SatisfactionArg,
-    /// The selection to check: project ids, comma-separated.
+    /// The selection to check: project ids, comma-separated (`""` for none).
     #[arg(long, value_delimiter = ',', conflicts_with = "rule")]
     selected: Option<Vec<String>>,
     /// Or the rule whose selection to check [default: the file's META `rule`].
@@ -210,7 +210,13 @@ fn run_check(args: &CheckArgs, output: Output, out: Stdout<'_>) -> Result<Exit, 
     let text = args.input.read_text()?;
     let election = pb::parse(&text).map_err(|e| args.input.invalid(&e))?;
     let selected = match (&args.selected, &args.rule) {
-        (Some(selected), _) => selected.iter().map(|s| s.trim().to_owned()).collect(),
+        // `--selected ""` is the empty selection; a stray comma adds nothing.
+        (Some(selected), _) => selected
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         (None, rule) => {
             let options = match rule.as_deref() {
                 None | Some("auto") => {

@@ -185,19 +185,7 @@ pub fn check_budget(
         .iter()
         .map(|p| unit(p.cost))
         .collect::<Result<Vec<u128>>>()?;
-    let mut chosen = vec![false; election.projects.len()];
-    for id in selected {
-        let i = election
-            .projects
-            .iter()
-            .position(|p| &p.id == id)
-            .ok_or_else(|| Error::CommitteeInput {
-                reason: format!("`{id}` is not a project of the election"),
-            })?;
-        if let Some(slot) = chosen.get_mut(i) {
-            *slot = true;
-        }
-    }
+    let chosen = crate::measures::selection_mask(election, selected)?;
     let ballots: Vec<Vec<usize>> = election
         .voters
         .iter()

@@ -119,19 +119,7 @@ fn measures(satisfaction: &[(usize, u128, u64)]) -> Measures {
 /// [`Error::CommitteeInput`] naming a selected id that is not a project;
 /// [`Error::Overflow`] for costs beyond 128 bits in their smallest unit.
 pub fn of_budget(election: &BudgetElection, selected: &[String]) -> Result<Measures> {
-    let mut chosen = vec![false; election.projects.len()];
-    for id in selected {
-        let index = election
-            .projects
-            .iter()
-            .position(|p| &p.id == id)
-            .ok_or_else(|| Error::CommitteeInput {
-                reason: format!("`{id}` is not a project of the election"),
-            })?;
-        if let Some(slot) = chosen.get_mut(index) {
-            *slot = true;
-        }
-    }
+    let chosen = selection_mask(election, selected)?;
     // Costs at a common scale: in units of 10^-scale.
     let scale = election
         .projects
@@ -180,6 +168,25 @@ pub fn of_committee(profile: &crate::committee::Profile, committee: &[usize]) ->
         })
         .collect();
     measures(&satisfaction)
+}
+
+/// Which projects `selected` names, by index; an id that is not a project of
+/// the election is an [`Error::CommitteeInput`] naming it.
+pub(crate) fn selection_mask(election: &BudgetElection, selected: &[String]) -> Result<Vec<bool>> {
+    let mut chosen = vec![false; election.projects.len()];
+    for id in selected {
+        let index = election
+            .projects
+            .iter()
+            .position(|p| &p.id == id)
+            .ok_or_else(|| Error::CommitteeInput {
+                reason: format!("`{id}` is not a project of the election"),
+            })?;
+        if let Some(slot) = chosen.get_mut(index) {
+            *slot = true;
+        }
+    }
+    Ok(chosen)
 }
 
 #[cfg(test)]
