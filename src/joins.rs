@@ -12,6 +12,7 @@
 //! | petition hot spots | council agenda items | [`agenda_from_hot_spots`] |
 //! | an activity | a points `Earn` action | [`earn_from_activity`] |
 //! | grants against need | targeting records | [`targeting_from_grants`] |
+//! | a council lottery's chances | inequality measures | [`lottery_measures`] |
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -20,10 +21,12 @@ use crate::inputs::{Activity, Household, LineSpec, PetitionRecord, Serves};
 use crate::outcome::Grant;
 use crate::policy::Basis;
 use allocation_pools::{self as pools, Fen};
+use deliberation::Probability;
 use governance_metrics as metrics;
 use needs_matrix as needs;
 use petition_triage as triage;
 use points_bank as points;
+use serde::{Deserialize, Serialize};
 
 /// Households → needs units: each household's id and its indicator values, in the
 /// matrix's indicator order.
@@ -238,4 +241,68 @@ pub fn targeting_from_grants(
             served: g.amount > Fen::ZERO,
         })
         .collect()
+}
+
+/// How evenly a council lottery spreads its chances ([`lottery_measures`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotteryMeasures {
+    /// The smallest chance among volunteers who can be selected at all (what
+    /// the leximin lottery raises first), exact.
+    pub minimum: Probability,
+    /// The Gini coefficient of everyone's chances, unselectable volunteers
+    /// included, to 12 places: 0 when every volunteer has the same chance.
+    pub gini: Decimal,
+    /// The geometric mean of everyone's chances (Nash welfare, as Flanigan et
+    /// al. report it), to 12 places: 0 when someone cannot be selected.
+    pub geometric_mean: Decimal,
+}
+
+/// A council lottery's chances → the minimum, Gini and geometric mean of the
+/// selection chances (Flanigan et al. 2021 compare lotteries by these). The
+/// chances enter the measures to 18 decimal places.
+///
+/// ```
+/// use guided_community::{deliberation, joins};
+///
+/// // Five of ten volunteers must be young, and only three are: the young are
+/// // certain to sit, the others share two seats.
+/// let pool: Vec<deliberation::Volunteer> = (0..10)
+///     .map(|i| deliberation::Volunteer::new(format!("v{i}")).with("age", if i < 3 { "young" } else { "older" }))
+///     .collect();
+/// let rules: deliberation::CouncilRules = serde_json::from_str(r#"{"min": {"age=young": 3}}"#)?;
+/// let selection = deliberation::select(&pool, 5, &rules, 1)?;
+/// let measures = joins::lottery_measures(&selection)?;
+/// assert_eq!(measures.minimum.to_string(), "2/7");
+/// assert_eq!(measures.gini.round_dp(6).to_string(), "0.300000");
+/// // (1³ · (2/7)⁷)^(1/10)
+/// assert_eq!(measures.geometric_mean.round_dp(6).to_string(), "0.416057");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`crate::Error::Metrics`] if the measures overflow (they cannot for a
+/// selection [`deliberation::select`] returns).
+pub fn lottery_measures(selection: &deliberation::Selection) -> crate::Result<LotteryMeasures> {
+    let chances: Vec<Decimal> = selection
+        .probabilities
+        .iter()
+        .map(|c| c.probability.to_decimal(18))
+        .collect();
+    let gini = metrics::gini(&chances)?.round_dp(12);
+    let total = chances
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(*c));
+    let n = Decimal::from(chances.len());
+    let atkinson = metrics::atkinson(&chances, Decimal::ONE)?;
+    let geometric_mean = total
+        .and_then(|t| t.checked_div(n))
+        .and_then(|mean| mean.checked_mul(Decimal::ONE - atkinson))
+        .map(|g| g.round_dp(12).normalize())
+        .unwrap_or_default();
+    Ok(LotteryMeasures {
+        minimum: selection.minimum,
+        gini,
+        geometric_mean,
+    })
 }

@@ -525,6 +525,12 @@ fn council_select_draws_a_valid_council_with_its_chances() {
         .fold(1, |l, d| l * d / gcd(l, d));
     let sum: u128 = exact.iter().map(|(n, d)| n * (common / d)).sum();
     assert_eq!(sum, 5 * common);
+    // The measures of the lottery: six places, a geometric mean no larger
+    // than the mean chance 5/8.
+    let gini: rust_decimal::Decimal = out["gini"].as_str().unwrap().parse().unwrap();
+    let geometric: rust_decimal::Decimal = out["geometric_mean"].as_str().unwrap().parse().unwrap();
+    assert!(gini.scale() <= 6 && geometric.scale() <= 6, "{out}");
+    assert!(gini < rust_decimal::Decimal::ONE && geometric <= rust_decimal::Decimal::new(625, 3));
     // The same seed draws the same council; the chances do not depend on it.
     assert_eq!(
         out,

@@ -14,5 +14,6 @@ mod browser;
 mod cli;
 mod crash;
 mod errors;
+mod joins;
 mod quarter;
 mod snapshot;

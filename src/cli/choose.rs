@@ -156,6 +156,9 @@ struct Selected {
     /// The exact fractions.
     exact: BTreeMap<String, String>,
     minimum: String,
+    /// The Gini coefficient and geometric mean of everyone's chances, to 6 places.
+    gini: String,
+    geometric_mean: String,
     unselectable: Vec<String>,
     coverage: Vec<deliberation::Coverage>,
     lottery: Vec<deliberation::Panel>,
@@ -187,6 +190,7 @@ pub(crate) fn council(
             let selection =
                 deliberation::select(&pool.volunteers, args.seats, &pool.rules, args.seed)
                     .map_err(guided_community::Error::from)?;
+            let measures = guided_community::joins::lottery_measures(&selection)?;
             let report = Selected {
                 probabilities: selection
                     .rounded(6)
@@ -199,6 +203,8 @@ pub(crate) fn council(
                     .map(|c| (c.id.clone(), c.probability.to_string()))
                     .collect(),
                 minimum: selection.minimum.to_decimal(6).to_string(),
+                gini: measures.gini.round_dp(6).to_string(),
+                geometric_mean: measures.geometric_mean.round_dp(6).to_string(),
                 council: selection.council,
                 unselectable: selection.unselectable,
                 coverage: selection.coverage,
