@@ -51,6 +51,16 @@ fn research(c: &mut Criterion) {
             });
         });
     }
+    // Priceability of the add1 selection (a price system found and checked)
+    // and of greedy's (a Farkas certificate).
+    let Ok(greedy) = pb::run(&election, &pb::Options::new(pb::BudgetingRule::Greedy)) else {
+        return;
+    };
+    for (name, selected) in [("add1", &outcome.selected), ("greedy", &greedy.selected)] {
+        group.bench_function(format!("priceability/{name}/wieliczka-2023"), |b| {
+            b.iter(|| pb::fairness::priceability(black_box(&election), selected));
+        });
+    }
     group.finish();
 }
 

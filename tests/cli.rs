@@ -1038,4 +1038,33 @@ fn pb_check_names_the_short_changed_group() {
     assert_eq!(none.status.code(), Some(1));
     let answer: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
     assert_eq!(answer["selected"], serde_json::json!([]));
+    // Priceability: the price system by voter id, or why not.
+    let priced = run_json(
+        &[
+            "pb",
+            "check",
+            "--property",
+            "priceable",
+            "--selected",
+            "p1,p3",
+        ],
+        pb,
+    );
+    assert_eq!(priced["satisfied"], true, "{priced}");
+    assert_eq!(priced["voter_budget"], "1");
+    assert_eq!(priced["payments"]["3"], serde_json::json!({"p3": "1"}));
+    let not = run(
+        &[
+            "pb",
+            "check",
+            "--property",
+            "priceable",
+            "--selected",
+            "p1,p2",
+        ],
+        pb,
+    );
+    assert_eq!(not.status.code(), Some(1));
+    let answer: serde_json::Value = serde_json::from_slice(&not.stdout).unwrap();
+    assert_eq!(answer["unselected"], serde_json::json!(["p3"]), "{answer}");
 }

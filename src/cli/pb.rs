@@ -1,5 +1,7 @@
 //! `guided-community pb`: participatory budgeting on a Pabulib file.
 
+use std::collections::BTreeMap;
+
 use clap::ValueEnum;
 use guided_community::pb::{self, BudgetingRule, Options, ProjectTieBreak, Utility};
 
@@ -38,8 +40,10 @@ enum PbCommand {
     /// seed gives the same file on every machine.
     Generate(GenerateArgs),
     /// Check a selection's proportionality (EJR, PJR; exact, up to one or up
-    /// to any project; cardinality or cost satisfaction): exit 0 with
-    /// `{"satisfied": true}`, or exit 1 with the cohesive group short-changed.
+    /// to any project; cardinality or cost satisfaction) or priceability:
+    /// exit 0 with `{"satisfied": true}` (priceability: and the price
+    /// system), exit 1 with the cohesive group short-changed (priceability:
+    /// why not), exit 3 when priceability could not be certified.
     Check(CheckArgs),
 }
 
@@ -70,6 +74,9 @@ enum PropertyArg {
     Ejr,
     /// Proportional justified representation.
     Pjr,
+    /// Priceability (Peters et al.): a price system pays for the selection
+    /// and leaves no unselected project's supporters able to buy it.
+    Priceable,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -235,6 +242,7 @@ fn run_check(args: &CheckArgs, output: Output, out: Stdout<'_>) -> Result<Exit, 
     let property = match args.property {
         PropertyArg::Ejr => BudgetProperty::Ejr,
         PropertyArg::Pjr => BudgetProperty::Pjr,
+        PropertyArg::Priceable => return run_priceable(&election, selected, output, out),
     };
     let up_to = match args.up_to {
         UpToArg::Exact => UpTo::Exact,
@@ -260,6 +268,82 @@ fn run_check(args: &CheckArgs, output: Output, out: Stdout<'_>) -> Result<Exit, 
             projects: w.projects,
             why: w.why,
         }),
+    };
+    output.json(&report, exit, out)
+}
+
+/// `pb check --property priceable`'s answer.
+#[derive(serde::Serialize)]
+struct PriceableReport {
+    selected: Vec<String>,
+    /// `null` when the answer could not be certified.
+    satisfied: Option<bool>,
+    /// Every voter's budget, an exact fraction of the election's money.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voter_budget: Option<String>,
+    /// Voter id → project id → what the voter pays (exact fractions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payments: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unselected: Option<Vec<String>>,
+    /// The Farkas multipliers that prove it (integers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    multipliers: Option<BTreeMap<String, String>>,
+}
+
+fn run_priceable(
+    election: &pb::BudgetElection,
+    selected: Vec<String>,
+    output: Output,
+    out: Stdout<'_>,
+) -> Result<Exit, CliError> {
+    use guided_community::pb::fairness::{Priceability, priceability};
+    let answer = priceability(election, &selected).map_err(guided_community::Error::from)?;
+    let mut report = PriceableReport {
+        selected,
+        satisfied: None,
+        voter_budget: None,
+        payments: None,
+        why: None,
+        unselected: None,
+        multipliers: None,
+    };
+    let exit = match answer {
+        Priceability::Priceable(prices) => {
+            let mut payments = BTreeMap::new();
+            for group in &prices.groups {
+                let pays: BTreeMap<String, String> = group
+                    .payments
+                    .iter()
+                    .map(|(p, amount)| (p.clone(), amount.to_string()))
+                    .collect();
+                for id in group.voters.iter().filter_map(|&v| election.voters.get(v)) {
+                    payments.insert(id.id.clone(), pays.clone());
+                }
+            }
+            report.satisfied = Some(true);
+            report.voter_budget = Some(prices.voter_budget.to_string());
+            report.payments = Some(payments);
+            0
+        }
+        Priceability::NotPriceable(no) => {
+            report.satisfied = Some(false);
+            report.why = Some(no.why);
+            report.unselected = Some(no.unselected);
+            report.multipliers = Some(
+                no.multipliers
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_string()))
+                    .collect(),
+            );
+            1
+        }
+        Priceability::Undecided { why } => {
+            report.why = Some(why);
+            3
+        }
     };
     output.json(&report, exit, out)
 }

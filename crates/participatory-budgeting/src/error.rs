@@ -63,6 +63,16 @@ pub enum Error {
         /// The limit.
         limit: u128,
     },
+    /// A priceability check beyond [`crate::fairness::MAX_PRICE_BALLOTS`].
+    #[error(
+        "the election has {ballots} distinct ballots; the priceability check takes at most {limit} (beyond that its linear program takes minutes)"
+    )]
+    PriceabilityTooLarge {
+        /// Distinct ballots in the election.
+        ballots: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A random election's spec outside its limits.
     #[error("a random election's `{field}` cannot be {value}: it takes {accepted}")]
     InvalidSpec {

@@ -21,6 +21,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BudgetElection, Error, Result};
 
+pub use crate::priceability::{
+    GroupPayments, MAX_PRICE_BALLOTS, NotPriceable, PriceSystem, Priceability, Ratio, priceability,
+};
+
 /// The most search nodes a check visits before refusing.
 pub const MAX_SEARCH_NODES: u64 = 20_000_000;
 

@@ -17,6 +17,7 @@ mod mes;
 mod num;
 mod pabulib;
 mod phragmen;
+mod priceability;
 mod rng;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;

@@ -105,3 +105,148 @@ fn pabutools_verdicts() {
     }
     assert_eq!(checked, 60 * 12);
 }
+
+/// Every condition of a price system, checked afresh in big rationals.
+fn check_price_system(
+    e: &BudgetElection,
+    selected: &[String],
+    prices: &guided_community_pb::fairness::PriceSystem,
+) {
+    use num_rational::BigRational;
+    let exact = |x: &guided_community_pb::fairness::Ratio| {
+        BigRational::new(x.numerator.into(), x.denominator.into())
+    };
+    let money = |d: rust_decimal::Decimal| -> BigRational {
+        let scale = d.scale();
+        BigRational::new(d.mantissa().into(), 10i128.pow(scale).into())
+    };
+    let b = exact(&prices.voter_budget);
+    let n = e.voters.len();
+    assert!(
+        b.clone() * BigRational::from_integer(n.into()) >= money(e.budget().unwrap()),
+        "b·n ≥ L"
+    );
+    let mut spent = vec![BigRational::from_integer(0.into()); n];
+    let mut paid = std::collections::BTreeMap::<String, BigRational>::new();
+    let mut seen = vec![false; n];
+    for group in &prices.groups {
+        for &v in &group.voters {
+            assert!(!seen[v], "voter {v} twice");
+            seen[v] = true;
+            for (project, amount) in &group.payments {
+                let p = e.projects.iter().position(|x| &x.id == project).unwrap();
+                assert!(
+                    e.voters[v].ballot.contains(&u32::try_from(p).unwrap()),
+                    "pays only for approved"
+                );
+                assert!(selected.contains(project), "pays only for selected");
+                spent[v] += exact(amount);
+                *paid
+                    .entry(project.clone())
+                    .or_insert_with(|| BigRational::from_integer(0.into())) += exact(amount);
+            }
+        }
+    }
+    assert!(seen.iter().all(|&s| s), "every voter priced");
+    for (v, s) in spent.iter().enumerate() {
+        assert!(*s <= b, "voter {v} overspends");
+    }
+    for (i, p) in e.projects.iter().enumerate() {
+        if selected.contains(&p.id) {
+            assert_eq!(
+                paid.get(&p.id).cloned().unwrap_or_default(),
+                money(p.cost),
+                "{} paid in full",
+                p.id
+            );
+        } else {
+            let left: BigRational = (0..n)
+                .filter(|&v| e.voters[v].ballot.contains(&u32::try_from(i).unwrap()))
+                .map(|v| b.clone() - spent[v].clone())
+                .sum();
+            assert!(left <= money(p.cost), "{}'s supporters keep {left}", p.id);
+        }
+    }
+}
+
+#[test]
+fn priceability_agrees_with_pabutools_and_its_certificates_check() {
+    use guided_community_pb::fairness::{Priceability, priceability};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/pb-priceability.json"
+    ))
+    .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut yes, mut no) = (0, 0);
+    for (index, case) in data["cases"].as_array().unwrap().iter().enumerate() {
+        let ints = |v: &serde_json::Value| -> Vec<u64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect()
+        };
+        let ballots: Vec<Vec<usize>> = case["ballots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                ints(b)
+                    .into_iter()
+                    .map(|x| usize::try_from(x).unwrap())
+                    .collect()
+            })
+            .collect();
+        let e = election(
+            &ints(&case["costs"]),
+            case["budget"].as_u64().unwrap(),
+            &ballots,
+        );
+        let selected: Vec<String> = ints(&case["selected"])
+            .iter()
+            .map(|p| format!("p{p}"))
+            .collect();
+        let expected = case["priceable"].as_bool().unwrap();
+        match priceability(&e, &selected).unwrap() {
+            Priceability::Priceable(prices) => {
+                assert!(
+                    expected,
+                    "case {index}: pabutools says not priceable, we found {prices:?}"
+                );
+                check_price_system(&e, &selected, &prices);
+                yes += 1;
+            }
+            Priceability::NotPriceable(why) => {
+                assert!(
+                    !expected,
+                    "case {index}: pabutools says priceable, we say {why:?}"
+                );
+                no += 1;
+            }
+            Priceability::Undecided { why } => panic!("case {index}: undecided: {why}"),
+        }
+    }
+    assert!(yes > 50 && no > 20, "{yes} priceable, {no} not");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// The Method of Equal Shares (no completion) is priceable by
+    /// construction, with b = L/n; the check always finds a price system, and
+    /// it checks. Greedy's selections are always decided.
+    #[test]
+    fn equal_shares_is_priceable(e in guided_community_pb::strategy::budget_election()) {
+        use guided_community_pb::fairness::{Priceability, priceability};
+        use guided_community_pb::{BudgetingRule, Options, run};
+        let mes = run(&e, &Options::new(BudgetingRule::Mes)).unwrap().selected;
+        match priceability(&e, &mes).unwrap() {
+            Priceability::Priceable(prices) => check_price_system(&e, &mes, &prices),
+            other => proptest::prop_assert!(false, "{mes:?}: {other:?}"),
+        }
+        let greedy = run(&e, &Options::new(BudgetingRule::Greedy)).unwrap().selected;
+        let verdict = priceability(&e, &greedy).unwrap();
+        proptest::prop_assert!(!matches!(verdict, Priceability::Undecided { .. }), "{verdict:?}");
+    }
+}
