@@ -3,7 +3,11 @@
 //! other profile) on which the method breaks it — or `None`.
 //!
 //! Only *unique* winners are judged: a profile whose winner is a tie is no
-//! counterexample (the tie-break, not the method, would decide).
+//! counterexample (the tie-break, not the method, would decide). The profile
+//! an axiom compares with is judged by its whole winner set, as `pref_voting`
+//! does: a lifted winner who still ties for first has not lost. On random
+//! profiles every verdict agrees with `pref_voting`'s axiom functions
+//! (`tests/axioms.rs`, `testdata/axioms-pref-voting.json`).
 //!
 //! ```
 //! use guided_community_deliberation::{axioms::{check, Axiom}, Ballot, CandidateElection, VotingMethod};
@@ -41,24 +45,32 @@ pub enum Axiom {
     CondorcetLoser,
     /// A candidate ranked first by more than half the voters wins.
     Majority,
-    /// Raising the winner on one ballot does not make them lose.
+    /// Raising the winner one place on one ballot does not make them lose
+    /// (leave the winner set).
     Monotonicity,
-    /// One more voter ranking `x` above the winner `w` … never changes the
-    /// winner from `w` to someone that voter ranks below `w` (no-show).
+    /// One more voter, with any ranking, never changes the winner from `w` to
+    /// someone that voter ranks below `w`: nobody is better off staying home
+    /// (`pref_voting`'s participation by addition; every ranking is tried for
+    /// up to six candidates, the rankings already cast beyond).
     Participation,
-    /// If every ballot is reversed, the winner does not win again.
+    /// If every ballot is reversed, the winner is not among the winners again.
     ReversalSymmetry,
+    /// Removing one of a set of clones (candidates no ballot separates) does
+    /// not change which other candidates win, nor whether a clone wins
+    /// (Tideman's independence of clones, as `pref_voting` checks it).
+    IndependenceOfClones,
 }
 
 impl Axiom {
     /// Every axiom, in a fixed order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::CondorcetWinner,
         Self::CondorcetLoser,
         Self::Majority,
         Self::Monotonicity,
         Self::Participation,
         Self::ReversalSymmetry,
+        Self::IndependenceOfClones,
     ];
 
     /// The axiom's name.
@@ -70,6 +82,7 @@ impl Axiom {
             Self::Monotonicity => "monotonicity",
             Self::Participation => "participation",
             Self::ReversalSymmetry => "reversal-symmetry",
+            Self::IndependenceOfClones => "independence-of-clones",
         }
     }
 }
@@ -89,13 +102,15 @@ pub struct Counterexample {
     pub why: String,
 }
 
+/// The winner set.
+fn winners(election: &CandidateElection, method: VotingMethod) -> Result<Vec<String>> {
+    Ok(tally_with(election, method, &TallyOptions::default())?.winners)
+}
+
 /// The unique winner, if there is one.
 fn winner(election: &CandidateElection, method: VotingMethod) -> Result<Option<String>> {
-    let t = tally_with(election, method, &TallyOptions::default())?;
-    Ok(match t.winners.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
-    })
+    let mut all = winners(election, method)?;
+    Ok(if all.len() == 1 { all.pop() } else { None })
 }
 
 /// Complete rankings only (each ballot ranks every candidate), by index.
@@ -191,6 +206,7 @@ pub fn check(
         Axiom::Monotonicity => at.monotonicity()?,
         Axiom::Participation => at.participation()?,
         Axiom::ReversalSymmetry => at.reversal()?,
+        Axiom::IndependenceOfClones => at.clones()?,
     };
     Ok(found.map(|(why, changed)| Counterexample {
         axiom,
@@ -284,7 +300,7 @@ impl Judged<'_> {
             }
             changed.push((raised, 1));
             let other = rebuild(self.election, changed);
-            if winner(&other, self.method)?.as_deref() != Some(w) {
+            if !winners(&other, self.method)?.iter().any(|x| x == w) {
                 let passed = self.name(r.get(at - 1).copied().unwrap_or(0));
                 return Ok(Some((
                     format!("one voter raises {w} above {passed}, and {w} no longer wins"),
@@ -297,9 +313,17 @@ impl Judged<'_> {
 
     fn participation(&self) -> Result<Found> {
         let w = self.winner;
-        // One more voter, with each ranking already cast.
-        let mut kinds: Vec<Vec<usize>> = self.ballots.iter().map(|(r, _)| r.clone()).collect();
-        kinds.dedup();
+        // One more voter, with every ranking (up to six candidates) or each
+        // ranking already cast.
+        let m = self.election.candidates.len();
+        let kinds: Vec<Vec<usize>> = if m <= 6 {
+            permutations(m)
+        } else {
+            let mut cast: Vec<Vec<usize>> = self.ballots.iter().map(|(r, _)| r.clone()).collect();
+            cast.sort();
+            cast.dedup();
+            cast
+        };
         for r in kinds {
             let mut changed = self.ballots.to_vec();
             changed.push((r.clone(), 1));
@@ -331,14 +355,126 @@ impl Judged<'_> {
             .collect();
         let other = rebuild(self.election, reversed);
         let w = self.winner;
-        Ok(
-            (winner(&other, self.method)?.as_deref() == Some(w)).then(|| {
-                (
-                    format!("{w} wins, and wins again when every ballot is reversed"),
-                    Some(other),
-                )
-            }),
-        )
+        let again = winners(&other, self.method)?;
+        Ok(again.iter().any(|x| x == w).then(|| {
+            let how = if again.len() == 1 {
+                "wins"
+            } else {
+                "ties for first"
+            };
+            (
+                format!("{w} wins, and {how} again when every ballot is reversed"),
+                Some(other),
+            )
+        }))
+    }
+
+    /// Every clone set: an interval of the first ballot that every ballot
+    /// keeps together, of two candidates or more but not all.
+    fn clone_sets(&self) -> Vec<Vec<usize>> {
+        let m = self.election.candidates.len();
+        let Some((first, _)) = self.ballots.first() else {
+            return Vec::new();
+        };
+        let mut sets = Vec::new();
+        for len in 2..m {
+            for start in 0..=m - len {
+                let Some(set) = first.get(start..start + len) else {
+                    continue;
+                };
+                let together = self.ballots.iter().all(|(r, _)| {
+                    let at: Vec<usize> = r
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| set.contains(c))
+                        .map(|(i, _)| i)
+                        .collect();
+                    at.last()
+                        .zip(at.first())
+                        .is_some_and(|(l, f)| l - f + 1 == len)
+                });
+                if together {
+                    sets.push(set.to_vec());
+                }
+            }
+        }
+        sets
+    }
+
+    fn clones(&self) -> Result<Found> {
+        let w = self.winner;
+        for set in self.clone_sets() {
+            let names: Vec<String> = set.iter().map(|&c| self.name(c)).collect();
+            let is_clone = |x: &String| names.contains(x);
+            for &c in &set {
+                let kept: Vec<(Vec<usize>, u64)> = self
+                    .ballots
+                    .iter()
+                    .map(|(r, n)| (r.iter().copied().filter(|&x| x != c).collect(), *n))
+                    .collect();
+                let other = rebuild(self.election, kept);
+                let other = CandidateElection {
+                    candidates: self
+                        .election
+                        .candidates
+                        .iter()
+                        .filter(|x| **x != self.name(c))
+                        .cloned()
+                        .collect(),
+                    ballots: other.ballots,
+                };
+                let now = winners(&other, self.method)?;
+                let clone_won = is_clone(&w.to_owned());
+                let clone_wins = now.iter().any(is_clone);
+                let others_now: Vec<&String> = now.iter().filter(|x| !is_clone(x)).collect();
+                let others_before: Vec<&str> = if clone_won { Vec::new() } else { vec![w] };
+                let same_others = others_now.len() == others_before.len()
+                    && others_now.iter().zip(&others_before).all(|(a, b)| a == b);
+                if clone_won != clone_wins || !same_others {
+                    let shown = |v: &[String]| match v.split_last() {
+                        Some((last, [])) => last.clone(),
+                        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                        None => "nobody".to_owned(),
+                    };
+                    return Ok(Some((
+                        format!(
+                            "{} are clones (every ballot ranks them together); removing {} changes the winner from {w} to {}",
+                            shown(&names),
+                            self.name(c),
+                            if now.len() > 1 {
+                                format!("a tie of {}", shown(&now))
+                            } else {
+                                shown(&now)
+                            }
+                        ),
+                        Some(other),
+                    )));
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Every ranking of `m` candidates, in lexicographic order.
+fn permutations(m: usize) -> Vec<Vec<usize>> {
+    let mut all = Vec::new();
+    let mut current: Vec<usize> = (0..m).collect();
+    loop {
+        all.push(current.clone());
+        // The next permutation in lexicographic order.
+        let Some(i) = (1..m).rev().find(|&i| current.get(i - 1) < current.get(i)) else {
+            return all;
+        };
+        let pivot = current.get(i - 1).copied().unwrap_or(0);
+        let j = (i..m)
+            .rev()
+            .find(|&j| current.get(j).is_some_and(|&x| x > pivot))
+            .unwrap_or(i);
+        current.swap(i - 1, j);
+        if let Some(tail) = current.get_mut(i..) {
+            tail.reverse();
+        }
     }
 }
 
