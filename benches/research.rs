@@ -22,6 +22,19 @@ fn research(c: &mut Criterion) {
             b.iter(|| profile(black_box(culture), 10_000, 20, 2026));
         });
     }
+    // Participatory-budgeting elections: uniform, and Pabulib-like (costs
+    // log-uniform, nearest-project approvals, five districts).
+    for (name, spec) in [
+        ("pb-uniform", pb::RandomElection::new(300, 6_000)),
+        (
+            "pb-pabulib-like",
+            pb::RandomElection::new(300, 6_000).pabulib_like(5),
+        ),
+    ] {
+        group.bench_function(format!("generate/{name}-300x6000"), |b| {
+            b.iter(|| pb::generate::text(black_box(&spec), 2026));
+        });
+    }
     let path = format!(
         "{}/testdata/pabulib/Poland_Wieliczka_2023_Green_Budget.pb",
         env!("CARGO_MANIFEST_DIR")

@@ -776,6 +776,39 @@ fn pb_generate_writes_a_seeded_election_the_rules_read() {
         "",
     );
     assert!(huge.contains("at most 5 per voter"), "{huge}");
+    // Pabulib-like: districts in a column, and the rules read it.
+    let districted = String::from_utf8(
+        run(
+            &[
+                "generate",
+                "pb",
+                "--pabulib-like",
+                "--districts",
+                "3",
+                "--projects",
+                "30",
+                "--voters",
+                "200",
+            ],
+            "",
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(
+        districted.contains("project_id;cost;district\n"),
+        "{districted}"
+    );
+    assert!(districted.contains("voter_id;district;vote\n"));
+    let outcome = run_json(&["pb", "-", "--rule", "mes"], &districted);
+    assert_eq!(outcome["rule"], "mes");
+    assert_eq!(
+        run_error(
+            &["generate", "pb", "--districts", "31", "--projects", "30"],
+            ""
+        ),
+        "error: a random election's `districts` cannot be 31: it takes 1 to 30 (at most one per project)"
+    );
 }
 
 #[test]

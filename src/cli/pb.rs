@@ -108,12 +108,28 @@ pub(crate) struct GenerateArgs {
     /// Mean approvals per voter (each approves 1 to twice this less one).
     #[arg(long, default_value_t = 10)]
     approvals: u32,
-    /// Typical cost: costs are distinct, drawn from [cost/2, 3·cost/2).
+    /// Typical cost: costs are distinct, drawn from [cost/2, 3·cost/2), or
+    /// with `--cost-spread S` log-uniformly from [cost/S, cost·S).
     #[arg(long, default_value_t = 1_000_000)]
     cost: u64,
+    /// Spread costs log-uniformly over [cost/S, cost·S) (2 to 1,000), as real
+    /// project lists are.
+    #[arg(long)]
+    cost_spread: Option<u64>,
     /// The budget, in percent of all projects' cost.
     #[arg(long, default_value_t = 20)]
     budget_percent: u32,
+    /// Voters approve the projects nearest home on a map, not random ones.
+    #[arg(long)]
+    euclidean: bool,
+    /// Districts of unequal sizes (district d holds a share d/Σ); voters
+    /// approve only their district's projects; files gain a `district`
+    /// column.
+    #[arg(long, default_value_t = 1)]
+    districts: u32,
+    /// Pabulib-like: `--cost-spread 30 --euclidean` (districts as given).
+    #[arg(long)]
+    pabulib_like: bool,
     /// The seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -351,10 +367,21 @@ fn run_priceable(
 /// `pb generate` (and `generate pb`): a seeded random approval election.
 pub(crate) fn generate(spec: &GenerateArgs, out: Stdout<'_>) -> Result<Exit, CliError> {
     let seed = spec.seed;
-    let spec = pb::RandomElection::new(spec.projects, spec.voters)
+    let mut random = pb::RandomElection::new(spec.projects, spec.voters)
         .with_approvals(spec.approvals)
         .with_cost(spec.cost)
-        .with_budget_percent(spec.budget_percent);
+        .with_budget_percent(spec.budget_percent)
+        .with_districts(spec.districts);
+    if spec.pabulib_like {
+        random = random.pabulib_like(spec.districts);
+    }
+    if let Some(spread) = spec.cost_spread {
+        random = random.with_costs(pb::generate::Costs::LogUniform { spread });
+    }
+    if spec.euclidean {
+        random = random.with_geography(pb::generate::Geography::Euclidean);
+    }
+    let spec = random;
     let text = pb::generate::text(&spec, seed).map_err(guided_community::Error::from)?;
     out.write_all(text.as_bytes()).map_err(CliError::Stdout)?;
     Ok(0)
