@@ -465,11 +465,7 @@ impl Map {
         };
         for p in 0..spec.projects as usize {
             // Every district gets a project first, then by weight.
-            let district = if p < d {
-                p
-            } else {
-                map.voter_district(rng)
-            };
+            let district = if p < d { p } else { map.voter_district(rng) };
             let at = if spec.geography == Geography::Euclidean {
                 map.point_in(district, rng)
             } else {
