@@ -39,6 +39,9 @@ pub enum Error {
     /// From the governance metrics.
     #[error(transparent)]
     Metrics(#[from] governance_metrics::Error),
+    /// From the projects (decisions to done).
+    #[error(transparent)]
+    Projects(#[from] projects::Error),
     /// A quarter that is not `YYYY-Qn` with n in 1–4.
     #[error("`{quarter}` is not a quarter: expected YYYY-Q1 to YYYY-Q4")]
     InvalidQuarter {

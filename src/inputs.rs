@@ -208,6 +208,24 @@ pub struct CouncilDecision {
     pub item: deliberation::Item,
     /// What it changes.
     pub adjustment: Adjustment,
+    /// The project that carries it out (项目化管理), once it is in effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<DecisionProject>,
+}
+
+/// A decision's project: its plan, what happened, and the supervision
+/// group's reviews (监督小组).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionProject {
+    /// The plan: steps in working days, owners, budget lines.
+    pub plan: projects::Plan,
+    /// Step events so far, in order.
+    #[serde(default)]
+    pub events: Vec<projects::StepEvent>,
+    /// The supervision group's reviews.
+    #[serde(default)]
+    pub reviews: Vec<projects::Review>,
 }
 
 /// How a council resolution adjusts the pools.

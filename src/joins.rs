@@ -13,6 +13,8 @@
 //! | an activity | a points `Earn` action | [`earn_from_activity`] |
 //! | grants against need | targeting records | [`targeting_from_grants`] |
 //! | a council lottery's chances | inequality measures | [`lottery_measures`] |
+//! | a triage calendar | a projects working-day calendar | [`working_days`] |
+//! | projects' progress | a meeting record's implementation counts | [`implementation_into_record`] |
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -305,4 +307,58 @@ pub fn lottery_measures(selection: &deliberation::Selection) -> crate::Result<Lo
         gini,
         geometric_mean,
     })
+}
+
+/// A triage calendar → the working days a project plan is scheduled on: the
+/// mainland China calendar (holidays and make-up working days) for
+/// [`projects::schedule`] and [`projects::progress`]; a year the calendar
+/// does not cover is unknown, never guessed.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use guided_community::{joins, projects, triage};
+///
+/// let cn = triage::Calendar::mainland_china();
+/// let plan: projects::Plan = serde_json::from_str(r#"{"start": "2025-09-26", "steps": [
+///     {"id": "design", "working_days": 3}
+/// ]}"#)?;
+/// let s = projects::schedule(&plan, &joins::working_days(&cn))?;
+/// // Friday 26, the make-up Sunday 28 (调休), Monday 29.
+/// assert_eq!(s.end, NaiveDate::from_ymd_opt(2025, 9, 29));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn working_days(calendar: &triage::Calendar) -> impl Fn(NaiveDate) -> Option<bool> + '_ {
+    |date| calendar.is_working_day(date).ok()
+}
+
+/// Projects' progress → the implementation counts of a council's meeting
+/// record (decisions due, of which implemented on time), so the guidance
+/// capacity score counts what was done instead of a number typed in.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use guided_community::{deliberation, joins, projects};
+///
+/// let plan: projects::Plan = serde_json::from_str(r#"{"start": "2025-09-01", "steps": [
+///     {"id": "install", "working_days": 2}
+/// ]}"#)?;
+/// let day = |d| NaiveDate::from_ymd_opt(2025, 9, d).ok_or("date");
+/// let done = vec![projects::StepEvent::Done { step: "install".into(), on: day(2)? }];
+/// let on_time = projects::progress(&plan, &done, day(30)?, &projects::Weekdays)?;
+/// let never = projects::progress(&plan, &[], day(30)?, &projects::Weekdays)?;
+/// let record = joins::implementation_into_record(deliberation::MeetingRecord::default(), &[on_time, never], day(30)?);
+/// assert_eq!((record.due, record.implemented), (2, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn implementation_into_record(
+    record: deliberation::MeetingRecord,
+    progress: &[projects::Progress],
+    today: NaiveDate,
+) -> deliberation::MeetingRecord {
+    let rate = projects::implementation_rate(progress, today);
+    deliberation::MeetingRecord {
+        due: rate.due,
+        implemented: rate.on_time,
+        ..record
+    }
 }

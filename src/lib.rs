@@ -48,8 +48,8 @@ pub mod sample;
 
 pub use error::{Error, Result};
 pub use inputs::{
-    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec,
-    PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
+    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, DecisionProject, GRANTS_LINE,
+    Household, LineSpec, PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
 };
 pub use outcome::{Diagnostic, Grant, QuarterReport};
 pub use policy::{Basis, Policy};
@@ -69,6 +69,8 @@ pub use participatory_budgeting as pb;
 pub use petition_triage as triage;
 #[doc(inline)]
 pub use points_bank as points;
+#[doc(inline)]
+pub use projects;
 /// The durable store (feature `store`, on with `cli`): the points bank's journal
 /// and the petitions in SQLite. An adapter over the points and triage crates,
 /// not a domain.

@@ -217,6 +217,44 @@ pub struct During {
     pub petitions: PetitionSummary,
     /// Draws on the emergency reserve.
     pub reserve_draws: Vec<pools::Draw>,
+    /// Council decisions in effect and how far their projects have come
+    /// (决议落实).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implementation: Vec<ImplementationLine>,
+}
+
+/// One decision's project, as residents read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImplementationLine {
+    /// The decision's item.
+    pub item: String,
+    /// Its title.
+    pub title: String,
+    /// On track, at risk, late or done.
+    pub status: projects::Status,
+    /// Why, in words.
+    pub reason: String,
+    /// Steps done.
+    pub done: u64,
+    /// Steps in all.
+    pub steps: u64,
+    /// The next step and its expected dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<projects::Next>,
+    /// Planned end and expected end.
+    pub planned_end: Option<NaiveDate>,
+    /// When it is expected to end (or ended).
+    pub forecast_end: Option<NaiveDate>,
+    /// Spent so far.
+    pub spent: Fen,
+    /// Its budget.
+    pub budget: Fen,
+    /// Steps past their planned end and not done.
+    pub late_steps: Vec<String>,
+    /// Supervision actions not done, and how many are overdue.
+    pub open_actions: u64,
+    /// Of those, past due.
+    pub overdue_actions: u64,
 }
 
 /// Who the plan reached.
@@ -436,6 +474,29 @@ pub enum Warning {
         spent: Fen,
         /// Spent − allocated.
         over: Fen,
+    },
+    /// A council decision's project expected to end after its planned day
+    /// (决议落实延期).
+    ProjectLate {
+        /// The decision's item.
+        item: String,
+        /// Its title.
+        title: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// An action the supervision group asked for, past its due day and not done.
+    ActionOverdue {
+        /// The decision's item.
+        item: String,
+        /// What.
+        what: String,
+        /// Who.
+        owner: String,
+        /// By when.
+        due: NaiveDate,
+        /// Days past due.
+        days: i64,
     },
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-const DOMAIN_CRATES: [&str; 7] = [
+const DOMAIN_CRATES: [&str; 8] = [
     "guided-community-needs",
     "guided-community-pools",
     "guided-community-pb",
@@ -13,6 +13,7 @@ const DOMAIN_CRATES: [&str; 7] = [
     "guided-community-triage",
     "guided-community-deliberation",
     "guided-community-metrics",
+    "guided-community-projects",
 ];
 
 /// Adapters, and the domain crates each may depend on.

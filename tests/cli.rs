@@ -1101,3 +1101,96 @@ fn pb_check_names_the_short_changed_group() {
     let answer: serde_json::Value = serde_json::from_slice(&not.stdout).unwrap();
     assert_eq!(answer["unselected"], serde_json::json!(["p3"]), "{answer}");
 }
+
+#[test]
+fn project_plan_schedules_across_the_national_day_week() {
+    let plan = r#"{"start": "2025-09-22", "steps": [
+        {"id": "design", "working_days": 5, "after": []},
+        {"id": "purchasing", "working_days": 5, "after": ["design"]},
+        {"id": "works", "working_days": 10, "after": ["purchasing"]},
+        {"id": "acceptance", "working_days": 1, "after": ["works"]}]}"#;
+    let s = run_json(&["project", "plan"], plan);
+    let dates: Vec<(String, String)> = s["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["start"].as_str().unwrap().to_owned(),
+                x["end"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Design Monday 22 – Friday 26; purchasing from the make-up Sunday 28,
+    // Monday 29, Tuesday 30, then after the 1–8 October holiday Thursday 9
+    // and Friday 10; works from the make-up Saturday 11 October.
+    let expected = [
+        ("2025-09-22", "2025-09-26"),
+        ("2025-09-28", "2025-10-10"),
+        ("2025-10-11", "2025-10-23"),
+        ("2025-10-24", "2025-10-24"),
+    ];
+    for ((start, end), (s0, e0)) in dates.iter().zip(expected) {
+        assert_eq!((start.as_str(), end.as_str()), (s0, e0), "{s}");
+    }
+    assert_eq!(s["working_days"], 21);
+    assert_eq!(
+        run_error(
+            &["project", "plan"],
+            r#"{"start": "2025-09-22", "steps": [{"id": "a", "working_days": 3, "after": ["b"]}]}"#
+        ),
+        "error: step `a` follows `b`, which is not a step of the plan"
+    );
+}
+
+#[test]
+fn project_status_and_pilot_explain_themselves() {
+    let status = run_json(
+        &["project", "status"],
+        r#"{"start": "2025-09-01", "today": "2025-09-10",
+            "steps": [{"id": "design", "working_days": 5}, {"id": "works", "working_days": 10, "after": ["design"]}],
+            "events": [{"event": "started", "step": "design", "on": "2025-09-01"},
+                       {"event": "blocked", "step": "design", "on": "2025-09-03", "reason": "waiting for the survey"}]}"#,
+    );
+    assert_eq!(status["status"], "late");
+    assert_eq!(
+        status["reason"],
+        "expected to end on 2025-09-24, after the planned 2025-09-19: `design` is blocked since 2025-09-03: waiting for the survey"
+    );
+    // The articles' 垃圾分类 pilot: 20% → 85% in two buildings, 20% → 25% in three others.
+    let mut units = Vec::new();
+    for (building, pilot, after) in [
+        ("1", true, 34),
+        ("2", true, 34),
+        ("5", false, 10),
+        ("6", false, 10),
+        ("7", false, 10),
+    ] {
+        for h in 0..40 {
+            units.push(serde_json::json!({
+                "building": building, "pilot": pilot,
+                "before": if h < 8 { 100 } else { 0 }, "after": if h < after { 100 } else { 0 }
+            }));
+        }
+    }
+    let input = serde_json::json!({
+        "measure": "garbage sorting", "indicator": "households sorting correctly, %",
+        "threshold": "10", "units": units
+    })
+    .to_string();
+    let result = run_json(&["pilot", "--seed", "7"], &input);
+    assert_eq!(result["effect"], "60");
+    assert_eq!(result["roll_out"], true);
+    assert_eq!(
+        result,
+        run_json(&["pilot", "--seed", "7"], &input),
+        "the seed decides"
+    );
+    assert!(
+        result["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("households sorting correctly, % changed by +65 in the pilot buildings and +5 in the comparison buildings: an effect of +60 (95% interval"),
+        "{result}"
+    );
+}

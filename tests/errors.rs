@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use guided_community::{Error, deliberation, metrics, needs, pb, points, pools, triage};
+use guided_community::{Error, deliberation, metrics, needs, pb, points, pools, projects, triage};
 use rust_decimal::dec;
 
 use crate::snapshot::assert_snapshot;
@@ -20,6 +20,43 @@ fn every_error_is_send_sync_and_static() {
     assert_error::<triage::Error>();
     assert_error::<deliberation::Error>();
     assert_error::<metrics::Error>();
+    assert_error::<projects::Error>();
+}
+
+fn projects_errors() -> Vec<projects::Error> {
+    use projects::Error::*;
+    let s = |text: &str| text.to_owned();
+    vec![
+        DuplicateStep { id: s("design") },
+        UnknownStep {
+            step: s("works"),
+            after: s("desing"),
+        },
+        Cycle {
+            steps: vec![s("a"), s("b")],
+        },
+        InvalidDuration {
+            step: s("works"),
+            working_days: 0,
+            max: 10_000,
+        },
+        TooLarge {
+            what: s("steps of 40000 working days in all"),
+            max: 36_500,
+        },
+        NotCovered {
+            date: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        },
+        EventForUnknownStep {
+            index: 3,
+            event: "done",
+            step: s("wroks"),
+        },
+        MoneyOverflow { step: s("works") },
+        Pilot {
+            reason: s("2 pilot and 0 comparison units: each group needs at least 2"),
+        },
+    ]
 }
 
 fn needs_errors() -> Vec<needs::Error> {
@@ -553,6 +590,7 @@ fn error_messages() {
     lines(&mut text, "deliberation", deliberation_errors());
     lines(&mut text, "deliberation", choice_errors());
     lines(&mut text, "metrics", metrics_errors());
+    lines(&mut text, "projects", projects_errors());
     lines(
         &mut text,
         "facade",

@@ -20,6 +20,7 @@ mod metrics;
 mod motion;
 mod pb;
 mod petition;
+mod project;
 mod score;
 mod triage;
 
@@ -73,6 +74,13 @@ enum Command {
     /// culture (PrefLib or JSON).
     #[command(subcommand)]
     Generate(generate::GenerateCommand),
+    /// From decision to done (项目化管理): schedule a resolution's project in
+    /// working days, or report its progress against the baseline.
+    #[command(subcommand)]
+    Project(project::ProjectCommand),
+    /// Judge a pilot (试点先行): difference-in-differences with a bootstrap
+    /// interval and a roll-out gate.
+    Pilot(project::PilotArgs),
     /// A sample community's quarter end to end: writes the publicity report (公示)
     /// as HTML and JSON.
     Demo(demo::Args),
@@ -151,6 +159,8 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Pb(args) => pb::run(&args, output, out),
         Command::Committee(args) => committee::run(&args, output, out),
         Command::Demo(args) => demo::run(&args, output, out),
+        Command::Project(command) => project::run(&command, output, out),
+        Command::Pilot(args) => project::pilot(&args, output, out),
         Command::Generate(command) => generate::run(&command, output, out),
     }
 }

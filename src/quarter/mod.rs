@@ -20,6 +20,7 @@ use petition_triage as triage;
 
 mod earning;
 mod fairness;
+mod implementation;
 mod measure;
 mod petitions;
 mod plan;
@@ -197,6 +198,7 @@ fn run(
     let mut accounts = measure::accounts(inputs, &plan, &line_reports, grants_spent)?;
 
     observe(Step::Report);
+    let (implementation, late) = implementation::implementation(inputs, policy, &mut diagnostics);
     let satisfaction = measure::satisfaction_lines(&inputs.satisfaction);
     let indicators = measure::indicators(
         inputs,
@@ -216,6 +218,7 @@ fn run(
         &accounts,
         overspent,
     );
+    let warnings = [warnings, late].concat();
     let grants = std::mem::take(&mut plan.grants);
     let publicity = publish::publicity(
         inputs,
@@ -234,6 +237,7 @@ fn run(
             indicators,
             satisfaction,
             warnings,
+            implementation,
         },
     );
     Ok(QuarterReport {

@@ -38,6 +38,7 @@ pub(super) struct Parts<'a> {
     pub(super) indicators: Vec<metrics::Indicator>,
     pub(super) satisfaction: Vec<SatisfactionLine>,
     pub(super) warnings: Vec<Warning>,
+    pub(super) implementation: Vec<crate::report::ImplementationLine>,
 }
 
 /// The report: before (the plan and its notice), during (spending, coverage,
@@ -101,6 +102,7 @@ pub(super) fn publicity(
             },
             petitions: parts.triaged.summary,
             reserve_draws: plan.reserve.draws().to_vec(),
+            implementation: parts.implementation,
         },
         after: After {
             accounts: parts.accounts.accounts,

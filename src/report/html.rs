@@ -297,7 +297,93 @@ fn during(page: &mut String, report: &PublicityReport) {
         }
         page.push_str("</ul>\n");
     }
+    implementation_section(page, &d.implementation);
     page.push_str("</section>\n");
+}
+
+/// 决议落实: each decision's project as a card a resident reads on a phone —
+/// its status, steps done (a native progress bar), the next step, money spent
+/// of its budget, overdue steps and open supervision actions.
+fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]) {
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(page, "<h3>决议落实 {}</h3>", en("Implementation"));
+    for line in lines {
+        let status = match line.status {
+            projects::Status::OnTrack => bi("按计划", "On track"),
+            projects::Status::AtRisk => bi("有风险", "At risk"),
+            projects::Status::Late => bi("延期", "Late"),
+            projects::Status::Done => bi("已完成", "Done"),
+        };
+        let _ = write!(
+            page,
+            "<div class=\"card\"><strong>{}</strong><br>状态 {}：{}<br>\
+             <progress value=\"{}\" max=\"{}\">{} / {}</progress> 已完成 {} / {} 步 {}",
+            escape(&line.title),
+            en("Status"),
+            status,
+            line.done,
+            line.steps.max(1),
+            line.done,
+            line.steps,
+            line.done,
+            line.steps,
+            en("steps done")
+        );
+        if let Some(next) = &line.next {
+            let _ = write!(
+                page,
+                "<br>下一步 {}：{}（{} – {}）",
+                en("Next"),
+                escape(&next.step),
+                next.start,
+                next.end
+            );
+        }
+        if let (Some(planned), Some(expected)) = (line.planned_end, line.forecast_end) {
+            let _ = write!(
+                page,
+                "<br>计划完成 {} {} · 预计 {} {}",
+                en("Planned"),
+                planned,
+                en("Expected"),
+                expected
+            );
+        }
+        let _ = write!(
+            page,
+            "<br>支出 {} {} / 预算 {} {}",
+            en("Spent"),
+            yuan(line.spent),
+            en("Budget"),
+            yuan(line.budget)
+        );
+        if !line.late_steps.is_empty() {
+            let steps: Vec<String> = line.late_steps.iter().map(|s| escape(s)).collect();
+            let _ = write!(
+                page,
+                "<br>逾期步骤 {}：{}",
+                en("Overdue steps"),
+                steps.join("、")
+            );
+        }
+        if line.open_actions > 0 {
+            let _ = write!(
+                page,
+                "<br>监督小组待办 {}：{}（逾期 {} {}）",
+                en("Open supervision actions"),
+                line.open_actions,
+                line.overdue_actions,
+                en("overdue")
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<br><small lang=\"en\">{}</small></div>",
+            escape(&line.reason)
+        );
+    }
 }
 
 fn after(page: &mut String, report: &PublicityReport) {

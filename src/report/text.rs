@@ -236,6 +236,18 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             yuan(*spent),
             yuan(*allocated)
         ),
+        Warning::ProjectLate { title, reason, .. } => {
+            format!("决议落实延期 Decision late: {title} — {reason}")
+        }
+        Warning::ActionOverdue {
+            what,
+            owner,
+            due,
+            days,
+            ..
+        } => format!(
+            "监督小组待办逾期 {days} 天 Supervision action {days} days overdue: {what}（{owner}，应于 due {due}）"
+        ),
     }
 }
 

@@ -23,8 +23,8 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::inputs::{
-    Adjustment, CouncilDecision, GRANTS_LINE, Household, LineSpec, Quarter, QuarterInputs, Serves,
-    Spending,
+    Adjustment, CouncilDecision, DecisionProject, GRANTS_LINE, Household, LineSpec, Quarter,
+    QuarterInputs, Serves, Spending,
 };
 use crate::joins;
 use crate::policy::Policy;
@@ -535,6 +535,7 @@ fn council(quarter: Quarter, budget: Fen) -> Vec<CouncilDecision> {
                 line: "childcare".into(),
                 amount: Fen::new(budget.get() / 50),
             },
+            project: Some(childcare_project(start)),
         },
         CouncilDecision {
             item: walk(
@@ -548,8 +549,71 @@ fn council(quarter: Quarter, budget: Fen) -> Vec<CouncilDecision> {
                 line: "elderly-care".into(),
                 amount: Fen::new(budget.get() / 100),
             },
+            project: None,
         },
     ]
+}
+
+/// The childcare decision's project: carers recruited (a day late), trained
+/// and the class opened; the evaluation the supervision group asked for never
+/// started — the "decisions never land" the articles worry about.
+fn childcare_project(start: NaiveDate) -> DecisionProject {
+    let on = |days: u64| start.checked_add_days(Days::new(days)).unwrap_or(start);
+    let step = |id: &str, working_days: u32, after: &[&str], owner: &str, budget_fen: u64| {
+        projects::Step {
+            id: id.into(),
+            working_days,
+            after: after.iter().map(|a| (*a).to_owned()).collect(),
+            owner: Some(owner.into()),
+            budget_fen,
+        }
+    };
+    let event = |kind: &str, id: &str, day: u64| match kind {
+        "started" => projects::StepEvent::Started {
+            step: id.into(),
+            on: on(day),
+        },
+        _ => projects::StepEvent::Done {
+            step: id.into(),
+            on: on(day),
+        },
+    };
+    DecisionProject {
+        plan: projects::Plan {
+            goal: "暑期托育增加名额 More summer childcare places".into(),
+            owner: Some("社区居委会 Residents' committee".into()),
+            start,
+            steps: vec![
+                step("recruit", 5, &[], "张 Zhang", 0),
+                step("train", 3, &["recruit"], "李 Li", 200_000),
+                step("open", 1, &["train"], "李 Li", 50_000),
+                step("evaluate", 5, &["open"], "监督小组 Supervision group", 0),
+            ],
+        },
+        events: vec![
+            event("started", "recruit", 0),
+            event("done", "recruit", 7),
+            event("started", "train", 8),
+            projects::StepEvent::Spent {
+                step: "train".into(),
+                on: on(9),
+                fen: 180_000,
+            },
+            event("done", "train", 12),
+            event("done", "open", 13),
+        ],
+        reviews: vec![projects::Review {
+            on: on(40),
+            attended: vec!["王 Wang".into(), "赵 Zhao".into(), "陈 Chen".into()],
+            findings: vec!["class running; parents not yet asked".into()],
+            actions: vec![projects::Action {
+                what: "survey the parents".into(),
+                owner: "监督小组 Supervision group".into(),
+                due: on(60),
+                done: None,
+            }],
+        }],
+    }
 }
 
 /// Spending to the report date: 80–99% of each line's plan, and every grant paid.
