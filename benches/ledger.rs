@@ -1,12 +1,16 @@
-//! Points-bank benchmarks: a million transfers applied to a ledger, with and
-//! without the hash-chained log, and a million-entry log replayed.
+//! Points-bank benchmarks: a million commands applied to a ledger — point
+//! transfers with money in the mix (income, expenses, distributions: one in
+//! four) — with and without the hash-chained log, and a million-entry log
+//! replayed.
 
 use std::hint::black_box;
 
 use chrono::NaiveDateTime;
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use guided_community::points::log::{Chain, replay};
-use guided_community::points::{AccountKind, Action, Amount, Command, Ledger, Unit, sample};
+use guided_community::points::{
+    AccountKind, Action, Amount, Command, IncomeKind, Ledger, Part, Unit, sample,
+};
 
 const TRANSFERS: usize = 1_000_000;
 const RESIDENTS: usize = 10_000;
@@ -24,17 +28,81 @@ fn opened() -> (Ledger, NaiveDateTime) {
     };
     let mut accounts = vec![open("issuer".into(), AccountKind::Issuer)];
     accounts.extend((0..RESIDENTS).map(|r| open(format!("r{r:05}"), AccountKind::Resident)));
+    let money = |account: &str, kind| Action::OpenAccount {
+        account: account.into(),
+        kind,
+        unit: Unit::Money,
+        credit_limit: Amount::ZERO,
+        cap: None,
+    };
+    accounts.push(money("donors", AccountKind::Donor));
+    accounts.push(money("fund", AccountKind::Fund));
+    accounts.push(money("pool-a", AccountKind::Fund));
+    accounts.push(money("pool-b", AccountKind::Fund));
+    accounts.push(money("repairs", AccountKind::Expense));
     for (i, action) in accounts.into_iter().enumerate() {
         let _ = ledger.execute(Command::new(format!("open-{i}"), action), now);
     }
     (ledger, now)
 }
 
-/// A million transfers, half from the issuer to a resident (10 points), half
-/// from that resident to the next (1 point): each always covered.
+/// A million commands: of every eight, three point transfers from the
+/// issuer to a resident (10 points) and three from that resident to the next
+/// (1 point), then money — ¥100 in from donors, and ¥10 spent on repairs or
+/// ¥20 distributed to two pools in turn: each always covered.
 fn transfers() -> Vec<Command> {
     (0..TRANSFERS)
         .map(|k| {
+            match k % 8 {
+                3 => {
+                    return Command::new(
+                        format!("t{k:07}"),
+                        Action::Receive {
+                            from: "donors".into(),
+                            fund: "fund".into(),
+                            amount: Amount::from_whole(100),
+                            income: IncomeKind::Donation,
+                            memo: None,
+                        },
+                    );
+                }
+                7 if k % 16 == 7 => {
+                    return Command::new(
+                        format!("t{k:07}"),
+                        Action::Spend {
+                            fund: "fund".into(),
+                            category: "repairs".into(),
+                            amount: Amount::from_whole(10),
+                            payee: "Anju Repairs".into(),
+                            purpose: "stairwell lights".into(),
+                            receipt: None,
+                            decision: Some("2026-07".into()),
+                        },
+                    );
+                }
+                7 => {
+                    return Command::new(
+                        format!("t{k:07}"),
+                        Action::Distribute {
+                            from: "fund".into(),
+                            amount: Amount::from_whole(20),
+                            parts: vec![
+                                Part {
+                                    account: "pool-a".into(),
+                                    amount: Amount::from_whole(12),
+                                },
+                                Part {
+                                    account: "pool-b".into(),
+                                    amount: Amount::from_whole(8),
+                                },
+                            ],
+                            rule_hash: "ab".repeat(32),
+                            decision: None,
+                        },
+                    );
+                }
+                _ => {}
+            }
             let r = (k / 2) % RESIDENTS;
             let (from, to, amount) = if k % 2 == 0 {
                 ("issuer".to_owned(), format!("r{r:05}"), 10)
@@ -108,5 +176,29 @@ fn ledger(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ledger);
+/// An income shared out by a published rule among 10,000 recipients (and
+/// 100): weights 1–1,000, exact to the fen, with the rule's hash.
+fn fund(c: &mut Criterion) {
+    use guided_community::fund::{DistributionRule, distribute};
+    use guided_community::pools::Fen;
+    let mut group = c.benchmark_group("fund");
+    group.sample_size(10);
+    for recipients in [10_000usize, 100] {
+        let shares = (0..recipients)
+            .map(|i| {
+                (
+                    format!("building-{i:05}"),
+                    rust_decimal::Decimal::from(1 + (i * 7_919) % 1_000),
+                )
+            })
+            .collect();
+        let rule = DistributionRule::Shares(shares);
+        group.bench_function(BenchmarkId::new("distribute", recipients), |b| {
+            b.iter(|| distribute(black_box(&rule), Fen::new(120_000_000)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ledger, fund);
 criterion_main!(benches);

@@ -59,6 +59,20 @@ pub enum Error {
         /// What was asked for.
         given: u64,
     },
+    /// A distribution rule with more recipients than [`crate::fund::MAX_RECIPIENTS`].
+    #[error("the rule names {count} recipients; a distribution has at most {max}")]
+    TooManyRecipients {
+        /// Recipients named.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A distribution rule that cannot share anything out.
+    #[error("the distribution rule {reason}")]
+    InvalidDistribution {
+        /// What is wrong, naming the recipient.
+        reason: String,
+    },
     /// Two households with the same id.
     #[error("household `{id}` appears twice: ids must be unique")]
     DuplicateHousehold {

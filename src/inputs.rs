@@ -292,4 +292,34 @@ pub struct QuarterInputs {
     /// Earlier quarters' records, oldest first (for early warnings).
     #[serde(default)]
     pub history: Vec<metrics::PeriodRecord>,
+    /// The community's own money, if it keeps a fund in the ledger (money
+    /// accounts in `ledger`): its account, and a trust's fee collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund: Option<FundInput>,
+}
+
+/// Which fund the report shows, and the trust property fee's collection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundInput {
+    /// The fund account in the ledger (`trust-fund`).
+    pub account: String,
+    /// The property fee (物业费) collection, for a trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<FeeCollection>,
+    /// The fund's commands this quarter (income, expenses, refunds,
+    /// distributions), recorded in the ledger in time order with the
+    /// quarter's activities; a rejected one is a diagnostic.
+    #[serde(default)]
+    pub events: Vec<points::Event>,
+}
+
+/// How many households owed the fee this quarter and how many paid it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeCollection {
+    /// Households that owed it.
+    pub households_due: u64,
+    /// Of those, households that paid.
+    pub households_paid: u64,
 }

@@ -38,6 +38,7 @@
 // One way down: inputs and policy → report → outcome → joins → quarter (sample uses
 // them all).
 mod error;
+pub mod fund;
 mod inputs;
 pub mod joins;
 mod outcome;
@@ -48,8 +49,9 @@ pub mod sample;
 
 pub use error::{Error, Result};
 pub use inputs::{
-    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, DecisionProject, GRANTS_LINE,
-    Household, LineSpec, PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
+    ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, DecisionProject, FeeCollection,
+    FundInput, GRANTS_LINE, Household, LineSpec, PetitionRecord, Quarter, QuarterInputs, Serves,
+    Spending, Survey,
 };
 pub use outcome::{Diagnostic, Grant, QuarterReport};
 pub use policy::{Basis, Policy};

@@ -320,6 +320,10 @@ pub struct After {
     pub overall_satisfaction: Option<Decimal>,
     /// Points earned for participation.
     pub points: PointsSummary,
+    /// The community fund's income and every expense, checkable against the
+    /// ledger's anchor in `points` (社区基金收支公示).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund: Option<FundReport>,
     /// Warnings.
     pub warnings: Vec<Warning>,
 }
@@ -438,6 +442,16 @@ pub struct PointsSummary {
     pub ledger_head: points::merkle::Hash,
     /// The Merkle root of the ledger's entries (RFC 6962).
     pub ledger_root: points::merkle::Hash,
+}
+
+/// The fund in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundReport {
+    /// Income, expenses and balances over the quarter.
+    pub statement: crate::fund::FundStatement,
+    /// Households that paid the property fee of those that owed it, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_rate: Option<Decimal>,
 }
 
 /// A warning raised by the quarter.

@@ -1194,3 +1194,70 @@ fn project_status_and_pilot_explain_themselves() {
         "{result}"
     );
 }
+
+#[test]
+fn fund_distribute_shares_an_income_to_the_fen() {
+    let out = run_json(
+        &["fund", "distribute"],
+        r#"{"income": "12000.00", "shares": {"elderly-care": 5, "repairs": "3", "activities": 2.0}}"#,
+    );
+    assert_eq!(
+        out["parts"],
+        serde_json::json!({"activities": "2400.00", "elderly-care": "6000.00", "repairs": "3600.00"})
+    );
+    assert_eq!(out["rule_hash"].as_str().unwrap().len(), 64);
+    // Thirds of a hundred yuan: the fen left over goes by largest remainder,
+    // and the parts add up.
+    let thirds = run_json(
+        &["fund", "distribute"],
+        r#"{"income": "100.00", "shares": {"a": 1, "b": 1, "c": 1}}"#,
+    );
+    assert_eq!(
+        thirds["parts"],
+        serde_json::json!({"a": "33.34", "b": "33.33", "c": "33.33"})
+    );
+    assert_eq!(
+        run_error(
+            &["fund", "distribute"],
+            r#"{"income": "100.00", "shares": {"a": -1, "b": 2}}"#
+        ),
+        "error: the distribution rule gives `a` a weight of -1: weights are zero or more"
+    );
+    assert!(
+        run_error(
+            &["fund", "distribute"],
+            r#"{"income": "100.00", "sharez": {"a": 1}}"#
+        )
+        .contains("unknown variant `sharez`")
+    );
+}
+
+#[test]
+fn fund_statement_lists_every_expense_with_its_ledger_entry() {
+    let dir = std::env::temp_dir().join(format!("guided-community-fund-{}", std::process::id()));
+    let out = dir.to_str().unwrap();
+    run_json(&["demo", "--out", out], "");
+    let log = dir.join("points-ledger.jsonl");
+    let statement = run_json(
+        &[
+            "fund",
+            "statement",
+            "--fund",
+            "trust-fund",
+            log.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(statement["income"]["fee"], "397440.00");
+    let expenses = statement["expenses"].as_array().unwrap();
+    assert_eq!(expenses.len(), 3);
+    assert_eq!(expenses[1]["refunded"], "500.00");
+    // Every line carries the entry an inclusion proof is asked for.
+    let entry = expenses[0]["entry"].as_u64().unwrap().to_string();
+    let proof = run_json(
+        &["ledger", "prove", "--entry", &entry, log.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(proof["entry"].as_u64().unwrap().to_string(), entry);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -211,6 +211,20 @@ fn points_errors() -> Vec<points::Error> {
     use points::Error::*;
     let one_and_a_half = points::Amount::from_hundredths(150);
     vec![
+        DecisionRequired,
+        RefundTooLarge {
+            expense: "e2".into(),
+            left: points::Amount::from_hundredths(10_000),
+            amount: points::Amount::from_hundredths(10_001),
+        },
+        UnknownExpense {
+            expense: "e9".into(),
+        },
+        PartsDoNotAddUp {
+            parts: points::Amount::from_hundredths(9_999),
+            amount: points::Amount::from_hundredths(10_000),
+        },
+        EmptyField { what: "payee" },
         InvalidAmount { input: "x".into() },
         TooPrecise {
             input: "0.125".into(),
@@ -599,6 +613,13 @@ fn error_messages() {
                 quarter: "2026Q5".into(),
             },
             Error::DuplicateHousehold { id: "H0001".into() },
+            Error::TooManyRecipients {
+                count: 100_001,
+                max: 100_000,
+            },
+            Error::InvalidDistribution {
+                reason: "gives `a` a weight of -1: weights are zero or more".into(),
+            },
             Error::SampleOutOfRange {
                 what: "1 to 10000000 households".into(),
                 given: 0,

@@ -13,6 +13,7 @@ mod apportion;
 mod choose;
 mod committee;
 mod demo;
+mod fund;
 mod generate;
 mod json_error;
 mod ledger;
@@ -74,6 +75,10 @@ enum Command {
     /// culture (PrefLib or JSON).
     #[command(subcommand)]
     Generate(generate::GenerateCommand),
+    /// The community's own money (社区基金): share an income out by a
+    /// published rule, or a fund's statement from the ledger's log.
+    #[command(subcommand)]
+    Fund(fund::FundCommand),
     /// From decision to done (项目化管理): schedule a resolution's project in
     /// working days, or report its progress against the baseline.
     #[command(subcommand)]
@@ -160,6 +165,7 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Committee(args) => committee::run(&args, output, out),
         Command::Demo(args) => demo::run(&args, output, out),
         Command::Project(command) => project::run(&command, output, out),
+        Command::Fund(command) => fund::run(&command, output, out),
         Command::Pilot(args) => project::pilot(&args, output, out),
         Command::Generate(command) => generate::run(&command, output, out),
     }

@@ -23,13 +23,20 @@ const ISSUER: &str = "community-issuer";
 pub(super) fn points_for_activities(
     journal: &[points::Event],
     activities: &[Activity],
+    fund_events: &[points::Event],
     rules: &points::EarningRules,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(points::Ledger, PointsSummary)> {
     let mut ledger = points::Ledger::replay(journal.iter().cloned())?;
     let mut summary = PointsSummary::default();
+    // The fund's commands of the quarter, interleaved with the activities in
+    // time order (the journal's times never go backwards).
+    let mut fund: Vec<&points::Event> = fund_events.iter().collect();
+    fund.sort_by_key(|e| e.at);
+    let mut fund = fund.into_iter().peekable();
     let Some(first) = activities.iter().map(|a| a.at).min() else {
-        return Ok((ledger, summary));
+        record_fund(&mut ledger, &mut fund, None, diagnostics);
+        return anchored(ledger, summary);
     };
     let start = ledger.events().last().map_or(first, |e| e.at.max(first));
     let execute = |ledger: &mut points::Ledger, id: String, action, at: NaiveDateTime| {
@@ -54,6 +61,7 @@ pub(super) fn points_for_activities(
     order.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
     let mut residents = std::collections::HashSet::new();
     for activity in order {
+        record_fund(&mut ledger, &mut fund, Some(activity.at), diagnostics);
         let at = activity
             .at
             .max(ledger.events().last().map_or(start, |e| e.at));
@@ -98,8 +106,39 @@ pub(super) fn points_for_activities(
             }
         }
     }
+    record_fund(&mut ledger, &mut fund, None, diagnostics);
     summary.residents = residents.len() as u64;
-    // The anchor the report publishes: the journal as its log, verified.
+    anchored(ledger, summary)
+}
+
+/// Records the fund's commands up to `until` (all of them for `None`); a
+/// rejected one is a diagnostic.
+fn record_fund<'a>(
+    ledger: &mut points::Ledger,
+    fund: &mut core::iter::Peekable<impl Iterator<Item = &'a points::Event>>,
+    until: Option<NaiveDateTime>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    while let Some(event) = fund.next_if(|e| until.is_none_or(|t| e.at <= t)) {
+        let at = ledger
+            .events()
+            .last()
+            .map_or(event.at, |last| event.at.max(last.at));
+        if let Err(err) = ledger.execute(event.command.clone(), at) {
+            diagnostics.push(Diagnostic {
+                kind: "fund".to_owned(),
+                id: event.command.id.clone(),
+                message: err.to_string(),
+            });
+        }
+    }
+}
+
+/// The anchor the report publishes: the journal as its log, verified.
+fn anchored(
+    ledger: points::Ledger,
+    mut summary: PointsSummary,
+) -> Result<(points::Ledger, PointsSummary)> {
     let mut log = Vec::new();
     points::log::Chain::new().write(&ledger, &mut log)?;
     let anchor = points::log::verify(&log)?;

@@ -142,6 +142,10 @@ fn side_work(inputs: &QuarterInputs, policy: &Policy) -> SideWork {
     let points = earning::points_for_activities(
         &inputs.ledger,
         &inputs.activities,
+        inputs
+            .fund
+            .as_ref()
+            .map_or(&[][..], |f| f.events.as_slice()),
         &policy.earning,
         &mut diagnostics,
     );
@@ -219,6 +223,7 @@ fn run(
         overspent,
     );
     let warnings = [warnings, late].concat();
+    let fund = fund_report(inputs, &ledger, &mut diagnostics);
     let grants = std::mem::take(&mut plan.grants);
     let publicity = publish::publicity(
         inputs,
@@ -238,6 +243,7 @@ fn run(
             satisfaction,
             warnings,
             implementation,
+            fund,
         },
     );
     Ok(QuarterReport {
@@ -246,6 +252,34 @@ fn run(
         ledger: ledger.events().to_vec(),
         diagnostics,
     })
+}
+
+/// The fund's quarter from the ledger after it: income, every expense, and the
+/// fee's collection rate; an account the ledger does not have is a diagnostic.
+fn fund_report(
+    inputs: &QuarterInputs,
+    ledger: &points_bank::Ledger,
+    diagnostics: &mut Vec<crate::outcome::Diagnostic>,
+) -> Option<crate::report::FundReport> {
+    let fund = inputs.fund.as_ref()?;
+    let from = inputs.quarter.first_day().and_hms_opt(0, 0, 0)?;
+    let to = inputs.quarter.last_day().succ_opt()?.and_hms_opt(0, 0, 0)?;
+    match crate::fund::statement(ledger, &fund.account, from, to) {
+        Ok(statement) => Some(crate::report::FundReport {
+            statement,
+            collection_rate: fund.fee.map(|f| {
+                crate::report::ratio(u128::from(f.households_paid), u128::from(f.households_due))
+            }),
+        }),
+        Err(e) => {
+            diagnostics.push(crate::outcome::Diagnostic {
+                kind: "fund".to_owned(),
+                id: fund.account.clone(),
+                message: e.to_string(),
+            });
+            None
+        }
+    }
 }
 
 /// Petition hot spots (up to the report's day, within the quarter) as suggested

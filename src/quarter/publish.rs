@@ -39,6 +39,7 @@ pub(super) struct Parts<'a> {
     pub(super) satisfaction: Vec<SatisfactionLine>,
     pub(super) warnings: Vec<Warning>,
     pub(super) implementation: Vec<crate::report::ImplementationLine>,
+    pub(super) fund: Option<crate::report::FundReport>,
 }
 
 /// The report: before (the plan and its notice), during (spending, coverage,
@@ -112,6 +113,7 @@ pub(super) fn publicity(
             overall_satisfaction: parts.accounts.overall_satisfaction,
             satisfaction: parts.satisfaction,
             points: parts.points,
+            fund: parts.fund,
             warnings: parts.warnings,
         },
         labels: policy.labels.clone(),

@@ -386,6 +386,98 @@ fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]
     }
 }
 
+/// 社区基金收支公示: the fund's income by kind, every expense with the
+/// ledger entry a resident can ask an inclusion proof for, expenses by
+/// category, the balance and the fee's collection rate.
+fn fund_section(page: &mut String, fund: &super::FundReport) {
+    let s = &fund.statement;
+    let money = |a: &points_bank::Amount| Fen::new(u64::try_from(a.hundredths()).unwrap_or(0));
+    let _ = writeln!(
+        page,
+        "<h3>社区基金收支 {}</h3>",
+        en("Community fund: income and every expense")
+    );
+    let incomes: Vec<String> = s
+        .income
+        .iter()
+        .map(|(kind, amount)| {
+            let name = match kind.as_str() {
+                "donation" => bi("捐赠", "Donations"),
+                "fee" => bi("物业费", "Property fees"),
+                "rent" => bi("公共收益", "Public income"),
+                "sale" => bi("义卖", "Charity sales"),
+                _ => bi("其他", "Other"),
+            };
+            format!("{name} {}", yuan(*amount))
+        })
+        .collect();
+    let _ = write!(
+        page,
+        "<div class=\"card\">期初 {} {} · 收入 {}：{} · 期末 {} {}",
+        en("Opening"),
+        yuan(money(&s.opening)),
+        en("Income"),
+        if incomes.is_empty() {
+            "—".to_owned()
+        } else {
+            incomes.join("；")
+        },
+        en("Closing"),
+        yuan(money(&s.closing))
+    );
+    if let Some(rate) = fund.collection_rate {
+        let _ = write!(
+            page,
+            " · 物业费收缴率 {} {}",
+            en("Fee collection"),
+            percent(rate)
+        );
+    }
+    page.push_str("</div>\n");
+    if !s.expenses.is_empty() {
+        // One item per expense, not a seven-column table: it reads on a phone.
+        let _ = writeln!(page, "<p>支出明细 {}：</p>\n<ul>", en("Every expense"));
+        for e in &s.expenses {
+            let refunded = if e.refunded > Fen::ZERO {
+                format!("（退回 {} {}）", en("refunded"), yuan(e.refunded))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                page,
+                "<li>{} · <strong>{}{refunded}</strong> · {}<br>{} · 类别 {} {} · 批准 {} {} · 账本条目 {} #{}</li>",
+                e.at.date(),
+                yuan(e.amount),
+                escape(&e.payee),
+                escape(&e.purpose),
+                en("Category"),
+                escape(&e.category),
+                en("Approved by"),
+                e.decision.as_deref().map_or_else(|| "—".to_owned(), escape),
+                en("Ledger entry"),
+                e.entry
+            );
+        }
+        page.push_str("</ul>\n");
+    }
+    let categories: Vec<String> = s
+        .by_category
+        .iter()
+        .map(|(c, amount)| format!("{} {}", escape(c), yuan(*amount)))
+        .collect();
+    let _ = writeln!(
+        page,
+        "<p>按类别 {}：{}。每一笔都可用账本条目号和上方的账本锚点核验 {}（<code>guided-community ledger prove --entry N</code>）。</p>",
+        en("By category"),
+        if categories.is_empty() {
+            "—".to_owned()
+        } else {
+            categories.join("；")
+        },
+        en("Check any line against the ledger anchor above with its entry number")
+    );
+}
+
 fn after(page: &mut String, report: &PublicityReport) {
     let a = &report.after;
     let _ = writeln!(
@@ -439,6 +531,9 @@ fn after(page: &mut String, report: &PublicityReport) {
         a.points.ledger_root,
         en("Keep it: it shows later whether the ledger was rewritten.")
     );
+    if let Some(fund) = &a.fund {
+        fund_section(page, fund);
+    }
 
     let _ = writeln!(page, "<h3>预警 {}</h3>", en("Warnings"));
     if a.warnings.is_empty() {

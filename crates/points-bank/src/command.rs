@@ -44,8 +44,16 @@ pub enum AccountKind {
     Sink,
     /// Breakage: credited when points expire.
     Breakage,
-    /// A community fund that pays for services (time bank), within its credit line.
+    /// A community fund that pays for services (time bank), within its credit
+    /// line; with money, the community's own money (社区基金, a trust, a pool).
     Fund,
+    /// An outside source of money — donors, fee payers, advertisers: debited
+    /// when money comes in, so its balance is minus all it gave. It has no
+    /// lower limit.
+    Donor,
+    /// An expense category (maintenance, activities, …): credited by expenses,
+    /// debited by their refunds.
+    Expense,
 }
 
 impl AccountKind {
@@ -57,6 +65,8 @@ impl AccountKind {
             Self::Sink => "sink",
             Self::Breakage => "breakage",
             Self::Fund => "fund",
+            Self::Donor => "donor",
+            Self::Expense => "expense",
         }
     }
 }
@@ -69,6 +79,8 @@ pub enum Unit {
     Points,
     /// Time-bank hours (时间银行).
     Hours,
+    /// Money: yuan, exact to the fen (an [`Amount`]'s hundredths are fen).
+    Money,
 }
 
 impl Unit {
@@ -77,6 +89,7 @@ impl Unit {
         match self {
             Self::Points => "points",
             Self::Hours => "hours",
+            Self::Money => "money",
         }
     }
 }
@@ -124,6 +137,10 @@ pub struct Policy {
     pub claim_timeout_hours: u32,
     /// Hours a catalog reservation is held before it lapses (default 72).
     pub hold_hours: u32,
+    /// Whether every expense must name the decision that approved it (a
+    /// council resolution, the trust committee's); off by default.
+    #[serde(default)]
+    pub expenses_need_decision: bool,
 }
 
 impl Default for Policy {
@@ -131,8 +148,36 @@ impl Default for Policy {
         Self {
             claim_timeout_hours: 14 * 24,
             hold_hours: 72,
+            expenses_need_decision: false,
         }
     }
+}
+
+/// Where money came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum IncomeKind {
+    /// A donation (捐赠).
+    Donation,
+    /// A fee: the property fee of a trust (物业费).
+    Fee,
+    /// Rent of common property: advertising, parking (公共收益).
+    Rent,
+    /// A charity sale (义卖).
+    Sale,
+    /// Anything else.
+    Other,
+}
+
+/// One recipient of a distribution and its part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// The fund account credited.
+    pub account: String,
+    /// Its part.
+    pub amount: Amount,
 }
 
 /// Everything the bank can be asked to do.
@@ -253,6 +298,66 @@ pub enum Action {
     },
     /// Housekeeping at `now`: void lapsed claims and reservations, expire points.
     Sweep {},
+    /// Money comes into a fund from an outside source.
+    Receive {
+        /// The source (a donor account).
+        from: String,
+        /// The fund credited.
+        fund: String,
+        /// How much.
+        amount: Amount,
+        /// What kind of income.
+        income: IncomeKind,
+        /// Why, for the statement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        memo: Option<String>,
+    },
+    /// A fund pays an expense: the fund is debited and the expense category
+    /// credited; every field is published.
+    Spend {
+        /// The fund debited.
+        fund: String,
+        /// The expense category credited.
+        category: String,
+        /// How much.
+        amount: Amount,
+        /// Who was paid.
+        payee: String,
+        /// What for.
+        purpose: String,
+        /// The receipt or invoice number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<String>,
+        /// The decision that approved it (the council resolution or the trust
+        /// committee's); required when the policy says so.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<String>,
+    },
+    /// Money given back on an expense (a refund from the payee, a correction):
+    /// a correcting entry, from the category back to the fund; the expense
+    /// itself is never edited.
+    RefundExpense {
+        /// The id of the `spend` command.
+        expense: String,
+        /// How much, at most what is not yet refunded.
+        amount: Amount,
+    },
+    /// An income shared out by a published rule: the parts, computed from the
+    /// rule and the amount by the caller, and the rule's hash, so anyone can
+    /// recompute them. The parts must add up to `amount`.
+    Distribute {
+        /// The fund the income sits in.
+        from: String,
+        /// The income shared out.
+        amount: Amount,
+        /// The parts, one per fund credited.
+        parts: Vec<Part>,
+        /// The SHA-256 of the published rule (lowercase hex).
+        rule_hash: String,
+        /// The decision that put the rule in force.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<String>,
+    },
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's signature")]
@@ -286,6 +391,10 @@ impl Action {
             Self::Void { .. } => "void",
             Self::Refund { .. } => "refund",
             Self::Sweep {} => "sweep",
+            Self::Receive { .. } => "receive",
+            Self::Spend { .. } => "spend",
+            Self::RefundExpense { .. } => "refund_expense",
+            Self::Distribute { .. } => "distribute",
         }
     }
 }

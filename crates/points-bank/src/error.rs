@@ -284,6 +284,39 @@ pub enum Error {
         /// Units left.
         available: u32,
     },
+    /// An expense without its approving decision, where the policy asks for one.
+    #[error("the expense needs the decision that approved it: the fund's policy requires one")]
+    DecisionRequired,
+    /// A refund beyond what the expense has left.
+    #[error("`{expense}` has {left} left to refund, {amount} asked for")]
+    RefundTooLarge {
+        /// The `spend` command.
+        expense: String,
+        /// Not yet refunded.
+        left: Amount,
+        /// Asked for.
+        amount: Amount,
+    },
+    /// No such expense.
+    #[error("no expense `{expense}`")]
+    UnknownExpense {
+        /// The id given.
+        expense: String,
+    },
+    /// A distribution whose parts do not add up.
+    #[error("the parts add up to {parts}, not the {amount} distributed")]
+    PartsDoNotAddUp {
+        /// Their sum.
+        parts: Amount,
+        /// The amount.
+        amount: Amount,
+    },
+    /// A field that must say something.
+    #[error("the {what} must not be empty")]
+    EmptyField {
+        /// Which.
+        what: &'static str,
+    },
     /// A hash that is not 64 lowercase hex digits.
     #[error("`{text}` is not a SHA-256 hash in lowercase hex")]
     InvalidHash {

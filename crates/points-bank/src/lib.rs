@@ -15,7 +15,7 @@ pub mod strategy;
 mod time;
 
 pub use amount::Amount;
-pub use command::{AccountKind, Action, Command, Period, Policy, Unit};
+pub use command::{AccountKind, Action, Command, IncomeKind, Part, Period, Policy, Unit};
 pub use earning::{EarningRule, EarningRules, Per};
 pub use error::{Error, Result};
 pub use ledger::{Balance, Event, Ledger, Lot, apply};

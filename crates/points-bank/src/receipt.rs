@@ -42,6 +42,14 @@ pub enum TransferKind {
     Serve,
     /// A transfer asked for directly: a grant or a correction.
     Transfer,
+    /// Money received into a fund.
+    Income,
+    /// Money a fund paid out.
+    Expense,
+    /// Money given back on an expense.
+    ExpenseRefund,
+    /// A part of an income shared out by a rule.
+    Distribution,
 }
 
 /// One transfer, debiting `from` and crediting `to` by `amount`.

@@ -612,3 +612,101 @@ fn the_journal_replays_to_the_same_state() {
         Err(Error::ReplayDiverged { seq: 20, .. })
     ));
 }
+
+/// Money: an expense without its approving decision is refused when the
+/// policy asks for one; refunds are correcting entries, never more than was
+/// spent; a distribution's parts must add up.
+#[test]
+fn money_keeps_its_rules() {
+    use guided_community_points::{IncomeKind, Part, Policy};
+    let now: chrono::NaiveDateTime = "2026-07-01T09:00:00".parse().unwrap();
+    let mut bank = Ledger::new();
+    let mut policy = Policy::default();
+    policy.expenses_need_decision = true;
+    let open = |account: &str, kind| Action::OpenAccount {
+        account: account.into(),
+        kind,
+        unit: Unit::Money,
+        credit_limit: Amount::ZERO,
+        cap: None,
+    };
+    let setup = [
+        Action::Configure {
+            rules: guided_community_points::EarningRules::none(),
+            policy,
+        },
+        open("donors", AccountKind::Donor),
+        open("fund", AccountKind::Fund),
+        open("pool", AccountKind::Fund),
+        open("repairs", AccountKind::Expense),
+        Action::Receive {
+            from: "donors".into(),
+            fund: "fund".into(),
+            amount: "500.00".parse().unwrap(),
+            income: IncomeKind::Donation,
+            memo: None,
+        },
+    ];
+    for (i, action) in setup.into_iter().enumerate() {
+        bank.execute(Command::new(format!("s{i}"), action), now)
+            .unwrap();
+    }
+    let spend = |decision: Option<&str>| Action::Spend {
+        fund: "fund".into(),
+        category: "repairs".into(),
+        amount: "120.50".parse().unwrap(),
+        payee: "Anju Repairs".into(),
+        purpose: "stairwell lights".into(),
+        receipt: Some("FP-1".into()),
+        decision: decision.map(str::to_owned),
+    };
+    assert_eq!(
+        bank.execute(Command::new("e1", spend(None)), now)
+            .unwrap_err()
+            .to_string(),
+        "the expense needs the decision that approved it: the fund's policy requires one"
+    );
+    bank.execute(Command::new("e2", spend(Some("2026-07"))), now)
+        .unwrap();
+    assert_eq!(bank.balance("fund").unwrap().balance.to_string(), "379.5");
+    let refund = |amount: &str| Action::RefundExpense {
+        expense: "e2".into(),
+        amount: amount.parse().unwrap(),
+    };
+    bank.execute(Command::new("r1", refund("20.50")), now)
+        .unwrap();
+    assert_eq!(
+        bank.execute(Command::new("r2", refund("100.01")), now)
+            .unwrap_err()
+            .to_string(),
+        "`e2` has 100 left to refund, 100.01 asked for"
+    );
+    // Points cannot pay an expense, and hours cannot be donated.
+    let err = bank
+        .execute(
+            Command::new(
+                "d1",
+                Action::Distribute {
+                    from: "fund".into(),
+                    amount: "100".parse().unwrap(),
+                    parts: vec![Part {
+                        account: "pool".into(),
+                        amount: "99.99".parse().unwrap(),
+                    }],
+                    rule_hash: "ab".repeat(32),
+                    decision: None,
+                },
+            ),
+            now,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the parts add up to 99.99, not the 100 distributed"
+    );
+    assert_eq!(
+        bank.balance("pool").unwrap().balance,
+        Amount::ZERO,
+        "nothing moved"
+    );
+}

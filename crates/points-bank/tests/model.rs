@@ -2,7 +2,9 @@
 //! invalid commands — run against the ledger and against a small reference model
 //! written separately here. After every step the balances agree, every unit sums
 //! to zero and no account is past its limits; at the end the journal and the log
-//! replay to the same state.
+//! replay to the same state. Money (issue 27) is in the mix: income from
+//! donors, expenses that need an approving decision, refunds of expenses and
+//! distributions of an income.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,13 +19,14 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use guided_community_points::log::{Chain, replay};
 use guided_community_points::{
-    AccountKind, Action, Amount, Command, EarningRule, EarningRules, Ledger, Per, Period, Policy,
-    Unit,
+    AccountKind, Action, Amount, Command, EarningRule, EarningRules, IncomeKind, Ledger, Part, Per,
+    Period, Policy, Unit,
 };
 use proptest::prelude::*;
 
 const POINTS: [&str; 6] = ["issuer", "sink", "breakage", "r0", "r1", "r2"];
 const HOURS: [&str; 4] = ["hours", "fund", "m0", "m1"];
+const MONEY: [&str; 5] = ["donors", "chest", "pool-a", "pool-b", "repairs"];
 const ITEMS: [(&str, i64, Option<u32>); 2] = [("place", 40, Some(2)), ("voucher", 15, None)];
 
 #[derive(Debug, Clone)]
@@ -58,6 +61,27 @@ enum Op {
     Unknown,
     Retry(usize),
     Reuse(usize),
+    Receive {
+        fen: i64,
+    },
+    Spend {
+        fund: usize,
+        fen: i64,
+        decided: bool,
+    },
+    RefundExpense {
+        expense: usize,
+        fen: i64,
+    },
+    Distribute {
+        fen: i64,
+        share_a: i64,
+    },
+    Money {
+        from: usize,
+        to: usize,
+        fen: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -74,6 +98,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Unknown),
         2 => any::<usize>().prop_map(Op::Retry),
         1 => any::<usize>().prop_map(Op::Reuse),
+        2 => (0i64..=200_000).prop_map(|fen| Op::Receive { fen }),
+        3 => (1usize..4, 0i64..=80_000, any::<bool>()).prop_map(|(fund, fen, decided)| Op::Spend { fund, fen, decided }),
+        1 => (any::<usize>(), 0i64..=30_000).prop_map(|(expense, fen)| Op::RefundExpense { expense, fen }),
+        2 => (0i64..=100_000, 0i64..=100).prop_map(|(fen, share_a)| Op::Distribute { fen, share_a }),
+        1 => (0usize..5, 0usize..5, 0i64..=50_000).prop_map(|(from, to, fen)| Op::Money { from, to, fen }),
     ]
 }
 
@@ -108,6 +137,8 @@ struct Model {
     holds: Vec<Hold>,
     used: HashMap<(usize, u32), u32>,
     busy: HashMap<String, Vec<(NaiveDateTime, NaiveDateTime)>>,
+    /// Expenses by id: (fund, amount, refunded).
+    expenses: HashMap<String, (String, i64, i64)>,
 }
 
 impl Model {
@@ -125,6 +156,7 @@ impl Model {
         }
         let funded = from == "issuer"
             || from == "hours"
+            || from == "donors"
             || self.available(from) - amount >= -Self::get(&self.credit, from);
         let room = self.cap.get(to).is_none_or(|&cap| {
             Self::get(&self.balance, to) + Self::get(&self.credits_pending, to) + amount <= cap
@@ -173,8 +205,10 @@ impl Model {
             Action::Transfer {
                 from, to, amount, ..
             } => {
-                let known = |a: &str| POINTS.contains(&a) || HOURS.contains(&a);
-                let same_unit = POINTS.contains(&from.as_str()) == POINTS.contains(&to.as_str());
+                let known =
+                    |a: &str| POINTS.contains(&a) || HOURS.contains(&a) || MONEY.contains(&a);
+                let unit = |a: &str| (POINTS.contains(&a), MONEY.contains(&a));
+                let same_unit = unit(from) == unit(to);
                 if !known(from)
                     || !known(to)
                     || !same_unit
@@ -279,6 +313,68 @@ impl Model {
                 }
                 true
             }
+            Action::Receive {
+                from, fund, amount, ..
+            } => {
+                if from != "donors"
+                    || fund != "chest"
+                    || !self.can_move(from, fund, amount.hundredths())
+                {
+                    return false;
+                }
+                self.post(from, fund, amount.hundredths());
+                true
+            }
+            Action::Spend {
+                fund,
+                category,
+                amount,
+                decision,
+                ..
+            } => {
+                if decision.is_none() || !self.can_move(fund, category, amount.hundredths()) {
+                    return false;
+                }
+                self.post(fund, category, amount.hundredths());
+                self.expenses
+                    .insert(id.to_owned(), (fund.clone(), amount.hundredths(), 0));
+                true
+            }
+            Action::RefundExpense { expense, amount } => {
+                let Some((fund, spent, refunded)) = self.expenses.get(expense).cloned() else {
+                    return false;
+                };
+                let a = amount.hundredths();
+                if a > spent - refunded || !self.can_move("repairs", &fund, a) {
+                    return false;
+                }
+                self.post("repairs", &fund, a);
+                self.expenses
+                    .insert(expense.clone(), (fund, spent, refunded + a));
+                true
+            }
+            Action::Distribute {
+                from,
+                amount,
+                parts,
+                ..
+            } => {
+                let total = amount.hundredths();
+                if total <= 0 || self.available(from) - total < 0 {
+                    return false;
+                }
+                let fits = parts.iter().all(|p| {
+                    let a = p.amount.hundredths();
+                    a == 0 || self.can_move(from, &p.account, a)
+                });
+                if !fits {
+                    return false;
+                }
+                for p in parts {
+                    self.post(from, &p.account, p.amount.hundredths());
+                }
+                true
+            }
             _ => panic!("the model does not know {action:?}"),
         }
     }
@@ -290,9 +386,11 @@ fn setup() -> (Ledger, Model, NaiveDateTime) {
     let mut model = Model::default();
     let mut rules = EarningRule::new("deliberation", Amount::from_whole(10), Per::Occasion);
     rules.daily_cap = Some(Amount::from_whole(30));
+    let mut policy = Policy::default();
+    policy.expenses_need_decision = true;
     let mut setup = vec![Action::Configure {
         rules: EarningRules::new(vec![rules]),
-        policy: Policy::default(),
+        policy,
     }];
     let open = |account: &str, kind, unit, credit: i64, cap: Option<i64>| Action::OpenAccount {
         account: account.into(),
@@ -319,6 +417,18 @@ fn setup() -> (Ledger, Model, NaiveDateTime) {
     setup.push(open("m1", AccountKind::Resident, Unit::Hours, 0, None));
     model.credit.insert("m0".into(), 300);
     model.cap.insert("m0".into(), 800);
+    setup.push(open("donors", AccountKind::Donor, Unit::Money, 0, None));
+    setup.push(open("chest", AccountKind::Fund, Unit::Money, 0, None));
+    setup.push(open("pool-a", AccountKind::Fund, Unit::Money, 0, None));
+    setup.push(open(
+        "pool-b",
+        AccountKind::Fund,
+        Unit::Money,
+        0,
+        Some(1_000),
+    ));
+    setup.push(open("repairs", AccountKind::Expense, Unit::Money, 0, None));
+    model.cap.insert("pool-b".into(), 100_000);
     for (item, price, stock) in ITEMS {
         setup.push(Action::AddItem {
             item: item.into(),
@@ -336,7 +446,7 @@ fn setup() -> (Ledger, Model, NaiveDateTime) {
 }
 
 fn check_invariants(ledger: &Ledger, model: &Model) -> Result<(), TestCaseError> {
-    for unit in [Unit::Points, Unit::Hours] {
+    for unit in [Unit::Points, Unit::Hours, Unit::Money] {
         let sum: i64 = ledger
             .balances()
             .filter(|(_, b)| b.unit == unit)
@@ -359,7 +469,7 @@ fn check_invariants(ledger: &Ledger, model: &Model) -> Result<(), TestCaseError>
             b.credits_pending.hundredths(),
             Model::get(&model.credits_pending, account)
         );
-        if b.kind != AccountKind::Issuer {
+        if !matches!(b.kind, AccountKind::Issuer | AccountKind::Donor) {
             prop_assert!(
                 b.available() >= Amount::ZERO.checked_sub(b.credit_limit).unwrap(),
                 "{} below its limit",
@@ -393,6 +503,7 @@ proptest! {
         let (mut ledger, mut model, mut now) = setup();
         let mut sent: Vec<(Command, Result<guided_community_points::Receipt, guided_community_points::Error>)> = Vec::new();
         let mut holds: Vec<String> = Vec::new();
+        let mut spends: Vec<String> = Vec::new();
         for (n, (op, hours)) in ops.into_iter().enumerate() {
             now += TimeDelta::hours(hours);
             let id = format!("m{n}");
@@ -430,6 +541,43 @@ proptest! {
                 Op::Sweep => Action::Sweep {},
                 Op::Unknown => Action::Transfer {
                     from: "nobody".into(), to: "r0".into(), amount: Amount::from_whole(1), memo: None,
+                },
+                Op::Receive { fen } => Action::Receive {
+                    from: "donors".into(), fund: "chest".into(),
+                    amount: Amount::from_hundredths(fen), income: IncomeKind::Donation, memo: None,
+                },
+                Op::Spend { fund, fen, decided } => {
+                    spends.push(id.clone());
+                    Action::Spend {
+                        fund: MONEY[fund].into(), category: "repairs".into(),
+                        amount: Amount::from_hundredths(fen), payee: "Hardware shop".into(),
+                        purpose: "stairwell lights".into(), receipt: Some("INV-1".into()),
+                        decision: decided.then(|| "2026-07".to_owned()),
+                    }
+                }
+                Op::RefundExpense { expense, fen } if !spends.is_empty() => Action::RefundExpense {
+                    expense: spends[expense % spends.len()].clone(),
+                    amount: Amount::from_hundredths(fen),
+                },
+                Op::RefundExpense { fen, .. } => Action::RefundExpense {
+                    expense: "no-such".into(), amount: Amount::from_hundredths(fen),
+                },
+                Op::Distribute { fen, share_a } => {
+                    let a = fen * share_a / 100;
+                    Action::Distribute {
+                        from: "chest".into(),
+                        amount: Amount::from_hundredths(fen),
+                        parts: vec![
+                            Part { account: "pool-a".into(), amount: Amount::from_hundredths(a) },
+                            Part { account: "pool-b".into(), amount: Amount::from_hundredths(fen - a) },
+                        ],
+                        rule_hash: "ab".repeat(32),
+                        decision: None,
+                    }
+                }
+                Op::Money { from, to, fen } => Action::Transfer {
+                    from: MONEY[from].into(), to: MONEY[to].into(),
+                    amount: Amount::from_hundredths(fen), memo: None,
                 },
                 Op::Retry(k) | Op::Reuse(k) if sent.is_empty() => {
                     let _ = k;

@@ -136,7 +136,7 @@ impl Ledger {
                 to: self.name(to).to_owned(),
             });
         }
-        if f.kind != AccountKind::Issuer {
+        if !matches!(f.kind, AccountKind::Issuer | AccountKind::Donor) {
             let after = f.available().checked_sub(amount)?;
             if after.hundredths() < -f.credit_limit.hundredths() {
                 return Err(Error::InsufficientFunds {

@@ -19,6 +19,7 @@ mod book;
 mod catalog;
 mod earning;
 mod ids;
+mod money;
 mod sweep;
 mod time_bank;
 
@@ -251,6 +252,8 @@ pub struct Ledger {
     /// (expiry, account) for every lot that expires; entries may outlive their lot.
     expiring: std::collections::BTreeSet<(NaiveDateTime, u32)>,
     stock_used: HashMap<(u32, u32), u32>,
+    /// Expenses by their command id, for refunds.
+    expenses: HashMap<String, money::Expense>,
     transfers: Vec<Stored>,
     events: Vec<Event>,
     outcomes: Vec<Result<Done>>,
@@ -588,6 +591,38 @@ impl Ledger {
             Action::Void { reservation } => self.void_reservation(reservation, now),
             Action::Refund { reservation } => self.refund(reservation, now),
             Action::Sweep {} => self.sweep(now),
+            Action::Receive {
+                from,
+                fund,
+                amount,
+                income,
+                ..
+            } => self.receive(from, fund, *amount, *income, now),
+            Action::Spend {
+                fund,
+                category,
+                amount,
+                payee,
+                purpose,
+                decision,
+                ..
+            } => self.spend(
+                id,
+                fund,
+                category,
+                *amount,
+                (payee, purpose),
+                decision.as_deref(),
+                now,
+            ),
+            Action::RefundExpense { expense, amount } => self.refund_expense(expense, *amount, now),
+            Action::Distribute {
+                from,
+                amount,
+                parts,
+                rule_hash,
+                ..
+            } => self.distribute(from, *amount, parts, rule_hash, now),
         }
     }
 }
