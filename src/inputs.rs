@@ -296,6 +296,24 @@ pub struct QuarterInputs {
     /// accounts in `ledger`): its account, and a trust's fee collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund: Option<FundInput>,
+    /// Who took part, through which door: the residents with their group
+    /// attributes and the quarter's participation records (分层分类参与).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation: Option<ParticipationInput>,
+}
+
+/// The residents and their participation records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipationInput {
+    /// Every resident, with the attributes groups are read from.
+    pub people: Vec<metrics::Person>,
+    /// Each act of taking part.
+    #[serde(default)]
+    pub records: Vec<metrics::Attendance>,
+    /// Which attribute makes the groups, and the thresholds.
+    #[serde(default)]
+    pub options: metrics::ParticipationOptions,
 }
 
 /// Which fund the report shows, and the trust property fee's collection.

@@ -324,6 +324,9 @@ pub struct After {
     /// ledger's anchor in `points` (社区基金收支公示).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund: Option<FundReport>,
+    /// Who took part, by group and channel (参与度).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation: Option<metrics::Participation>,
     /// Warnings.
     pub warnings: Vec<Warning>,
 }

@@ -822,7 +822,7 @@ fn demo_writes_the_report_and_summarises_it() {
     assert_eq!(summary["households"], 300);
     assert_eq!(summary["balanced"], true);
     let html = std::fs::read_to_string(dir.join("quarterly-report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 8);
+    assert_eq!(html.matches("<svg").count(), 9);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("quarterly-report.json")).unwrap())
             .unwrap();
@@ -1260,4 +1260,44 @@ fn fund_statement_lists_every_expense_with_its_ledger_entry() {
     );
     assert_eq!(proof["entry"].as_u64().unwrap().to_string(), entry);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn participation_names_who_is_missing() {
+    let mut people = Vec::new();
+    let mut records = Vec::new();
+    for i in 0..60 {
+        people.push(serde_json::json!({"id": format!("y{i}"), "attributes": {"group": "young-renters", "tenure": "tenant"}}));
+        if i < 6 {
+            records.push(serde_json::json!({"resident": format!("y{i}"), "channel": "online-evening", "on": "2026-07-03"}));
+        }
+    }
+    for i in 0..40 {
+        people.push(serde_json::json!({"id": format!("s{i}"), "attributes": {"group": "seniors", "tenure": "owner"}}));
+        if i < 20 {
+            records.push(serde_json::json!({"resident": format!("s{i}"), "channel": "building-corner", "on": "2026-07-04"}));
+        }
+    }
+    let input =
+        serde_json::json!({"people": people, "records": records, "council": ["s0", "s1", "y0"]})
+            .to_string();
+    let out = run_json(&["participation"], &input);
+    assert_eq!(out["rate"], "0.26");
+    assert_eq!(out["least_reached"][0], "young-renters");
+    let young = out["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "young-renters")
+        .unwrap();
+    assert_eq!(young["flag"], "under");
+    assert_eq!(young["channels"]["online-evening"], 6);
+    // The council against the residents: young renters are 60% of residents, a third of the council.
+    let council = out["council"].as_array().unwrap();
+    assert_eq!(council[0]["group"], "young-renters");
+    assert_eq!(council[0]["member_share"], "0.3333");
+    assert!(
+        run_error(&["participation"], r#"{"people": [], "records": []}"#)
+            .contains("`people` is empty")
+    );
 }

@@ -75,6 +75,7 @@ fn html_has_one_svg_per_chart_and_no_external_references() {
         "Lorenz curve",
         "Satisfaction by group",
         "Petitions by category",
+        "Participation by group",
     ];
     assert_eq!(
         html.matches("<svg").count(),

@@ -19,6 +19,7 @@ mod json_error;
 mod ledger;
 mod metrics;
 mod motion;
+mod participation;
 mod pb;
 mod petition;
 mod project;
@@ -79,6 +80,10 @@ enum Command {
     /// published rule, or a fund's statement from the ledger's log.
     #[command(subcommand)]
     Fund(fund::FundCommand),
+    /// Who takes part, through which door (分层分类参与): participation by
+    /// group and channel, representation, the council's composition, the
+    /// leaders' pipeline.
+    Participation(participation::Args),
     /// From decision to done (项目化管理): schedule a resolution's project in
     /// working days, or report its progress against the baseline.
     #[command(subcommand)]
@@ -166,6 +171,7 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Demo(args) => demo::run(&args, output, out),
         Command::Project(command) => project::run(&command, output, out),
         Command::Fund(command) => fund::run(&command, output, out),
+        Command::Participation(args) => participation::run(&args, output, out),
         Command::Pilot(args) => project::pilot(&args, output, out),
         Command::Generate(command) => generate::run(&command, output, out),
     }

@@ -224,6 +224,7 @@ fn run(
     );
     let warnings = [warnings, late].concat();
     let fund = fund_report(inputs, &ledger, &mut diagnostics);
+    let participation = participation(inputs, &mut diagnostics);
     let grants = std::mem::take(&mut plan.grants);
     let publicity = publish::publicity(
         inputs,
@@ -244,6 +245,7 @@ fn run(
             warnings,
             implementation,
             fund,
+            participation,
         },
     );
     Ok(QuarterReport {
@@ -275,6 +277,33 @@ fn fund_report(
             diagnostics.push(crate::outcome::Diagnostic {
                 kind: "fund".to_owned(),
                 id: fund.account.clone(),
+                message: e.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// Who took part: a record naming nobody is a diagnostic, and so is input the
+/// measure refuses.
+fn participation(
+    inputs: &QuarterInputs,
+    diagnostics: &mut Vec<crate::outcome::Diagnostic>,
+) -> Option<governance_metrics::Participation> {
+    let given = inputs.participation.as_ref()?;
+    match governance_metrics::participation(&given.people, &given.records, &given.options) {
+        Ok(p) => {
+            diagnostics.extend(p.unknown.iter().map(|u| crate::outcome::Diagnostic {
+                kind: "participation".to_owned(),
+                id: format!("record {}", u.index),
+                message: format!("`{}` is not among the residents", u.resident),
+            }));
+            Some(p)
+        }
+        Err(e) => {
+            diagnostics.push(crate::outcome::Diagnostic {
+                kind: "participation".to_owned(),
+                id: given.options.by.clone(),
                 message: e.to_string(),
             });
             None

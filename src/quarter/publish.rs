@@ -40,6 +40,7 @@ pub(super) struct Parts<'a> {
     pub(super) warnings: Vec<Warning>,
     pub(super) implementation: Vec<crate::report::ImplementationLine>,
     pub(super) fund: Option<crate::report::FundReport>,
+    pub(super) participation: Option<metrics::Participation>,
 }
 
 /// The report: before (the plan and its notice), during (spending, coverage,
@@ -114,6 +115,7 @@ pub(super) fn publicity(
             satisfaction: parts.satisfaction,
             points: parts.points,
             fund: parts.fund,
+            participation: parts.participation,
             warnings: parts.warnings,
         },
         labels: policy.labels.clone(),

@@ -386,6 +386,100 @@ fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]
     }
 }
 
+/// A participation group or channel for people: the sample's names in
+/// Chinese and English, anything else as given.
+fn door_or_group(name: &str) -> String {
+    let (zh, english) = match name {
+        "young-renters" => ("青年租户", "Young renters"),
+        "seniors" => ("老年人", "Seniors"),
+        "working-owners" => ("在职业主", "Working owners"),
+        "online-evening" => ("线上晚间议事", "Evening online council"),
+        "building-corner" => ("楼栋议事角", "Building corner"),
+        "council" => ("居民议事会", "Council session"),
+        "app-petition" => ("小程序诉求", "App petition"),
+        "vote" => ("投票", "Vote"),
+        other => return escape(other),
+    };
+    format!("{zh} {english}")
+}
+
+/// 参与度: each group's share of participants against its share of residents
+/// (a chart and its table), the groups least reached, and the doors each
+/// group came through.
+fn participation_section(page: &mut String, p: &metrics::Participation) {
+    let _ = writeln!(
+        page,
+        "<h3>参与度 {}</h3>\n<p>{} / {} 位居民本季度至少参与一次 {}（{}）。</p>",
+        en("Who takes part"),
+        grouped(p.participants),
+        grouped(p.residents),
+        en("residents took part at least once this quarter"),
+        percent(p.rate)
+    );
+    let bars: Vec<Bar> = p
+        .groups
+        .iter()
+        .map(|g| Bar {
+            label: strip_tags(&door_or_group(&g.group)),
+            value: u64::try_from((g.rate * Decimal::from(10_000)).round().mantissa().max(0))
+                .unwrap_or(0),
+            text: format!(
+                "{}{}",
+                percent(g.rate),
+                match g.flag {
+                    metrics::RepresentationFlag::Under => " · 偏少",
+                    metrics::RepresentationFlag::Over => " · 偏多",
+                    metrics::RepresentationFlag::Small => " · 人数少",
+                    metrics::RepresentationFlag::Fair => "",
+                }
+            ),
+        })
+        .collect();
+    bar_chart(
+        page,
+        "participation",
+        &bi("各群体参与率", "Participation by group"),
+        "每个群体中至少参与一次的居民比例，以及该群体占参与者和占居民的比例：占参与者明显少于占居民即代表性不足。The share of each group that took part, and its share of participants against its share of residents: far fewer participants than residents means it is under-represented.",
+        &bars,
+    );
+    if !p.least_reached.is_empty() {
+        let names: Vec<String> = p.least_reached.iter().map(|g| door_or_group(g)).collect();
+        let _ = writeln!(
+            page,
+            "<p>最少触达 {}：{}</p>",
+            en("Least reached"),
+            names.join("、")
+        );
+    }
+    let _ = writeln!(
+        page,
+        "<p>代表性与参与渠道 {}：</p>\n<ul>",
+        en("Representation, and through which door")
+    );
+    for g in &p.groups {
+        let doors: Vec<String> = g
+            .channels
+            .iter()
+            .map(|(c, n)| format!("{} {}", door_or_group(c), grouped(*n)))
+            .collect();
+        let _ = writeln!(
+            page,
+            "<li>{}：占参与者 {} {} / 占居民 {} {}<br>{}</li>",
+            door_or_group(&g.group),
+            percent(g.participant_share),
+            en("of participants"),
+            percent(g.resident_share),
+            en("of residents"),
+            if doors.is_empty() {
+                "—".to_owned()
+            } else {
+                doors.join("；")
+            }
+        );
+    }
+    page.push_str("</ul>\n");
+}
+
 /// 社区基金收支公示: the fund's income by kind, every expense with the
 /// ledger entry a resident can ask an inclusion proof for, expenses by
 /// category, the balance and the fee's collection rate.
@@ -531,6 +625,9 @@ fn after(page: &mut String, report: &PublicityReport) {
         a.points.ledger_root,
         en("Keep it: it shows later whether the ledger was rewritten.")
     );
+    if let Some(p) = &a.participation {
+        participation_section(page, p);
+    }
     if let Some(fund) = &a.fund {
         fund_section(page, fund);
     }

@@ -6,6 +6,7 @@ mod error;
 mod exact;
 mod indicators;
 mod inequality;
+mod participation;
 mod warnings;
 
 #[cfg(any(test, feature = "proptest"))]
@@ -22,4 +23,10 @@ pub use indicators::{
     utilisation,
 };
 pub use inequality::{Inequality, atkinson, gini, inequality, lorenz_curve, theil};
+pub use participation::{
+    Attendance, BuildingTenants, ChannelEffect, ChannelLine, CompositionLine, Depth, GroupFalling,
+    GroupLine, MAX_PEOPLE, MAX_RECORDS, Participation, ParticipationOptions, Person, PipelineStep,
+    RepresentationFlag, Roster, UNSTATED, UnknownResident, channel_effect, composition,
+    falling_groups, participation, pipeline, tenant_representatives,
+};
 pub use warnings::{EarlyWarning, PeriodRecord, WarningRules, early_warnings};
