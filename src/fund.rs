@@ -82,7 +82,7 @@ fn weights<'de, D: Deserializer<'de>>(
                 .map(|d| (name.clone(), d))
                 .map_err(|_| {
                     D::Error::custom(format!(
-                        "the weight of `{name}` is `{text}`, expected a number such as 3 or \"2.5\""
+                        "the weight of `{name}` is `{text}`, expected a number such as 3 or \"2.5\", with at most 28 decimal places"
                     ))
                 })
         })
@@ -195,31 +195,45 @@ pub fn distribute(rule: &DistributionRule, income: Fen) -> Result<Distribution> 
 /// use guided_community::pools::Fen;
 ///
 /// let rule: DistributionRule = serde_json::from_str(r#"{"shares": {"a": 1, "b": 2}}"#)?;
-/// let action = distribution_action("public-income", &distribute(&rule, Fen::new(1_000))?, Some("2026-07"));
+/// let action = distribution_action("public-income", &distribute(&rule, Fen::new(1_000))?, Some("2026-07"))?;
 /// assert_eq!(action.name(), "distribute");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// [`Error::Points`] ([`points::Error::Overflow`]) for an income beyond what
+/// the ledger holds (about 9.2 × 10¹⁶ yuan).
 pub fn distribution_action(
     from: &str,
     distribution: &Distribution,
     decision: Option<&str>,
-) -> points::Action {
-    let money =
-        |fen: Fen| points::Amount::from_hundredths(i64::try_from(fen.get()).unwrap_or(i64::MAX));
-    points::Action::Distribute {
+) -> Result<points::Action> {
+    let money = |fen: Fen| {
+        i64::try_from(fen.get())
+            .map(points::Amount::from_hundredths)
+            .map_err(|_| {
+                Error::Points(points::Error::Overflow {
+                    context: "recording an income beyond what the ledger holds",
+                })
+            })
+    };
+    Ok(points::Action::Distribute {
         from: from.to_owned(),
-        amount: money(distribution.income),
+        amount: money(distribution.income)?,
         parts: distribution
             .parts
             .iter()
-            .map(|(account, fen)| points::Part {
-                account: account.clone(),
-                amount: money(*fen),
+            .map(|(account, fen)| {
+                Ok(points::Part {
+                    account: account.clone(),
+                    amount: money(*fen)?,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         rule_hash: distribution.rule_hash.clone(),
         decision: decision.map(str::to_owned),
-    }
+    })
 }
 
 /// Whether a recorded distribution is what `rule` gives for its income: the

@@ -53,6 +53,10 @@ fn projects_errors() -> Vec<projects::Error> {
             step: s("wroks"),
         },
         MoneyOverflow { step: s("works") },
+        TooFar {
+            start: chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
+            date: chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap(),
+        },
         Pilot {
             reason: s("2 pilot and 0 comparison units: each group needs at least 2"),
         },

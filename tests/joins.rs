@@ -79,7 +79,7 @@ proptest! {
         for (i, action) in setup.into_iter().enumerate() {
             ledger.execute(Command::new(format!("s{i}"), action), now).unwrap();
         }
-        let action = distribution_action("public-income", &d, Some("2026-07"));
+        let action = distribution_action("public-income", &d, Some("2026-07")).unwrap();
         ledger.execute(Command::new("share", action), now).unwrap();
         let recorded = &ledger.events().last().unwrap().command.action;
         prop_assert!(recompute_matches(&rule, recorded).unwrap());

@@ -85,7 +85,7 @@ pub(crate) fn run(
                 serde_json::from_value(serde_json::Value::Object(given))
                     .map_err(|e| input.invalid(&e))?;
             let d = fund::distribute(&rule, income)?;
-            let command = fund::distribution_action(from, &d, decision.as_deref());
+            let command = fund::distribution_action(from, &d, decision.as_deref())?;
             let report = Distributed {
                 income: d.income.to_string(),
                 parts: d
@@ -105,6 +105,13 @@ pub(crate) fn run(
             to,
             input,
         } => {
+            if let (Some(from), Some(to)) = (from, to)
+                && from >= to
+            {
+                return Err(input.invalid(&format!(
+                    "--from {from} is not before --to {to}: the statement covers from ≤ day < to"
+                )));
+            }
             let log = input.read_bytes()?;
             let (log, _) = complete(&log);
             let (ledger, _) = replay(log).map_err(|e| input.invalid(&e))?;

@@ -31,9 +31,15 @@ impl WorkingDays for Weekdays {
     }
 }
 
+/// Calendar days from the start the count looks at, at most (100 years).
+const HORIZON_DAYS: u64 = 36_525;
+
 /// The working days from a start, numbered 0, 1, 2, …, found as needed.
 pub(crate) struct Days<'a> {
     calendar: &'a dyn WorkingDays,
+    start: NaiveDate,
+    /// The first day past the horizon.
+    horizon: NaiveDate,
     /// The working days found so far, in order.
     dates: Vec<NaiveDate>,
     /// The next day to look at.
@@ -44,6 +50,10 @@ impl<'a> Days<'a> {
     pub(crate) fn new(calendar: &'a dyn WorkingDays, start: NaiveDate) -> Self {
         Self {
             calendar,
+            start,
+            horizon: start
+                .checked_add_days(chrono::Days::new(HORIZON_DAYS))
+                .unwrap_or(NaiveDate::MAX),
             dates: Vec::new(),
             next: Some(start),
         }
@@ -58,6 +68,12 @@ impl<'a> Days<'a> {
                     date: NaiveDate::MAX,
                 });
             };
+            if day >= self.horizon {
+                return Err(crate::Error::TooFar {
+                    start: self.start,
+                    date: day,
+                });
+            }
             match self.calendar.is_working_day(day) {
                 Some(true) => self.dates.push(day),
                 Some(false) => {}
@@ -76,6 +92,12 @@ impl<'a> Days<'a> {
     /// The number of the first working day on or after `date` (0 for a date
     /// before the start).
     pub(crate) fn index_on_or_after(&mut self, date: NaiveDate) -> crate::Result<u32> {
+        if date >= self.horizon {
+            return Err(crate::Error::TooFar {
+                start: self.start,
+                date,
+            });
+        }
         let mut i = 0u32;
         loop {
             if self.date(i)? >= date {

@@ -50,6 +50,16 @@ pub enum Error {
         /// The day.
         date: NaiveDate,
     },
+    /// A day too far from the plan's start to count working days to.
+    #[error(
+        "{date} is more than 100 years after the plan's start on {start}: working days are counted within 100 years"
+    )]
+    TooFar {
+        /// The plan's start.
+        start: NaiveDate,
+        /// The day asked about.
+        date: NaiveDate,
+    },
     /// An event about a step the plan does not have.
     #[error("event {index} ({event}) names step `{step}`, which is not a step of the plan")]
     EventForUnknownStep {

@@ -11,7 +11,7 @@ mod supervision;
 
 pub use days::{Weekdays, WorkingDays};
 pub use error::{Error, Result};
-pub use pilot::{MAX_RESAMPLES, MAX_UNITS, Pilot, PilotResult, Unit, evaluate};
+pub use pilot::{MAX_DRAWS, MAX_RESAMPLES, MAX_UNITS, Pilot, PilotResult, Unit, evaluate};
 pub use plan::{
     MAX_PLAN_DAYS, MAX_STEP_DAYS, MAX_STEPS, Plan, Schedule, Scheduled, Step, schedule,
 };

@@ -12,6 +12,9 @@ use crate::{Error, Result};
 pub const MAX_UNITS: usize = 1_000_000;
 /// The most bootstrap resamples.
 pub const MAX_RESAMPLES: u32 = 100_000;
+/// The most draws (units × resamples) one evaluation makes: about two
+/// seconds.
+pub const MAX_DRAWS: u64 = 200_000_000;
 /// The largest indicator value (in absolute terms) and the most decimal
 /// places it may have: the sums stay exact in 128 bits.
 const MAX_VALUE: i64 = 1_000_000_000;
@@ -132,7 +135,7 @@ pub struct PilotResult {
 ///
 /// [`Error::Pilot`] naming the problem: no pilot or no comparison units (or
 /// only one), more than [`MAX_UNITS`] units, resamples outside 1 to
-/// [`MAX_RESAMPLES`], a confidence outside 50–99, or a value beyond ±10⁹ or
+/// [`MAX_RESAMPLES`], more than [`MAX_DRAWS`] draws in all, a confidence outside 50–99, or a value beyond ±10⁹ or
 /// with more than 6 decimal places.
 pub fn evaluate(pilot: &Pilot, resamples: u32, seed: u64) -> Result<PilotResult> {
     let refuse = |reason: String| Err(Error::Pilot { reason });
@@ -144,6 +147,13 @@ pub fn evaluate(pilot: &Pilot, resamples: u32, seed: u64) -> Result<PilotResult>
     }
     if !(1..=MAX_RESAMPLES).contains(&resamples) {
         return refuse(format!("{resamples} resamples: give 1 to {MAX_RESAMPLES}"));
+    }
+    let draws = pilot.units.len() as u64 * u64::from(resamples);
+    if draws > MAX_DRAWS {
+        return refuse(format!(
+            "{} units × {resamples} resamples is {draws} draws; at most {MAX_DRAWS} (about 2 s) are made: fewer resamples will do",
+            pilot.units.len()
+        ));
     }
     if !(50..=99).contains(&pilot.confidence_percent) {
         return refuse(format!(

@@ -393,3 +393,25 @@ fn pilots_are_refused_by_name_and_judged_in_words() {
             .contains("within ±1,000,000,000")
     );
 }
+
+#[test]
+fn days_far_away_and_huge_bootstraps_are_refused_before_the_work() {
+    let plan = Plan {
+        goal: String::new(),
+        owner: None,
+        start: day(2025, 9, 1),
+        steps: vec![step("a", 3, &[])],
+    };
+    // Monday to Friday for ever: a report day in 2200 is not walked to.
+    let err = progress(&plan, &[], day(2200, 1, 1), &Weekdays).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2200-01-01 is more than 100 years after the plan's start on 2025-09-01: working days are counted within 100 years"
+    );
+    let pilot = simulated(1_001, 1, 60, 25);
+    let err = evaluate(&pilot, 100_000, 1).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "the pilot cannot be evaluated: 2002 units × 100000 resamples is 200200000 draws; at most 200000000 (about 2 s) are made: fewer resamples will do"
+    );
+}
