@@ -41,7 +41,7 @@ fn projects_errors() -> Vec<projects::Error> {
             max: 10_000,
         },
         TooLarge {
-            what: s("steps of 40000 working days in all"),
+            what: s("steps of 40,000 working days in all"),
             max: 36_500,
         },
         NotCovered {

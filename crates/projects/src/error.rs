@@ -27,7 +27,7 @@ pub enum Error {
         steps: Vec<String>,
     },
     /// A duration outside its limits.
-    #[error("step `{step}` takes {working_days} working days: a step takes 1 to {max}")]
+    #[error("step `{step}` takes {working_days} working days: a step takes 1 to {}", grouped(u64::from(*.max)))]
     InvalidDuration {
         /// The step.
         step: String,
@@ -37,7 +37,7 @@ pub enum Error {
         max: u32,
     },
     /// A plan beyond the documented size.
-    #[error("the plan has {what}; it may have at most {max}")]
+    #[error("the plan has {what}; it may have at most {}", grouped(*.max))]
     TooLarge {
         /// What there is too much of.
         what: String,
@@ -82,6 +82,19 @@ pub enum Error {
         /// Why, naming the value.
         reason: String,
     },
+}
+
+/// `n` with thousands separators, for messages.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The crate's result type.

@@ -121,7 +121,10 @@ impl<'a> Graph<'a> {
         }
         if total > MAX_PLAN_DAYS {
             return Err(Error::TooLarge {
-                what: format!("steps of {total} working days in all"),
+                what: format!(
+                    "steps of {} working days in all",
+                    crate::error::grouped(total)
+                ),
                 max: MAX_PLAN_DAYS,
             });
         }

@@ -114,12 +114,12 @@ fn bad_plans_are_refused_by_name() {
     );
     assert_eq!(
         err(vec![step("a", 0, &[])]),
-        "step `a` takes 0 working days: a step takes 1 to 10000"
+        "step `a` takes 0 working days: a step takes 1 to 10,000"
     );
     let many: Vec<Step> = (0..10)
         .map(|i| step(&format!("s{i}"), 5_000, &[]))
         .collect();
-    assert!(err(many).contains("at most 36500"));
+    assert!(err(many).contains("at most 36,500"));
     // A typo in a key is refused, not ignored.
     let typo = serde_json::from_str::<Plan>(
         r#"{"start": "2025-09-01", "steps": [{"id": "a", "workingdays": 3}]}"#,
