@@ -181,7 +181,8 @@ pub struct Participation {
     pub groups: Vec<GroupLine>,
     /// Every channel, by participants (then by name).
     pub channels: Vec<ChannelLine>,
-    /// Up to three groups (not small) with the lowest rates, lowest first.
+    /// Up to three groups (not small) whose rate is below the community's,
+    /// lowest first.
     pub least_reached: Vec<String>,
     /// Records set aside: they name nobody in the population.
     pub unknown: Vec<UnknownResident>,
@@ -276,7 +277,8 @@ fn share(part: u64, whole: u64) -> Decimal {
 /// let young = p.groups.iter().find(|g| g.group == "young-renters").ok_or("group")?;
 /// // 60% of residents, 23% of participants: under-represented.
 /// assert_eq!(young.ratio.map(|r| r.to_string()), Some("0.3846".into()));
-/// assert_eq!(p.least_reached, ["young-renters", "seniors"]);
+/// // Only groups below the community's 26% are "least reached".
+/// assert_eq!(p.least_reached, ["young-renters"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -448,9 +450,14 @@ pub fn participation(
             .cmp(&a.residents)
             .then_with(|| a.group.cmp(&b.group))
     });
+    // Below the community's rate: p/r < came/total ⟺ p·total < came·r.
     let mut ranked: Vec<&GroupLine> = groups
         .iter()
         .filter(|g| g.flag != RepresentationFlag::Small)
+        .filter(|g| {
+            u128::from(g.participants) * u128::from(total)
+                < u128::from(came) * u128::from(g.residents)
+        })
         .collect();
     // Lowest rate first, compared exactly: p₁·r₂ < p₂·r₁.
     ranked.sort_by(|a, b| {
