@@ -63,6 +63,8 @@ struct Engine<'p, 'a> {
     group_class: Vec<u32>,
     scratch: HashMap<(u32, u64), u64>,
     dense: Vec<u64>,
+    /// The classes `entries` touched, kept between calls.
+    touched: Vec<u32>,
 }
 
 /// What a run produced.
@@ -86,6 +88,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             group_class: vec![1; profile.groups.len()],
             scratch: HashMap::new(),
             dense: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
@@ -98,7 +101,8 @@ impl<'p, 'a> Engine<'p, 'a> {
             if self.dense.len() < self.value.len() {
                 self.dense.resize(self.value.len(), 0);
             }
-            let mut touched = Vec::new();
+            let mut touched = core::mem::take(&mut self.touched);
+            touched.clear();
             for &(g, _) in support {
                 let class = self.group_class.get(g as usize).copied().unwrap_or(0);
                 if class == 0 {
@@ -114,15 +118,17 @@ impl<'p, 'a> Engine<'p, 'a> {
             }
             touched.sort_unstable();
             let dense = &mut self.dense;
-            return touched
-                .into_iter()
-                .map(|class| Entry {
+            let entries = touched
+                .iter()
+                .map(|&class| Entry {
                     class,
                     u: 1,
                     // The class's voters, and the slot cleared for the next call.
                     voters: dense.get_mut(class as usize).map_or(0, core::mem::take),
                 })
                 .collect();
+            self.touched = touched;
+            return entries;
         }
         self.scratch.clear();
         for &(g, points) in support {
@@ -212,7 +218,9 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// them becomes a new class over the new denominator `d·w` (or empty).
     fn pay(&mut self, project: usize, price: &Price) {
         let w = big(price.weight);
-        let mut moves: HashMap<(u32, u64), u32> = HashMap::new();
+        // (class, utility) → new class, sorted for binary search: a hash map
+        // here cost a tenth of a Budapest run in SipHash.
+        let mut moves: Vec<((u32, u64), u32)> = Vec::with_capacity(price.entries.len());
         let zero = BigInt::zero();
         for entry in &price.entries {
             let class = entry.class as usize;
@@ -223,8 +231,16 @@ impl<'p, 'a> Engine<'p, 'a> {
             } else {
                 0
             };
-            moves.insert((entry.class, entry.u), to);
+            moves.push(((entry.class, entry.u), to));
         }
+        moves.sort_unstable_by_key(|&(key, _)| key);
+        let class_after = |key: (u32, u64)| {
+            moves
+                .binary_search_by_key(&key, |&(k, _)| k)
+                .ok()
+                .and_then(|i| moves.get(i))
+                .map_or(0, |&(_, to)| to)
+        };
         self.d *= &w;
         self.members.resize(self.value.len(), 0);
         let utility = self.utility;
@@ -246,7 +262,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             } else {
                 1
             };
-            let to = moves.get(&(from, u)).copied().unwrap_or(0);
+            let to = class_after((from, u));
             *slot = to;
             if let Some(m) = self.members.get_mut(from as usize) {
                 *m -= 1;
@@ -260,7 +276,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             - price
                 .entries
                 .iter()
-                .filter(|e| moves.get(&(e.class, e.u)).is_some_and(|&t| t != 0))
+                .filter(|e| class_after((e.class, e.u)) != 0)
                 .count();
         for (v, &m) in self.value.iter_mut().zip(&self.members).take(fresh).skip(1) {
             if m == 0 {
