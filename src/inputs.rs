@@ -314,6 +314,21 @@ pub struct ParticipationInput {
     /// Which attribute makes the groups, and the thresholds.
     #[serde(default)]
     pub options: metrics::ParticipationOptions,
+    /// Earlier quarters' participation, oldest first (as reports carried it):
+    /// a group whose rate fell three times in a row, this quarter included,
+    /// is a warning.
+    #[serde(default)]
+    pub history: Vec<PeriodParticipation>,
+}
+
+/// One earlier period's participation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodParticipation {
+    /// The period (`2026-Q2`).
+    pub period: String,
+    /// Its participation, as the report carried it.
+    pub participation: metrics::Participation,
 }
 
 /// Which fund the report shows, and the trust property fee's collection.

@@ -50,8 +50,8 @@ pub mod sample;
 pub use error::{Error, Result};
 pub use inputs::{
     ALLOCATION_COMPLAINT, Activity, Adjustment, CouncilDecision, DecisionProject, FeeCollection,
-    FundInput, GRANTS_LINE, Household, LineSpec, ParticipationInput, PetitionRecord, Quarter,
-    QuarterInputs, Serves, Spending, Survey,
+    FundInput, GRANTS_LINE, Household, LineSpec, ParticipationInput, PeriodParticipation,
+    PetitionRecord, Quarter, QuarterInputs, Serves, Spending, Survey,
 };
 pub use outcome::{Diagnostic, Grant, QuarterReport};
 pub use policy::{Basis, Policy};

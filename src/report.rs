@@ -502,6 +502,13 @@ pub enum Warning {
         /// Why, in words.
         reason: String,
     },
+    /// A group whose participation fell three times in a row (参与率连续下降).
+    ParticipationFalling {
+        /// The group.
+        group: String,
+        /// The periods, oldest first, and the group's rate in each.
+        rates: Vec<(String, Decimal)>,
+    },
     /// An action the supervision group asked for, past its due day and not done.
     ActionOverdue {
         /// The decision's item.

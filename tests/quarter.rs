@@ -445,3 +445,51 @@ fn the_page_shows_numbers_rounded_for_people() {
         }
     }
 }
+
+#[test]
+fn a_group_falling_three_quarters_running_is_a_warning() {
+    let mut inputs = guided_community::sample::sunshine(2026);
+    let now = quarterly_cycle(&inputs, &Policy::default())
+        .unwrap()
+        .publicity
+        .after
+        .participation
+        .unwrap();
+    // Young renters took part at 20%, 15% and 12% in the three quarters before.
+    let earlier = |period: &str, rate: &str| {
+        let mut p = now.clone();
+        for g in &mut p.groups {
+            if g.group == "young-renters" {
+                g.rate = rate.parse().unwrap();
+            }
+        }
+        guided_community::PeriodParticipation {
+            period: period.into(),
+            participation: p,
+        }
+    };
+    inputs.participation.as_mut().unwrap().history = vec![
+        earlier("2025-Q4", "0.2"),
+        earlier("2026-Q1", "0.15"),
+        earlier("2026-Q2", "0.12"),
+    ];
+    let report = quarterly_cycle(&inputs, &Policy::default()).unwrap();
+    let falling: Vec<_> = report
+        .publicity
+        .after
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            guided_community::report::Warning::ParticipationFalling { group, rates } => {
+                Some((group.clone(), rates.len()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(falling, [("young-renters".to_owned(), 4)]);
+    let html = report::render_html(&report.publicity);
+    assert!(
+        html.contains("young-renters 参与率连续 3 次下降"),
+        "the warning is in the page"
+    );
+}

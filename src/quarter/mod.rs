@@ -222,9 +222,10 @@ fn run(
         &accounts,
         overspent,
     );
-    let warnings = [warnings, late].concat();
     let fund = fund_report(inputs, &ledger, &mut diagnostics);
     let participation = participation(inputs, &mut diagnostics);
+    let falling = falling_participation(inputs, participation.as_ref());
+    let warnings = [warnings, late, falling].concat();
     let grants = std::mem::take(&mut plan.grants);
     let publicity = publish::publicity(
         inputs,
@@ -282,6 +283,30 @@ fn fund_report(
             None
         }
     }
+}
+
+/// Groups whose participation fell three times in a row, this quarter
+/// included, as warnings.
+fn falling_participation(
+    inputs: &QuarterInputs,
+    now: Option<&governance_metrics::Participation>,
+) -> Vec<crate::report::Warning> {
+    let (Some(given), Some(now)) = (inputs.participation.as_ref(), now) else {
+        return Vec::new();
+    };
+    let mut periods: Vec<(String, governance_metrics::Participation)> = given
+        .history
+        .iter()
+        .map(|h| (h.period.clone(), h.participation.clone()))
+        .collect();
+    periods.push((inputs.quarter.to_string(), now.clone()));
+    governance_metrics::falling_groups(&periods, 3)
+        .into_iter()
+        .map(|f| crate::report::Warning::ParticipationFalling {
+            group: f.group,
+            rates: f.rates,
+        })
+        .collect()
 }
 
 /// Who took part: a record naming nobody is a diagnostic, and so is input the

@@ -236,6 +236,15 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             yuan(*spent),
             yuan(*allocated)
         ),
+        Warning::ParticipationFalling { group, rates } => {
+            let shown: Vec<String> = rates.iter().map(|(_, r)| percent(*r)).collect();
+            format!(
+                "{group} 参与率连续 {} 次下降 participation fell {} times in a row: {}",
+                rates.len().saturating_sub(1),
+                rates.len().saturating_sub(1),
+                shown.join(" → ")
+            )
+        }
         Warning::ProjectLate { title, reason, .. } => {
             format!("决议落实延期 Decision late: {title} — {reason}")
         }

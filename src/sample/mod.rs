@@ -411,6 +411,7 @@ fn participation(households: &[Household], quarter: Quarter) -> ParticipationInp
         people,
         records,
         options: metrics::ParticipationOptions::by("group"),
+        history: Vec::new(),
     }
 }
 
