@@ -341,8 +341,10 @@ pub struct FundStatement {
     pub income: BTreeMap<String, Fen>,
     /// Every expense, in order.
     pub expenses: Vec<ExpenseLine>,
-    /// Expenses by category, less their refunds.
+    /// Expenses by category, less their refunds in the period.
     pub by_category: BTreeMap<String, Fen>,
+    /// Money given back on expenses (this period's or earlier ones').
+    pub refunds: Fen,
     /// Shared out to other funds by a rule.
     pub distributed_out: Fen,
     /// Received from other funds' distributions.
@@ -370,8 +372,9 @@ fn two_decimals<S: serde::Serializer>(
 
 /// `fund`'s statement for `from ≤ t < to` from the ledger: its income by
 /// kind, every expense with its payee, purpose, receipt, decision and log
-/// entry, expenses by category, distributions and transfers, and the
-/// balances; opening + income − expenses + refunds ± the rest = closing.
+/// entry, expenses by category, refunds, distributions and transfers, and
+/// the balances: opening + income − expenses + refunds + distributed in −
+/// distributed out + transfers in − transfers out = closing.
 ///
 /// # Errors
 ///
@@ -391,6 +394,7 @@ pub fn statement(
         income: BTreeMap::new(),
         expenses: Vec::new(),
         by_category: BTreeMap::new(),
+        refunds: Fen::ZERO,
         distributed_out: Fen::ZERO,
         distributed_in: Fen::ZERO,
         transfers_in: Fen::ZERO,
@@ -470,25 +474,20 @@ impl FundStatement {
                 });
             }
             points::Action::RefundExpense { expense, amount } => {
-                let original = ledger
-                    .seq_of(expense)
-                    .and_then(|i| ledger.events().get(usize::try_from(i).ok()?));
-                if let Some(points::Action::Spend {
-                    fund: from_fund,
-                    category,
-                    ..
-                }) = original.map(|e| &e.command.action)
-                    && from_fund == fund
-                {
-                    if let Some(entry) = self.by_category.get_mut(category) {
-                        *entry = entry.checked_sub(fen(*amount)).unwrap_or(Fen::ZERO);
-                    }
-                    if let Some(line) = self
-                        .expenses
-                        .iter_mut()
-                        .find(|l| Some(l.entry) == ledger.seq_of(expense))
+                // Whose money came back is in the refund's own transfer, so a
+                // refund of an expense paid before the period counts too.
+                let into_fund = ledger
+                    .receipt(seq)
+                    .is_ok_and(|r| r.transfers.iter().any(|t| &*t.to == fund));
+                if into_fund {
+                    add(&mut self.refunds, fen(*amount))?;
+                    let original = ledger.seq_of(expense);
+                    if let Some(line) = self.expenses.iter_mut().find(|l| Some(l.entry) == original)
                     {
                         add(&mut line.refunded, fen(*amount))?;
+                        if let Some(entry) = self.by_category.get_mut(&line.category) {
+                            *entry = entry.checked_sub(fen(*amount)).unwrap_or(Fen::ZERO);
+                        }
                     }
                 }
             }
