@@ -366,19 +366,23 @@ fn price_system(setup: &Setup, id: &dyn Fn(usize) -> String) -> Option<PriceSyst
     row.add(margin, -1.0);
     problem.add_constraint(row, ComparisonOp::Ge, 1.0);
     let solution = solve(&problem)?;
-    let paid = rounded_payments(setup, &pay, &solution)?;
-    // The smallest budget every group can pay from, and that covers L.
-    let ceil = |a: i128, b: i128| (a + b - 1) / b.max(1);
-    let mut budget = ceil(setup.budget * GRID, setup.n.max(1));
-    for (g, terms) in paid.iter().enumerate() {
-        let spent: i128 = terms.iter().map(|(_, x)| x).sum();
-        budget = budget.max(ceil(spent, setup.k(g)));
-    }
-    if !prices_check(setup, &paid, budget) {
-        return None;
-    }
+    // A price system may be forced to one budget, such as 23/3: the grid is
+    // 2⁻²⁴ of the money unit, refined by the denominator of the solver's
+    // budget snapped to a simple fraction, so such a budget is on it.
+    let snapped = simple_denominator(solution.var_value(b) * l);
+    let (grid, paid, budget) = [GRID * snapped, GRID].into_iter().find_map(|grid| {
+        let paid = rounded_payments(setup, &pay, &solution, grid)?;
+        // The smallest budget every group can pay from, and that covers L.
+        let ceil = |a: i128, b: i128| (a + b - 1) / b.max(1);
+        let mut budget = ceil(setup.budget * grid, setup.n.max(1));
+        for (g, terms) in paid.iter().enumerate() {
+            let spent: i128 = terms.iter().map(|(_, x)| x).sum();
+            budget = budget.max(ceil(spent, setup.k(g)));
+        }
+        prices_check(setup, &paid, budget, grid).then_some((grid, paid, budget))
+    })?;
     let money = |numerator: i128, per: i128| {
-        let denominator = GRID.unsigned_abs() * setup.unit * per.max(1).unsigned_abs();
+        let denominator = grid.unsigned_abs() * setup.unit * per.max(1).unsigned_abs();
         Ratio::new(numerator.unsigned_abs(), denominator)
     };
     let groups = setup
@@ -401,14 +405,42 @@ fn price_system(setup: &Setup, id: &dyn Fn(usize) -> String) -> Option<PriceSyst
     })
 }
 
-/// The program's payments on the grid (units / GRID), each selected project
+/// The denominator (at most 1,000) of the simplest fraction within 10⁻⁹ of
+/// `x`, by continued fractions; 1 when there is none.
+fn simple_denominator(x: f64) -> i128 {
+    if !x.is_finite() || x <= 0.0 {
+        return 1;
+    }
+    let (mut h, mut k) = ((1.0_f64, 0.0_f64), (0.0_f64, 1.0_f64));
+    let mut rest = x;
+    for _ in 0..20 {
+        let a = rest.floor();
+        h = (a * h.0 + h.1, h.0);
+        k = (a * k.0 + k.1, k.0);
+        if k.0 > 1000.0 {
+            return 1;
+        }
+        if (h.0 / k.0 - x).abs() <= 1e-9 * x.max(1.0) {
+            return round(k.0).max(1);
+        }
+        let frac = rest - a;
+        if frac <= 0.0 {
+            return 1;
+        }
+        rest = 1.0 / frac;
+    }
+    1
+}
+
+/// The program's payments on `grid` (units / grid), each selected project
 /// paid in full: the rounding residue goes to its largest payer.
 fn rounded_payments(
     setup: &Setup,
     pay: &[Vec<(usize, Variable)>],
     solution: &microlp::Solution,
+    grid: i128,
 ) -> Option<Vec<Vec<(usize, i128)>>> {
-    let scale = float(setup.budget) * float(GRID);
+    let scale = float(setup.budget) * float(grid);
     let mut paid: Vec<Vec<(usize, i128)>> = pay
         .iter()
         .map(|terms| {
@@ -425,7 +457,7 @@ fn rounded_payments(
             .filter(|(q, _)| *q == p)
             .map(|(_, x)| x)
             .sum();
-        let residue = setup.cost(p) * GRID - sum;
+        let residue = setup.cost(p) * grid - sum;
         let largest = paid
             .iter_mut()
             .flatten()
@@ -440,9 +472,9 @@ fn rounded_payments(
 }
 
 /// Every condition of a price system, exactly: `paid` per group and project
-/// and the per-voter `budget`, in units / GRID.
-fn prices_check(setup: &Setup, paid: &[Vec<(usize, i128)>], budget: i128) -> bool {
-    if setup.n * budget < setup.budget * GRID {
+/// and the per-voter `budget`, in units / `grid`.
+fn prices_check(setup: &Setup, paid: &[Vec<(usize, i128)>], budget: i128, grid: i128) -> bool {
+    if setup.n * budget < setup.budget * grid {
         return false;
     }
     let spent: Vec<i128> = paid
@@ -462,7 +494,7 @@ fn prices_check(setup: &Setup, paid: &[Vec<(usize, i128)>], budget: i128) -> boo
             .map(|(_, x)| x)
             .sum();
         let owed = if setup.is_selected(p) {
-            setup.cost(p) * GRID
+            setup.cost(p) * grid
         } else {
             0
         };
@@ -477,7 +509,7 @@ fn prices_check(setup: &Setup, paid: &[Vec<(usize, i128)>], budget: i128) -> boo
                 .filter(|(_, (ballot, _))| ballot.contains(&p))
                 .map(|(g, _)| setup.k(g) * budget - spent.get(g).copied().unwrap_or(0))
                 .sum();
-            if left > setup.cost(p) * GRID {
+            if left > setup.cost(p) * grid {
                 return false;
             }
         }
@@ -526,12 +558,15 @@ fn farkas(setup: &Setup, id: &dyn Fn(usize) -> String) -> Option<NotPriceable> {
         .collect();
     let mut yy: Vec<Option<i128>> = vec![None; m];
     for (group, (ballot, _)) in setup.groups.iter().enumerate() {
-        let owed: i128 = ballot
+        // Multipliers come from floats and may be huge: every sum is checked,
+        // and an overflow leaves the answer undecided rather than wrapped.
+        let owed = ballot
             .iter()
             .filter(|&&d| !setup.is_selected(d))
-            .map(|&d| uu.get(d).copied().unwrap_or(0))
-            .sum();
-        let least = owed - vv.get(group).copied().unwrap_or(0);
+            .try_fold(0i128, |sum, &d| {
+                sum.checked_add(uu.get(d).copied().unwrap_or(0))
+            })?;
+        let least = owed.checked_sub(vv.get(group).copied().unwrap_or(0))?;
         for &c in ballot.iter().filter(|&&c| setup.is_selected(c)) {
             if let Some(slot) = yy.get_mut(c) {
                 *slot = Some(slot.map_or(least, |y: i128| y.max(least)));
@@ -540,50 +575,36 @@ fn farkas(setup: &Setup, id: &dyn Fn(usize) -> String) -> Option<NotPriceable> {
     }
     let yy: Vec<i128> = yy.into_iter().map(|y| y.unwrap_or(0)).collect();
     // n·β = T.
-    let t: i128 = (0..m)
-        .map(|d| setup.supporters(d) * uu.get(d).copied().unwrap_or(0))
-        .sum::<i128>()
-        - vv.iter()
-            .enumerate()
-            .map(|(g, v)| setup.k(g) * v)
-            .sum::<i128>();
+    let given = (0..m).try_fold(0i128, |sum, d| {
+        sum.checked_add(
+            setup
+                .supporters(d)
+                .checked_mul(uu.get(d).copied().unwrap_or(0))?,
+        )
+    })?;
+    let held = vv.iter().enumerate().try_fold(0i128, |sum, (g, v)| {
+        sum.checked_add(setup.k(g).checked_mul(*v)?)
+    })?;
+    let t = given.checked_sub(held)?;
     if t < 0 {
         return None;
     }
     // n · (Σ cost·y + Σ cost·u) − L · T < 0, all scaled by n.
-    let weighted: i128 = (0..m)
-        .map(|p| {
-            setup.cost(p) * (yy.get(p).copied().unwrap_or(0) + uu.get(p).copied().unwrap_or(0))
-        })
-        .sum();
+    let weighted: i128 = (0..m).try_fold(0i128, |sum, p| {
+        let y_plus_u = yy
+            .get(p)
+            .copied()
+            .unwrap_or(0)
+            .checked_add(uu.get(p).copied().unwrap_or(0))?;
+        sum.checked_add(setup.cost(p).checked_mul(y_plus_u)?)
+    })?;
     let contradiction = weighted
         .checked_mul(setup.n)
         .and_then(|a| a.checked_sub(setup.budget.checked_mul(t)?));
     if contradiction.is_none_or(|c| c >= 0) {
         return None;
     }
-    // Scale by n so β is an integer too.
-    let mut multipliers = BTreeMap::new();
-    for p in 0..m {
-        let (name, value) = if setup.is_selected(p) {
-            (format!("y {}", id(p)), yy.get(p).copied().unwrap_or(0))
-        } else {
-            (format!("u {}", id(p)), uu.get(p).copied().unwrap_or(0))
-        };
-        if value != 0 {
-            multipliers.insert(name, value * setup.n);
-        }
-    }
-    for (g, (_, voters)) in setup.groups.iter().enumerate() {
-        let value = vv.get(g).copied().unwrap_or(0);
-        if value != 0 {
-            let first = voters.first().copied().unwrap_or(0);
-            multipliers.insert(format!("v ballot of voter {first}"), value * setup.n);
-        }
-    }
-    if t != 0 {
-        multipliers.insert("beta".to_owned(), t);
-    }
+    let multipliers = multipliers(setup, id, (&yy, &uu, &vv), t)?;
     let unselected: Vec<String> = (0..m)
         .filter(|&d| !setup.is_selected(d) && uu.get(d).copied().unwrap_or(0) > 0)
         .map(id)
@@ -605,6 +626,42 @@ fn farkas(setup: &Setup, id: &dyn Fn(usize) -> String) -> Option<NotPriceable> {
         unselected,
         multipliers,
     })
+}
+
+/// The certificate's multipliers by name, scaled by n so β is an integer too;
+/// zeros left out.
+fn multipliers(
+    setup: &Setup,
+    id: &dyn Fn(usize) -> String,
+    (yy, uu, vv): (&[i128], &[i128], &[i128]),
+    t: i128,
+) -> Option<BTreeMap<String, i128>> {
+    let m = setup.cost.len();
+    let mut multipliers = BTreeMap::new();
+    for p in 0..m {
+        let (name, value) = if setup.is_selected(p) {
+            (format!("y {}", id(p)), yy.get(p).copied().unwrap_or(0))
+        } else {
+            (format!("u {}", id(p)), uu.get(p).copied().unwrap_or(0))
+        };
+        if value != 0 {
+            multipliers.insert(name, value.checked_mul(setup.n)?);
+        }
+    }
+    for (g, (_, voters)) in setup.groups.iter().enumerate() {
+        let value = vv.get(g).copied().unwrap_or(0);
+        if value != 0 {
+            let first = voters.first().copied().unwrap_or(0);
+            multipliers.insert(
+                format!("v ballot of voter {first}"),
+                value.checked_mul(setup.n)?,
+            );
+        }
+    }
+    if t != 0 {
+        multipliers.insert("beta".to_owned(), t);
+    }
+    Some(multipliers)
 }
 
 /// The Farkas program: `y`, `u`, `v`, `β` as in [`farkas`], minimizing
