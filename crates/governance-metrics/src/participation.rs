@@ -54,6 +54,9 @@ impl Person {
     }
 }
 
+/// Above this many (group, channel) cells the counts go in a map.
+const DENSE_CELLS: usize = 1 << 22;
+
 /// The group of a person without the attribute.
 pub const UNSTATED: &str = "unstated";
 
@@ -364,7 +367,16 @@ pub fn participation(
     let channels_n = channel_names.len();
     let mut residents = vec![0u64; groups_n];
     let mut participants = vec![0u64; groups_n];
-    let mut by_channel = vec![0u64; groups_n * channels_n];
+    // Participants per (group, channel): a dense table for the ordinary case,
+    // a map when groups × channels is large (a group per person, say), so the
+    // table never takes gigabytes.
+    let dense = groups_n.saturating_mul(channels_n) <= DENSE_CELLS;
+    let mut by_channel = if dense {
+        vec![0u64; groups_n * channels_n]
+    } else {
+        Vec::new()
+    };
+    let mut sparse: HashMap<(usize, usize), u64, FxBuild> = HashMap::default();
     let mut channel_people = vec![0u64; channels_n];
     for (who, &g) in person_group.iter().enumerate() {
         let g = g as usize;
@@ -380,8 +392,12 @@ pub fn participation(
             *p += 1;
         }
         let mut mark = |c: usize| {
-            if let Some(x) = by_channel.get_mut(g * channels_n + c) {
-                *x += 1;
+            if dense {
+                if let Some(x) = by_channel.get_mut(g * channels_n + c) {
+                    *x += 1;
+                }
+            } else {
+                *sparse.entry((g, c)).or_default() += 1;
             }
             if let Some(x) = channel_people.get_mut(c) {
                 *x += 1;
@@ -394,6 +410,16 @@ pub fn participation(
         }
         for &c in extra.into_iter().flatten() {
             mark(c);
+        }
+    }
+    let channel_name = |c: usize| channel_names.get(c).copied().unwrap_or_default().to_owned();
+    let mut sparse_by_group: Vec<BTreeMap<String, u64>> = Vec::new();
+    if !dense {
+        sparse_by_group.resize_with(groups_n, BTreeMap::new);
+        for (&(g, c), &n) in &sparse {
+            if let Some(map) = sparse_by_group.get_mut(g) {
+                map.insert(channel_name(c), n);
+            }
         }
     }
     let total = people.len() as u64;
@@ -431,17 +457,19 @@ pub fn participation(
                 participant_share,
                 ratio,
                 flag,
-                channels: (0..channels_n)
-                    .filter_map(|c| {
-                        let n = by_channel.get(g * channels_n + c).copied().unwrap_or(0);
-                        (n > 0).then(|| {
-                            (
-                                channel_names.get(c).copied().unwrap_or_default().to_owned(),
-                                n,
-                            )
+                channels: if dense {
+                    (0..channels_n)
+                        .filter_map(|c| {
+                            let n = by_channel.get(g * channels_n + c).copied().unwrap_or(0);
+                            (n > 0).then(|| (channel_name(c), n))
                         })
-                    })
-                    .collect(),
+                        .collect()
+                } else {
+                    sparse_by_group
+                        .get_mut(g)
+                        .map(core::mem::take)
+                        .unwrap_or_default()
+                },
             }
         })
         .collect();

@@ -221,3 +221,28 @@ proptest! {
         }
     }
 }
+
+/// A group per person and thousands of channels: the per-group channel counts
+/// go in a map instead of a table of groups × channels, and agree with it.
+#[test]
+fn many_groups_and_channels_are_counted_sparsely() {
+    let people: Vec<Person> = (0..3_000)
+        .map(|i| Person::new(format!("p{i}")).with("group", format!("g{i}")))
+        .collect();
+    let records: Vec<Attendance> = (0..3_000)
+        .flat_map(|i| {
+            [
+                came(&format!("p{i}"), &format!("c{}", i % 2_000), 1),
+                came(&format!("p{i}"), "vote", 2),
+            ]
+        })
+        .collect();
+    let p = participation(&people, &records, &ParticipationOptions::by("group")).unwrap();
+    assert_eq!(p.participants, 3_000);
+    for g in &p.groups {
+        let i: usize = g.group[1..].parse().unwrap();
+        assert_eq!(g.channels.len(), 2, "{g:?}");
+        assert_eq!(g.channels[&format!("c{}", i % 2_000)], 1);
+        assert_eq!(g.channels["vote"], 1);
+    }
+}
