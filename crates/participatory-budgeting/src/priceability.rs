@@ -229,37 +229,9 @@ pub fn priceability(election: &BudgetElection, selected: &[String]) -> Result<Pr
 }
 
 fn setup(election: &BudgetElection, selected: &[String]) -> Result<Setup> {
-    let budget = election.budget()?;
-    if !matches!(election.vote_type()?, crate::VoteType::Approval) {
-        return Err(Error::CommitteeInput {
-            reason: "priceability takes approval elections".to_owned(),
-        });
-    }
-    let scale = election
-        .projects
-        .iter()
-        .map(|p| p.cost.scale())
-        .chain(core::iter::once(budget.scale()))
-        .max()
-        .unwrap_or(0);
-    let too_big = || Error::Overflow {
-        context: "scaling money for the priceability check",
-    };
-    let units = |d: rust_decimal::Decimal| -> Result<i128> {
-        let mut d = d;
-        d.rescale(scale);
-        let m = d.mantissa();
-        // Room for the grid, the voters and sums of products.
-        if !(0..=1 << 60).contains(&m) {
-            return Err(too_big());
-        }
-        Ok(m)
-    };
-    let cost = election
-        .projects
-        .iter()
-        .map(|p| units(p.cost))
-        .collect::<Result<Vec<_>>>()?;
+    // At most 2⁶⁰ units, so i128 holds the grid, the voters and sums of products.
+    let money = crate::fairness::approval_money(election, "priceability checks", 1 << 60)?;
+    let cost: Vec<i128> = money.cost.iter().map(|&c| c.cast_signed()).collect();
     let selected = crate::measures::selection_mask(election, selected)?;
     let mut by_ballot: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
     for (i, v) in election.voters.iter().enumerate() {
@@ -279,9 +251,9 @@ fn setup(election: &BudgetElection, selected: &[String]) -> Result<Setup> {
     Ok(Setup {
         groups,
         cost,
-        budget: units(budget)?,
+        budget: money.budget.cast_signed(),
         selected,
-        unit: 10u128.pow(scale),
+        unit: 10u128.pow(money.scale),
         n: election.voters.len() as i128,
     })
 }
