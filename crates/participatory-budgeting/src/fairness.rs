@@ -80,51 +80,6 @@ pub struct BudgetCheck {
     pub witness: Option<BudgetWitness>,
 }
 
-/// An approval election's costs and budget as whole numbers of its smallest
-/// money unit (`10^-scale`), each at most `limit`: shared by the fairness and
-/// priceability checks.
-pub(crate) struct Money {
-    pub(crate) cost: Vec<u128>,
-    pub(crate) budget: u128,
-    pub(crate) scale: u32,
-}
-
-/// [`Money`] of `election`, refusing other vote types on behalf of `what`.
-pub(crate) fn approval_money(election: &BudgetElection, what: &str, limit: u128) -> Result<Money> {
-    let budget = election.budget()?;
-    if !matches!(election.vote_type()?, crate::VoteType::Approval) {
-        return Err(Error::CommitteeInput {
-            reason: format!("{what} take approval elections"),
-        });
-    }
-    let scale = election
-        .projects
-        .iter()
-        .map(|p| p.cost.scale())
-        .chain(core::iter::once(budget.scale()))
-        .max()
-        .unwrap_or(0);
-    let unit = |d: rust_decimal::Decimal| -> Result<u128> {
-        let mut d = d;
-        d.rescale(scale);
-        u128::try_from(d.mantissa())
-            .ok()
-            .filter(|&m| m <= limit)
-            .ok_or(Error::Overflow {
-                context: "scaling money for a fairness check",
-            })
-    };
-    Ok(Money {
-        cost: election
-            .projects
-            .iter()
-            .map(|p| unit(p.cost))
-            .collect::<Result<Vec<u128>>>()?,
-        budget: unit(budget)?,
-        scale,
-    })
-}
-
 struct Setup {
     /// Approved project indices per voter, sorted.
     ballots: Vec<Vec<usize>>,
@@ -209,7 +164,7 @@ pub fn check_budget(
     satisfaction: Satisfaction,
     up_to: UpTo,
 ) -> Result<BudgetCheck> {
-    let money = approval_money(election, "the fairness checks", u128::MAX)?;
+    let money = crate::measures::approval_money(election, "the fairness checks", u128::MAX)?;
     let chosen = crate::measures::selection_mask(election, selected)?;
     let ballots: Vec<Vec<usize>> = election
         .voters

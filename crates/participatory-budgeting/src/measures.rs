@@ -170,6 +170,55 @@ pub fn of_committee(profile: &crate::committee::Profile, committee: &[usize]) ->
     measures(&satisfaction)
 }
 
+/// An approval election's costs and budget as whole numbers of its smallest
+/// money unit (`10^-scale`), each at most `limit`: shared by the fairness and
+/// priceability checks.
+pub(crate) struct Money {
+    pub(crate) cost: Vec<u128>,
+    pub(crate) budget: u128,
+    pub(crate) scale: u32,
+}
+
+/// [`Money`] of `election`, refusing other vote types on behalf of `what`.
+pub(crate) fn approval_money(
+    election: &BudgetElection,
+    what: &str,
+    limit: u128,
+) -> crate::Result<Money> {
+    let budget = election.budget()?;
+    if !matches!(election.vote_type()?, crate::VoteType::Approval) {
+        return Err(Error::CommitteeInput {
+            reason: format!("{what} take approval elections"),
+        });
+    }
+    let scale = election
+        .projects
+        .iter()
+        .map(|p| p.cost.scale())
+        .chain(core::iter::once(budget.scale()))
+        .max()
+        .unwrap_or(0);
+    let unit = |d: rust_decimal::Decimal| -> crate::Result<u128> {
+        let mut d = d;
+        d.rescale(scale);
+        u128::try_from(d.mantissa())
+            .ok()
+            .filter(|&m| m <= limit)
+            .ok_or(Error::Overflow {
+                context: "scaling money for a fairness check",
+            })
+    };
+    Ok(Money {
+        cost: election
+            .projects
+            .iter()
+            .map(|p| unit(p.cost))
+            .collect::<crate::Result<Vec<u128>>>()?,
+        budget: unit(budget)?,
+        scale,
+    })
+}
+
 /// Which projects `selected` names, by index; an id that is not a project of
 /// the election is an [`Error::CommitteeInput`] naming it.
 pub(crate) fn selection_mask(election: &BudgetElection, selected: &[String]) -> Result<Vec<bool>> {

@@ -230,7 +230,7 @@ pub fn priceability(election: &BudgetElection, selected: &[String]) -> Result<Pr
 
 fn setup(election: &BudgetElection, selected: &[String]) -> Result<Setup> {
     // At most 2⁶⁰ units, so i128 holds the grid, the voters and sums of products.
-    let money = crate::fairness::approval_money(election, "priceability checks", 1 << 60)?;
+    let money = crate::measures::approval_money(election, "priceability checks", 1 << 60)?;
     let cost: Vec<i128> = money.cost.iter().map(|&c| c.cast_signed()).collect();
     let selected = crate::measures::selection_mask(election, selected)?;
     let mut by_ballot: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
