@@ -42,6 +42,9 @@ pub enum Error {
     /// From the projects (decisions to done).
     #[error(transparent)]
     Projects(#[from] projects::Error),
+    /// From matching (volunteers and caseloads).
+    #[error(transparent)]
+    Matching(#[from] matching::Error),
     /// A quarter that is not `YYYY-Qn` with n in 1–4.
     #[error("`{quarter}` is not a quarter: expected YYYY-Q1 to YYYY-Q4")]
     InvalidQuarter {

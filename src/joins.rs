@@ -15,6 +15,7 @@
 //! | a council lottery's chances | inequality measures | [`lottery_measures`] |
 //! | a triage calendar | a projects working-day calendar | [`working_days`] |
 //! | projects' progress | a meeting record's implementation counts | [`implementation_into_record`] |
+//! | a completed match | a points-bank `Serve` command | [`serve_from_match`] |
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -361,4 +362,45 @@ pub fn implementation_into_record(
         implemented: rate.on_time,
         ..record
     }
+}
+
+/// A completed match → the points-bank command that banks its hours (时间银行):
+/// `Serve` crediting the volunteer's hours account (named by their id) for the
+/// service's time and debiting `payer` (the resident's hours account or a
+/// fund).
+///
+/// The command's id is `match/<request id>`, so a completed match is banked
+/// once however often it is recorded (the bank answers a repeat with the first
+/// receipt), and the same request cannot be credited to a second volunteer
+/// (the bank refuses the reused id). The bank counts the hours as the match
+/// does — hundredths rounded down — so banked hours and matches agree. Times
+/// are the wall clock of the request's `from` offset, which the ledger's
+/// times are.
+///
+/// ```
+/// use guided_community::{joins, matching};
+///
+/// let instance: matching::Instance = serde_json::from_str(r#"{
+///   "requests": [{"id": "r1", "skill": "escort", "building": "B1",
+///     "from": "2025-10-13T09:00:00+08:00", "to": "2025-10-13T10:30:00+08:00"}],
+///   "volunteers": [{"id": "wang", "skills": ["escort"], "building": "B1", "max_hours": 4,
+///     "available": [["2025-10-13T08:00:00+08:00", "2025-10-13T12:00:00+08:00"]]}]
+/// }"#)?;
+/// let m = matching::match_requests(&instance, matching::MatchOptions::default())?;
+/// let command = joins::serve_from_match(&m.matches[0], "care-fund");
+/// assert_eq!(command.id, "match/r1");
+/// assert_eq!(m.matches[0].hours.to_string(), "1.50");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn serve_from_match(m: &matching::Match, payer: &str) -> points::Command {
+    let offset = *m.from.offset();
+    points::Command::new(
+        format!("match/{}", m.request),
+        points::Action::Serve {
+            server: m.volunteer.clone(),
+            payer: payer.to_owned(),
+            start: m.from.naive_local(),
+            end: m.to.with_timezone(&offset).naive_local(),
+        },
+    )
 }

@@ -1,4 +1,4 @@
-//! Guided community service management (融入指导的社区服务管理): the facade over seven
+//! Guided community service management (融入指导的社区服务管理): the facade over nine
 //! independent domain crates, and the only place where they meet.
 //!
 //! ```
@@ -30,6 +30,8 @@
 //! | [`triage`] | `guided-community-triage` | three-colour petition triage with working days (三色管理) |
 //! | [`deliberation`] | `guided-community-deliberation` | the residents' council (居民议事) |
 //! | [`metrics`] | `guided-community-metrics` | fairness and participation indicators (效果评估) |
+//! | [`projects`] | `guided-community-projects` | from decision to done: schedules, progress, pilots (项目化管理) |
+//! | [`matching`] | `guided-community-matching` | who serves whom: skills bank, time bank, guides' caseloads (社区能人库, 时间银行) |
 //! | `store` (feature `store`) | `guided-community-store` | the points bank's journal and the petitions in SQLite: acknowledged only after commit |
 //!
 //! The domain crates never depend on each other; whatever joins two domains lives
@@ -63,6 +65,8 @@ pub use allocation_pools as pools;
 pub use deliberation;
 #[doc(inline)]
 pub use governance_metrics as metrics;
+#[doc(inline)]
+pub use matching;
 #[doc(inline)]
 pub use needs_matrix as needs;
 #[doc(inline)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-const DOMAIN_CRATES: [&str; 8] = [
+const DOMAIN_CRATES: [&str; 9] = [
     "guided-community-needs",
     "guided-community-pools",
     "guided-community-pb",
@@ -14,6 +14,7 @@ const DOMAIN_CRATES: [&str; 8] = [
     "guided-community-deliberation",
     "guided-community-metrics",
     "guided-community-projects",
+    "guided-community-matching",
 ];
 
 /// Adapters, and the domain crates each may depend on.

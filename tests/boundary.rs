@@ -304,17 +304,47 @@ fn run_bounded(args: &[String], stdin: &[u8]) -> (Option<i32>, Vec<u8>, Vec<u8>)
     let writer = std::thread::spawn(move || {
         let _ = input.write_all(&bytes);
     });
+    // Read both pipes while the child runs: a child writing more than a pipe
+    // holds (`ledger demo` without `--events` writes 1,000 entries) would
+    // otherwise block until the deadline.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut out);
+            }
+            out
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
             panic!("{args:?} did not finish in 60 s");
         }
         std::thread::sleep(Duration::from_millis(2));
-    }
+    };
     let _ = writer.join();
-    let out = child.wait_with_output().unwrap();
-    (out.status.code(), out.stdout, out.stderr)
+    (
+        status.code(),
+        stdout.join().unwrap(),
+        stderr.join().unwrap(),
+    )
 }
 
 const PB: &str = "META\nkey;value\nbudget;150\nvote_type;approval\nrule;greedy\n\
@@ -332,6 +362,8 @@ fn seed_input(command: &str) -> String {
         "check" => r#"{"council": [{"id": "v1", "age": "young"}], "rules": {"min": {"age=young": 1, "age=senior": 1}}}"#.to_owned(),
         "pb" => PB.to_owned(),
         "committee" => r#"{"candidates": ["a", "b", "c", "d"], "ballots": [{"approve": ["a", "b"], "count": 3}, {"approve": [2, "d"], "count": 2}], "attributes": {"a": {"age": "young"}}, "rules": [{"attribute": "age", "value": "young", "min": 1}]}"#.to_owned(),
+        "match" => r#"{"requests": [{"id": "r1", "skill": "escort", "from": "2025-10-13T09:00:00+08:00", "to": "2025-10-13T11:00:00+08:00", "building": "B1", "urgency": 3}, {"id": "r2", "skill": "escort", "level": 2, "from": "2025-10-13T10:00:00+08:00", "to": "2025-10-13T12:00:00+08:00", "building": "B2"}], "volunteers": [{"id": "v1", "skills": ["escort", {"skill": "escort", "level": 2}], "available": [["2025-10-13T08:00:00+08:00", "2025-10-13T18:00:00+08:00"]], "building": "B2", "max_hours": "2.5"}], "distance": {"B1": {"B2": 300}}}"#.to_owned(),
+        "caseload" => r#"{"buildings": [{"id": "B1", "households": 700}, {"id": "B2", "households": 600, "weight": 900}, {"id": "B3", "households": 2000}], "guides": [{"id": "g1", "base": "B1"}, {"id": "g2", "base": "B2", "cap": 800}], "max_distance": 500, "distance": {"B1": {"B2": 300, "B3": 900}, "B2": {"B3": 100}}}"#.to_owned(),
         "ledger" => {
             let out = run(&["ledger", "demo", "--events", "25", "--seed", "4"], "");
             String::from_utf8(out.stdout).unwrap()
@@ -344,6 +376,9 @@ fn seed_input(command: &str) -> String {
 /// property may replace.
 const TEMPLATES: &[&[&str]] = &[
     &["apportion", "--method", "dhondt", "--total", "100"],
+    &["match", "--node-limit", "1000"],
+    &["match", "--spread-load"],
+    &["caseload"],
     &["inequality"],
     &[
         "motion",
@@ -484,6 +519,8 @@ fn command_input(template: &[&str]) -> &'static str {
         ["council", ..] => "council",
         ["ledger", "demo", ..] | ["pb", "generate", ..] => "none",
         ["apportion", ..] => "apportion",
+        ["match", ..] => "match",
+        ["caseload", ..] => "caseload",
         ["inequality", ..] => "inequality",
         ["score", ..] => "score",
         ["tally", ..] => "tally",

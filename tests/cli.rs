@@ -1339,3 +1339,60 @@ fn participation_names_who_is_missing() {
             .contains("`people` is empty")
     );
 }
+
+#[test]
+fn match_serves_the_most_urgent_and_says_why_not() {
+    let week = r#"{"requests": [
+        {"id": "r1", "skill": "escort", "from": "2025-10-13T09:00:00+08:00", "to": "2025-10-13T11:00:00+08:00", "building": "B1", "urgency": 3},
+        {"id": "r2", "skill": "escort", "from": "2025-10-13T10:00:00+08:00", "to": "2025-10-13T12:00:00+08:00", "building": "B2", "urgency": 1},
+        {"id": "r3", "skill": "cooking", "from": "2025-10-13T10:00:00+08:00", "to": "2025-10-13T12:00:00+08:00", "building": "B2"}],
+      "volunteers": [{"id": "wang", "skills": ["escort"], "building": "B2", "max_hours": 4,
+        "available": [["2025-10-13T08:00:00+08:00", "2025-10-13T18:00:00+08:00"]]}],
+      "distance": {"B1": {"B2": 300}}}"#;
+    let m = run_json(&["match"], week);
+    assert_eq!(m["matches"][0]["request"], "r1");
+    assert_eq!(m["matches"][0]["distance"], 300);
+    assert_eq!(m["matches"][0]["hours"], "2.00");
+    assert_eq!(m["unmatched"][0]["reason"], "busy");
+    assert_eq!(m["unmatched"][0]["candidates"][0]["with"], "r1");
+    assert_eq!(m["unmatched"][1]["reason"], "no-skill");
+    assert_eq!(
+        m["objective"],
+        serde_json::json!({"urgency": 3, "distance": 300, "max_load_percent": "50.0"})
+    );
+    assert_eq!(m["optimality"]["proven"], true);
+    assert_eq!(
+        run_error(
+            &["match"],
+            &week.replace("2025-10-13T09:00:00+08:00", "2025-10-13 09:00")
+        ),
+        "error: invalid input in standard input: `2025-10-13 09:00` is not a time with its offset: write it as 2025-10-13T09:00:00+08:00 (line 2, column 66)"
+    );
+    assert_eq!(
+        run_error(
+            &["match"],
+            &week.replace(r#""max_hours": 4"#, r#""max_hours": 1e308"#)
+        ),
+        "error: invalid input in standard input: `1e308` is too large a number to keep exactly (at most 7.9e28), e.g. 4 or 2.5 (line 5, column 94)"
+    );
+}
+
+#[test]
+fn caseload_balances_guides_within_the_cap() {
+    let district = r#"{"buildings": [
+        {"id": "B1", "households": 700}, {"id": "B2", "households": 600},
+        {"id": "B3", "households": 500}, {"id": "B4", "households": 400},
+        {"id": "B5", "households": 1600}],
+      "guides": [{"id": "g1", "base": "B1"}, {"id": "g2", "base": "B4"}]}"#;
+    let c = run_json(&["caseload"], district);
+    assert_eq!(
+        (c["max_load"].as_u64(), c["min_load"].as_u64()),
+        (Some(1100), Some(1100))
+    );
+    assert_eq!(c["unassigned"][0]["reason"], "over-cap");
+    assert_eq!(c["optimal"], true);
+    assert_eq!(
+        run_error(&["caseload"], r#"{"buildings": [], "guides": []}"#),
+        "error: there are no guides: give at least one, e.g. {\"id\": \"guide-1\", \"base\": \"B1\"}"
+    );
+}

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use guided_community::{Error, deliberation, metrics, needs, pb, points, pools, projects, triage};
+use guided_community::{
+    Error, deliberation, matching, metrics, needs, pb, points, pools, projects, triage,
+};
 use rust_decimal::dec;
 
 use crate::snapshot::assert_snapshot;
@@ -21,6 +23,47 @@ fn every_error_is_send_sync_and_static() {
     assert_error::<deliberation::Error>();
     assert_error::<metrics::Error>();
     assert_error::<projects::Error>();
+    assert_error::<matching::Error>();
+}
+
+fn matching_errors() -> Vec<matching::Error> {
+    use matching::Error::*;
+    let s = |text: &str| text.to_owned();
+    vec![
+        Duplicate {
+            what: "volunteers",
+            id: s("wang"),
+        },
+        EmptyId { what: "request" },
+        InvalidWindow {
+            volunteer: s("wang"),
+            from: s("2025-10-13T18:00:00+08:00"),
+            to: s("2025-10-13T08:00:00+08:00"),
+        },
+        InvalidLimit {
+            volunteer: s("wang"),
+            max_hours: s("-2"),
+        },
+        MissingDistance {
+            from: s("B1"),
+            to: s("B7"),
+        },
+        AsymmetricDistance {
+            from: s("B1"),
+            to: s("B2"),
+            there: 120,
+            back: 90,
+        },
+        SelfDistance {
+            place: s("B1"),
+            distance: 5,
+        },
+        NoGuides,
+        TooLarge {
+            what: s("300,000 requests"),
+            max: 200_000,
+        },
+    ]
 }
 
 fn projects_errors() -> Vec<projects::Error> {
@@ -609,6 +652,7 @@ fn error_messages() {
     lines(&mut text, "deliberation", choice_errors());
     lines(&mut text, "metrics", metrics_errors());
     lines(&mut text, "projects", projects_errors());
+    lines(&mut text, "matching", matching_errors());
     lines(
         &mut text,
         "facade",

@@ -94,3 +94,92 @@ proptest! {
         prop_assert!(!recompute_matches(&DistributionRule::Shares(other), recorded).unwrap());
     }
 }
+
+/// The time bank's members and a fund, opened in a fresh ledger.
+fn time_bank(members: &[&str]) -> guided_community::points::Ledger {
+    use guided_community::points::{AccountKind, Action, Amount, Command, Ledger, Unit};
+    let now = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut ledger = Ledger::new();
+    let open = |id: &str, kind, credit: i64| Action::OpenAccount {
+        account: id.to_owned(),
+        kind,
+        unit: Unit::Hours,
+        credit_limit: Amount::from_whole(credit),
+        cap: None,
+    };
+    let mut setup = vec![
+        open("hours-issuer", AccountKind::Issuer, 0),
+        open("care-fund", AccountKind::Fund, 0),
+        Action::Transfer {
+            from: "hours-issuer".into(),
+            to: "care-fund".into(),
+            amount: Amount::from_whole(100_000),
+            memo: None,
+        },
+    ];
+    setup.extend(members.iter().map(|m| open(m, AccountKind::Resident, 0)));
+    for (i, action) in setup.into_iter().enumerate() {
+        ledger
+            .execute(Command::new(format!("setup-{i}"), action), now)
+            .unwrap();
+    }
+    ledger
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Completed matches banked through `serve_from_match` credit each
+    /// volunteer exactly the hours the matching gives them; recording them a
+    /// second time changes nothing.
+    #[test]
+    fn banked_hours_agree_with_the_matches(instance in guided_community::matching::strategy::instance()) {
+        use guided_community::matching;
+        let m = matching::match_requests(&instance, matching::MatchOptions::default()).unwrap();
+        let members: Vec<&str> = instance.volunteers.iter().map(|v| v.id.as_str()).collect();
+        let mut ledger = time_bank(&members);
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        for _ in 0..2 {
+            for x in &m.matches {
+                ledger.execute(joins::serve_from_match(x, "care-fund"), at).unwrap();
+            }
+        }
+        for load in &m.loads {
+            let banked = ledger.balance(&load.volunteer).unwrap().balance;
+            prop_assert_eq!(Decimal::from(banked.hundredths()), load.hours * Decimal::ONE_HUNDRED, "{}", load.volunteer);
+        }
+    }
+}
+
+#[test]
+fn a_request_is_banked_for_one_volunteer_only() {
+    use guided_community::{matching, points};
+    let instance: matching::Instance = serde_json::from_str(
+        r#"{"requests": [{"id": "r1", "skill": "escort", "building": "B1",
+            "from": "2025-10-13T09:00:00+08:00", "to": "2025-10-13T10:30:00+08:00"}],
+          "volunteers": [{"id": "wang", "skills": ["escort"], "building": "B1", "max_hours": 4,
+            "available": [["2025-10-13T08:00:00+08:00", "2025-10-13T12:00:00+08:00"]]}]}"#,
+    )
+    .unwrap();
+    let m = matching::match_requests(&instance, matching::MatchOptions::default()).unwrap();
+    let mut ledger = time_bank(&["wang", "li"]);
+    let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 20)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    ledger
+        .execute(joins::serve_from_match(&m.matches[0], "care-fund"), at)
+        .unwrap();
+    let mut other = m.matches[0].clone();
+    other.volunteer = "li".into();
+    let refused = ledger.execute(joins::serve_from_match(&other, "care-fund"), at);
+    assert!(
+        matches!(refused, Err(points::Error::IdReused { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(ledger.balance("wang").unwrap().balance.hundredths(), 150);
+    assert_eq!(ledger.balance("li").unwrap().balance.hundredths(), 0);
+}

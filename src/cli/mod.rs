@@ -17,6 +17,7 @@ mod fund;
 mod generate;
 mod json_error;
 mod ledger;
+mod matching;
 mod metrics;
 mod motion;
 mod participation;
@@ -91,6 +92,12 @@ enum Command {
     /// Judge a pilot (试点先行): difference-in-differences with a bootstrap
     /// interval and a roll-out gate.
     Pilot(project::PilotArgs),
+    /// Match residents' requests to volunteers (社区能人库, 时间银行): most
+    /// urgency served, then least walking; every unserved request says why.
+    Match(matching::MatchArgs),
+    /// Assign buildings to guides (指导员) with caseloads as even as possible
+    /// under a cap, with the gap to a proven bound.
+    Caseload(matching::CaseloadArgs),
     /// A sample community's quarter end to end: writes the publicity report (公示)
     /// as HTML and JSON.
     Demo(demo::Args),
@@ -173,6 +180,8 @@ pub(crate) fn run(cli: Cli, out: Stdout<'_>) -> Result<Exit, CliError> {
         Command::Fund(command) => fund::run(&command, output, out),
         Command::Participation(args) => participation::run(&args, output, out),
         Command::Pilot(args) => project::pilot(&args, output, out),
+        Command::Match(args) => matching::run(&args, output, out),
+        Command::Caseload(args) => matching::caseload(&args, output, out),
         Command::Generate(command) => generate::run(&command, output, out),
     }
 }
