@@ -6,7 +6,7 @@
 //! | from | to | join |
 //! |---|---|---|
 //! | households ([`Household`]) | needs units | [`units_from_households`] |
-//! | needs scores | allocation demands | [`demands_from_needs`] |
+//! | needs scores | allocation demands | [`demands_from_needs`], [`demands_from_scores`] |
 //! | service lines and households | base-pool lines | [`service_lines`] |
 //! | a petition record | a triage submission | [`submission_from_petition`] |
 //! | petition hot spots | council agenda items | [`agenda_from_hot_spots`] |
@@ -73,9 +73,35 @@ pub fn demands_from_needs(
     threshold: Decimal,
     cap: Option<Fen>,
 ) -> Vec<pools::Demand> {
-    (0..scores.len())
-        .map(|i| {
-            let score = scores.score_at(i).unwrap_or_default();
+    demands_from_scores(
+        (0..scores.len()).map(|i| scores.score_at(i).unwrap_or_default()),
+        basis,
+        threshold,
+        cap,
+    )
+}
+
+/// Needs scores (as numbers, in order) → allocation demands: the rule of
+/// [`demands_from_needs`] for scores that travelled without their
+/// explanations (a column of a table, say).
+///
+/// ```
+/// use guided_community::{joins, Basis};
+/// use rust_decimal::Decimal;
+///
+/// let demands = joins::demands_from_scores([Decimal::from(69), Decimal::from(35)], Basis::Need, Decimal::from(40), None);
+/// assert_eq!(demands[0].weight, Decimal::from(69));
+/// assert!(demands[1].weight.is_zero()); // below the threshold
+/// ```
+pub fn demands_from_scores(
+    scores: impl IntoIterator<Item = Decimal>,
+    basis: Basis,
+    threshold: Decimal,
+    cap: Option<Fen>,
+) -> Vec<pools::Demand> {
+    scores
+        .into_iter()
+        .map(|score| {
             let weight = if score < threshold || score.is_zero() {
                 Decimal::ZERO
             } else {
