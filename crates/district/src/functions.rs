@@ -8,7 +8,7 @@
 //! | `needs_tier(i₁, …, i₉)` | scalar | its tier (`high`, `medium`, `low`) |
 //! | `grant_pool(budget_fen)` | scalar | the dynamic pool of a community's budget, in fen |
 //! | `allocate_grants(budget_fen, score) OVER (PARTITION BY community ORDER BY household_id)` | window | each household's grant in fen: the dynamic pool of the community's budget (its households' `budget_fen` added up) by need (`joins::demands_from_scores`, then `pools::allocate`), the grants and what is left summing to the pool |
-//! | `needs(i₁, …, i₉)` | scalar | `{score, tier}`, one scoring for both |
+//! | `needs(i₁, …, i₉ [, matrix])` | scalar | `{score, tier}`, one scoring for both; `matrix` a JSON literal of a needs matrix (default: the articles') |
 //! | `gini(v)`, `theil(v)`, `atkinson(v)` (ε = 1), `hoover(v)`, `theil_between(v, group)`, `theil_within(v, group)` | aggregate | the metrics crate's exact inequality measures |
 //! | `inequality(v, group)` | aggregate | all six at once, `{gini, theil, theil_between, theil_within, atkinson, hoover}` |
 //!
@@ -103,10 +103,9 @@ fn units(columns: &[ArrayRef], rows: usize, offset: usize) -> Result<Vec<needs::
 
 /// Scores `units` with the policy's matrix and options; a score and tier per
 /// unit, `None` where a unit could not be scored.
-fn scores(units: &[needs::Unit]) -> Result<Vec<Option<(Decimal, String)>>> {
+fn scores(matrix: &needs::Matrix, units: &[needs::Unit]) -> Result<Vec<Option<(Decimal, String)>>> {
     let policy = policy();
-    let scored =
-        needs::score(&policy.matrix, units, &policy.scoring).map_err(|e| error(e.to_string()))?;
+    let scored = needs::score(matrix, units, &policy.scoring).map_err(|e| error(e.to_string()))?;
     let mut out = vec![None; units.len()];
     for (i, id) in scored.ids().iter().enumerate() {
         let row: usize = id
@@ -152,16 +151,35 @@ impl ScalarUDFImpl for NeedsUdf {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
-        let columns = arrays(&args)?;
-        let expected = policy().matrix.indicator_count();
+        // The matrix: the articles' by default, or a JSON literal after the
+        // indicators (a literal, so executors need no state to run it).
+        let given = match args.args.last() {
+            Some(ColumnarValue::Scalar(
+                ScalarValue::Utf8(Some(json))
+                | ScalarValue::LargeUtf8(Some(json))
+                | ScalarValue::Utf8View(Some(json)),
+            )) => Some(serde_json::from_str::<needs::Matrix>(json).map_err(|e| {
+                error(format!(
+                    "the needs matrix given to {} does not read: {e}",
+                    self.name
+                ))
+            })?),
+            _ => None,
+        };
+        let mut columns = arrays(&args)?;
+        if given.is_some() {
+            columns.pop();
+        }
+        let matrix = given.unwrap_or_else(|| policy().matrix);
+        let expected = matrix.indicator_count();
         if columns.len() != expected {
             return Err(error(format!(
-                "{} takes the {expected} indicators of the needs matrix, not {}",
+                "{} takes the {expected} indicators of the needs matrix (and, after them, the matrix as JSON if not the articles'), not {} arguments",
                 self.name,
                 columns.len()
             )));
         }
-        let scored = scores(&units(&columns, rows, 0)?)?;
+        let scored = scores(&matrix, &units(&columns, rows, 0)?)?;
         let mut score_column = Decimal128Builder::with_capacity(rows);
         let mut tier_column = StringBuilder::with_capacity(rows, rows * 6);
         for s in &scored {

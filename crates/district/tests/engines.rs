@@ -259,3 +259,64 @@ async fn a_community_gets_what_the_quarter_gives_it_alone() {
     assert_eq!(COMMUNITIES_PER_DISTRICT, 100);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_needs_matrix_can_be_given_as_an_argument() {
+    let dir = scratch("matrix");
+    let input = dir.join("households.parquet");
+    generate(500, 5, SEED, &input, &mut |_| {}).unwrap();
+    let ctx = run::context(&RunOptions::default()).await.unwrap();
+    ctx.register_parquet("households", input.to_str().unwrap(), Default::default())
+        .await
+        .unwrap();
+    let columns = guided_community_district::generate::indicator_columns()
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let count = |sql: String| {
+        let ctx = ctx.clone();
+        async move {
+            let batches = ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+            batches[0]
+                .column(0)
+                .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+                .value(0)
+        }
+    };
+    // The articles' matrix given explicitly scores as the default does…
+    let articles = serde_json::to_string(&Policy::default().matrix).unwrap();
+    let same = count(format!(
+        "SELECT count(*) FROM households WHERE needs_score({columns}, '{articles}') = needs_score({columns})"
+    ))
+    .await;
+    assert_eq!(same, 500);
+    // …and a matrix weighing the first dimension alone scores differently.
+    let mut spec: serde_json::Value = serde_json::from_str(&articles).unwrap();
+    let dimensions = spec["dimensions"].as_array_mut().unwrap();
+    for (i, d) in dimensions.iter_mut().enumerate() {
+        d["weight"] = serde_json::json!(if i == 0 { "100" } else { "0" });
+    }
+    let other = spec.to_string();
+    let differ = count(format!(
+        "SELECT count(*) FROM households WHERE needs_score({columns}, '{other}') <> needs_score({columns})"
+    ))
+    .await;
+    assert!(differ > 0, "{other}");
+    // A matrix that does not read is an error naming the function.
+    let err = ctx
+        .sql(&format!(
+            "SELECT needs_score({columns}, '{{\"x\": 1}}') FROM households"
+        ))
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the needs matrix given to needs_score does not read"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
