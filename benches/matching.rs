@@ -32,6 +32,51 @@ fn bench_match(c: &mut Criterion) {
     group.finish();
 }
 
+/// 400 independent hard parts (100 requests, 15 volunteers of one skill
+/// each): the exact search's shared budget keeps it to seconds.
+fn many_parts() -> Option<matching::Instance> {
+    let part = matching::RandomWeek::new(100, 15)
+        .skills(1)
+        .buildings(10)
+        .generate(3)
+        .ok()?;
+    let mut all = matching::Instance {
+        distance: part.distance.clone(),
+        ..matching::Instance::default()
+    };
+    for k in 0..400 {
+        for r in &part.requests {
+            let mut r = r.clone();
+            r.id = format!("{k}-{}", r.id);
+            r.skill = format!("s{k}");
+            all.requests.push(r);
+        }
+        for v in &part.volunteers {
+            let mut v = v.clone();
+            v.id = format!("{k}-{}", v.id);
+            for s in &mut v.skills {
+                s.skill = format!("s{k}");
+            }
+            all.volunteers.push(v);
+        }
+    }
+    Some(all)
+}
+
+fn bench_many_parts(c: &mut Criterion) {
+    let Some(instance) = many_parts() else {
+        return;
+    };
+    let mut group = c.benchmark_group("match");
+    group.sample_size(10);
+    group.bench_function("many-parts/400x100", |b| {
+        b.iter(|| {
+            matching::match_requests(black_box(&instance), matching::MatchOptions::default())
+        });
+    });
+    group.finish();
+}
+
 fn bench_caseload(c: &mut Criterion) {
     let mut group = c.benchmark_group("caseload");
     for (buildings, guides) in [(500, 5), (50, 5), (12, 3)] {
@@ -47,5 +92,5 @@ fn bench_caseload(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_match, bench_caseload);
+criterion_group!(benches, bench_match, bench_many_parts, bench_caseload);
 criterion_main!(benches);

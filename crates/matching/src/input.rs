@@ -156,9 +156,12 @@ pub struct MatchOptions {
     /// minimise the largest share of a volunteer's limit that is used.
     #[serde(default)]
     pub spread_load: bool,
-    /// How many nodes the exact search may visit before it stops with the best
-    /// matching found and its proven gap (default 200,000). Counted, not
-    /// timed: the same input gives the same answer on every machine.
+    /// How many nodes the exact search may visit in one independent part
+    /// before it stops with the best matching found and its proven gap
+    /// (default 200,000; all parts together at most
+    /// [`TOTAL_NODES_PER_LIMIT`](crate::TOTAL_NODES_PER_LIMIT) times this).
+    /// Counted, not timed: the same input gives the same answer on every
+    /// machine.
     #[serde(default = "default_node_limit")]
     pub node_limit: u64,
 }

@@ -28,7 +28,8 @@ pub use error::{Error, Result};
 pub use generate::{MAX_GENERATED_BUILDINGS, RandomDistrict, RandomWeek};
 pub use input::{DistanceTable, Instance, MatchOptions, Request, Skill, Volunteer};
 pub use matching::{
-    Because, Busy, Load, Match, Matching, Objective, Optimality, Reason, Unmatched, match_requests,
+    Because, Busy, Load, Match, Matching, Objective, Optimality, Reason, TOTAL_NODES_PER_LIMIT,
+    Unmatched, match_requests,
 };
 pub use prepare::{MAX_CANDIDATES, MAX_REQUESTS, MAX_VOLUNTEERS, MAX_WINDOWS};
 pub use search::{EXACT_REQUESTS, IMPROVE_BUDGET};

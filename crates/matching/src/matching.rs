@@ -16,6 +16,11 @@ use crate::search::{
 /// Passes of improving moves after the greedy start.
 const ROUNDS: u32 = 20;
 
+/// The whole exact search may visit this many times
+/// [`MatchOptions::node_limit`] nodes (10,000,000 by default, under two
+/// seconds here); parts after that keep the heuristic's matching.
+pub const TOTAL_NODES_PER_LIMIT: u64 = 50;
+
 /// Subgradient steps for the upper bound of a part not searched to the end.
 const BOUND_ITERATIONS: u32 = 30;
 
@@ -213,7 +218,8 @@ pub struct Matching {
 /// so no polynomial algorithm is exact. The instance splits into independent
 /// parts; each with up to [`EXACT_REQUESTS`](crate::EXACT_REQUESTS) requests
 /// is searched exactly by branch and bound within
-/// [`MatchOptions::node_limit`] nodes; larger ones get a greedy start and
+/// [`MatchOptions::node_limit`] nodes (and all parts together within
+/// [`TOTAL_NODES_PER_LIMIT`] times that); larger ones get a greedy start and
 /// improving moves. [`Optimality`] says which: `proven` only when every part
 /// was searched to the end (or trivially optimal: every request served by its
 /// nearest volunteer), and otherwise an upper bound on the urgency with the
@@ -256,12 +262,20 @@ pub fn match_requests(instance: &Instance, options: MatchOptions) -> Result<Matc
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut state = State::new(&p);
     let small = |c: &crate::search::Component| c.requests.len() <= crate::EXACT_REQUESTS;
+    // One budget for the whole search: parts are searched in order until it
+    // runs out, so many hard parts cannot add up to minutes.
+    let mut budget = options.node_limit.saturating_mul(TOTAL_NODES_PER_LIMIT);
+    let mut search = |state: &mut State<'_>, comp, goal| {
+        let outcome = exact(state, comp, goal, options.node_limit.min(budget));
+        budget = budget.saturating_sub(outcome.nodes);
+        outcome
+    };
     if options.spread_load {
         // First the least largest share that serves the most urgency…
         state.best_start(Goal::Share);
         state.improve(Goal::Share, ROUNDS);
         for comp in comps.iter().filter(|c| small(c)) {
-            outcomes.push(exact(&mut state, comp, Goal::Share, options.node_limit));
+            outcomes.push(search(&mut state, comp, Goal::Share));
         }
         let all: Vec<u32> = (0..p.volunteers.len())
             .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
@@ -275,7 +289,7 @@ pub fn match_requests(instance: &Instance, options: MatchOptions) -> Result<Matc
     let mut searched = vec![false; comps.len()];
     for (i, comp) in comps.iter().enumerate() {
         if small(comp) {
-            let outcome = exact(&mut state, comp, Goal::Distance, options.node_limit);
+            let outcome = search(&mut state, comp, Goal::Distance);
             if let Some(s) = searched.get_mut(i) {
                 *s = outcome.proven;
             }
