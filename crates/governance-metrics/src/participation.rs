@@ -638,10 +638,16 @@ pub fn channel_effect(
         .into_iter()
         .map(|(group, [before, after, through])| {
             let (b, a) = (before.len() as u64, after.len() as u64);
-            let change = (b > 0).then(|| {
-                let diff = Decimal::from(a) - Decimal::from(b);
-                (diff / Decimal::from(b)).round_dp(4).normalize()
-            });
+            // Counts of people: neither can overflow a decimal, but checked
+            // all the same.
+            let change = (b > 0)
+                .then(|| {
+                    Decimal::from(a)
+                        .checked_sub(Decimal::from(b))
+                        .and_then(|diff| diff.checked_div(Decimal::from(b)))
+                        .map(|r| r.round_dp(4).normalize())
+                })
+                .flatten();
             ChannelEffect {
                 group: group.to_owned(),
                 before: b,
@@ -825,10 +831,11 @@ pub fn pipeline(rosters: &[Roster]) -> Vec<PipelineStep> {
                     && before.get(*id).is_none_or(|b| *b < Depth::Contact)
             })
             .count() as u64;
-        let growth = leaders_before.filter(|&b| b > 0).map(|b| {
-            ((Decimal::from(leaders) - Decimal::from(b)) / Decimal::from(b))
-                .round_dp(4)
-                .normalize()
+        let growth = leaders_before.filter(|&b| b > 0).and_then(|b| {
+            Decimal::from(leaders)
+                .checked_sub(Decimal::from(b))
+                .and_then(|diff| diff.checked_div(Decimal::from(b)))
+                .map(|r| r.round_dp(4).normalize())
         });
         steps.push(PipelineStep {
             period: roster.period.clone(),
