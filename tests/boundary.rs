@@ -4,6 +4,7 @@
 //! on standard error with nothing on standard output.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -288,8 +289,10 @@ fn pb_files_suggest_a_rule_and_take_strict() {
 
 /// Runs the binary with a deadline; a hang is a failure like a crash.
 fn run_bounded(args: &[String], stdin: &[u8]) -> (Option<i32>, Vec<u8>, Vec<u8>) {
-    // In a scratch directory: a demo that lost its `--out` writes there.
-    let scratch = std::env::temp_dir().join(format!("gc-prop-cwd-{}", std::process::id()));
+    // In a scratch directory: a demo that lost its `--out` writes there. Under
+    // the target directory, so the files of every run go with `cargo clean`.
+    let scratch =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gc-prop-cwd-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let mut child = Command::new(BIN)
         .args(args)
@@ -585,7 +588,7 @@ proptest! {
         random_input in any::<bool>(),
         noise in prop::collection::vec(any::<u8>(), 0..64),
     ) {
-        let out_dir = std::env::temp_dir().join(format!("gc-prop-{}", std::process::id()));
+        let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gc-prop-{}", std::process::id()));
         let out_dir = out_dir.to_str().unwrap().to_owned();
         let template = TEMPLATES[template];
         let mut args: Vec<String> = template

@@ -20,14 +20,43 @@ use guided_community_triage::{
 };
 use proptest::prelude::*;
 
+/// One test's scratch directory, removed when the test is done with it (also
+/// when it fails), so repeated runs do not fill the temporary directory.
+struct Scratch {
+    db: PathBuf,
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.db
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.db
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(dir) = self.db.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// A fresh directory for one test's database.
-fn scratch(name: &str) -> PathBuf {
+fn scratch(name: &str) -> Scratch {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("gc-petitions-{}-{name}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join("community.db")
+    Scratch {
+        db: dir.join("community.db"),
+    }
 }
 
 fn open(path: &PathBuf) -> SqlitePetitions {
@@ -161,7 +190,6 @@ proptest! {
             prop_assert_eq!(seen.state, petition.state.name());
             prop_assert_eq!(seen.colour, petition.colour);
         }
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }
 

@@ -18,14 +18,43 @@ use guided_community_points::{Error as PointsError, Ledger, sample};
 use guided_community_store::{Applied, Error, Journal, LogFile, Options, SqliteJournal};
 use proptest::prelude::*;
 
+/// One test's scratch directory, removed when the test is done with it (also
+/// when it fails), so repeated runs do not fill the temporary directory.
+struct Scratch {
+    db: PathBuf,
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.db
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.db
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(dir) = self.db.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// A fresh directory for one test's database.
-fn scratch(name: &str) -> PathBuf {
+fn scratch(name: &str) -> Scratch {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("gc-store-{}-{name}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join("bank.db")
+    Scratch {
+        db: dir.join("bank.db"),
+    }
 }
 
 fn outcome_of(applied: &Applied) -> String {
@@ -129,7 +158,8 @@ fn a_log_file_cut_mid_write_is_repaired_on_open_without_losing_whole_entries() {
     let ledger = sample::ledger(200, 4);
     let mut log = Vec::new();
     Chain::new().write(&ledger, &mut log).unwrap();
-    let path = scratch("logfile").with_extension("jsonl");
+    let dir = scratch("logfile");
+    let path = dir.with_extension("jsonl");
     std::fs::write(&path, &log[..log.len() - 30]).unwrap();
     let journal = LogFile::open(&path, &Options::default()).unwrap();
     let repaired = journal.repaired().unwrap().clone();
