@@ -1,4 +1,5 @@
-//! Needs-scoring benchmarks: a million households, five dimensions, min-max.
+//! Needs-scoring benchmarks: a million households, five dimensions, min-max;
+//! and the articles' matrix on the sample's households.
 
 use std::hint::black_box;
 
@@ -7,6 +8,7 @@ use guided_community::needs::{
     Dimension, Direction, Indicator, Matrix, MissingPolicy, Normalization, ScoreOptions, Unit,
     score,
 };
+use guided_community::{Policy, joins, sample};
 use rust_decimal::Decimal;
 
 /// `SplitMix64` values in `[0, 1)`.
@@ -73,6 +75,19 @@ fn needs(c: &mut Criterion) {
     group.bench_with_input(BenchmarkId::new("wsm", 1_000_000), &units, |b, units| {
         b.iter(|| score(black_box(&matrix), black_box(units), &options));
     });
+    // The articles' matrix (nine rubric indicators in five dimensions, missing
+    // values re-weighted) on the sample's households: what the quarter and the
+    // district integration score.
+    let policy = Policy::default();
+    for n in [10_000, 1_000_000] {
+        let inputs = sample::generate(&sample::Spec::scaled(n), 2026);
+        let units = inputs.map(|i| joins::units_from_households(&i.households));
+        if let Ok(units) = units {
+            group.bench_with_input(BenchmarkId::new("articles", n), &units, |b, units| {
+                b.iter(|| score(black_box(&policy.matrix), black_box(units), &policy.scoring));
+            });
+        }
+    }
     group.finish();
 }
 

@@ -18,8 +18,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Decimal128Array, Decimal128Builder, ListArray, StringArray,
-    StringBuilder, UInt8Array, UInt64Array, UInt64Builder,
+    Array, ArrayRef, AsArray, Decimal128Array, Decimal128Builder, Float64Array, ListArray,
+    StringArray, StringBuilder, UInt8Array, UInt32Array, UInt64Array, UInt64Builder,
 };
 use datafusion::arrow::datatypes::{
     DataType, Decimal128Type, Field, FieldRef, Float64Type, Int64Type, UInt32Type, UInt64Type,
@@ -62,6 +62,19 @@ pub fn to_i128(value: Decimal) -> Result<i128> {
 /// first), or an error if rust_decimal cannot hold it.
 pub fn from_i128(mut m: i128, scale: i8) -> Result<Decimal> {
     let mut s = i32::from(scale);
+    // Trailing zeros off in large steps first (a score at scale 28 has some 25
+    // of them, and each 128-bit division is slow), then one at a time.
+    for (step, power) in [
+        (16, 10_i128.pow(16)),
+        (8, 100_000_000),
+        (4, 10_000),
+        (2, 100),
+    ] {
+        while s >= step && m % power == 0 {
+            m /= power;
+            s -= step;
+        }
+    }
     while s > 0 && m % 10 == 0 {
         m /= 10;
         s -= 1;
@@ -78,45 +91,102 @@ pub fn from_i128(mut m: i128, scale: i8) -> Result<Decimal> {
         .map_err(|_| error(format!("{m}e-{s} is beyond 28 significant digits")))
 }
 
-/// The articles' policy (the default), the one every function applies.
-fn policy() -> Policy {
-    Policy::default()
+/// The articles' policy (the default), the one every function applies: built
+/// once per process (it is a constant; building it means building a calendar).
+fn policy() -> &'static Policy {
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    POLICY.get_or_init(Policy::default)
 }
 
 /// Indicator columns (any numeric type, nulls for missing) as the needs
 /// crate's units, named by row.
-fn units(columns: &[ArrayRef], rows: usize, offset: usize) -> Result<Vec<needs::Unit>> {
-    let mut values: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(columns.len()); rows];
-    for column in columns {
-        let as_f64: ArrayRef = datafusion::arrow::compute::cast(column, &DataType::Float64)?;
-        let column = as_f64.as_primitive::<Float64Type>();
-        for (row, slot) in values.iter_mut().enumerate() {
-            slot.push(column.is_valid(row).then(|| column.value(row)));
-        }
-    }
-    Ok(values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| needs::Unit::new(format!("{}", offset + i), v))
+fn units(columns: &[ArrayRef], rows: usize) -> Result<Vec<needs::Unit>> {
+    let columns: Vec<ArrayRef> = columns
+        .iter()
+        .map(|column| datafusion::arrow::compute::cast(column, &DataType::Float64))
+        .collect::<std::result::Result<_, _>>()?;
+    let columns: Vec<&Float64Array> = columns
+        .iter()
+        .map(|c| c.as_primitive::<Float64Type>())
+        .collect();
+    Ok((0..rows)
+        .map(|row| {
+            let values = columns
+                .iter()
+                .map(|column| column.is_valid(row).then(|| column.value(row)))
+                .collect();
+            needs::Unit::new(row_id(row).as_str(), values)
+        })
         .collect())
 }
 
+/// A row's number as a unit id, written without allocating.
+fn row_id(row: usize) -> RowId {
+    let mut digits = [0_u8; 20];
+    let mut at = digits.len();
+    let mut n = row;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            // `n % 10` is a single digit.
+            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    RowId { digits, at }
+}
+
+/// A row number's decimal digits.
+struct RowId {
+    digits: [u8; 20],
+    at: usize,
+}
+
+impl RowId {
+    fn as_str(&self) -> &str {
+        self.digits
+            .get(self.at..)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .unwrap_or("")
+    }
+}
+
 /// Scores `units` with the policy's matrix and options; a score and tier per
-/// unit, `None` where a unit could not be scored.
+/// unit, `None` where a unit could not be scored. The scored units keep their
+/// order, so only the few the crate names in a diagnostic are looked up.
 fn scores(matrix: &needs::Matrix, units: &[needs::Unit]) -> Result<Vec<Option<(Decimal, String)>>> {
     let policy = policy();
     let scored = needs::score(matrix, units, &policy.scoring).map_err(|e| error(e.to_string()))?;
-    let mut out = vec![None; units.len()];
-    for (i, id) in scored.ids().iter().enumerate() {
-        let row: usize = id
+    let mut left_out = vec![false; units.len()];
+    for diagnostic in scored.diagnostics() {
+        let row: usize = diagnostic
+            .unit
             .as_str()
             .parse()
             .map_err(|_| error("a unit id not a row"))?;
-        if let (Some(slot), Some(score), Some(tier)) =
-            (out.get_mut(row), scored.score_at(i), scored.tier_at(i))
-        {
-            *slot = Some((score, tier.to_owned()));
+        if let Some(slot) = left_out.get_mut(row) {
+            *slot = true;
         }
+    }
+    let mut out = Vec::with_capacity(units.len());
+    let mut next = 0;
+    for left in left_out {
+        if left {
+            out.push(None);
+        } else {
+            out.push(
+                scored
+                    .score_at(next)
+                    .zip(scored.tier_at(next).map(str::to_owned)),
+            );
+            next += 1;
+        }
+    }
+    if next != scored.len() {
+        return Err(error("the scored households do not match the rows"));
     }
     Ok(out)
 }
@@ -126,6 +196,38 @@ fn arrays(args: &ScalarFunctionArgs) -> Result<Vec<ArrayRef>> {
         .iter()
         .map(|a| a.clone().into_array(args.number_rows))
         .collect()
+}
+
+/// Refuses a matrix whose scores would depend on which households share a
+/// batch: the engine hands the function a batch of rows at a time, split
+/// differently by each engine, so only fixed bands (rubric normalisation) and
+/// missing values rejected or re-weighted give every household the same score
+/// everywhere. Min-max, percentile and exponential-rank normalisation, and a
+/// median imputed, are measured against the whole cohort: score those with the
+/// needs crate over the cohort instead.
+fn batch_independent(matrix: &needs::Matrix, function: &str) -> Result<()> {
+    for dimension in matrix.dimensions() {
+        if dimension.missing == needs::MissingPolicy::ImputeMedian {
+            return Err(error(format!(
+                "the needs matrix given to {function} imputes dimension `{}`'s missing values with the cohort's median, which depends on the rows scored together; give `missing: reweight` or `reject` (the district functions score a batch of rows at a time)",
+                dimension.id
+            )));
+        }
+        for indicator in &dimension.indicators {
+            let kind = match indicator.normalization {
+                needs::Normalization::Rubric(_) => continue,
+                needs::Normalization::MinMax => "min-max",
+                needs::Normalization::Percentile => "percentile",
+                needs::Normalization::ExponentialRank => "exponential-rank",
+                _ => "a measure of the cohort",
+            };
+            return Err(error(format!(
+                "the needs matrix given to {function} normalises indicator `{}` by {kind}, against the rows scored together; give it fixed bands (`kind: rubric`) — the district functions score a batch of rows at a time, and only fixed bands give every household the same score on every engine",
+                indicator.id
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `needs`, `needs_score` or `needs_tier`.
@@ -166,11 +268,14 @@ impl ScalarUDFImpl for NeedsUdf {
             })?),
             _ => None,
         };
+        if let Some(matrix) = &given {
+            batch_independent(matrix, self.name)?;
+        }
         let mut columns = arrays(&args)?;
         if given.is_some() {
             columns.pop();
         }
-        let matrix = given.unwrap_or_else(|| policy().matrix);
+        let matrix = given.as_ref().unwrap_or(&policy().matrix);
         let expected = matrix.indicator_count();
         if columns.len() != expected {
             return Err(error(format!(
@@ -179,7 +284,7 @@ impl ScalarUDFImpl for NeedsUdf {
                 columns.len()
             )));
         }
-        let scored = scores(&matrix, &units(&columns, rows, 0)?)?;
+        let scored = scores(matrix, &units(&columns, rows)?)?;
         let mut score_column = Decimal128Builder::with_capacity(rows);
         let mut tier_column = StringBuilder::with_capacity(rows, rows * 6);
         for s in &scored {
@@ -508,7 +613,8 @@ impl AggregateUDFImpl for InequalityUdaf {
         Ok(vec![
             list("mantissas", DataType::Decimal128(38, 0)),
             list("scales", DataType::UInt8),
-            list("groups", DataType::Utf8),
+            list("groups", DataType::UInt32),
+            list("names", DataType::Utf8),
         ])
     }
 }
@@ -531,6 +637,12 @@ impl Values {
     }
 
     fn group(&mut self, name: &str) -> u32 {
+        // Rows come mostly in runs of one community: the last group first.
+        if let Some(&g) = self.groups.last()
+            && self.names.get(g as usize).is_some_and(|last| last == name)
+        {
+            return g;
+        }
         if let Some(&g) = self.index.get(name) {
             return g;
         }
@@ -630,12 +742,21 @@ impl Accumulator for Values {
             ),
             _ => None,
         };
+        let Some(groups) = groups else {
+            // One group, unnamed.
+            let group = self.group("");
+            for amount in amounts.into_iter().flatten() {
+                self.push(amount, group);
+            }
+            return Ok(());
+        };
         for (row, amount) in amounts.into_iter().enumerate() {
             let Some(amount) = amount else { continue };
-            let group = match &groups {
-                Some(g) if g.is_valid(row) => self.group(g.value(row)),
-                _ => self.group(""),
-            };
+            let group = self.group(if groups.is_valid(row) {
+                groups.value(row)
+            } else {
+                ""
+            });
             self.push(amount, group);
         }
         Ok(())
@@ -716,14 +837,16 @@ impl Accumulator for Values {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        // Each value's group as a number into the names, each name once.
         let mantissas = Decimal128Array::from(std::mem::take(&mut self.mantissas))
             .with_precision_and_scale(38, 0)?;
         let scales = UInt8Array::from(std::mem::take(&mut self.scales));
-        let names = &self.names;
-        let groups: StringArray = std::mem::take(&mut self.groups)
+        let groups = UInt32Array::from(std::mem::take(&mut self.groups));
+        let names: StringArray = std::mem::take(&mut self.names)
             .into_iter()
-            .map(|g| names.get(g as usize).map(String::as_str))
+            .map(Some)
             .collect();
+        self.index.clear();
         let list = |item: DataType, values: ArrayRef| {
             ScalarValue::List(Arc::new(ListArray::new(
                 Arc::new(Field::new_list_field(item, true)),
@@ -735,31 +858,49 @@ impl Accumulator for Values {
         Ok(vec![
             list(DataType::Decimal128(38, 0), Arc::new(mantissas)),
             list(DataType::UInt8, Arc::new(scales)),
-            list(DataType::Utf8, Arc::new(groups)),
+            list(DataType::UInt32, Arc::new(groups)),
+            list(DataType::Utf8, Arc::new(names)),
         ])
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let [mantissas, scales, groups] = states else {
-            return Err(error("an inequality state has three lists"));
+        let [mantissas, scales, groups, names] = states else {
+            return Err(error("an inequality state has four lists"));
         };
-        let (mantissas, scales, groups) = (
+        let (mantissas, scales, groups, names) = (
             mantissas.as_list::<i32>(),
             scales.as_list::<i32>(),
             groups.as_list::<i32>(),
+            names.as_list::<i32>(),
         );
         for i in 0..mantissas.len() {
             if !mantissas.is_valid(i) {
                 continue;
             }
-            let (m, s, g) = (mantissas.value(i), scales.value(i), groups.value(i));
-            let (m, s, g) = (
+            let (m, s, g, n) = (
+                mantissas.value(i),
+                scales.value(i),
+                groups.value(i),
+                names.value(i),
+            );
+            let (m, s, g, n) = (
                 m.as_primitive::<Decimal128Type>(),
                 s.as_primitive::<datafusion::arrow::datatypes::UInt8Type>(),
-                g.as_string::<i32>(),
+                g.as_primitive::<UInt32Type>(),
+                n.as_string::<i32>(),
             );
+            // The state's group numbers as this accumulator's.
+            let ours: Vec<u32> = (0..n.len())
+                .map(|k| self.group(if n.is_valid(k) { n.value(k) } else { "" }))
+                .collect();
+            if m.len() != s.len() || m.len() != g.len() {
+                return Err(error("an inequality state's lists differ in length"));
+            }
             for j in 0..m.len() {
-                let group = self.group(if g.is_valid(j) { g.value(j) } else { "" });
+                let group = ours
+                    .get(g.value(j) as usize)
+                    .copied()
+                    .ok_or_else(|| error("an inequality state names no such group"))?;
                 self.mantissas.push(m.value(j));
                 self.scales.push(s.value(j));
                 self.groups.push(group);

@@ -317,5 +317,43 @@ async fn the_needs_matrix_can_be_given_as_an_argument() {
             .contains("the needs matrix given to needs_score does not read"),
         "{err}"
     );
+    // A matrix measured against the cohort would score a household by the
+    // batch it landed in: refused, naming the indicator and what would do.
+    let mut spec: serde_json::Value = serde_json::from_str(&articles).unwrap();
+    spec["dimensions"][1]["indicators"][0]["normalization"] =
+        serde_json::json!({"kind": "min-max"});
+    let min_max = spec.to_string();
+    let err = ctx
+        .sql(&format!(
+            "SELECT needs({columns}, '{min_max}') FROM households"
+        ))
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "the needs matrix given to needs normalises indicator `chronic_conditions` by min-max"
+        ),
+        "{err}"
+    );
+    let mut spec: serde_json::Value = serde_json::from_str(&articles).unwrap();
+    spec["dimensions"][2]["missing"] = serde_json::json!("impute-median");
+    let median = spec.to_string();
+    let err = ctx
+        .sql(&format!(
+            "SELECT needs_tier({columns}, '{median}') FROM households"
+        ))
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("imputes dimension `economic`'s missing values"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

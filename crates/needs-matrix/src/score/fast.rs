@@ -9,17 +9,22 @@ use crate::par::split_columns;
 use crate::unit::Unit;
 use crate::unit::UnitId;
 
-use super::admit::{Admitted, admit_all, impute};
-use super::general::{Contributions, general_from, weighted_need};
+use crate::Error;
+
+use super::admit::{Admitted, admit_all, effective_weights, impute};
+use super::general::{Contributions, general_from, weighted_need, without_rows};
 use super::plan::{Column, DimensionPlan, IndicatorPlan, Pointwise, Range};
+use super::result::{Diagnostic, Flags};
 use super::round::{FULL, as_f64, round_pico};
 
 /// Contributions when every unit can be admitted (the usual case), the units
 /// read once, split over `par`'s threads, into value columns with each column's
-/// range. Then, when every value is present and every normalisation pointwise
-/// (rubric, min-max), a second split pass goes row by row: each dimension's need
-/// becomes its contribution, written over its first indicator's column, with the
-/// rows' sums. Otherwise the columns go the general way. `None` when some unit
+/// range. Then, when every normalisation is pointwise (rubric, min-max) and no
+/// missing value is to be imputed, a second split pass goes row by row: each
+/// dimension's need becomes its contribution, written over its first
+/// indicator's column, with the rows' sums (rows missing a whole dimension are
+/// re-weighted, rows with no value dropped, as the general way does).
+/// Otherwise the columns go the general way. `None` when some unit
 /// cannot be admitted: the general way names it.
 pub(super) fn fast_contributions(
     units: &[Unit],
@@ -44,7 +49,12 @@ pub(super) fn fast_contributions(
     let needless = dimensions
         .iter()
         .any(|dim| dim.end > dim.first + 1 && all_parts(dim) <= 0.0);
-    let (Some(normalised), false, false) = (normalised, missing, needless) else {
+    // A median to impute depends on the whole cohort: the general way.
+    let imputing = missing
+        && indicators
+            .iter()
+            .any(|plan| plan.policy == MissingPolicy::ImputeMedian);
+    let (Some(normalised), false, false) = (normalised, imputing, needless) else {
         let mut admitted = Admitted {
             ids,
             raw: columns
@@ -58,47 +68,31 @@ pub(super) fn fast_contributions(
         impute(&mut admitted, indicators);
         return Some(general_from(admitted, indicators, dimensions));
     };
+    let full: Vec<u64> = dimensions.iter().map(|dim| dim.weight).collect();
     let weighted: Vec<(&DimensionPlan, f64)> = dimensions
         .iter()
         .map(|dim| (dim, as_f64(dim.weight)))
         .collect();
     // Pass 2: each dimension's need becomes its contribution, written over its
-    // first indicator's value; the row's sum is taken.
+    // first indicator's value; the row's sum is taken. A row missing every
+    // value of some dimension is re-weighted over the dimensions it has, as the
+    // general way does; a row with none is dropped (each part lists its own).
     let mut sums = vec![0u64; rows];
+    let mut flags = vec![0u8; rows];
     let parts: Vec<_> = split_columns(&mut columns, &bounds)
         .into_iter()
         .zip(split(&mut sums, &bounds))
+        .zip(split(&mut flags, &bounds))
+        .zip(&bounds)
         .collect();
-    par.run(parts, |(mut columns, sums)| {
-        for (row, sum) in sums.iter_mut().enumerate() {
-            let mut total = 0;
-            for &(dim, weight) in &weighted {
-                let need = |i: usize| {
-                    let value = columns.get(i).and_then(|c| c.get(row)).copied();
-                    normalised
-                        .get(i)
-                        .zip(value)
-                        .map_or(0.0, |(p, bits)| p.need(f64::from_bits(bits)))
-                };
-                let need = if dim.end == dim.first + 1 {
-                    need(dim.first)
-                } else {
-                    let members = indicators.get(dim.first..dim.end).unwrap_or_default();
-                    weighted_need(
-                        (dim.first..dim.end)
-                            .zip(members)
-                            .map(|(i, plan)| (plan.parts, need(i))),
-                    )
-                    .0
-                };
-                let c = round_pico(need * weight);
-                if let Some(slot) = columns.get_mut(dim.first).and_then(|c| c.get_mut(row)) {
-                    *slot = c;
-                }
-                total += c;
-            }
-            *sum = total.min(FULL);
-        }
+    let pass = RowPass {
+        indicators,
+        normalised: &normalised,
+        weighted: &weighted,
+        full: &full,
+    };
+    let dropped_parts = par.run(parts, |(((mut columns, sums), flags), &from)| {
+        pass.run(&mut columns, sums, flags, from)
     });
     // Keep each dimension's column: its first indicator's.
     let mut columns: Vec<Option<Vec<u64>>> = columns.into_iter().map(Some).collect();
@@ -106,13 +100,139 @@ pub(super) fn fast_contributions(
         .iter()
         .filter_map(|dim| columns.get_mut(dim.first).and_then(Option::take))
         .collect();
-    Some(Contributions {
+    let dropped: Vec<usize> = dropped_parts.into_iter().flatten().collect();
+    Some(without_dropped(&dropped, ids, flags, columns, sums))
+}
+
+/// The fast path's second pass over one part of the rows: what it needs of the
+/// plan.
+struct RowPass<'a> {
+    indicators: &'a [IndicatorPlan<'a>],
+    normalised: &'a [Pointwise],
+    weighted: &'a [(&'a DimensionPlan, f64)],
+    full: &'a [u64],
+}
+
+impl RowPass<'_> {
+    /// Contributions over the first indicator's column of each dimension, the
+    /// rows' sums and flags, for the rows from `from`; the rows with no
+    /// dimension at all, to drop.
+    fn run(
+        &self,
+        columns: &mut [&mut [u64]],
+        sums: &mut [u64],
+        flags: &mut [u8],
+        from: usize,
+    ) -> Vec<usize> {
+        let Self {
+            indicators,
+            normalised,
+            weighted,
+            full,
+        } = *self;
+        let mut dropped = Vec::new();
+        let mut needs = vec![0.0; weighted.len()];
+        for (row, (sum, flag)) in sums.iter_mut().zip(flags.iter_mut()).enumerate() {
+            let mut incomplete = false;
+            for (&(dim, _), slot) in weighted.iter().zip(&mut needs) {
+                let need = |i: usize| {
+                    let value = columns.get(i).and_then(|c| c.get(row)).copied();
+                    normalised
+                        .get(i)
+                        .zip(value)
+                        .map_or(0.0, |(p, bits)| p.need(f64::from_bits(bits)))
+                };
+                *slot = if dim.end == dim.first + 1 {
+                    need(dim.first)
+                } else {
+                    let members = indicators.get(dim.first..dim.end).unwrap_or_default();
+                    let (need, some_missing) = weighted_need(
+                        (dim.first..dim.end)
+                            .zip(members)
+                            .map(|(i, plan)| (plan.parts, need(i))),
+                    );
+                    if some_missing && !need.is_nan() {
+                        *flag |= Flags::PARTIAL;
+                    }
+                    need
+                };
+                incomplete |= slot.is_nan();
+            }
+            let reweighted = if incomplete {
+                let present: Vec<Option<f64>> =
+                    needs.iter().map(|n| (!n.is_nan()).then_some(*n)).collect();
+                let Some(weights) = effective_weights(full, &present) else {
+                    dropped.push(from + row);
+                    continue;
+                };
+                *flag |= Flags::PARTIAL;
+                Some(weights)
+            } else {
+                None
+            };
+            let mut total = 0;
+            for (k, (&(dim, weight), &need)) in weighted.iter().zip(&needs).enumerate() {
+                let c = match &reweighted {
+                    None => round_pico(need * weight),
+                    Some(weights) if !need.is_nan() => {
+                        weights.get(k).map_or(0, |&w| round_pico(need * as_f64(w)))
+                    }
+                    Some(_) => 0,
+                };
+                if let Some(slot) = columns.get_mut(dim.first).and_then(|c| c.get_mut(row)) {
+                    *slot = c;
+                }
+                total += c;
+            }
+            *sum = total.min(FULL);
+        }
+        dropped
+    }
+}
+
+/// The contributions without the `dropped` rows (ascending), each named in a
+/// diagnostic.
+fn without_dropped(
+    dropped: &[usize],
+    ids: Vec<UnitId>,
+    flags: Vec<u8>,
+    columns: Vec<Vec<u64>>,
+    sums: Vec<u64>,
+) -> Contributions {
+    if dropped.is_empty() {
+        return Contributions {
+            ids,
+            flags,
+            columns,
+            sums: Some(sums),
+            diagnostics: Vec::new(),
+        };
+    }
+    let diagnostics = dropped
+        .iter()
+        .filter_map(|&row| ids.get(row))
+        .map(|id| Diagnostic {
+            unit: id.clone(),
+            error: Error::NoValues {
+                unit: id.to_string(),
+            },
+        })
+        .collect();
+    let (ids, flags, kept) = without_rows(
+        dropped,
         ids,
-        flags: vec![0; rows],
-        columns,
-        sums: Some(sums),
-        diagnostics: Vec::new(),
-    })
+        flags,
+        [sums].into_iter().chain(columns).collect(),
+    );
+    let mut kept = kept.into_iter();
+    let sums = kept.next();
+    Contributions {
+        ids,
+        flags,
+        columns: kept.collect(),
+        sums,
+        diagnostics,
+    }
 }
 
 /// Value columns (as bits, one per indicator; NaN where missing), every id, each

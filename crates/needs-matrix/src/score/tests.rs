@@ -274,18 +274,26 @@ fn mixed_matrix() -> impl Strategy<Value = Matrix> {
 }
 
 /// Units with few distinct values (so scores tie) and shuffled ids (so ties
-/// are not in id order); in half the cohorts one value is missing.
+/// are not in id order); in some cohorts one value is missing, in others many
+/// (rows missing a whole dimension, and rows with no value at all).
 fn tied_cohort() -> impl Strategy<Value = (Matrix, Vec<Unit>)> {
     mixed_matrix().prop_flat_map(|matrix| {
         let m = matrix.indicator_count();
         let value = (-2i8..=3).prop_map(|v| Some(f64::from(v)));
         let rows = proptest::collection::vec(proptest::collection::vec(value, m), 0..40);
-        (Just(matrix), rows, any::<u64>(), any::<bool>()).prop_map(
-            move |(matrix, mut rows, seed, hole)| {
+        let holes = proptest::collection::vec(any::<prop::sample::Index>(), 0..60);
+        (Just(matrix), rows, any::<u64>(), any::<bool>(), holes).prop_map(
+            move |(matrix, mut rows, seed, hole, holes)| {
                 let n = rows.len();
                 if hole && n > 0 {
                     let row = usize::try_from(seed % n as u64).unwrap();
                     rows[row][row % m] = None;
+                }
+                if !hole && n > 0 {
+                    for at in holes {
+                        let cell = at.index(n * m);
+                        rows[cell / m][cell % m] = None;
+                    }
                 }
                 let units = rows
                     .into_iter()
