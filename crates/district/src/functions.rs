@@ -120,23 +120,25 @@ fn units(columns: &[ArrayRef], rows: usize) -> Result<Vec<needs::Unit>> {
         .collect())
 }
 
-/// A row's number as a unit id, written without allocating.
+/// A row's number as a unit id, written without allocating: ten digits, zero
+/// padded, so that ids ascend with rows (the needs crate then never sorts
+/// households of equal score by id) and stay inline in the id.
 fn row_id(row: usize) -> RowId {
-    let mut digits = [0_u8; 20];
+    let mut digits = [b'0'; 20];
     let mut at = digits.len();
     let mut n = row;
-    loop {
+    while n > 0 && at > 0 {
         at -= 1;
         if let Some(d) = digits.get_mut(at) {
             // `n % 10` is a single digit.
             *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
         }
         n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
     }
-    RowId { digits, at }
+    RowId {
+        digits,
+        at: at.min(digits.len() - 10),
+    }
 }
 
 /// A row number's decimal digits.
@@ -154,10 +156,10 @@ impl RowId {
     }
 }
 
-/// Scores `units` with the policy's matrix and options; a score and tier per
-/// unit, `None` where a unit could not be scored. The scored units keep their
-/// order, so only the few the crate names in a diagnostic are looked up.
-fn scores(matrix: &needs::Matrix, units: &[needs::Unit]) -> Result<Vec<Option<(Decimal, String)>>> {
+/// Scores `units` with the policy's matrix and options: a score column and a
+/// tier column, null where a unit could not be scored. The scored units keep
+/// their order, so only the few the crate names in a diagnostic are looked up.
+fn scores(matrix: &needs::Matrix, units: &[needs::Unit]) -> Result<(ArrayRef, ArrayRef)> {
     let policy = policy();
     let scored = needs::score(matrix, units, &policy.scoring).map_err(|e| error(e.to_string()))?;
     let mut left_out = vec![false; units.len()];
@@ -171,24 +173,31 @@ fn scores(matrix: &needs::Matrix, units: &[needs::Unit]) -> Result<Vec<Option<(D
             *slot = true;
         }
     }
-    let mut out = Vec::with_capacity(units.len());
+    let rows = units.len();
+    let mut score_column = Decimal128Builder::with_capacity(rows);
+    let mut tier_column = StringBuilder::with_capacity(rows, rows * 6);
     let mut next = 0;
     for left in left_out {
-        if left {
-            out.push(None);
-        } else {
-            out.push(
-                scored
-                    .score_at(next)
-                    .zip(scored.tier_at(next).map(str::to_owned)),
-            );
-            next += 1;
+        match (left, scored.score_at(next), scored.tier_at(next)) {
+            (false, Some(score), Some(tier)) => {
+                score_column.append_value(to_i128(score)?);
+                tier_column.append_value(tier);
+                next += 1;
+            }
+            (false, ..) => return Err(error("the scored households do not match the rows")),
+            (true, ..) => {
+                score_column.append_null();
+                tier_column.append_null();
+            }
         }
     }
     if next != scored.len() {
         return Err(error("the scored households do not match the rows"));
     }
-    Ok(out)
+    Ok((
+        Arc::new(score_column.finish().with_precision_and_scale(38, SCALE)?),
+        Arc::new(tier_column.finish()),
+    ))
 }
 
 fn arrays(args: &ScalarFunctionArgs) -> Result<Vec<ArrayRef>> {
@@ -284,23 +293,7 @@ impl ScalarUDFImpl for NeedsUdf {
                 columns.len()
             )));
         }
-        let scored = scores(matrix, &units(&columns, rows)?)?;
-        let mut score_column = Decimal128Builder::with_capacity(rows);
-        let mut tier_column = StringBuilder::with_capacity(rows, rows * 6);
-        for s in &scored {
-            match s {
-                Some((score, tier)) => {
-                    score_column.append_value(to_i128(*score)?);
-                    tier_column.append_value(tier);
-                }
-                None => {
-                    score_column.append_null();
-                    tier_column.append_null();
-                }
-            }
-        }
-        let score: ArrayRef = Arc::new(score_column.finish().with_precision_and_scale(38, SCALE)?);
-        let tier: ArrayRef = Arc::new(tier_column.finish());
+        let (score, tier) = scores(matrix, &units(&columns, rows)?)?;
         Ok(ColumnarValue::Array(match self.name {
             "needs_score" => score,
             "needs_tier" => tier,

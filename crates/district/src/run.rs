@@ -3,6 +3,7 @@
 //! Ballista cluster.
 
 use std::fs::File;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::FunctionRegistry;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::memory_pool::{GreedyMemoryPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::execution::session_state::SessionState;
 use datafusion::parquet::arrow::ArrowWriter;
@@ -97,7 +99,14 @@ pub fn register(ctx: &SessionContext) {
 pub async fn context(options: &RunOptions) -> Result<SessionContext, Error> {
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(limit) = options.memory_limit {
-        runtime = runtime.with_memory_limit(limit, 1.0);
+        // DataFusion's greedy pool: the exact aggregates keep every value and
+        // cannot spill them, so a fair split of the limit among operators
+        // would refuse them; the sorts' merges get a larger reservation
+        // instead (below).
+        runtime = runtime.with_memory_pool(Arc::new(TrackConsumersPool::new(
+            GreedyMemoryPool::new(limit),
+            NonZeroUsize::MIN.saturating_add(4),
+        )));
     }
     if let Some(dir) = &options.spill_dir {
         runtime = runtime.with_temp_file_path(dir.clone());
@@ -107,6 +116,13 @@ pub async fn context(options: &RunOptions) -> Result<SessionContext, Error> {
         Engine::InProcess => SessionConfig::new(),
         Engine::Standalone | Engine::Cluster(_) => SessionConfig::new_with_ballista(),
     };
+    if options.memory_limit.is_some() {
+        // Memory set aside for merging each sort's spilled runs before it
+        // sorts: with DataFusion's 10 MB, under a 2 GB limit on 40 M
+        // households, a sort sometimes took all the rest and its merge then
+        // failed for want of a few hundred kilobytes.
+        config = config.with_sort_spill_reservation_bytes(SORT_MERGE_RESERVATION);
+    }
     if let Some(p) = options.partitions {
         config = config.with_target_partitions(p.max(1));
     }
@@ -133,6 +149,9 @@ pub async fn context(options: &RunOptions) -> Result<SessionContext, Error> {
     register(&ctx);
     Ok(ctx)
 }
+
+/// Bytes each sort keeps for merging its spilled runs, under a memory limit.
+const SORT_MERGE_RESERVATION: usize = 64 << 20;
 
 /// The writer's settings: fixed, so the same rows give the same bytes.
 pub fn writer_properties() -> WriterProperties {
@@ -254,7 +273,9 @@ pub async fn run(
     })
 }
 
-/// Runs `sql` and writes its rows to `path` in chunks of a fixed size.
+/// Runs `sql` and writes its rows to `path` in chunks of a fixed size. The
+/// Parquet encoding runs on a thread of its own, so the engine's threads go on
+/// computing while a chunk is written.
 async fn write_query(
     ctx: &SessionContext,
     sql: &str,
@@ -266,27 +287,44 @@ async fn write_query(
     let mut stream = frame.execute_stream().await?;
     let file = File::create(path).map_err(|e| Error::Io(path.display().to_string(), e))?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
+    // Two chunks in flight at most: memory stays bounded.
+    let (chunks, received) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+    let encoder = std::thread::spawn(move || -> Result<(), Error> {
+        for chunk in received {
+            writer.write(&chunk)?;
+        }
+        writer.close()?;
+        Ok(())
+    });
+    let encoder_gone = || Error::Input("the Parquet writer stopped".to_owned());
     let mut pending: Vec<RecordBatch> = Vec::new();
     let (mut buffered, mut rows) = (0_usize, 0_u64);
+    let mut sent = Ok(());
     while let Some(batch) = stream.next().await {
         let batch = batch?;
         buffered += batch.num_rows();
         pending.push(batch);
-        while buffered >= ROWS_PER_CHUNK {
+        while buffered >= ROWS_PER_CHUNK && sent.is_ok() {
             let all = concat_batches(&schema, &pending)?;
-            writer.write(&all.slice(0, ROWS_PER_CHUNK))?;
+            sent = chunks.send(all.slice(0, ROWS_PER_CHUNK));
             let rest = all.slice(ROWS_PER_CHUNK, all.num_rows() - ROWS_PER_CHUNK);
             buffered = rest.num_rows();
             pending = vec![rest];
             rows += ROWS_PER_CHUNK as u64;
             progress(rows);
         }
+        if sent.is_err() {
+            break;
+        }
     }
-    if buffered > 0 {
-        writer.write(&concat_batches(&schema, &pending)?)?;
+    if buffered > 0 && sent.is_ok() {
+        sent = chunks.send(concat_batches(&schema, &pending)?);
         rows += buffered as u64;
     }
-    writer.close()?;
+    drop(chunks);
+    // The writer's own error says more than a closed channel does.
+    encoder.join().map_err(|_| encoder_gone())??;
+    sent.map_err(|_| encoder_gone())?;
     progress(rows);
     Ok(rows)
 }
