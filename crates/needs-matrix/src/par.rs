@@ -39,6 +39,11 @@ impl Par {
         Self::with_parts(allowed.min(rows / MIN_ROWS_PER_PART))
     }
 
+    /// Whether the rows are split over several threads.
+    pub(crate) fn is_split(self) -> bool {
+        self.parts > 1
+    }
+
     /// Exactly `parts` parts (at least one): for tests that must exercise the
     /// split on small inputs.
     pub(crate) fn with_parts(parts: usize) -> Self {
