@@ -289,13 +289,16 @@ async fn write_query(
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?;
     // Two chunks in flight at most: memory stays bounded.
     let (chunks, received) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
-    let encoder = std::thread::spawn(move || -> Result<(), Error> {
-        for chunk in received {
-            writer.write(&chunk)?;
-        }
-        writer.close()?;
-        Ok(())
-    });
+    let encoder = std::thread::Builder::new()
+        .name("parquet-writer".to_owned())
+        .spawn(move || -> Result<(), Error> {
+            for chunk in received {
+                writer.write(&chunk)?;
+            }
+            writer.close()?;
+            Ok(())
+        })
+        .map_err(|e| Error::Io(path.display().to_string(), e))?;
     let encoder_gone = || Error::Input("the Parquet writer stopped".to_owned());
     let mut pending: Vec<RecordBatch> = Vec::new();
     let (mut buffered, mut rows) = (0_usize, 0_u64);
