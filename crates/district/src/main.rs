@@ -265,6 +265,24 @@ async fn run_command(command: Command) -> Result<(), Error> {
     Ok(())
 }
 
+/// An error in one line. The engine's refusal to reserve memory lists every
+/// operator's reservation first; what a person needs is the limit and what to do.
+fn said(e: &Error) -> String {
+    let message = e.to_string().replace('\n', " ");
+    let exhausted = matches!(
+        e,
+        Error::DataFusion(d)
+            if matches!(d.find_root(), datafusion::error::DataFusionError::ResourcesExhausted(_))
+    );
+    match message.find("Failed to allocate") {
+        Some(at) if exhausted => format!(
+            "the memory limit is too small for this run ({}); raise --memory-limit (2GB was enough for 40 million households)",
+            message.get(at..).unwrap_or_default().trim_end()
+        ),
+        _ => message,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -280,8 +298,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run_command(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let message = e.to_string().replace('\n', " ");
-            eprintln!("error: {message}");
+            eprintln!("error: {}", said(&e));
             ExitCode::from(2)
         }
     }

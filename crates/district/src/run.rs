@@ -121,7 +121,9 @@ pub async fn context(options: &RunOptions) -> Result<SessionContext, Error> {
         // sorts: with DataFusion's 10 MB, under a 2 GB limit on 40 M
         // households, a sort sometimes took all the rest and its merge then
         // failed for want of a few hundred kilobytes.
-        config = config.with_sort_spill_reservation_bytes(SORT_MERGE_RESERVATION);
+        config = config.with_sort_spill_reservation_bytes(sort_merge_reservation(
+            options.memory_limit.unwrap_or(0),
+        ));
     }
     if let Some(p) = options.partitions {
         config = config.with_target_partitions(p.max(1));
@@ -150,8 +152,12 @@ pub async fn context(options: &RunOptions) -> Result<SessionContext, Error> {
     Ok(ctx)
 }
 
-/// Bytes each sort keeps for merging its spilled runs, under a memory limit.
-const SORT_MERGE_RESERVATION: usize = 64 << 20;
+/// Bytes each sort keeps for merging its spilled runs under a memory limit:
+/// a thirty-second of the limit, between 1 MB and 64 MB (64 MB under 2 GB; a
+/// fixed 64 MB made two sorts alone exceed a 100 MB limit).
+fn sort_merge_reservation(limit: usize) -> usize {
+    (limit / 32).clamp(1 << 20, 64 << 20)
+}
 
 /// The writer's settings: fixed, so the same rows give the same bytes.
 pub fn writer_properties() -> WriterProperties {

@@ -302,19 +302,21 @@ async fn the_needs_matrix_can_be_given_as_an_argument() {
     ))
     .await;
     assert!(differ > 0, "{other}");
+    // The error a query fails with.
+    let error_of = |sql: String| {
+        let ctx = ctx.clone();
+        async move {
+            let err = ctx.sql(&sql).await.unwrap().collect().await.unwrap_err();
+            err.to_string()
+        }
+    };
     // A matrix that does not read is an error naming the function.
-    let err = ctx
-        .sql(&format!(
-            "SELECT needs_score({columns}, '{{\"x\": 1}}') FROM households"
-        ))
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap_err();
+    let err = error_of(format!(
+        "SELECT needs_score({columns}, '{{\"x\": 1}}') FROM households"
+    ))
+    .await;
     assert!(
-        err.to_string()
-            .contains("the needs matrix given to needs_score does not read"),
+        err.contains("the needs matrix given to needs_score does not read"),
         "{err}"
     );
     // A matrix measured against the cohort would score a household by the
@@ -322,37 +324,21 @@ async fn the_needs_matrix_can_be_given_as_an_argument() {
     let mut spec: serde_json::Value = serde_json::from_str(&articles).unwrap();
     spec["dimensions"][1]["indicators"][0]["normalization"] =
         serde_json::json!({"kind": "min-max"});
-    let min_max = spec.to_string();
-    let err = ctx
-        .sql(&format!(
-            "SELECT needs({columns}, '{min_max}') FROM households"
-        ))
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap_err();
+    let err = error_of(format!("SELECT needs({columns}, '{spec}') FROM households")).await;
     assert!(
-        err.to_string().contains(
+        err.contains(
             "the needs matrix given to needs normalises indicator `chronic_conditions` by min-max"
         ),
         "{err}"
     );
     let mut spec: serde_json::Value = serde_json::from_str(&articles).unwrap();
     spec["dimensions"][2]["missing"] = serde_json::json!("impute-median");
-    let median = spec.to_string();
-    let err = ctx
-        .sql(&format!(
-            "SELECT needs_tier({columns}, '{median}') FROM households"
-        ))
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap_err();
+    let err = error_of(format!(
+        "SELECT needs_tier({columns}, '{spec}') FROM households"
+    ))
+    .await;
     assert!(
-        err.to_string()
-            .contains("imputes dimension `economic`'s missing values"),
+        err.contains("imputes dimension `economic`'s missing values"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -9,8 +9,6 @@
     reason = "test helpers fail loudly"
 )]
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use guided_community_points::log::{Chain, verify};
@@ -18,43 +16,13 @@ use guided_community_points::{Error as PointsError, Ledger, sample};
 use guided_community_store::{Applied, Error, Journal, LogFile, Options, SqliteJournal};
 use proptest::prelude::*;
 
-/// One test's scratch directory, removed when the test is done with it (also
-/// when it fails), so repeated runs do not fill the temporary directory.
-struct Scratch {
-    db: PathBuf,
-}
+mod common;
 
-impl std::ops::Deref for Scratch {
-    type Target = PathBuf;
-    fn deref(&self) -> &PathBuf {
-        &self.db
-    }
-}
-
-impl AsRef<std::path::Path> for Scratch {
-    fn as_ref(&self) -> &std::path::Path {
-        &self.db
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some(dir) = self.db.parent() {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
+use common::{Scratch, scratch as scratch_in};
 
 /// A fresh directory for one test's database.
 fn scratch(name: &str) -> Scratch {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("gc-store-{}-{name}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch {
-        db: dir.join("bank.db"),
-    }
+    scratch_in("store", name, "bank.db")
 }
 
 fn outcome_of(applied: &Applied) -> String {
