@@ -10,6 +10,7 @@ use crate::{Error, Result};
 pub mod axioms;
 mod election;
 pub mod generate;
+mod names;
 mod options;
 mod pairwise;
 pub mod preflib;

@@ -3,6 +3,7 @@
 
 use super::election::Ballot;
 use super::election::CandidateElection;
+use super::names::Names;
 use super::options::VotingMethod;
 use super::result::Round;
 use super::result::Score;
@@ -25,14 +26,9 @@ impl Profile {
         if m == 0 {
             return Err(Error::NoCandidates);
         }
-        let mut index = HashMap::with_capacity(m);
-        for (i, name) in (0u32..).zip(&election.candidates) {
-            if index.insert(name.as_str(), i).is_some() {
-                return Err(Error::DuplicateCandidate {
-                    candidate: name.clone(),
-                });
-            }
-        }
+        let index = Names::new(&election.candidates).map_err(|name| Error::DuplicateCandidate {
+            candidate: name.clone(),
+        })?;
         let mut profile = Self {
             m,
             marks: Vec::new(),
@@ -55,7 +51,7 @@ impl Profile {
                     ballot: b,
                     candidate: name.clone(),
                 };
-                let c = *index.get(name.as_str()).ok_or_else(unknown)?;
+                let c = index.find(name).ok_or_else(unknown)?;
                 let slot = seen.get_mut(c as usize).ok_or_else(unknown)?;
                 if core::mem::replace(slot, true) {
                     return Err(Error::RepeatedInBallot {

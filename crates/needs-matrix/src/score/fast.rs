@@ -95,6 +95,7 @@ pub(super) fn fast_contributions(
         normalised: &normalised,
         weighted: &weighted,
         full: &full,
+        by_column: !missing && dimensions.iter().all(|dim| dim.end == dim.first + 1),
     };
     let dropped_parts = par.run(parts, |(((mut columns, sums), flags), &from)| {
         pass.run(&mut columns, sums, flags, from)
@@ -116,6 +117,9 @@ struct RowPass<'a> {
     normalised: &'a [Pointwise],
     weighted: &'a [(&'a DimensionPlan, f64)],
     full: &'a [u64],
+    /// Every value present and every dimension of one indicator: each column
+    /// becomes its contribution in one tight loop, and the sums follow.
+    by_column: bool,
 }
 
 impl RowPass<'_> {
@@ -134,7 +138,12 @@ impl RowPass<'_> {
             normalised,
             weighted,
             full,
+            by_column,
         } = *self;
+        if by_column {
+            Self::by_column(columns, sums, normalised, weighted);
+            return Vec::new();
+        }
         let mut dropped = Vec::new();
         let mut needs = vec![0.0; weighted.len()];
         for (row, (sum, flag)) in sums.iter_mut().zip(flags.iter_mut()).enumerate() {
@@ -192,6 +201,46 @@ impl RowPass<'_> {
             *sum = total.min(FULL);
         }
         dropped
+    }
+}
+
+impl RowPass<'_> {
+    /// [`RowPass::run`] when every value is present and every dimension has one
+    /// indicator: the same arithmetic, a column at a time (loops the compiler
+    /// vectorises), then the rows' sums.
+    fn by_column(
+        columns: &mut [&mut [u64]],
+        sums: &mut [u64],
+        normalised: &[Pointwise],
+        weighted: &[(&DimensionPlan, f64)],
+    ) {
+        sums.fill(0);
+        for &(dim, weight) in weighted {
+            let (Some(column), Some(pointwise)) =
+                (columns.get_mut(dim.first), normalised.get(dim.first))
+            else {
+                continue;
+            };
+            match *pointwise {
+                Pointwise::Linear { origin, scale } => {
+                    for slot in column.iter_mut() {
+                        let need = ((f64::from_bits(*slot) - origin) / scale).clamp(0.0, 1.0);
+                        *slot = round_pico(need * weight);
+                    }
+                }
+                ref other => {
+                    for slot in column.iter_mut() {
+                        *slot = round_pico(other.need(f64::from_bits(*slot)) * weight);
+                    }
+                }
+            }
+            for (sum, &c) in sums.iter_mut().zip(column.iter()) {
+                *sum += c;
+            }
+        }
+        for sum in sums {
+            *sum = (*sum).min(FULL);
+        }
     }
 }
 
