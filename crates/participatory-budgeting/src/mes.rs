@@ -65,6 +65,52 @@ struct Engine<'p, 'a> {
     dense: Vec<u64>,
     /// The classes `entries` touched, kept between calls.
     touched: Vec<u32>,
+    /// A product's digits, reused ([`add_product`]).
+    product: BigInt,
+}
+
+/// `total += v · k` without allocating: `scratch` holds the product (its
+/// buffer reused from call to call).
+fn add_product(total: &mut BigInt, scratch: &mut BigInt, v: &BigInt, k: u64) {
+    scratch.clone_from(v);
+    *scratch *= k;
+    *total += &*scratch;
+}
+
+/// `acc += v · k` over little-endian 64-bit limbs; `acc` has two limbs more
+/// than `v`, enough for any sum of fewer than 2⁶⁴ such products.
+fn multiply_add(acc: &mut [u64], v: &[u64], k: u64) {
+    let mut carry: u128 = 0;
+    let (low, high) = acc.split_at_mut(v.len().min(acc.len()));
+    for (slot, &digit) in low.iter_mut().zip(v) {
+        let t = u128::from(*slot) + u128::from(digit) * u128::from(k) + carry;
+        #[allow(clippy::cast_possible_truncation, reason = "the low limb")]
+        let limb = t as u64;
+        *slot = limb;
+        carry = t >> 64;
+    }
+    for slot in high {
+        if carry == 0 {
+            break;
+        }
+        let t = u128::from(*slot) + carry;
+        #[allow(clippy::cast_possible_truncation, reason = "the low limb")]
+        let limb = t as u64;
+        *slot = limb;
+        carry = t >> 64;
+    }
+}
+
+/// The non-negative integer whose little-endian 64-bit limbs are `limbs`.
+fn from_limbs(limbs: &[u64]) -> BigInt {
+    let digits: Vec<u32> = limbs
+        .iter()
+        .flat_map(|&limb| {
+            #[allow(clippy::cast_possible_truncation, reason = "a limb's two halves")]
+            [limb as u32, (limb >> 32) as u32]
+        })
+        .collect();
+    BigInt::from_biguint(num_bigint::Sign::Plus, num_bigint::BigUint::new(digits))
 }
 
 /// What a run produced.
@@ -89,6 +135,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             scratch: HashMap::new(),
             dense: Vec::new(),
             touched: Vec::new(),
+            product: BigInt::zero(),
         }
     }
 
@@ -160,8 +207,9 @@ impl<'p, 'a> Engine<'p, 'a> {
         let cost = self.profile.cost(c);
         let cost_d = big(cost) * &self.d;
         let mut total = BigInt::zero();
+        let product = &mut self.product;
         for e in &entries {
-            total += v(e) * e.voters;
+            add_product(&mut total, product, v(e), e.voters);
         }
         total -= &cost_d;
         if total.is_negative() {
@@ -180,16 +228,20 @@ impl<'p, 'a> Engine<'p, 'a> {
         let mut rest = cost_d.clone();
         let mut split = entries.len();
         for (i, e) in entries.iter().enumerate() {
+            product.clone_from(v(e));
+            *product *= weight;
             let enough = if e.u == 1 {
-                v(e) * weight >= rest
+                *product >= rest
             } else {
-                v(e) * weight >= &rest * e.u
+                *product >= &rest * e.u
             };
             if enough {
                 split = i;
                 break;
             }
-            rest -= v(e) * e.voters;
+            product.clone_from(v(e));
+            *product *= e.voters;
+            rest -= &*product;
             weight -= u128::from(e.u) * u128::from(e.voters);
         }
         let limited_paid = &cost_d - &rest;
@@ -349,24 +401,73 @@ impl<'p, 'a> Engine<'p, 'a> {
             chosen.push(c);
             set(&mut prices, c, Some(fresh));
         }
-        let left = (0..m)
-            .filter(|_| explain)
-            .map(|c| {
-                let mut total = BigInt::zero();
-                for e in self.entries(c) {
-                    if let Some(v) = self.value.get(e.class as usize) {
-                        total += v * e.voters;
-                    }
-                }
-                total
-            })
-            .collect();
+        let left = if explain {
+            self.left(&prices)
+        } else {
+            Vec::new()
+        };
         Ok(Run {
             chosen,
             prices,
             left,
             d: self.d.clone(),
         })
+    }
+
+    /// What each project not chosen has left among its supporters (over `d`;
+    /// zero for the chosen): for the report.
+    ///
+    /// Every class's budget is copied once into fixed-width 64-bit limbs, and
+    /// each project's total is accumulated in limbs (a multiply-add with carries
+    /// per class) rather than in big integers, which allocate and loop per term.
+    fn left(&mut self, prices: &[Option<Price>]) -> Vec<BigInt> {
+        let m = self.profile.costs.len();
+        let width = self
+            .value
+            .iter()
+            .map(|v| v.magnitude().iter_u64_digits().len())
+            .max()
+            .unwrap_or(0);
+        // Budgets are never negative; were one, the big-integer way would do.
+        let limbs: Option<Vec<u64>> = (!self.value.iter().any(Signed::is_negative)).then(|| {
+            let mut flat = vec![0u64; self.value.len() * width];
+            for (chunk, v) in flat.chunks_exact_mut(width.max(1)).zip(&self.value) {
+                for (slot, digit) in chunk.iter_mut().zip(v.magnitude().iter_u64_digits()) {
+                    *slot = digit;
+                }
+            }
+            flat
+        });
+        let mut product = core::mem::take(&mut self.product);
+        let mut acc = vec![0u64; width + 2];
+        let left = (0..m)
+            .map(|c| {
+                if prices.get(c).is_none_or(Option::is_some) {
+                    return BigInt::zero();
+                }
+                let entries = self.entries(c);
+                let Some(limbs) = &limbs else {
+                    let mut total = BigInt::zero();
+                    for e in entries {
+                        if let Some(v) = self.value.get(e.class as usize) {
+                            add_product(&mut total, &mut product, v, e.voters);
+                        }
+                    }
+                    return total;
+                };
+                acc.fill(0);
+                for e in entries {
+                    let at = e.class as usize * width;
+                    let Some(v) = limbs.get(at..at + width) else {
+                        continue;
+                    };
+                    multiply_add(&mut acc, v, e.voters);
+                }
+                from_limbs(&acc)
+            })
+            .collect();
+        self.product = product;
+        left
     }
 
     /// With [`ProjectTieBreak::Refuse`](super::ProjectTieBreak::Refuse), fails if another
@@ -478,4 +579,33 @@ pub(super) fn at_budget(
 ) -> Result<Outcome> {
     let run = Engine::new(profile, utility, big(b), BigInt::one()).run(true)?;
     Ok(outcome(profile, rule, &run, &Q::from_integer(big(b))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Limb multiply-adds total what big integers total, with carries
+        /// through every limb (values up to 2^256, counts up to u64::MAX).
+        #[test]
+        fn multiply_add_totals_as_big_integers_do(
+            terms in proptest::collection::vec(
+                (proptest::collection::vec(proptest::num::u64::ANY, 0..=4), proptest::num::u64::ANY),
+                0..40,
+            ),
+        ) {
+            let width = 4;
+            let mut acc = vec![0u64; width + 2];
+            let mut expected = BigInt::zero();
+            let mut product = BigInt::zero();
+            for (digits, k) in &terms {
+                let mut limbs = digits.clone();
+                limbs.resize(width, 0);
+                multiply_add(&mut acc, &limbs, *k);
+                add_product(&mut expected, &mut product, &from_limbs(digits), *k);
+            }
+            proptest::prop_assert_eq!(from_limbs(&acc), expected);
+        }
+    }
 }
