@@ -417,57 +417,75 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// What each project not chosen has left among its supporters (over `d`;
     /// zero for the chosen): for the report.
     ///
-    /// Every class's budget is copied once into fixed-width 64-bit limbs, and
-    /// each project's total is accumulated in limbs (a multiply-add with carries
-    /// per class) rather than in big integers, which allocate and loop per term.
+    /// Each group's money (its class's budget times its voters) is computed once
+    /// in fixed-width 64-bit limbs, and each project's total is a sum of its
+    /// supporting groups' limbs with carries, rather than big-integer
+    /// multiply-adds, which allocate and loop per term.
     fn left(&mut self, prices: &[Option<Price>]) -> Vec<BigInt> {
         let m = self.profile.costs.len();
-        let width = self
+        let chosen = |c: usize| prices.get(c).is_none_or(Option::is_some);
+        // Budgets are never negative; were one, the big-integer way would do.
+        if self.value.iter().any(Signed::is_negative) {
+            let mut product = core::mem::take(&mut self.product);
+            let left = (0..m)
+                .map(|c| {
+                    let mut total = BigInt::zero();
+                    if !chosen(c) {
+                        for e in self.entries(c) {
+                            if let Some(v) = self.value.get(e.class as usize) {
+                                add_product(&mut total, &mut product, v, e.voters);
+                            }
+                        }
+                    }
+                    total
+                })
+                .collect();
+            self.product = product;
+            return left;
+        }
+        let digits = self
             .value
             .iter()
             .map(|v| v.magnitude().iter_u64_digits().len())
             .max()
             .unwrap_or(0);
-        // Budgets are never negative; were one, the big-integer way would do.
-        let limbs: Option<Vec<u64>> = (!self.value.iter().any(Signed::is_negative)).then(|| {
-            let mut flat = vec![0u64; self.value.len() * width];
-            for (chunk, v) in flat.chunks_exact_mut(width.max(1)).zip(&self.value) {
-                for (slot, digit) in chunk.iter_mut().zip(v.magnitude().iter_u64_digits()) {
-                    *slot = digit;
-                }
+        // A group's money takes one limb more than a budget.
+        let width = digits + 1;
+        let groups = &self.profile.groups;
+        let mut money = vec![0u64; groups.len() * width];
+        let mut budget = vec![0u64; digits];
+        for ((chunk, &class), group) in money
+            .chunks_exact_mut(width)
+            .zip(&self.group_class)
+            .zip(groups)
+        {
+            let Some(v) = self.value.get(class as usize).filter(|_| class != 0) else {
+                continue;
+            };
+            budget.fill(0);
+            for (slot, digit) in budget.iter_mut().zip(v.magnitude().iter_u64_digits()) {
+                *slot = digit;
             }
-            flat
-        });
-        let mut product = core::mem::take(&mut self.product);
-        let mut acc = vec![0u64; width + 2];
-        let left = (0..m)
+            multiply_add(chunk, &budget, group.count);
+        }
+        // Fewer than 2⁶⁴ groups: one more limb holds any sum of them.
+        let mut acc = vec![0u64; width + 1];
+        (0..m)
             .map(|c| {
-                if prices.get(c).is_none_or(Option::is_some) {
+                if chosen(c) {
                     return BigInt::zero();
                 }
-                let entries = self.entries(c);
-                let Some(limbs) = &limbs else {
-                    let mut total = BigInt::zero();
-                    for e in entries {
-                        if let Some(v) = self.value.get(e.class as usize) {
-                            add_product(&mut total, &mut product, v, e.voters);
-                        }
-                    }
-                    return total;
-                };
                 acc.fill(0);
-                for e in entries {
-                    let at = e.class as usize * width;
-                    let Some(v) = limbs.get(at..at + width) else {
-                        continue;
-                    };
-                    multiply_add(&mut acc, v, e.voters);
+                let support = self.profile.support.get(c).map_or(&[][..], Vec::as_slice);
+                for &(g, _) in support {
+                    let at = g as usize * width;
+                    if let Some(w) = money.get(at..at + width) {
+                        multiply_add(&mut acc, w, 1);
+                    }
                 }
                 from_limbs(&acc)
             })
-            .collect();
-        self.product = product;
-        left
+            .collect()
     }
 
     /// With [`ProjectTieBreak::Refuse`](super::ProjectTieBreak::Refuse), fails if another
