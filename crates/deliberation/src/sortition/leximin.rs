@@ -1,6 +1,8 @@
 //! The leximin lottery by column generation: the dual master program, pricing
 //! by the model, the primal weights, and their exact form (`rational.rs`).
 
+use std::collections::HashSet;
+
 use super::model::Model;
 use super::model::guarded;
 use super::model::solver_error;
@@ -15,6 +17,9 @@ use microlp::Variable;
 /// The fallback lottery's resolution: council weights are integers out of this
 /// when no exact weights are found.
 const UNITS: u64 = 1_000_000;
+
+/// Hedge stops early after this many rounds in a row without a new council.
+const STALE_ROUNDS: usize = 10;
 
 /// Column-generation rounds per leximin stage.
 const MAX_ROUNDS: usize = 2_000;
@@ -43,6 +48,17 @@ pub(super) struct Lottery {
 pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
     let (mut panels, selectable) = starting_councils(model)?;
+    // Seed the first stage: up to about six councils for every five types.
+    let open = selectable.iter().filter(|&&s| s).count();
+    let mut seeds = hedge_councils(model, &selectable, open * 6 / 5 + 10)?;
+    // Fewer councils than half the types: the game found little variety (types
+    // of one volunteer each, under a cover rule, say), and its councils would
+    // only make the master program larger. Column generation alone decides.
+    if seeds.len() < open / 2 {
+        seeds.clear();
+    }
+    let known: HashSet<Vec<u32>> = panels.iter().cloned().collect();
+    panels.extend(seeds.into_iter().filter(|panel| !known.contains(panel)));
     let mut fixed: Vec<Option<f64>> = vec![None; types];
     while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
         let (value, prices) = stage(model, &mut panels, &selectable, &fixed)?;
@@ -118,6 +134,80 @@ fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
         }
     }
     Ok((panels, selectable))
+}
+
+/// Councils that a fair lottery is likely to use, found cheaply: a game in
+/// which an adversary weighs the selectable types (multiplicative weights,
+/// Hedge) and each round the council that the current weights value most is
+/// found by pricing alone, without the master program. Types that council
+/// seats lose weight, so later rounds seat the types still left short. The
+/// councils found seed the first stage's master program, whose column
+/// generation then decides the lottery exactly as before; they only spare it
+/// most of its rounds, each of which re-solves the master program.
+fn hedge_councils(model: &Model, selectable: &[bool], rounds: usize) -> Result<Vec<Vec<u32>>> {
+    let all_rules = vec![true; model.rows.len()];
+    let open: Vec<usize> = (0..model.caps.len())
+        .filter(|&t| selectable.get(t) == Some(&true) && model.caps.get(t).is_some_and(|&c| c > 0))
+        .collect();
+    if open.is_empty() || rounds == 0 {
+        return Ok(Vec::new());
+    }
+    #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+    let eta = (8.0 * (open.len() as f64).ln().max(1.0) / rounds as f64).sqrt();
+    let mut weight = vec![0.0_f64; model.caps.len()];
+    for &t in &open {
+        if let Some(w) = weight.get_mut(t) {
+            *w = 1.0;
+        }
+    }
+    let mut found: Vec<Vec<u32>> = Vec::new();
+    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    let mut since_new = 0;
+    for _ in 0..rounds {
+        let total: f64 = weight.iter().sum();
+        if !(total.is_finite() && total > 0.0) {
+            break;
+        }
+        // A seat for a person of type t is worth w_t / (c_t · Σw).
+        let prices: Vec<f64> = weight
+            .iter()
+            .zip(&model.caps)
+            .map(|(&w, &cap)| {
+                if cap > 0 {
+                    w / (total * f64::from(cap))
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let Some((panel, _)) = model.optimize(&all_rules, &prices, None)? else {
+            break;
+        };
+        for &t in &open {
+            let share = f64::from(panel.get(t).copied().unwrap_or(0))
+                / f64::from(model.caps.get(t).copied().unwrap_or(1).max(1));
+            if let Some(w) = weight.get_mut(t) {
+                *w *= (-eta * share).exp();
+            }
+        }
+        // Rescaled so that the largest weight is 1: none underflows to zero.
+        let most = weight.iter().copied().fold(0.0, f64::max);
+        if most > 0.0 {
+            for w in &mut weight {
+                *w /= most;
+            }
+        }
+        if seen.insert(panel.clone()) {
+            since_new = 0;
+            found.push(panel);
+        } else {
+            since_new += 1;
+            if since_new >= STALE_ROUNDS {
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// One leximin stage: column generation until no council improves the master,
