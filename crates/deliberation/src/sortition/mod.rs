@@ -6,7 +6,10 @@
 //! **leximin**-optimal — the smallest probability as large as possible, then the
 //! second smallest, and so on. It is computed by column generation: a linear
 //! program over the councils found so far, and an integer program that finds the
-//! council the current dual prices value most.
+//! council the current dual prices value most. The first stage starts from
+//! councils a multiplicative-weights game finds with the integer program alone,
+//! which spares most of the linear program's re-solves; the stage still ends
+//! only when no council improves it.
 //!
 //! Volunteers who agree on every attribute the rules look at are interchangeable,
 //! so the programs work on those *types* (a few dozen for a pool of 200) and the
