@@ -198,8 +198,12 @@ pub struct Participation {
 struct Fx(u64);
 
 impl core::hash::Hasher for Fx {
+    /// The state turned so that its well-mixed high bits become the low bits
+    /// the table picks a slot by (a product's low bits depend only on its
+    /// inputs' low bits: ids differing in their last characters, `h0123-1`,
+    /// `h0123-2`, crowded a few slots and were compared byte by byte).
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
