@@ -77,8 +77,9 @@ fn add_product(total: &mut BigInt, scratch: &mut BigInt, v: &BigInt, k: u64) {
     *total += &*scratch;
 }
 
-/// `acc += v · k` over little-endian 64-bit limbs; `acc` has two limbs more
-/// than `v`, enough for any sum of fewer than 2⁶⁴ such products.
+/// `acc += v · k` over little-endian 64-bit limbs, carrying into `acc`'s limbs
+/// beyond `v`'s: one more limb than `v` holds one product, two hold any sum of
+/// fewer than 2⁶⁴ of them.
 fn multiply_add(acc: &mut [u64], v: &[u64], k: u64) {
     let mut carry: u128 = 0;
     let (low, high) = acc.split_at_mut(v.len().min(acc.len()));
@@ -424,25 +425,8 @@ impl<'p, 'a> Engine<'p, 'a> {
     fn left(&mut self, prices: &[Option<Price>]) -> Vec<BigInt> {
         let m = self.profile.costs.len();
         let chosen = |c: usize| prices.get(c).is_none_or(Option::is_some);
-        // Budgets are never negative; were one, the big-integer way would do.
-        if self.value.iter().any(Signed::is_negative) {
-            let mut product = core::mem::take(&mut self.product);
-            let left = (0..m)
-                .map(|c| {
-                    let mut total = BigInt::zero();
-                    if !chosen(c) {
-                        for e in self.entries(c) {
-                            if let Some(v) = self.value.get(e.class as usize) {
-                                add_product(&mut total, &mut product, v, e.voters);
-                            }
-                        }
-                    }
-                    total
-                })
-                .collect();
-            self.product = product;
-            return left;
-        }
+        // Budgets are never negative (`pay` keeps only positive ones), so a
+        // budget is its magnitude.
         let digits = self
             .value
             .iter()

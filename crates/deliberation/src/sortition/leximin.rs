@@ -48,16 +48,8 @@ pub(super) struct Lottery {
 pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
     let (mut panels, selectable) = starting_councils(model)?;
-    // Seed the first stage: up to about six councils for every five types.
-    let open = selectable.iter().filter(|&&s| s).count();
-    let mut seeds = hedge_councils(model, &selectable, open * 6 / 5 + 10)?;
-    // Fewer councils than half the types: the game found little variety (types
-    // of one volunteer each, under a cover rule, say), and its councils would
-    // only make the master program larger. Column generation alone decides.
-    if seeds.len() < open / 2 {
-        seeds.clear();
-    }
     let known: HashSet<Vec<u32>> = panels.iter().cloned().collect();
+    let seeds = hedge_councils(model, &selectable)?;
     panels.extend(seeds.into_iter().filter(|panel| !known.contains(panel)));
     let mut fixed: Vec<Option<f64>> = vec![None; types];
     while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
@@ -144,14 +136,21 @@ fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
 /// councils found seed the first stage's master program, whose column
 /// generation then decides the lottery exactly as before; they only spare it
 /// most of its rounds, each of which re-solves the master program.
-fn hedge_councils(model: &Model, selectable: &[bool], rounds: usize) -> Result<Vec<Vec<u32>>> {
+///
+/// About six rounds for every five types, at most [`MAX_ROUNDS`], ending early
+/// after [`STALE_ROUNDS`] without a new council. Fewer councils than half the
+/// types say the game found little variety (types of one volunteer each under
+/// a cover rule, say): they would only make the master program larger, and
+/// none are returned.
+fn hedge_councils(model: &Model, selectable: &[bool]) -> Result<Vec<Vec<u32>>> {
     let all_rules = vec![true; model.rows.len()];
     let open: Vec<usize> = (0..model.caps.len())
         .filter(|&t| selectable.get(t) == Some(&true) && model.caps.get(t).is_some_and(|&c| c > 0))
         .collect();
-    if open.is_empty() || rounds == 0 {
+    if open.is_empty() {
         return Ok(Vec::new());
     }
+    let rounds = (open.len() * 6 / 5 + 10).min(MAX_ROUNDS);
     #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
     let eta = (8.0 * (open.len() as f64).ln().max(1.0) / rounds as f64).sqrt();
     let mut weight = vec![0.0_f64; model.caps.len()];
@@ -190,7 +189,8 @@ fn hedge_councils(model: &Model, selectable: &[bool], rounds: usize) -> Result<V
                 *w *= (-eta * share).exp();
             }
         }
-        // Rescaled so that the largest weight is 1: none underflows to zero.
+        // Rescaled so that the largest weight is 1: their total never drifts
+        // to zero (the prices divide by it).
         let most = weight.iter().copied().fold(0.0, f64::max);
         if most > 0.0 {
             for w in &mut weight {
@@ -206,6 +206,9 @@ fn hedge_councils(model: &Model, selectable: &[bool], rounds: usize) -> Result<V
                 break;
             }
         }
+    }
+    if found.len() < open.len() / 2 {
+        found.clear();
     }
     Ok(found)
 }

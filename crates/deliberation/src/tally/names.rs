@@ -69,10 +69,13 @@ impl<'a> Names<'a> {
             }),
         };
         for (i, name) in (0u32..).zip(names) {
-            if table.find(name).is_some() {
+            let Some(&w) = table.words.get(i as usize) else {
+                continue;
+            };
+            if table.find_words(&w, name).is_some() {
                 return Err(name);
             }
-            let mut at = table.home(&Words::of(name.as_bytes()));
+            let mut at = table.home(&w);
             while table.slots.get(at).is_some_and(|&s| s != 0) {
                 at = (at + 1) & (size - 1);
             }
@@ -96,12 +99,16 @@ impl<'a> Names<'a> {
 
     /// The candidate named `name`.
     pub(super) fn find(&self, name: &str) -> Option<u32> {
-        let w = Words::of(name.as_bytes());
+        self.find_words(&Words::of(name.as_bytes()), name)
+    }
+
+    /// The candidate named `name`, whose words are `w`.
+    fn find_words(&self, w: &Words, name: &str) -> Option<u32> {
         let mask = self.slots.len() - 1;
-        let mut at = self.home(&w);
+        let mut at = self.home(w);
         loop {
             let c = self.slots.get(at).copied()?.checked_sub(1)?;
-            if self.words.get(c as usize) == Some(&w)
+            if self.words.get(c as usize) == Some(w)
                 && (w.len <= 16 || self.given.get(c as usize).is_some_and(|n| n == name))
             {
                 return Some(c);
