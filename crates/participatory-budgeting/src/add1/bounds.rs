@@ -230,6 +230,12 @@ pub(super) fn split_at_price(
         if step > 0 && next <= rho {
             return (rho.max(next), s);
         }
+        // The split at `next` is this one (no β/u lies between, with room for
+        // rounding): `next` is where the loop would stop, one pass sooner. A
+        // guess from a nearby run often lands here.
+        if s.max_limited < next * (1.0 - 4.0 * EPS) && next * (1.0 + 4.0 * EPS) <= s.min_full {
+            return (next, s);
+        }
         rho = next;
     }
     (rho, split(items, beta, rho))

@@ -66,7 +66,7 @@ mod stepwise;
 mod structure;
 
 use bounds::{EXACT, bounds};
-use certify::{Ends, certified};
+use certify::Ends;
 use run::{Eval, Fast, Round};
 
 /// The cities' completion: per-voter budgets ⌊B/n⌋, ⌊B/n⌋ + 1, … (in whole currency
@@ -234,7 +234,7 @@ impl Probe<'_, '_> {
                 });
             };
             let width = bounds((hi - lo).saturating_mul(self.profile.scale)).lo;
-            if certified(a, b) || self.fast.slope_certified(Ends { x: a, y: b }, width) {
+            if self.fast.certified(Ends { x: a, y: b }, width) {
                 self.reach = hi - lo;
                 return Ok(None);
             }

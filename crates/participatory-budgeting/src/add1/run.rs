@@ -58,6 +58,9 @@ pub(super) struct Structure {
     pub(super) path: Vec<u32>,
     /// Per group: (round, class) each time one of its choices was paid for.
     pub(super) moves: Vec<Vec<(u32, u32)>>,
+    /// Per group: its class after the last round of `path` (the last of its
+    /// `moves`, or 0), so that the rounds being run find it without a search.
+    pub(super) current: Vec<u32>,
     /// Per class: voters counted (scratch for building histograms), and where
     /// its payers go or its entry is (scratch).
     pub(super) dense: Vec<f64>,
@@ -276,6 +279,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                 hists: Vec::new(),
                 path: vec![0],
                 moves: vec![Vec::new(); profile.groups.len()],
+                current: vec![0; profile.groups.len()],
                 dense: Vec::new(),
                 slot: Vec::new(),
                 index: Vec::new(),
@@ -318,22 +322,25 @@ impl<'p, 'a> Fast<'p, 'a> {
         let mut items = core::mem::take(&mut self.items);
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
+        // Gathered first, summed after: one loop doing both kept its sums on
+        // the stack (measured).
         items.reserve(hist.entries.len());
-        let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
-        for e in &hist.entries {
+        items.extend(hist.entries.iter().filter_map(|e| {
             let b = budget.get(e.class as usize).copied().unwrap_or_default();
-            if b.hi > 0.0 {
-                items.push(Item {
-                    lo: b.lo,
-                    hi: b.hi,
-                    u: e.u,
-                    n: e.n,
-                });
-                lo += e.n * b.lo;
-                hi += e.n * b.hi;
-                weight += e.n * e.u;
-                least = f64::min(least, if e.u == 1.0 { b.lo } else { b.lo / e.u });
-            }
+            (b.hi > 0.0).then_some(Item {
+                lo: b.lo,
+                hi: b.hi,
+                u: e.u,
+                n: e.n,
+            })
+        }));
+        let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
+        for it in &items {
+            lo += it.n * it.lo;
+            hi += it.n * it.hi;
+            weight += it.n * it.u;
+            let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
+            least = if ratio < least { ratio } else { least };
         }
         let sums = Sums {
             lo,

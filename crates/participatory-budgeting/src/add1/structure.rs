@@ -25,6 +25,9 @@ impl<'p> Fast<'p, '_> {
 
     /// The class of group `g` before round `k` of the current path.
     pub(super) fn class_of(&self, g: u32, k: u32) -> u32 {
+        if k as usize + 1 == self.s.path.len() {
+            return self.s.current.get(g as usize).copied().unwrap_or(0);
+        }
         self.s
             .moves
             .get(g as usize)
@@ -241,6 +244,10 @@ impl<'p> Fast<'p, '_> {
                     && moved.last().is_some_and(|&(r, _)| r == round)
                 {
                     moved.pop();
+                    let back = moved.last().map_or(0, |&(_, class)| class);
+                    if let Some(at) = self.s.current.get_mut(g as usize) {
+                        *at = back;
+                    }
                 }
             }
         }
@@ -293,6 +300,9 @@ impl<'p> Fast<'p, '_> {
             };
             if let Some(moved) = self.s.moves.get_mut(g as usize) {
                 moved.push((k, to));
+            }
+            if let Some(at) = self.s.current.get_mut(g as usize) {
+                *at = to;
             }
         }
         self.s.slot = slot;
