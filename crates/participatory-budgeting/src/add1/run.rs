@@ -64,6 +64,9 @@ pub(super) struct Structure {
     /// Per class: voters counted (scratch for building histograms), and where
     /// its payers go or its entry is (scratch).
     pub(super) dense: Vec<f64>,
+    /// Per class, a bit: counted (scratch for building histograms, all clear
+    /// between uses).
+    pub(super) marks: Vec<u64>,
     pub(super) slot: Vec<u32>,
     pub(super) index: Vec<u32>,
     /// (c, d) → the groups supporting both, in group order.
@@ -281,6 +284,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                 moves: vec![Vec::new(); profile.groups.len()],
                 current: vec![0; profile.groups.len()],
                 dense: Vec::new(),
+                marks: Vec::new(),
                 slot: Vec::new(),
                 index: Vec::new(),
                 both: HashMap::new(),

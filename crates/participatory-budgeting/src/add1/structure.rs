@@ -104,26 +104,39 @@ impl<'p> Fast<'p, '_> {
             return entries;
         }
         let mut dense = core::mem::take(&mut self.s.dense);
-        let mut touched = Vec::new();
+        let mut marks = core::mem::take(&mut self.s.marks);
+        let (mut low, mut high) = (usize::MAX, 0);
         for &(g, _) in support {
-            let class = self.class_of(g, k);
-            if dense.len() <= class as usize {
-                dense.resize(class as usize + 1, 0.0);
+            let class = self.class_of(g, k) as usize;
+            if dense.len() <= class {
+                dense.resize(class + 1, 0.0);
             }
-            if let Some(slot) = dense.get_mut(class as usize) {
-                if *slot == 0.0 {
-                    touched.push(class);
-                }
+            if marks.len() <= class / 64 {
+                marks.resize(class / 64 + 1, 0);
+            }
+            if let (Some(slot), Some(word)) = (dense.get_mut(class), marks.get_mut(class / 64)) {
                 *slot += self.count.get(g as usize).copied().unwrap_or(0.0);
+                *word |= 1 << (class % 64);
             }
+            (low, high) = (low.min(class / 64), high.max(class / 64));
         }
         // By class: the canonical order, which numbers the classes a choice
-        // creates (see `collect`).
-        touched.sort_unstable();
-        for class in touched {
-            let n = dense.get_mut(class as usize).map_or(0.0, core::mem::take);
-            entries.push(Entry { class, u: 1.0, n });
+        // creates (see `collect`). Read off the marks in order, which costs a
+        // word per 64 classes where sorting cost a comparison per step.
+        for (w, word) in (low..).zip(marks.get_mut(low..=high).unwrap_or_default()) {
+            let mut bits = core::mem::take(word);
+            while bits != 0 {
+                let class = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let n = dense.get_mut(class).map_or(0.0, core::mem::take);
+                entries.push(Entry {
+                    class: u32::try_from(class).unwrap_or(u32::MAX),
+                    u: 1.0,
+                    n,
+                });
+            }
         }
+        self.s.marks = marks;
         self.s.dense = dense;
         entries
     }
