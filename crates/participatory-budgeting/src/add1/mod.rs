@@ -28,8 +28,10 @@
 //!    bounds on how fast every class budget and price moves (the limited and full
 //!    payers at the two ends bound `D = Σ_limited n·β′ / Σ_full n·u`) bound each
 //!    rival's gap to the chosen key by lines from both ends; positive everywhere ⇒
-//!    no change. Runs are made against the run they will be compared with, so
-//!    rivals below its key are priced.
+//!    no change. Each round needs one of the two (each holds given that the
+//!    rounds before it agree), so they may take turns within a window. Runs are
+//!    made against the run they will be compared with, so rivals below its key
+//!    are priced.
 //!
 //! The search (this file) gallops over windows, splits a window it cannot certify
 //! where the two projects that swap are predicted to cross (or where a newly
