@@ -99,7 +99,7 @@ pub(super) fn whole(x: f64) -> Option<u64> {
 }
 
 /// One supporter class while pricing: its budget bounds, utility and voters.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Item {
     pub(super) lo: f64,
     pub(super) hi: f64,

@@ -326,18 +326,25 @@ impl<'p, 'a> Fast<'p, 'a> {
         let mut items = core::mem::take(&mut self.items);
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
-        // Gathered first, summed after: one loop doing both kept its sums on
-        // the stack (measured).
-        items.reserve(hist.entries.len());
-        items.extend(hist.entries.iter().filter_map(|e| {
+        // Gathered first, summed after (one loop doing both kept its sums on
+        // the stack); every entry written and kept only if its budget is
+        // positive, without a branch on which it is (measured: 10% of add1 on
+        // a large election).
+        items.resize(hist.entries.len(), Item::default());
+        let mut kept = 0;
+        for e in &hist.entries {
             let b = budget.get(e.class as usize).copied().unwrap_or_default();
-            (b.hi > 0.0).then_some(Item {
-                lo: b.lo,
-                hi: b.hi,
-                u: e.u,
-                n: e.n,
-            })
-        }));
+            if let Some(slot) = items.get_mut(kept) {
+                *slot = Item {
+                    lo: b.lo,
+                    hi: b.hi,
+                    u: e.u,
+                    n: e.n,
+                };
+            }
+            kept += usize::from(b.hi > 0.0);
+        }
+        items.truncate(kept);
         let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
         for it in &items {
             lo += it.n * it.lo;
