@@ -701,6 +701,24 @@ mod tests {
     use super::*;
     use crate::{ProjectTieBreak, testdata as load};
 
+    /// Supporters left with nothing are not among a project's payers: after
+    /// `a` (40, four supporters with 10 each) voter 3 has exactly 0, so `b`
+    /// (20) is paid in full by voters 4 and 5 alone, at the exact key 1/2.
+    /// Counted among them, voter 3 would make `b` look limited (no exact key).
+    #[test]
+    fn supporters_with_nothing_left_do_not_pay() {
+        let text = "META\nkey;value\nbudget;60\nvote_type;approval\n\
+            PROJECTS\nproject_id;cost\na;40\nb;20\n\
+            VOTES\nvoter_id;vote\n1;a\n2;a\n3;a,b\n4;b\n5;b\n6;a\n";
+        let e = crate::parse(text).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+        let mut fast = Fast::new(&profile, Utility::Cost).unwrap();
+        let eval = fast.run(bounds(10 * profile.scale), None).unwrap();
+        assert_eq!(eval.chosen, [0, 1]);
+        let rounds = eval.rounds.unwrap();
+        assert_eq!(rounds[1].chosen.exact, Some(Ratio { num: 1, den: 2 }));
+    }
+
     /// Float runs choose what exact runs choose, on real elections of every
     /// vote type, at budgets from ⌊B/n⌋ to well past where add1 stops.
     #[test]
