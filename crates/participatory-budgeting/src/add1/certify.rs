@@ -252,13 +252,7 @@ impl Fast<'_, '_> {
             let Some(&dc) = declines.get(k) else {
                 return false;
             };
-            // Taken out while `slope_round` prices (it needs `self`), then put back.
-            let sigma = core::mem::take(sigma);
-            let holds = self.slope_round(ends, k, (a, b), (dc, &sigma), width);
-            if let Some(s) = slopes.as_mut() {
-                s.0 = sigma;
-            }
-            if !holds {
+            if !self.slope_round(ends, k, (a, b), (dc, sigma), width) {
                 return false;
             }
         }

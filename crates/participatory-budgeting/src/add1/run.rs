@@ -59,7 +59,8 @@ pub(super) struct Structure {
     /// Per group: (round, class) each time one of its choices was paid for.
     pub(super) moves: Vec<Vec<(u32, u32)>>,
     /// Per group: its class after the last round of `path` (the last of its
-    /// `moves`, or 0), so that the rounds being run find it without a search.
+    /// `moves`, or 0), kept in one array so that counting supporters at the
+    /// path's end does not read every group's own `moves`.
     pub(super) current: Vec<u32>,
     /// Per class: voters counted (scratch for building histograms), and where
     /// its payers go or its entry is (scratch).
