@@ -62,20 +62,29 @@ impl Fast<'_, '_> {
     ) -> Option<Bounds> {
         let hist = self.s.hists.get(h)?;
         let (mut num_hi, mut den_lo, mut num_lo, mut den_hi) = (0.0, 0.0, 0.0, 0.0);
-        for e in &hist.entries {
-            let i = e.class as usize;
-            let (bx, by, s) = (ends.x.budget.get(i)?, ends.y.budget.get(i)?, sigma.get(i)?);
-            let (full_x, limited_y) = payer(*bx, *by, rho, e.u);
+        let mut known = true;
+        self.each_supporter(hist, |class, u, n| {
+            let i = class as usize;
+            let (Some(bx), Some(by), Some(s)) =
+                (ends.x.budget.get(i), ends.y.budget.get(i), sigma.get(i))
+            else {
+                known = false;
+                return;
+            };
+            let (full_x, limited_y) = payer(*bx, *by, rho, u);
             if full_x {
-                den_lo += e.n * e.u;
+                den_lo += n * u;
             } else {
-                num_hi += e.n * s.hi;
+                num_hi += n * s.hi;
             }
             if limited_y {
-                num_lo += e.n * s.lo;
+                num_lo += n * s.lo;
             } else {
-                den_hi += e.n * e.u;
+                den_hi += n * u;
             }
+        });
+        if !known {
+            return None;
         }
         if den_lo <= 0.0 {
             return None;
@@ -142,7 +151,12 @@ impl Fast<'_, '_> {
         let counted = self.known_hist(prefix, at_x.chosen.project)?;
         let dc = self.price_slope(counted, ends, rho, sigma)?;
         let start = self.s.end.get(prefix as usize).copied().unwrap_or(1) as usize;
-        for (i, e) in self.s.hists.get(counted)?.entries.iter().enumerate() {
+        // The classes the choice created, one per merged entry.
+        let hist = self.s.hists.get(counted)?;
+        if hist.entries.is_empty() {
+            return None;
+        }
+        for (i, e) in hist.entries.iter().enumerate() {
             let from = e.class as usize;
             let (bx, by, s) = (x.budget.get(from)?, y.budget.get(from)?, *sigma.get(from)?);
             let (full_x, limited_y) = payer(*bx, *by, rho, e.u);

@@ -313,12 +313,13 @@ impl Probe<'_, '_> {
                 return half;
             };
             let money = |run: &Eval| {
-                fast.s.hists.get(counted).map_or(0.0, |hist| {
-                    hist.entries
-                        .iter()
-                        .map(|e| e.n * run.budget.get(e.class as usize).map_or(0.0, |b| b.lo))
-                        .sum::<f64>()
-                })
+                let mut money = 0.0;
+                if let Some(hist) = fast.s.hists.get(counted) {
+                    fast.each_supporter(hist, |class, _, n| {
+                        money += n * run.budget.get(class as usize).map_or(0.0, |b| b.lo);
+                    });
+                }
+                money
             };
             let cost = fast.cost.get(took.project as usize).map_or(0.0, |b| b.lo);
             let (at_lo, at_hi) = (money(low), money(high));

@@ -23,8 +23,17 @@ pub(super) struct Entry {
 }
 
 /// A project's supporters at some prefix, and the last price seen for them.
+///
+/// `classes` holds each supporter group's class, in the order of its support
+/// list (their utilities and sizes are in [`Fast::weights`]): cheap to count
+/// and to derive from the round before. Where several groups share a class,
+/// `entries` also holds them merged by (class, utility), in that order, which
+/// is cheaper to price; a project chosen at this prefix always has them, since
+/// the classes it creates are numbered by them (see [`Fast::follow`]).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Hist {
+    pub(super) project: u32,
+    pub(super) classes: Vec<u32>,
     pub(super) entries: Vec<Entry>,
     pub(super) rho: Option<f64>,
     /// (budget, lower bound on the key) from runs that priced these supporters,
@@ -34,14 +43,21 @@ pub(super) struct Hist {
     pub(super) used: u64,
 }
 
+/// One supporter group of a project: its utility and how many voters it holds.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Weight {
+    pub(super) u: f64,
+    pub(super) n: f64,
+}
+
 /// Sequences of choices as a tree of prefixes, the voter classes each choice
-/// created, and projects' supporters counted per class: everything a run needs
-/// that does not depend on the per-voter budget.
+/// created, and each project's supporters' classes: everything a run needs that
+/// does not depend on the per-voter budget.
 ///
 /// Classes are numbered along the path from the empty prefix (class 0, everyone):
-/// the classes a choice creates follow those of the prefix before it. So a prefix
-/// fixes the numbers of all classes on its path, and a run keeps its budgets in
-/// one small dense array.
+/// the classes a choice creates, one per (class, utility) among its supporters,
+/// follow those of the prefix before it. So a prefix fixes the numbers of all
+/// classes on its path, and a run keeps its budgets in one small dense array.
 #[derive(Debug)]
 pub(super) struct Structure {
     /// Per prefix: the project chosen last (none for the empty prefix).
@@ -52,7 +68,7 @@ pub(super) struct Structure {
     pub(super) next: HashMap<(u32, u32), u32>,
     /// Per prefix, per project: an index into `hists` (`u32::MAX`: none yet).
     pub(super) hist_at: Vec<Vec<u32>>,
-    /// Projects' supporters per class and utility, ordered by (class, utility).
+    /// Projects' supporters' classes at some prefix.
     pub(super) hists: Vec<Hist>,
     /// The prefixes of the sequence for which `moves` hold.
     pub(super) path: Vec<u32>,
@@ -62,15 +78,14 @@ pub(super) struct Structure {
     /// `moves`, or 0), kept in one array so that counting supporters at the
     /// path's end does not read every group's own `moves`.
     pub(super) current: Vec<u32>,
-    /// Per class: voters counted (scratch for building histograms), and where
-    /// its payers go or its entry is (scratch).
+    /// Per class: voters counted (scratch for merging), and where its payers go
+    /// (scratch).
     pub(super) dense: Vec<f64>,
-    /// Per class, a bit: counted (scratch for building histograms, all clear
-    /// between uses).
+    /// Per class, a bit: counted (scratch for merging, all clear between uses).
     pub(super) marks: Vec<u64>,
     pub(super) slot: Vec<u32>,
-    pub(super) index: Vec<u32>,
-    /// (c, d) → the groups supporting both, in group order.
+    /// (c, d) → the voters supporting both `c` and `d`, as their positions in
+    /// `c`'s support list.
     pub(super) both: HashMap<(u32, u32), Vec<u32>>,
 }
 
@@ -172,6 +187,32 @@ impl Candidates {
     }
 }
 
+/// Fills `items` with the supporters `(class, utility, voters)` who have money
+/// left under `budget`. Every entry is written and kept only if its budget is
+/// positive, without a branch on which it is (measured: 10% of add1 on a large
+/// election).
+fn gather(
+    items: &mut Vec<Item>,
+    budget: &[Bounds],
+    supporters: impl ExactSizeIterator<Item = (u32, f64, f64)>,
+) {
+    items.resize(supporters.len(), Item::default());
+    let mut kept = 0;
+    for (class, u, n) in supporters {
+        let b = budget.get(class as usize).copied().unwrap_or_default();
+        if let Some(slot) = items.get_mut(kept) {
+            *slot = Item {
+                lo: b.lo,
+                hi: b.hi,
+                u,
+                n,
+            };
+        }
+        kept += usize::from(b.hi > 0.0);
+    }
+    items.truncate(kept);
+}
+
 /// Whether `a` beats `b` for sure: a smaller key, or the same exact key and a
 /// better rank. `None`: the bounds cannot tell.
 pub(super) fn beats(a: &Rival, b: &Rival) -> Option<bool> {
@@ -185,14 +226,17 @@ pub(super) fn beats(a: &Rival, b: &Rival) -> Option<bool> {
     Some(x.cmp(y).then(a.rank.cmp(&b.rank)) == Ordering::Less)
 }
 
-/// The most histogram entries kept between runs (24 bytes each, about 100 MB):
-/// past it, [`Fast::collect`] lets go of what the last run did not use. The
-/// crate's own tests collect after almost every run, so that every answer they
-/// check is also an answer after collection.
+/// The most bytes of histograms kept between runs (a class per supporter, 4
+/// bytes; a merged entry, 24): past it, [`Fast::collect`] lets go of what the
+/// last run did not use. The crate's own tests collect after almost every run,
+/// so that every answer they check is also an answer after collection.
 #[cfg(not(test))]
-pub(super) const MAX_LIVE_ENTRIES: usize = 4_000_000;
+pub(super) const MAX_LIVE_BYTES: usize = 100_000_000;
 #[cfg(test)]
-pub(super) const MAX_LIVE_ENTRIES: usize = 64;
+pub(super) const MAX_LIVE_BYTES: usize = 256;
+/// What a histogram holds per supporter group, and per merged entry.
+pub(super) const CLASS_BYTES: usize = size_of::<u32>();
+pub(super) const ENTRY_BYTES: usize = size_of::<Entry>();
 
 /// Runs MES at many per-voter budgets over one [`Structure`].
 #[derive(Debug)]
@@ -206,18 +250,19 @@ pub(super) struct Fast<'p, 'a> {
     pub(super) cost: Vec<Bounds>,
     pub(super) per: Vec<Bounds>,
     pub(super) start: Vec<Option<f64>>,
-    /// Group sizes as exact floats.
-    pub(super) count: Vec<f64>,
+    /// Per project, per supporter group (in the order of its support list):
+    /// its utility and size, exact floats.
+    pub(super) weights: Vec<Vec<Weight>>,
     /// Per run: budgets per class of the path.
     pub(super) budget: Vec<Bounds>,
     pub(super) items: Vec<Item>,
     /// Pricings done, for the notes.
     pub(super) pricings: u64,
-    /// Runs started, and the entries held by all histograms (see
+    /// Runs started, and the bytes held by all histograms (see
     /// [`Fast::collect`]).
     pub(super) generation: u64,
     pub(super) live: usize,
-    /// [`MAX_LIVE_ENTRIES`], unless a test sets another.
+    /// [`MAX_LIVE_BYTES`], unless a test sets another.
     pub(super) live_limit: usize,
     /// The budget of the current run (scaled, its lower bound).
     pub(super) at: f64,
@@ -247,6 +292,23 @@ impl<'p, 'a> Fast<'p, 'a> {
             count.push(bounds(u128::from(g.count)).lo);
         }
         let cost: Vec<Bounds> = (0..m).map(|c| bounds(profile.cost(c))).collect();
+        let weights = profile
+            .support
+            .iter()
+            .map(|support| {
+                support
+                    .iter()
+                    .map(|&(g, points)| Weight {
+                        u: if utility == Utility::Points {
+                            bounds(u128::from(points)).lo
+                        } else {
+                            1.0
+                        },
+                        n: count.get(g as usize).copied().unwrap_or(0.0),
+                    })
+                    .collect()
+            })
+            .collect();
         let per: Vec<Bounds> = (0..m)
             .map(|c| match cost.get(c) {
                 Some(&b) if utility == Utility::Cost && b.lo > 0.0 => b,
@@ -287,28 +349,37 @@ impl<'p, 'a> Fast<'p, 'a> {
                 dense: Vec::new(),
                 marks: Vec::new(),
                 slot: Vec::new(),
-                index: Vec::new(),
                 both: HashMap::new(),
             },
             cost,
             per,
             start,
-            count,
+            weights,
             budget: Vec::new(),
             items: Vec::new(),
             pricings: 0,
             generation: 0,
             live: 0,
-            live_limit: MAX_LIVE_ENTRIES,
+            live_limit: MAX_LIVE_BYTES,
             at: 0.0,
         })
     }
 
-    pub(super) fn util(&self, points: u64) -> f64 {
-        if self.utility == Utility::Points {
-            bounds(u128::from(points)).lo
+    /// Calls `f(class, utility, voters)` for the supporters in `hist`, merged
+    /// where it holds them merged.
+    pub(super) fn each_supporter(&self, hist: &Hist, mut f: impl FnMut(u32, f64, f64)) {
+        if hist.entries.is_empty() {
+            let weights = self
+                .weights
+                .get(hist.project as usize)
+                .map_or(&[][..], Vec::as_slice);
+            for (&class, w) in hist.classes.iter().zip(weights) {
+                f(class, w.u, w.n);
+            }
         } else {
-            1.0
+            for e in &hist.entries {
+                f(e.class, e.u, e.n);
+            }
         }
     }
 
@@ -328,24 +399,19 @@ impl<'p, 'a> Fast<'p, 'a> {
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
         // Gathered first, summed after (one loop doing both kept its sums on
-        // the stack); every entry written and kept only if its budget is
-        // positive, without a branch on which it is (measured: 10% of add1 on
-        // a large election).
-        items.resize(hist.entries.len(), Item::default());
-        let mut kept = 0;
-        for e in &hist.entries {
-            let b = budget.get(e.class as usize).copied().unwrap_or_default();
-            if let Some(slot) = items.get_mut(kept) {
-                *slot = Item {
-                    lo: b.lo,
-                    hi: b.hi,
-                    u: e.u,
-                    n: e.n,
-                };
-            }
-            kept += usize::from(b.hi > 0.0);
+        // the stack); merged entries where the histogram has them.
+        if hist.entries.is_empty() {
+            let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
+            let supporters = hist.classes.iter().zip(weights);
+            gather(
+                &mut items,
+                budget,
+                supporters.map(|(&class, w)| (class, w.u, w.n)),
+            );
+        } else {
+            let supporters = hist.entries.iter().map(|e| (e.class, e.u, e.n));
+            gather(&mut items, budget, supporters);
         }
-        items.truncate(kept);
         let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
         for it in &items {
             lo += it.n * it.lo;
@@ -685,6 +751,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             self.budget.resize(end, Bounds::default());
         }
         let h = self.hist(k, c);
+        self.merge(h);
         let Some(hist) = self.s.hists.get(h) else {
             return;
         };

@@ -9,11 +9,10 @@
 
 use core::cmp::Ordering;
 
-use super::super::Utility;
-
 use std::collections::HashMap;
 
-use super::run::{Entry, Fast, Hist};
+use super::super::Utility;
+use super::run::{CLASS_BYTES, ENTRY_BYTES, Entry, Fast, Hist};
 
 impl<'p> Fast<'p, '_> {
     pub(super) fn support(&self, c: u32) -> &'p [(u32, u64)] {
@@ -57,14 +56,16 @@ impl<'p> Fast<'p, '_> {
             .checked_sub(1)
             .and_then(|j| Some((j, *self.s.path.get(j as usize)?)))
             .and_then(|(j, p)| Some((j, self.known_hist(p, c)?)));
-        let entries = match parent {
-            Some((j, h)) if self.utility != Utility::Points => self.derive_support(j, c, h),
-            _ => self.count_support(k, c),
+        let classes = match parent {
+            Some((j, h)) => self.derive_support(j, c, h),
+            None => self.count_support(k, c),
         };
         let i = self.s.hists.len();
-        self.live += entries.len();
+        self.live += classes.len() * CLASS_BYTES;
         self.s.hists.push(Hist {
-            entries,
+            project: c,
+            classes,
+            entries: Vec::new(),
             rho: None,
             seen: Vec::new(),
             used: self.generation,
@@ -77,74 +78,127 @@ impl<'p> Fast<'p, '_> {
         {
             *slot = u32::try_from(i).unwrap_or(u32::MAX);
         }
+        // Merged where groups share classes (a quarter or more fewer entries):
+        // pricing then reads fewer budgets.
+        if self.distinct(i) * 4 <= self.s.hists.get(i).map_or(0, |h| h.classes.len()) * 3 {
+            self.merge(i);
+        }
         i
     }
 
-    pub(super) fn count_support(&mut self, k: u32, c: u32) -> Vec<Entry> {
-        let support = self.support(c);
+    /// The class of each of `c`'s supporters before round `k`, in the order of
+    /// its support list.
+    pub(super) fn count_support(&self, k: u32, c: u32) -> Vec<u32> {
+        self.support(c)
+            .iter()
+            .map(|&(g, _)| self.class_of(g, k))
+            .collect()
+    }
+
+    /// How many classes `hists[h]` spans (a bit per class, cleared after).
+    fn distinct(&mut self, h: usize) -> usize {
+        let Some(hist) = self.s.hists.get(h) else {
+            return 0;
+        };
+        let marks = &mut self.s.marks;
+        let mut distinct = 0;
+        for &class in &hist.classes {
+            let (w, bit) = (class as usize / 64, 1u64 << (class % 64));
+            if marks.len() <= w {
+                marks.resize(w + 1, 0);
+            }
+            if let Some(word) = marks.get_mut(w) {
+                distinct += usize::from(*word & bit == 0);
+                *word |= bit;
+            }
+        }
+        for &class in &hist.classes {
+            if let Some(word) = marks.get_mut(class as usize / 64) {
+                *word = 0;
+            }
+        }
+        distinct
+    }
+
+    /// Fills in `hists[h].entries`, its supporters merged by (class, utility)
+    /// in that order, if not yet: the canonical order, which numbers the
+    /// classes a choice creates (see [`Fast::collect`]).
+    pub(super) fn merge(&mut self, h: usize) {
+        let Some(hist) = self.s.hists.get(h) else {
+            return;
+        };
+        if !hist.entries.is_empty() || hist.classes.is_empty() {
+            return;
+        }
+        let weights = self
+            .weights
+            .get(hist.project as usize)
+            .map_or(&[][..], Vec::as_slice);
         let mut entries = Vec::new();
         if self.utility == Utility::Points {
-            let mut raw: Vec<(u32, u64, f64)> = support
+            let mut raw: Vec<(u32, f64, f64)> = hist
+                .classes
                 .iter()
-                .map(|&(g, points)| {
-                    let n = self.count.get(g as usize).copied().unwrap_or(0.0);
-                    (self.class_of(g, k), points, n)
-                })
+                .zip(weights)
+                .map(|(&class, w)| (class, w.u, w.n))
                 .collect();
-            raw.sort_unstable_by_key(|&(class, u, _)| (class, u));
-            for run in raw.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            raw.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            for run in raw.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
                 if let Some(&(class, u, _)) = run.first() {
                     entries.push(Entry {
                         class,
-                        u: self.util(u),
+                        u,
                         n: run.iter().map(|x| x.2).sum(),
                     });
                 }
             }
-            return entries;
+        } else {
+            let mut dense = core::mem::take(&mut self.s.dense);
+            let mut marks = core::mem::take(&mut self.s.marks);
+            let (mut low, mut high) = (usize::MAX, 0);
+            for (&class, w) in hist.classes.iter().zip(weights) {
+                let class = class as usize;
+                if dense.len() <= class {
+                    dense.resize(class + 1, 0.0);
+                }
+                if marks.len() <= class / 64 {
+                    marks.resize(class / 64 + 1, 0);
+                }
+                if let (Some(slot), Some(word)) = (dense.get_mut(class), marks.get_mut(class / 64))
+                {
+                    *slot += w.n;
+                    *word |= 1 << (class % 64);
+                }
+                (low, high) = (low.min(class / 64), high.max(class / 64));
+            }
+            // Read off the marks in class order: a word per 64 classes where
+            // sorting cost a comparison per step.
+            for (w, word) in (low..).zip(marks.get_mut(low..=high).unwrap_or_default()) {
+                let mut bits = core::mem::take(word);
+                while bits != 0 {
+                    let class = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let n = dense.get_mut(class).map_or(0.0, core::mem::take);
+                    entries.push(Entry {
+                        class: u32::try_from(class).unwrap_or(u32::MAX),
+                        u: 1.0,
+                        n,
+                    });
+                }
+            }
+            self.s.marks = marks;
+            self.s.dense = dense;
         }
-        let mut dense = core::mem::take(&mut self.s.dense);
-        let mut marks = core::mem::take(&mut self.s.marks);
-        let (mut low, mut high) = (usize::MAX, 0);
-        for &(g, _) in support {
-            let class = self.class_of(g, k) as usize;
-            if dense.len() <= class {
-                dense.resize(class + 1, 0.0);
-            }
-            if marks.len() <= class / 64 {
-                marks.resize(class / 64 + 1, 0);
-            }
-            if let (Some(slot), Some(word)) = (dense.get_mut(class), marks.get_mut(class / 64)) {
-                *slot += self.count.get(g as usize).copied().unwrap_or(0.0);
-                *word |= 1 << (class % 64);
-            }
-            (low, high) = (low.min(class / 64), high.max(class / 64));
+        self.live += entries.len() * ENTRY_BYTES;
+        if let Some(hist) = self.s.hists.get_mut(h) {
+            hist.entries = entries;
         }
-        // By class: the canonical order, which numbers the classes a choice
-        // creates (see `collect`). Read off the marks in order, which costs a
-        // word per 64 classes where sorting cost a comparison per step.
-        for (w, word) in (low..).zip(marks.get_mut(low..=high).unwrap_or_default()) {
-            let mut bits = core::mem::take(word);
-            while bits != 0 {
-                let class = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                let n = dense.get_mut(class).map_or(0.0, core::mem::take);
-                entries.push(Entry {
-                    class: u32::try_from(class).unwrap_or(u32::MAX),
-                    u: 1.0,
-                    n,
-                });
-            }
-        }
-        self.s.marks = marks;
-        self.s.dense = dense;
-        entries
     }
 
-    /// Project `c`'s supporters before round `j + 1`, from `hists[parent]`, its
-    /// supporters before round `j` (utility 1): those who also supported round
-    /// `j`'s choice moved from their class to its child.
-    pub(super) fn derive_support(&mut self, j: u32, c: u32, parent: usize) -> Vec<Entry> {
+    /// Project `c`'s supporters' classes before round `j + 1`, from
+    /// `hists[parent]`, their classes before round `j`: those who also supported
+    /// round `j`'s choice moved to the classes it created.
+    pub(super) fn derive_support(&mut self, j: u32, c: u32, parent: usize) -> Vec<u32> {
         let chosen = self
             .s
             .path
@@ -153,84 +207,38 @@ impl<'p> Fast<'p, '_> {
             .copied()
             .unwrap_or(u32::MAX);
         let both = self.both(c, chosen);
-        let mut entries = self
+        let mut classes = self
             .s
             .hists
             .get(parent)
-            .map(|h| h.entries.clone())
+            .map(|h| h.classes.clone())
             .unwrap_or_default();
-        // Where each class sits in `entries` (scratch, all `u32::MAX` between uses).
-        let mut slot = core::mem::take(&mut self.s.index);
-        for (i, e) in (0u32..).zip(&entries) {
-            if slot.len() <= e.class as usize {
-                slot.resize(e.class as usize + 1, u32::MAX);
-            }
-            if let Some(x) = slot.get_mut(e.class as usize) {
-                *x = i;
-            }
-        }
-        for &g in &both {
-            let n = self.count.get(g as usize).copied().unwrap_or(0.0);
-            let (from, to) = (self.class_of(g, j), self.class_of(g, j + 1));
-            if let Some(e) = slot
-                .get(from as usize)
-                .and_then(|&i| entries.get_mut(i as usize))
+        let support = self.support(c);
+        for &at in &both {
+            if let (Some(class), Some(&(g, _))) =
+                (classes.get_mut(at as usize), support.get(at as usize))
             {
-                e.n -= n;
+                *class = self.class_of(g, j + 1);
             }
-            if slot.len() <= to as usize {
-                slot.resize(to as usize + 1, u32::MAX);
-            }
-            match slot.get(to as usize).copied() {
-                Some(i) if i != u32::MAX => {
-                    if let Some(e) = entries.get_mut(i as usize) {
-                        e.n += n;
-                    }
-                }
-                _ => {
-                    if let Some(x) = slot.get_mut(to as usize) {
-                        *x = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                    }
-                    entries.push(Entry {
-                        class: to,
-                        u: 1.0,
-                        n,
-                    });
-                }
-            }
-        }
-        for e in &entries {
-            if let Some(x) = slot.get_mut(e.class as usize) {
-                *x = u32::MAX;
-            }
-        }
-        self.s.index = slot;
-        // Counts are whole numbers: a class all of whose supporters moved is at
-        // exactly zero.
-        entries.retain(|e| e.n > 0.0);
-        // Classes a choice creates are numbered after all before it, so the
-        // parent's order with them appended is usually sorted already.
-        if !entries.is_sorted_by_key(|e| e.class) {
-            entries.sort_unstable_by_key(|e| e.class);
         }
         self.s.both.insert((c, chosen), both);
-        entries
+        classes
     }
 
-    /// The groups supporting both `c` and `d` (taken out of the cache; the caller
-    /// puts them back).
-    pub(super) fn both(&mut self, c: u32, chosen: u32) -> Vec<u32> {
-        if let Some(both) = self.s.both.remove(&(c, chosen)) {
+    /// The voters supporting both `c` and `d`, as their positions in `c`'s
+    /// support list (taken out of the cache; the caller puts them back).
+    pub(super) fn both(&mut self, c: u32, d: u32) -> Vec<u32> {
+        if let Some(both) = self.s.both.remove(&(c, d)) {
             return both;
         }
-        let (left, right) = (self.support(c), self.support(chosen));
+        let (left, right) = (self.support(c), self.support(d));
         let (mut i, mut j, mut out) = (0, 0, Vec::new());
         while let (Some(&(x, _)), Some(&(y, _))) = (left.get(i), right.get(j)) {
             match x.cmp(&y) {
                 Ordering::Less => i += 1,
                 Ordering::Greater => j += 1,
                 Ordering::Equal => {
-                    out.push(x);
+                    out.push(u32::try_from(i).unwrap_or(u32::MAX));
                     i += 1;
                     j += 1;
                 }
@@ -266,6 +274,7 @@ impl<'p> Fast<'p, '_> {
         }
         let prefix = self.s.path.get(ku).copied().unwrap_or(0);
         let counted = self.hist(k, c);
+        self.merge(counted);
         let start = self.s.end.get(prefix as usize).copied().unwrap_or(1);
         let child = if let Some(&known) = self.s.next.get(&(prefix, c)) {
             known
@@ -280,11 +289,16 @@ impl<'p> Fast<'p, '_> {
             self.s.next.insert((prefix, c), made);
             made
         };
-        let entries = self
+        let (classes, entries) = self
             .s
             .hists
             .get_mut(counted)
-            .map(|x| core::mem::take(&mut x.entries))
+            .map(|x| {
+                (
+                    core::mem::take(&mut x.classes),
+                    core::mem::take(&mut x.entries),
+                )
+            })
             .unwrap_or_default();
         // Where each (class, utility) goes: a dense table by class when every
         // utility is 1, a search otherwise.
@@ -300,10 +314,10 @@ impl<'p> Fast<'p, '_> {
                 }
             }
         }
-        for &(g, given) in self.support(c) {
-            let from = self.class_of(g, k);
+        let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
+        for ((&(g, _), &from), w) in self.support(c).iter().zip(&classes).zip(weights) {
             let to = if points {
-                let u = self.util(given).to_bits();
+                let u = w.u.to_bits();
                 let i = entries
                     .binary_search_by(|e| (e.class, e.u.to_bits()).cmp(&(from, u)))
                     .unwrap_or(0);
@@ -320,16 +334,18 @@ impl<'p> Fast<'p, '_> {
         }
         self.s.slot = slot;
         if let Some(x) = self.s.hists.get_mut(counted) {
-            x.entries = entries;
+            (x.classes, x.entries) = (classes, entries);
         }
         self.s.path.push(child);
     }
 
     /// Lets go of every histogram the last run did not use, and of the overlap
-    /// cache, when they hold more than [`MAX_LIVE_ENTRIES`](super::run::MAX_LIVE_ENTRIES): everything here is
+    /// cache, when they hold more than
+    /// [`MAX_LIVE_BYTES`](super::run::MAX_LIVE_BYTES): everything here is
     /// recomputed on demand with the same result. That holds because a
-    /// histogram's entries are in class order, and the classes a choice creates
-    /// are numbered in that order: a recount numbers them as the first count did,
+    /// histogram's classes are in the order of its support list, its merged
+    /// entries in class order, and the classes a choice creates are numbered in
+    /// that order: a recount numbers them as the first count did,
     /// so the runs kept for certificates (which hold budgets by class number)
     /// stay valid. A certificate that finds a histogram gone does not certify, so
     /// the search only runs more.
@@ -343,7 +359,7 @@ impl<'p> Fast<'p, '_> {
                 if let Some(slot) = renumber.get_mut(i) {
                     *slot = u32::try_from(kept.len()).unwrap_or(u32::MAX);
                 }
-                live += hist.entries.len();
+                live += hist.classes.len() * CLASS_BYTES + hist.entries.len() * ENTRY_BYTES;
                 kept.push(hist);
             }
         }
