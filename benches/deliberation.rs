@@ -1,6 +1,7 @@
 //! Deliberation benchmarks: tallies over 10,000 ranked ballots of 20 candidates, an
-//! instant-runoff where every candidate ties for last at every count, and a
-//! maximin-fair council of 15 from 200 volunteers.
+//! instant-runoff where every candidate ties for last at every count, and
+//! leximin-fair councils of 15 from 200, 1,000 and 2,000 volunteers and from
+//! 600 who are each a type of their own.
 //!
 //! Each tally starts from the ballots as names, so the figures include compiling
 //! the profile and (for Schulze and Copeland) building the margin matrix.
@@ -121,6 +122,25 @@ fn council(c: &mut Criterion) {
     group.bench_with_input(
         BenchmarkId::new("select", "1000x15"),
         &community,
+        |b, pool| {
+            b.iter(|| select(black_box(pool), 15, &article, 1));
+        },
+    );
+    // Twice that in 200 buildings (846 types; 2 min 37 s before the equal
+    // lottery was looked for), and 600 volunteers each a type of their own
+    // (a building each: every council covers 15 buildings; 31 s before).
+    let district = volunteers(2_000, 200);
+    group.bench_with_input(
+        BenchmarkId::new("select", "2000x15"),
+        &district,
+        |b, pool| {
+            b.iter(|| select(black_box(pool), 15, &article, 1));
+        },
+    );
+    let unique = volunteers(600, 1_000_000);
+    group.bench_with_input(
+        BenchmarkId::new("select", "unique-600x15"),
+        &unique,
         |b, pool| {
             b.iter(|| select(black_box(pool), 15, &article, 1));
         },

@@ -124,6 +124,92 @@ fn maximin(valid: &[Vec<usize>], reachable: &BTreeSet<usize>) -> f64 {
         .objective()
 }
 
+/// The best a lottery on `valid` can do for volunteer `i` (or, with `i` none,
+/// for the least of `open`), keeping every volunteer in `floors` at or above
+/// their floor. `None`: infeasible (floors a little too high for the solver).
+fn best_chance(
+    valid: &[Vec<usize>],
+    floors: &[(usize, f64)],
+    open: &[usize],
+    i: Option<usize>,
+) -> Option<f64> {
+    use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
+    let mut problem = Problem::new(OptimizationDirection::Maximize);
+    let z = problem.add_var(1.0, (0.0, 1.0));
+    let p: Vec<_> = valid
+        .iter()
+        .map(|_| problem.add_var(0.0, (0.0, 1.0)))
+        .collect();
+    problem.add_constraint(
+        p.iter().map(|&v| (v, 1.0)).collect::<LinearExpr>(),
+        ComparisonOp::Eq,
+        1.0,
+    );
+    let chance = |i: usize| -> LinearExpr {
+        valid
+            .iter()
+            .zip(&p)
+            .filter(|(s, _)| s.contains(&i))
+            .map(|(_, &v)| (v, 1.0))
+            .collect()
+    };
+    for &(j, floor) in floors {
+        problem.add_constraint(chance(j), ComparisonOp::Ge, floor);
+    }
+    for &j in open {
+        let mut row = chance(j);
+        row.add(z, -1.0);
+        // Maximizing `i` alone: `z` is its chance, the others keep the floor.
+        problem.add_constraint(row, ComparisonOp::Ge, 0.0);
+        if Some(j) == i {
+            break;
+        }
+    }
+    problem
+        .solve()
+        .ok()?
+        .into_solution()
+        .ok()
+        .map(|s| s.objective())
+}
+
+/// The leximin chances over lotteries on `valid`, by brute force: raise the
+/// least chance as far as it goes, fix the volunteers who cannot get more
+/// without lowering someone at that level, and repeat with the rest. Sorted.
+fn leximin(valid: &[Vec<usize>], reachable: &BTreeSet<usize>) -> Vec<f64> {
+    let mut open: Vec<usize> = reachable.iter().copied().collect();
+    let mut floors: Vec<(usize, f64)> = Vec::new();
+    while !open.is_empty() {
+        let level = best_chance(valid, &floors, &open, None).unwrap();
+        let raised: Vec<(usize, f64)> = floors
+            .iter()
+            .copied()
+            .chain(open.iter().map(|&j| (j, level - 1e-9)))
+            .collect();
+        let stuck: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&j| {
+                let others: Vec<(usize, f64)> =
+                    raised.iter().copied().filter(|&(k, _)| k != j).collect();
+                best_chance(valid, &others, &[j], Some(j)).is_none_or(|best| best <= level + 1e-7)
+            })
+            .collect();
+        let stuck = if stuck.is_empty() {
+            open.clone()
+        } else {
+            stuck
+        };
+        for &j in &stuck {
+            floors.push((j, level - 1e-9));
+        }
+        open.retain(|j| !stuck.contains(j));
+    }
+    let mut levels: Vec<f64> = floors.iter().map(|&(_, f)| f + 1e-9).collect();
+    levels.sort_by(f64::total_cmp);
+    levels
+}
+
 fn volunteers() -> impl Strategy<Value = Vec<Volunteer>> {
     let one = (0..2usize, 0..2usize, 0..3usize);
     proptest::collection::vec(one, 3..=9).prop_map(|traits| {
@@ -257,6 +343,17 @@ proptest! {
                     (as_f64(selection.minimum) - best).abs() < 1e-5,
                     "minimum {} but maximin is {}", selection.minimum, best
                 );
+                // And leximin: sorted, the chances are the brute-force leximin
+                // chances (the least as high as it can be, then the next, …).
+                let mut chances: Vec<f64> = reachable
+                    .iter()
+                    .map(|&i| as_f64(selection.probabilities[i].probability))
+                    .collect();
+                chances.sort_by(f64::total_cmp);
+                let expected = leximin(&valid, &reachable);
+                for (got, want) in chances.iter().zip(&expected) {
+                    prop_assert!((got - want).abs() < 1e-5, "chances {:?} but leximin is {:?}", chances, expected);
+                }
                 // Every council the lottery can draw covers what the goal promises.
                 for coverage in &selection.coverage {
                     let best = valid.iter().map(|s| covered(&pool, s, &coverage.key)).max().unwrap();

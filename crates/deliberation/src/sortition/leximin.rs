@@ -18,7 +18,14 @@ use microlp::Variable;
 /// when no exact weights are found.
 const UNITS: u64 = 1_000_000;
 
-/// Hedge stops early after this many rounds in a row without a new council.
+/// How close to an equal lottery Hedge's first councils must come (the least
+/// share of the equal chance a type gets) for the game to be played on.
+const NEARLY_EQUAL: f64 = 0.95;
+
+/// Hedge stops early after this many rounds in a row without a new council, or
+/// after twice the rounds it takes to seat every type once, if more: where many
+/// types are alike, Hedge's councils repeat in cycles about that long before
+/// the weights move it on.
 const STALE_ROUNDS: usize = 10;
 
 /// Column-generation rounds per leximin stage.
@@ -48,9 +55,39 @@ pub(super) struct Lottery {
 pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let types = model.caps.len();
     let (mut panels, selectable) = starting_councils(model)?;
-    let known: HashSet<Vec<u32>> = panels.iter().cloned().collect();
-    let seeds = hedge_councils(model, &selectable)?;
-    panels.extend(seeds.into_iter().filter(|panel| !known.contains(panel)));
+    let equal = equal_prices(model, &selectable, &vec![None; types])?;
+    let (weights, _) = equal_lottery(model, &panels, &selectable, equal.as_ref())?;
+    if let Some(weights) = weights {
+        return Ok(lottery(model, panels, &weights));
+    }
+    let starting = panels.len();
+    let mut known: HashSet<Vec<u32>> = panels.iter().cloned().collect();
+    let mut hedge = Hedge::new(model, &selectable);
+    let first = (hedge.open.len() * 6 / 5 + 10).min(MAX_ROUNDS);
+    let more = (hedge.open.len() * 4 / 5).min(MAX_ROUNDS - first);
+    let mut add = |panels: &mut Vec<Vec<u32>>, found: Vec<Vec<u32>>| {
+        panels.extend(
+            found
+                .into_iter()
+                .filter(|panel| known.insert(panel.clone())),
+        );
+    };
+    add(&mut panels, hedge.play(first)?);
+    let (mut weights, least) = equal_lottery(model, &panels, &selectable, equal.as_ref())?;
+    // Nearly an equal lottery: Hedge, played on, usually completes it.
+    if weights.is_none() && least >= NEARLY_EQUAL && !hedge.stalled && more > 0 {
+        add(&mut panels, hedge.play(more)?);
+        weights = equal_lottery(model, &panels, &selectable, equal.as_ref())?.0;
+    }
+    if let Some(weights) = weights {
+        return Ok(lottery(model, panels, &weights));
+    }
+    // Fewer councils than half the types say the game found little variety
+    // (types of one volunteer each under a cover rule, say): they would only
+    // make the master program larger.
+    if panels.len() - starting < hedge.open.len() / 2 {
+        panels.truncate(starting);
+    }
     let mut fixed: Vec<Option<f64>> = vec![None; types];
     while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
         let (value, prices) = stage(model, &mut panels, &selectable, &fixed)?;
@@ -77,20 +114,66 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     }
     let targets: Vec<f64> = fixed.iter().map(|f| f.unwrap_or(0.0)).collect();
     let weights = primal(model, &panels, &selectable, &targets)?;
-    // Exact weights giving the chances the solver meant (2/3, not 0.6666667);
-    // if there are none over these councils, the floats rounded to 10⁻⁶.
-    let (units, denominator) = super::rational::exact_weights(&panels, &weights, &model.caps)
-        .unwrap_or_else(|| (to_units(&weights), UNITS));
+    Ok(lottery(model, panels, &weights))
+}
+
+/// The lottery over `panels` with the solver's `weights`: exact weights giving
+/// the chances the solver meant (2/3, not 0.6666667); if there are none over
+/// these councils, the floats rounded to 10⁻⁶.
+fn lottery(model: &Model, panels: Vec<Vec<u32>>, weights: &[f64]) -> Lottery {
+    let (units, denominator) = super::rational::exact_weights(&panels, weights, &model.caps)
+        .unwrap_or_else(|| (to_units(weights), UNITS));
     let (panels, weights) = panels
         .into_iter()
         .zip(units)
         .filter(|(_, k)| *k > 0)
         .unzip();
-    Ok(Lottery {
+    Lottery {
         panels,
         weights,
         denominator,
-    })
+    }
+}
+
+/// Where every selectable volunteer can have the same chance, the leximin
+/// lottery gives them that, and nothing else: the same chance for all is at
+/// most what the best council seats over all seats (`bound`, from
+/// [`equal_prices`]), and no lottery's least chance exceeds that average. So if
+/// a lottery over `panels` gives every selectable type `bound`, it is leximin,
+/// found without the master program (pools of thousands where most volunteers
+/// are a type of their own). Also returns the least share of the equal chance
+/// that the closest lottery over `panels` gives a type.
+fn equal_lottery(
+    model: &Model,
+    panels: &[Vec<u32>],
+    selectable: &[bool],
+    equal: Option<&(Vec<f64>, f64)>,
+) -> Result<(Option<Vec<f64>>, f64)> {
+    let Some((prices, bound)) = equal else {
+        return Ok((None, 0.0));
+    };
+    let targets: Vec<f64> = prices
+        .iter()
+        .map(|&y| if y > 0.0 { *bound } else { 0.0 })
+        .collect();
+    let weights = primal(model, panels, selectable, &targets)?;
+    // The least share of its target any type gets.
+    let least = targets
+        .iter()
+        .enumerate()
+        .filter(|&(_, &target)| target > 0.0)
+        .map(|(t, &target)| {
+            let cap = f64::from(model.caps.get(t).copied().unwrap_or(0));
+            let seats: f64 = panels
+                .iter()
+                .zip(&weights)
+                .map(|(panel, &w)| f64::from(panel.get(t).copied().unwrap_or(0)) * w)
+                .sum();
+            seats / (cap * target)
+        })
+        .fold(f64::INFINITY, f64::min);
+    let reached = least >= 1.0 - 1e-9;
+    Ok((reached.then_some(weights), least))
 }
 
 /// Councils that seat types not yet seated, as many as possible each, until no
@@ -137,80 +220,108 @@ fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
 /// generation then decides the lottery exactly as before; they only spare it
 /// most of its rounds, each of which re-solves the master program.
 ///
-/// About six rounds for every five types, at most [`MAX_ROUNDS`], ending early
-/// after [`STALE_ROUNDS`] without a new council. Fewer councils than half the
-/// types say the game found little variety (types of one volunteer each under
-/// a cover rule, say): they would only make the master program larger, and
-/// none are returned.
-fn hedge_councils(model: &Model, selectable: &[bool]) -> Result<Vec<Vec<u32>>> {
-    let all_rules = vec![true; model.rows.len()];
-    let open: Vec<usize> = (0..model.caps.len())
-        .filter(|&t| selectable.get(t) == Some(&true) && model.caps.get(t).is_some_and(|&c| c > 0))
-        .collect();
-    if open.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rounds = (open.len() * 6 / 5 + 10).min(MAX_ROUNDS);
-    #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
-    let eta = (8.0 * (open.len() as f64).ln().max(1.0) / rounds as f64).sqrt();
-    let mut weight = vec![0.0_f64; model.caps.len()];
-    for &t in &open {
-        if let Some(w) = weight.get_mut(t) {
-            *w = 1.0;
-        }
-    }
-    let mut found: Vec<Vec<u32>> = Vec::new();
-    let mut seen: HashSet<Vec<u32>> = HashSet::new();
-    let mut since_new = 0;
-    for _ in 0..rounds {
-        let total: f64 = weight.iter().sum();
-        if !(total.is_finite() && total > 0.0) {
-            break;
-        }
-        // A seat for a person of type t is worth w_t / (c_t · Σw).
-        let prices: Vec<f64> = weight
-            .iter()
-            .zip(&model.caps)
-            .map(|(&w, &cap)| {
-                if cap > 0 {
-                    w / (total * f64::from(cap))
-                } else {
-                    0.0
-                }
+/// About six rounds for every five types at first (and up to two per type if
+/// they nearly make an equal lottery, see [`leximin`]), at most [`MAX_ROUNDS`],
+/// ending early after [`STALE_ROUNDS`] (or more) rounds in a row without a new
+/// council.
+struct Hedge<'m> {
+    model: &'m Model,
+    /// The selectable types, and each one's weight.
+    open: Vec<usize>,
+    weight: Vec<f64>,
+    /// The learning rate, set for the game's first rounds.
+    eta: f64,
+    seen: HashSet<Vec<u32>>,
+    since_new: usize,
+    /// Whether the game stopped finding new councils.
+    stalled: bool,
+}
+
+impl<'m> Hedge<'m> {
+    fn new(model: &'m Model, selectable: &[bool]) -> Self {
+        let open: Vec<usize> = (0..model.caps.len())
+            .filter(|&t| {
+                selectable.get(t) == Some(&true) && model.caps.get(t).is_some_and(|&c| c > 0)
             })
             .collect();
-        let Some((panel, _)) = model.optimize(&all_rules, &prices, None)? else {
-            break;
-        };
+        let rounds = (open.len() * 6 / 5 + 10).min(MAX_ROUNDS);
+        #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+        let eta = (8.0 * (open.len() as f64).ln().max(1.0) / rounds as f64).sqrt();
+        let mut weight = vec![0.0_f64; model.caps.len()];
         for &t in &open {
-            let share = f64::from(panel.get(t).copied().unwrap_or(0))
-                / f64::from(model.caps.get(t).copied().unwrap_or(1).max(1));
             if let Some(w) = weight.get_mut(t) {
-                *w *= (-eta * share).exp();
+                *w = 1.0;
             }
         }
-        // Rescaled so that the largest weight is 1: their total never drifts
-        // to zero (the prices divide by it).
-        let most = weight.iter().copied().fold(0.0, f64::max);
-        if most > 0.0 {
-            for w in &mut weight {
-                *w /= most;
-            }
+        Self {
+            model,
+            stalled: open.is_empty(),
+            open,
+            weight,
+            eta,
+            seen: HashSet::new(),
+            since_new: 0,
         }
-        if seen.insert(panel.clone()) {
-            since_new = 0;
-            found.push(panel);
-        } else {
-            since_new += 1;
-            if since_new >= STALE_ROUNDS {
+    }
+
+    /// Up to `rounds` more rounds: the councils not found before.
+    fn play(&mut self, rounds: usize) -> Result<Vec<Vec<u32>>> {
+        let model = self.model;
+        let all_rules = vec![true; model.rows.len()];
+        let seats = usize::try_from(model.seats.max(1)).unwrap_or(usize::MAX);
+        let stale = STALE_ROUNDS.max(2 * self.open.len() / seats);
+        let mut found: Vec<Vec<u32>> = Vec::new();
+        for _ in 0..rounds {
+            if self.stalled {
                 break;
             }
+            let total: f64 = self.weight.iter().sum();
+            if !(total.is_finite() && total > 0.0) {
+                self.stalled = true;
+                break;
+            }
+            // A seat for a person of type t is worth w_t / (c_t · Σw).
+            let prices: Vec<f64> = self
+                .weight
+                .iter()
+                .zip(&model.caps)
+                .map(|(&w, &cap)| {
+                    if cap > 0 {
+                        w / (total * f64::from(cap))
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let Some((panel, _)) = model.optimize(&all_rules, &prices, None)? else {
+                self.stalled = true;
+                break;
+            };
+            for &t in &self.open {
+                let share = f64::from(panel.get(t).copied().unwrap_or(0))
+                    / f64::from(model.caps.get(t).copied().unwrap_or(1).max(1));
+                if let Some(w) = self.weight.get_mut(t) {
+                    *w *= (-self.eta * share).exp();
+                }
+            }
+            // Rescaled so that the largest weight is 1: their total never drifts
+            // to zero (the prices divide by it).
+            let most = self.weight.iter().copied().fold(0.0, f64::max);
+            if most > 0.0 {
+                for w in &mut self.weight {
+                    *w /= most;
+                }
+            }
+            if self.seen.insert(panel.clone()) {
+                self.since_new = 0;
+                found.push(panel);
+            } else {
+                self.since_new += 1;
+                self.stalled = self.since_new >= stale;
+            }
         }
+        Ok(found)
     }
-    if found.len() < open.len() / 2 {
-        found.clear();
-    }
-    Ok(found)
 }
 
 /// One leximin stage: column generation until no council improves the master,
@@ -237,11 +348,22 @@ fn stage(
             .filter_map(|((f, &cap), &y)| Some(f64::from(cap) * (*f)? * y))
             .sum()
     };
-    let mut centre: Option<(Vec<f64>, f64)> = None;
+    // The centre starts at equal prices: where the stage's lottery gives every
+    // open type the same chance, their bound is met as soon as the master
+    // reaches it, and the stage ends there (the bound proves no council can
+    // improve it) instead of when pricing at the master's own prices stops
+    // finding councils, which a degenerate master takes hundreds of rounds to
+    // show.
+    let mut centre = equal_prices(model, selectable, fixed)?;
     loop {
         let (value, mu, prices) = master.read();
         rounds += 1;
         let tolerance = 1e-9 * mu.abs().max(1.0);
+        if let Some((at, bound)) = &centre
+            && value >= bound - tolerance
+        {
+            return Ok((value, at.clone()));
+        }
         let mut found = None;
         if let Some((at, _)) = &centre {
             let smoothed: Vec<f64> = at
@@ -284,6 +406,36 @@ fn stage(
         master = master.add(&best)?;
         panels.push(best);
     }
+}
+
+/// The same price for every open type's seats (`Σ_open c_t·y_t = 1`, none for
+/// fixed types), and the bound they prove on the stage: what the best council
+/// is worth at them, the seats of open types it fills over all their seats.
+/// `None`: no open seats.
+fn equal_prices(
+    model: &Model,
+    selectable: &[bool],
+    fixed: &[Option<f64>],
+) -> Result<Option<(Vec<f64>, f64)>> {
+    let open = |t: usize| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None);
+    let seats: u32 = (0..model.caps.len())
+        .filter(|&t| open(t))
+        .map(|t| model.caps.get(t).copied().unwrap_or(0))
+        .fold(0, u32::saturating_add);
+    if seats == 0 {
+        return Ok(None);
+    }
+    let price = 1.0 / f64::from(seats);
+    let prices: Vec<f64> = (0..model.caps.len())
+        .map(|t| if open(t) { price } else { 0.0 })
+        .collect();
+    let all_rules = vec![true; model.rows.len()];
+    let Some((best, _)) = model.optimize(&all_rules, &prices, None)? else {
+        return Err(Error::Solver {
+            detail: "a feasible model became infeasible".to_owned(),
+        });
+    };
+    Ok(Some((prices.clone(), worth_of(&best, &prices))))
 }
 
 /// The restricted dual: prices `y_t ≥ 0` and `μ` minimizing
@@ -462,4 +614,74 @@ pub(super) fn to_units(weights: &[f64]) -> Vec<u64> {
         }
     }
     units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `seats` of 20 one-volunteer types, no rules.
+    fn model(seats: u32) -> Model {
+        Model {
+            caps: vec![1; 20],
+            seats,
+            rows: Vec::new(),
+            partial: Vec::new(),
+        }
+    }
+
+    /// Councils of type 0 and nine of the other 19 in turn (`rotate`), or ten
+    /// of all 20 in turn.
+    fn councils(with_first: bool) -> Vec<Vec<u32>> {
+        (0..20)
+            .map(|i| {
+                let mut panel = vec![0; 20];
+                if with_first {
+                    panel[0] = 1;
+                    for k in 0..9 {
+                        panel[1 + (i + k) % 19] = 1;
+                    }
+                } else {
+                    for k in 0..10 {
+                        panel[(i + k) % 20] = 1;
+                    }
+                }
+                panel
+            })
+            .collect()
+    }
+
+    /// Ten seats of twenty: every volunteer can have 1/2, and a lottery on the
+    /// rotating councils gives it; where one volunteer sits on every council
+    /// the others get at most 9/19 (95% of 1/2), which is not an equal lottery.
+    #[test]
+    fn an_equal_lottery_is_found_only_where_it_exists() {
+        let model = model(10);
+        let selectable = vec![true; 20];
+        let equal = equal_prices(&model, &selectable, &[None; 20]).unwrap();
+        let Some((_, bound)) = &equal else {
+            panic!("no equal prices");
+        };
+        assert!((bound - 0.5).abs() < 1e-12, "{bound}");
+        let panels = councils(false);
+        let weights = equal_lottery(&model, &panels, &selectable, equal.as_ref())
+            .unwrap()
+            .0
+            .expect("the rotation is an equal lottery");
+        for t in 0..20 {
+            let chance: f64 = panels
+                .iter()
+                .zip(&weights)
+                .map(|(p, w)| f64::from(p[t]) * w)
+                .sum();
+            assert!((chance - 0.5).abs() < 1e-9, "type {t}: {chance}");
+        }
+        let near = councils(true);
+        assert!(
+            equal_lottery(&model, &near, &selectable, equal.as_ref())
+                .unwrap()
+                .0
+                .is_none()
+        );
+    }
 }
