@@ -117,34 +117,19 @@ fn council(c: &mut Criterion) {
     // Community scale: 1,000 volunteers in 100 buildings, the article's rules
     // (at least 2 young, 2 seniors, 1 tenant; tenants at least 20%; at most 3 per
     // building; every building covered where it can be).
-    let community = volunteers(1_000, 100);
+    // Twice that in 200 buildings (846 types; 2 min 51 s before equal lotteries
+    // were looked for), and 600 volunteers each a type of their own (a
+    // building each: every council covers 15 buildings; 57 s before).
     let article = CouncilRules::default();
-    group.bench_with_input(
-        BenchmarkId::new("select", "1000x15"),
-        &community,
-        |b, pool| {
+    for (id, pool) in [
+        ("1000x15", volunteers(1_000, 100)),
+        ("2000x15", volunteers(2_000, 200)),
+        ("unique-600x15", volunteers(600, 1_000_000)),
+    ] {
+        group.bench_with_input(BenchmarkId::new("select", id), &pool, |b, pool| {
             b.iter(|| select(black_box(pool), 15, &article, 1));
-        },
-    );
-    // Twice that in 200 buildings (846 types; 2 min 37 s before the equal
-    // lottery was looked for), and 600 volunteers each a type of their own
-    // (a building each: every council covers 15 buildings; 31 s before).
-    let district = volunteers(2_000, 200);
-    group.bench_with_input(
-        BenchmarkId::new("select", "2000x15"),
-        &district,
-        |b, pool| {
-            b.iter(|| select(black_box(pool), 15, &article, 1));
-        },
-    );
-    let unique = volunteers(600, 1_000_000);
-    group.bench_with_input(
-        BenchmarkId::new("select", "unique-600x15"),
-        &unique,
-        |b, pool| {
-            b.iter(|| select(black_box(pool), 15, &article, 1));
-        },
-    );
+        });
+    }
     group.finish();
 }
 

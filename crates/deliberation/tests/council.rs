@@ -94,45 +94,14 @@ fn as_f64(p: Probability) -> f64 {
 /// The maximin chance over lotteries on `valid`: max z s.t. each reachable
 /// volunteer's chance ≥ z, solved with every council as a column at once.
 fn maximin(valid: &[Vec<usize>], reachable: &BTreeSet<usize>) -> f64 {
-    use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
-    let mut problem = Problem::new(OptimizationDirection::Maximize);
-    let z = problem.add_var(1.0, (0.0, 1.0));
-    let p: Vec<_> = valid
-        .iter()
-        .map(|_| problem.add_var(0.0, (0.0, 1.0)))
-        .collect();
-    problem.add_constraint(
-        p.iter().map(|&v| (v, 1.0)).collect::<LinearExpr>(),
-        ComparisonOp::Eq,
-        1.0,
-    );
-    for &i in reachable {
-        let mut row: LinearExpr = valid
-            .iter()
-            .zip(&p)
-            .filter(|(s, _)| s.contains(&i))
-            .map(|(_, &v)| (v, 1.0))
-            .collect();
-        row.add(z, -1.0);
-        problem.add_constraint(row, ComparisonOp::Ge, 0.0);
-    }
-    problem
-        .solve()
-        .unwrap()
-        .into_solution()
-        .unwrap()
-        .objective()
+    let all: Vec<usize> = reachable.iter().copied().collect();
+    best_chance(valid, &[], &all).unwrap()
 }
 
-/// The best a lottery on `valid` can do for volunteer `i` (or, with `i` none,
-/// for the least of `open`), keeping every volunteer in `floors` at or above
-/// their floor. `None`: infeasible (floors a little too high for the solver).
-fn best_chance(
-    valid: &[Vec<usize>],
-    floors: &[(usize, f64)],
-    open: &[usize],
-    i: Option<usize>,
-) -> Option<f64> {
+/// The best a lottery on `valid` can do for the least of `open`, keeping every
+/// volunteer in `floors` at or above their floor. `None`: infeasible (floors a
+/// little too high for the solver).
+fn best_chance(valid: &[Vec<usize>], floors: &[(usize, f64)], open: &[usize]) -> Option<f64> {
     use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem};
     let mut problem = Problem::new(OptimizationDirection::Maximize);
     let z = problem.add_var(1.0, (0.0, 1.0));
@@ -159,11 +128,7 @@ fn best_chance(
     for &j in open {
         let mut row = chance(j);
         row.add(z, -1.0);
-        // Maximizing `i` alone: `z` is its chance, the others keep the floor.
         problem.add_constraint(row, ComparisonOp::Ge, 0.0);
-        if Some(j) == i {
-            break;
-        }
     }
     problem
         .solve()
@@ -180,7 +145,7 @@ fn leximin(valid: &[Vec<usize>], reachable: &BTreeSet<usize>) -> Vec<f64> {
     let mut open: Vec<usize> = reachable.iter().copied().collect();
     let mut floors: Vec<(usize, f64)> = Vec::new();
     while !open.is_empty() {
-        let level = best_chance(valid, &floors, &open, None).unwrap();
+        let level = best_chance(valid, &floors, &open).unwrap();
         let raised: Vec<(usize, f64)> = floors
             .iter()
             .copied()
@@ -192,7 +157,7 @@ fn leximin(valid: &[Vec<usize>], reachable: &BTreeSet<usize>) -> Vec<f64> {
             .filter(|&j| {
                 let others: Vec<(usize, f64)> =
                     raised.iter().copied().filter(|&(k, _)| k != j).collect();
-                best_chance(valid, &others, &[j], Some(j)).is_none_or(|best| best <= level + 1e-7)
+                best_chance(valid, &others, &[j]).is_none_or(|best| best <= level + 1e-7)
             })
             .collect();
         let stuck = if stuck.is_empty() {

@@ -63,8 +63,7 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
     let starting = panels.len();
     let mut known: HashSet<Vec<u32>> = panels.iter().cloned().collect();
     let mut hedge = Hedge::new(model, &selectable);
-    let first = (hedge.open.len() * 6 / 5 + 10).min(MAX_ROUNDS);
-    let more = (hedge.open.len() * 4 / 5).min(MAX_ROUNDS - first);
+    let more = (hedge.open.len() * 4 / 5).min(MAX_ROUNDS - hedge.rounds);
     let mut add = |panels: &mut Vec<Vec<u32>>, found: Vec<Vec<u32>>| {
         panels.extend(
             found
@@ -72,7 +71,7 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
                 .filter(|panel| known.insert(panel.clone())),
         );
     };
-    add(&mut panels, hedge.play(first)?);
+    add(&mut panels, hedge.play(hedge.rounds)?);
     let (mut weights, least) = equal_lottery(model, &panels, &selectable, equal.as_ref())?;
     // Nearly an equal lottery: Hedge, played on, usually completes it.
     if weights.is_none() && least >= NEARLY_EQUAL && !hedge.stalled && more > 0 {
@@ -89,8 +88,14 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
         panels.truncate(starting);
     }
     let mut fixed: Vec<Option<f64>> = vec![None; types];
+    // The first stage's equal prices are those found above.
+    let mut first = equal;
     while (0..types).any(|t| selectable.get(t) == Some(&true) && fixed.get(t) == Some(&None)) {
-        let (value, prices) = stage(model, &mut panels, &selectable, &fixed)?;
+        let centre = match first.take() {
+            Some(equal) => Some(equal),
+            None => equal_prices(model, &selectable, &fixed)?,
+        };
+        let (value, prices) = stage(model, &mut panels, &selectable, &fixed, centre)?;
         // Types with a positive price cannot do better than `value` in any
         // leximin-optimal lottery (complementary slackness): fix them there.
         let open: Vec<usize> = (0..types)
@@ -229,7 +234,8 @@ struct Hedge<'m> {
     /// The selectable types, and each one's weight.
     open: Vec<usize>,
     weight: Vec<f64>,
-    /// The learning rate, set for the game's first rounds.
+    /// The game's first rounds, and the learning rate set for them.
+    rounds: usize,
     eta: f64,
     seen: HashSet<Vec<u32>>,
     since_new: usize,
@@ -258,6 +264,7 @@ impl<'m> Hedge<'m> {
             stalled: open.is_empty(),
             open,
             weight,
+            rounds,
             eta,
             seen: HashSet::new(),
             since_new: 0,
@@ -326,11 +333,13 @@ impl<'m> Hedge<'m> {
 
 /// One leximin stage: column generation until no council improves the master,
 /// adding the councils found to `panels`. Its value, and the master's prices.
+/// `centre`: the stage's equal prices and their bound ([`equal_prices`]).
 fn stage(
     model: &Model,
     panels: &mut Vec<Vec<u32>>,
     selectable: &[bool],
     fixed: &[Option<f64>],
+    mut centre: Option<(Vec<f64>, f64)>,
 ) -> Result<(f64, Vec<f64>)> {
     let all_rules = vec![true; model.rows.len()];
     let mut master = Master::new(model, panels, selectable, fixed)?;
@@ -354,7 +363,6 @@ fn stage(
     // improve it) instead of when pricing at the master's own prices stops
     // finding councils, which a degenerate master takes hundreds of rounds to
     // show.
-    let mut centre = equal_prices(model, selectable, fixed)?;
     loop {
         let (value, mu, prices) = master.read();
         rounds += 1;
@@ -435,7 +443,8 @@ fn equal_prices(
             detail: "a feasible model became infeasible".to_owned(),
         });
     };
-    Ok(Some((prices.clone(), worth_of(&best, &prices))))
+    let bound = worth_of(&best, &prices);
+    Ok(Some((prices, bound)))
 }
 
 /// The restricted dual: prices `y_t ≥ 0` and `μ` minimizing
@@ -630,8 +639,8 @@ mod tests {
         }
     }
 
-    /// Councils of type 0 and nine of the other 19 in turn (`rotate`), or ten
-    /// of all 20 in turn.
+    /// Councils of type 0 and nine of the other 19 in turn (`with_first`), or
+    /// ten of all 20 in turn.
     fn councils(with_first: bool) -> Vec<Vec<u32>> {
         (0..20)
             .map(|i| {
