@@ -28,13 +28,16 @@ pub(super) struct Entry {
 /// list (their utilities and sizes are in [`Fast::weights`]): cheap to count
 /// and to derive from the round before. Where several groups share a class,
 /// `entries` also holds them merged by (class, utility), in that order, which
-/// is cheaper to price; a project chosen at this prefix always has them, since
-/// the classes it creates are numbered by them (see [`Fast::follow`]).
+/// is cheaper to price (`compact`, decided from `classes` alone, so that a
+/// recount after [`Fast::collect`] prices with the same sums); a project chosen
+/// at this prefix always has them, since the classes it creates are numbered by
+/// them (see [`Fast::follow`]).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Hist {
     pub(super) project: u32,
     pub(super) classes: Vec<u32>,
     pub(super) entries: Vec<Entry>,
+    pub(super) compact: bool,
     pub(super) rho: Option<f64>,
     /// (budget, lower bound on the key) from runs that priced these supporters,
     /// by budget: a lower bound for any run at a budget up to that one.
@@ -368,7 +371,7 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// Calls `f(class, utility, voters)` for the supporters in `hist`, merged
     /// where it holds them merged.
     pub(super) fn each_supporter(&self, hist: &Hist, mut f: impl FnMut(u32, f64, f64)) {
-        if hist.entries.is_empty() {
+        if !hist.compact || hist.entries.is_empty() {
             let weights = self
                 .weights
                 .get(hist.project as usize)
@@ -399,8 +402,8 @@ impl<'p, 'a> Fast<'p, 'a> {
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
         // Gathered first, summed after (one loop doing both kept its sums on
-        // the stack); merged entries where the histogram has them.
-        if hist.entries.is_empty() {
+        // the stack); merged entries where the histogram prices with them.
+        if !hist.compact || hist.entries.is_empty() {
             let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
             let supporters = hist.classes.iter().zip(weights);
             gather(

@@ -66,6 +66,7 @@ impl<'p> Fast<'p, '_> {
             project: c,
             classes,
             entries: Vec::new(),
+            compact: false,
             rho: None,
             seen: Vec::new(),
             used: self.generation,
@@ -82,6 +83,9 @@ impl<'p> Fast<'p, '_> {
         // pricing then reads fewer budgets.
         if self.distinct(i) * 4 <= self.s.hists.get(i).map_or(0, |h| h.classes.len()) * 3 {
             self.merge(i);
+            if let Some(hist) = self.s.hists.get_mut(i) {
+                hist.compact = true;
+            }
         }
         i
     }
