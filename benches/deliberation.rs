@@ -1,7 +1,7 @@
 //! Deliberation benchmarks: tallies over 10,000 ranked ballots of 20 candidates, an
 //! instant-runoff where every candidate ties for last at every count, and
-//! leximin-fair councils of 15 from 200, 1,000 and 2,000 volunteers and from
-//! 600 who are each a type of their own.
+//! leximin-fair councils of 15 from 200, 1,000, 2,000 and 3,000 volunteers and
+//! from 600 who are each a type of their own.
 //!
 //! Each tally starts from the ballots as names, so the figures include compiling
 //! the profile and (for Schulze and Copeland) building the margin matrix.
@@ -118,12 +118,15 @@ fn council(c: &mut Criterion) {
     // (at least 2 young, 2 seniors, 1 tenant; tenants at least 20%; at most 3 per
     // building; every building covered where it can be).
     // Twice that in 200 buildings (846 types; 2 min 51 s before equal lotteries
-    // were looked for), and 600 volunteers each a type of their own (a
-    // building each: every council covers 15 buildings; 57 s before).
+    // were looked for, 15 s before councils were made in passes), three times
+    // in 300 (1,309 types; 30 s before passes), and 600 volunteers each a type
+    // of their own (a building each: every council covers 15 buildings; 57 s,
+    // then 3.0 s before passes).
     let article = CouncilRules::default();
     for (id, pool) in [
         ("1000x15", volunteers(1_000, 100)),
         ("2000x15", volunteers(2_000, 200)),
+        ("3000x15", volunteers(3_000, 300)),
         ("unique-600x15", volunteers(600, 1_000_000)),
     ] {
         group.bench_with_input(BenchmarkId::new("select", id), &pool, |b, pool| {
