@@ -220,8 +220,11 @@ fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
     Ok((panels, selectable))
 }
 
-/// The most passes of the pool [`by_passes`] makes before it gives up.
+/// The most passes of the pool [`by_passes`] makes before it gives up, and
+/// the most councils: a pass is `1 / bound` councils (about 333 for 5,000
+/// volunteers and 15 seats), so larger pools get fewer passes, or none.
 const MAX_PASSES: usize = 8;
+const MAX_PASS_COUNCILS: usize = 3_000;
 
 /// [`by_passes`] is tried only for at least this many selectable types. Below
 /// it Hedge and the master program settle a lottery in tens of milliseconds,
@@ -281,6 +284,9 @@ fn by_passes(
             reason = "passes over a chance in (0, 1]: a count of councils"
         )]
         let target = (passes as f64 / bound).ceil() as usize;
+        if target > MAX_PASS_COUNCILS {
+            break;
+        }
         while made < target {
             made += 1;
             #[allow(clippy::cast_precision_loss, reason = "a count of councils")]
