@@ -61,7 +61,7 @@ pub(super) fn leximin(model: &Model) -> Result<Lottery> {
         return Ok(lottery(model, panels, &weights));
     }
     // Councils that seat everyone about equally often, made directly.
-    if let Some(found) = by_passes(model, &panels, &selectable, equal.as_ref())? {
+    if let Some(found) = by_passes(model, &panels, &selectable, equal.as_ref()) {
         return Ok(found);
     }
     let starting = panels.len();
@@ -234,7 +234,8 @@ const MIN_PASS_TYPES: usize = 200;
 
 /// An equal lottery over councils made so that every selectable volunteer is
 /// seated about equally often, where one exists and these councils find it;
-/// `None` otherwise (the caller goes on to Hedge and the master program).
+/// `None` otherwise, also where the solver fails on the way (the caller goes
+/// on to Hedge and the master program).
 ///
 /// Each council is the one that seats the types furthest behind an even share
 /// of the councils so far: before council `k`, a seat of type `t` is worth
@@ -254,20 +255,17 @@ fn by_passes(
     starting: &[Vec<u32>],
     selectable: &[bool],
     equal: Option<&(Vec<f64>, f64)>,
-) -> Result<Option<Lottery>> {
-    let Some((prices, bound)) = equal else {
-        return Ok(None);
-    };
+) -> Option<Lottery> {
+    let (prices, bound) = equal?;
     if !(*bound > 0.0 && *bound <= 1.0) {
-        return Ok(None);
+        return None;
     }
+    // Equal prices are positive exactly for the open (selectable) types.
     let open = |t: usize| {
-        selectable.get(t) == Some(&true)
-            && prices.get(t).is_some_and(|&y| y > 0.0)
-            && model.caps.get(t).is_some_and(|&c| c > 0)
+        prices.get(t).is_some_and(|&y| y > 0.0) && model.caps.get(t).is_some_and(|&c| c > 0)
     };
     if (0..model.caps.len()).filter(|&t| open(t)).count() < MIN_PASS_TYPES {
-        return Ok(None);
+        return None;
     }
     let all_rules = vec![true; model.rows.len()];
     let mut seated = vec![0.0_f64; model.caps.len()];
@@ -301,10 +299,10 @@ fn by_passes(
                     }
                 })
                 .collect();
-            let Some((panel, _)) = model.optimize(&all_rules, &owed, None)? else {
-                return Err(Error::Solver {
-                    detail: "a feasible model became infeasible".to_owned(),
-                });
+            // The passes only offer councils: where the solver fails them (a
+            // node limit, say), the selection goes on the established way.
+            let Ok(Some((panel, _))) = model.optimize(&all_rules, &owed, None) else {
+                return None;
             };
             for (s, &n) in seated.iter_mut().zip(&panel) {
                 *s += f64::from(n);
@@ -313,9 +311,11 @@ fn by_passes(
                 panels.push(panel);
             }
         }
-        let (weights, least) = equal_lottery(model, &panels, selectable, equal)?;
+        let Ok((weights, least)) = equal_lottery(model, &panels, selectable, equal) else {
+            return None;
+        };
         if let Some(weights) = weights {
-            return Ok(Some(lottery(model, panels, &weights)));
+            return Some(lottery(model, panels, &weights));
         }
         if least < closest + 0.05 {
             break;
@@ -323,7 +323,7 @@ fn by_passes(
         closest = least;
         passes *= 2;
     }
-    Ok(None)
+    None
 }
 
 /// Councils that a fair lottery is likely to use, found cheaply: a game in
@@ -841,7 +841,7 @@ mod tests {
             let (starting, selectable) = starting_councils(m).unwrap();
             let equal = equal_prices(m, &selectable, &[None; 220]).unwrap();
             let (alone, _) = equal_lottery(m, &starting, &selectable, equal.as_ref()).unwrap();
-            let found = by_passes(m, &starting, &selectable, equal.as_ref()).unwrap();
+            let found = by_passes(m, &starting, &selectable, equal.as_ref());
             (alone.is_some(), found)
         };
         let fair = model(false);
