@@ -118,10 +118,11 @@ fn council(c: &mut Criterion) {
     // (at least 2 young, 2 seniors, 1 tenant; tenants at least 20%; at most 3 per
     // building; every building covered where it can be).
     // Twice that in 200 buildings (846 types; 2 min 51 s before equal lotteries
-    // were looked for, 15 s before councils were made in passes), three times
-    // in 300 (1,309 types; 30 s before passes), and 600 volunteers each a type
-    // of their own (a building each: every council covers 15 buildings; 57 s,
-    // then 3.0 s before passes).
+    // were looked for, 15 s before councils were made in passes, 4.2 s before
+    // their balance was seen to repeat), three times in 300 (1,309 types; 30 s
+    // before passes, 4.9 s before repeats), and 600 volunteers each a type of
+    // their own (a building each: every council covers 15 buildings; 57 s,
+    // then 3.0 s before passes, 1.8 s before the cover became plain rows).
     let article = CouncilRules::default();
     for (id, pool) in [
         ("1000x15", volunteers(1_000, 100)),
