@@ -3,7 +3,9 @@
 //!
 //! Seat `s + 1` of demand `i` has priority `wᵢ / D(s)`: `D(s) = s + 1` (D'Hondt),
 //! `s + ½` (Sainte-Laguë), `√(s(s+1))` (Huntington–Hill, compared as squares) and
-//! `s` (Adams; `D(0) = 0` makes every first seat infinitely urgent). Giving seats one
+//! `s` (Adams; `D(0) = 0` makes every first seat infinitely urgent, and first seats
+//! go by weight, the order `wᵢ / D` takes as `D` shrinks to zero, so that a larger
+//! demand never gets less). Giving seats one
 //! by one to the highest priority, ties to the earlier demand, selects the first
 //! `total` pairs `(i, s)` of one global order: priority descending, index
 //! ascending. Starting from the floors and stopping at the caps gives the bounded
@@ -213,8 +215,10 @@ pub(crate) fn solve(
 
 /// Adams and Huntington–Hill give a first seat infinite priority. When the seats
 /// beyond the floors are no more than the demands still waiting for a first seat,
-/// the answer needs no threshold: the earliest of them (ties go to the earlier
-/// demand) get one seat each.
+/// the answer needs no threshold: the largest of them get one seat each (the
+/// order `w / d` takes as the divisor `d` of a first seat shrinks to zero, so a
+/// larger demand never gets less than a smaller one), ties to the earlier
+/// demand.
 fn only_first_seats(problem: &Problem<'_>, method: ApportionMethod) -> Option<Vec<u64>> {
     if !matches!(
         method,
@@ -226,7 +230,7 @@ fn only_first_seats(problem: &Problem<'_>, method: ApportionMethod) -> Option<Ve
     let floors: u128 = (0..problem.weights.len())
         .map(|i| u128::from(problem.floor(i)))
         .sum();
-    let mut left = u128::from(problem.total).checked_sub(floors)?;
+    let left = u128::from(problem.total).checked_sub(floors)?;
     let waiting_count = problem
         .weights
         .iter()
@@ -236,22 +240,26 @@ fn only_first_seats(problem: &Problem<'_>, method: ApportionMethod) -> Option<Ve
     if left > waiting_count as u128 {
         return None;
     }
-    Some(
-        problem
-            .weights
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| {
-                let floor = problem.floor(i);
-                if left > 0 && waiting(i, w) {
-                    left -= 1;
-                    1
-                } else {
-                    floor
-                }
-            })
-            .collect(),
-    )
+    let mut first: Vec<(u64, usize)> = problem
+        .weights
+        .iter()
+        .enumerate()
+        .filter(|&(i, &w)| waiting(i, w))
+        .map(|(i, &w)| (w, i))
+        .collect();
+    first.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut parts: Vec<u64> = (0..problem.weights.len())
+        .map(|i| problem.floor(i))
+        .collect();
+    for &(_, i) in first
+        .iter()
+        .take(usize::try_from(left).unwrap_or(usize::MAX))
+    {
+        if let Some(part) = parts.get_mut(i) {
+            *part = 1;
+        }
+    }
+    Some(parts)
 }
 
 /// The divider by `d · from / to` (rounded, at least 1): the divisor that scales

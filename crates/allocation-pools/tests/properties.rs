@@ -48,8 +48,18 @@ fn priority(method: ApportionMethod, w: u64, s: u64) -> (i128, i128) {
     }
 }
 
+/// Priority `a` above `b`. Two first seats of Adams or Huntington–Hill are both
+/// infinitely urgent; the larger weight goes first (the order `w / D` takes as
+/// `D` shrinks to zero).
 fn beats(a: (i128, i128), b: (i128, i128)) -> bool {
+    if a.1 == 0 && b.1 == 0 {
+        return a.0 > b.0;
+    }
     a.0 * b.1 > b.0 * a.1
+}
+
+fn tied(a: (i128, i128), b: (i128, i128)) -> bool {
+    !beats(a, b) && !beats(b, a)
 }
 
 struct Oracle {
@@ -86,7 +96,7 @@ fn oracle_divisor(total: u64, demands: &[(u64, u64, u64)], method: ApportionMeth
         .filter(|&(i, &(w, _, cap))| w > 0 && seats[i] < cap)
         .map(|(i, &(w, _, _))| priority(method, w, seats[i]))
         .reduce(|a, b| if beats(b, a) { b } else { a });
-    let boundary_tie = matches!((last, next), (Some(l), Some(n)) if l.0 * n.1 == n.0 * l.1);
+    let boundary_tie = matches!((last, next), (Some(l), Some(n)) if tied(l, n));
     Oracle {
         parts: seats,
         unallocated: left,
@@ -378,13 +388,18 @@ fn extremes_hold_their_invariants() {
         let plan = allocate(u64::MAX, &demands, method).unwrap();
         check_invariants(u64::MAX, &demands, &plan);
         // Adams and Huntington–Hill give every positive weight a first unit before
-        // any gets a second; fewer units than demands go to the earliest.
+        // any gets a second; fewer units than demands go to the largest (the
+        // earlier of equal ones), so a larger demand never gets less.
         if matches!(
             method,
             ApportionMethod::Adams | ApportionMethod::HuntingtonHill
         ) {
             assert_eq!(
                 apportion(2, &[1, 1000, 5], method).unwrap().parts,
+                [0, 1, 1]
+            );
+            assert_eq!(
+                apportion(2, &[5, 1000, 5], method).unwrap().parts,
                 [1, 1, 0]
             );
         }
