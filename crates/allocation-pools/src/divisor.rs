@@ -231,6 +231,7 @@ fn only_first_seats(problem: &Problem<'_>, method: ApportionMethod) -> Option<Ve
         .map(|i| u128::from(problem.floor(i)))
         .sum();
     let left = u128::from(problem.total).checked_sub(floors)?;
+    // Counted first, without allocating: most calls have more units than that.
     let waiting_count = problem
         .weights
         .iter()

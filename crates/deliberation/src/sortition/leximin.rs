@@ -232,6 +232,11 @@ fn starting_councils(model: &Model) -> Result<(Vec<Vec<u32>>, Vec<bool>)> {
 const MAX_PASS_COUNCILS: usize = 20_000;
 const SETTLING_PASSES: usize = 8;
 
+/// [`by_passes`] keeps balances as `i64`: `|D_t|` is at most
+/// `MAX_PASS_COUNCILS·S²`, below 2⁶³ for pools up to this many selectable
+/// volunteers; larger pools go on to Hedge and the master program.
+const MAX_PASS_VOLUNTEERS: i64 = 20_000_000;
+
 /// [`by_passes`] gives up when a volunteer is this many seats ahead of, or
 /// behind, an equal share of the councils so far. Where an equal lottery
 /// exists the passes keep everyone within 1.2 seats of it (measured on pools
@@ -242,7 +247,7 @@ const MAX_OWED_SEATS: f64 = 3.0;
 /// [`by_passes`] is tried only for at least this many selectable types. Below
 /// it Hedge and the master program settle a lottery in tens of milliseconds,
 /// and passes that find no equal lottery cost more than they could save (the
-/// 200-volunteer bench, 93 types and no equal lottery: 68 → 88 ms with them).
+/// 200-volunteer bench, 93 types and no equal lottery: 71 → 86 ms with them).
 const MIN_PASS_TYPES: usize = 200;
 
 /// The greatest common divisor of two positive numbers.
@@ -295,7 +300,7 @@ fn hash_weight(t: usize) -> u64 {
 fn by_passes(model: &Model, equal: Option<&(Vec<f64>, f64)>) -> Option<Lottery> {
     let (prices, bound) = equal?;
     let (open, volunteers, seats) = open_seats(model, prices, *bound)?;
-    if open.iter().filter(|&&o| o).count() < MIN_PASS_TYPES {
+    if open.iter().filter(|&&o| o).count() < MIN_PASS_TYPES || volunteers > MAX_PASS_VOLUNTEERS {
         return None;
     }
     let caps: Vec<i64> = model.caps.iter().map(|&c| i64::from(c)).collect();
@@ -364,7 +369,8 @@ fn by_passes(model: &Model, equal: Option<&(Vec<f64>, f64)>) -> Option<Lottery> 
         councils.push(&panel, &weights);
         match balances.entry(hash) {
             Entry::Occupied(first) => {
-                if let Some(found) = councils.repeat(model, *first.get(), &open, seats) {
+                let balance = (open.as_slice(), volunteers, seats);
+                if let Some(found) = councils.repeat(model, *first.get(), balance) {
                     return Some(found);
                 }
             }
@@ -448,8 +454,13 @@ impl Made {
 
     /// The uniform lottery over the councils made after the first `from` (to
     /// the last), if it seats every open type exactly `s·c_t / S` times per
-    /// council.
-    fn repeat(&self, model: &Model, from: usize, open: &[bool], seats: i64) -> Option<Lottery> {
+    /// council; `(open, S, s)` as [`open_seats`] gives them.
+    fn repeat(
+        &self,
+        model: &Model,
+        from: usize,
+        (open, volunteers, seats): (&[bool], i64, i64),
+    ) -> Option<Lottery> {
         let made = &self.councils;
         let window = self.sequence.get(from..)?;
         let mut seated = vec![0i64; model.caps.len()];
@@ -460,13 +471,6 @@ impl Made {
             }
             *times.get_mut(i)? += 1;
         }
-        let volunteers: i64 = model
-            .caps
-            .iter()
-            .zip(open)
-            .filter(|&(_, &o)| o)
-            .map(|(&c, _)| i64::from(c))
-            .sum();
         let length = i64::try_from(window.len()).ok()?;
         let equal = seated
             .iter()

@@ -198,8 +198,7 @@ impl Probe<'_, '_> {
             })?;
         self.runs += 1;
         let against = lo.and_then(|lo| self.seen.get(&lo));
-        let given = self.given.clone();
-        if let Some(eval) = self.fast.run_given(bounds(scaled), against, &given) {
+        if let Some(eval) = self.fast.run_given(bounds(scaled), against, &self.given) {
             return Ok(eval);
         }
         self.exact_runs += 1;

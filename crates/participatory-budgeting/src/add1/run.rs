@@ -631,9 +631,10 @@ impl<'p, 'a> Fast<'p, 'a> {
 
     /// [`Fast::run`], with the first rounds' choices `given`: certified for a
     /// window around `b`, so only their chosen projects are priced (to pay
-    /// for them). The other candidates start the next round at the largest
-    /// key seen for them on the path in runs at a budget at least this one's
-    /// (a key only rises from round to round, and falls as the budget grows).
+    /// for them). The other candidates start the next round at the key seen
+    /// for them at the latest prefix of the path that has one, in runs at a
+    /// budget at least this one's (see [`Fast::inherited`]: a key only rises
+    /// from round to round, and falls as the budget grows).
     pub(super) fn run_given(
         &mut self,
         b: Bounds,
@@ -912,6 +913,15 @@ mod tests {
         assert_eq!(rounds[1].chosen.exact, Some(Ratio { num: 1, den: 2 }));
     }
 
+    /// The exact engine's choices at the per-voter budget `scaled`.
+    fn exact_choices(profile: &Profile<'_>, utility: Utility, scaled: u128) -> Vec<u32> {
+        crate::mes::chosen_at(profile, utility, scaled)
+            .unwrap()
+            .into_iter()
+            .map(|c| u32::try_from(c).unwrap())
+            .collect()
+    }
+
     /// A run given its first choices (the exact ones) pays for them and goes on
     /// to choose what the exact run chooses, with the keys other runs saw.
     #[test]
@@ -929,11 +939,7 @@ mod tests {
             for step in 0..40u128 {
                 let b = base + (step * 37) % 300 + step * 2;
                 let scaled = b * profile.scale;
-                let exact: Vec<u32> = crate::mes::chosen_at(&profile, utility, scaled)
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| u32::try_from(c).unwrap())
-                    .collect();
+                let exact = exact_choices(&profile, utility, scaled);
                 // A run just above leaves keys behind; then the first rounds given.
                 let _ = fast.run(bounds(scaled + profile.scale), None);
                 let given = &exact[..exact.len() * (step as usize % 4) / 4];
@@ -970,11 +976,7 @@ mod tests {
                 // Jumping about, so that runs leave and rejoin sequences.
                 let b = base + (step * 37) % 400 + step * 3;
                 let scaled = b * profile.scale;
-                let exact: Vec<u32> = crate::mes::chosen_at(&profile, utility, scaled)
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| u32::try_from(c).unwrap())
-                    .collect();
+                let exact = exact_choices(&profile, utility, scaled);
                 if let Some(eval) = fast.run(bounds(scaled), None) {
                     assert_eq!(eval.chosen, exact, "{name} at {b}");
                     compared += 1;
