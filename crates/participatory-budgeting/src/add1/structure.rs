@@ -81,9 +81,18 @@ impl<'p> Fast<'p, '_> {
         }
         // Merged where groups share classes (a quarter or more fewer entries):
         // pricing then reads fewer budgets.
-        if self.distinct(i) * 4 <= self.s.hists.get(i).map_or(0, |h| h.classes.len()) * 3 {
-            self.merge(i);
+        let groups = self.s.hists.get(i).map_or(0, |h| h.classes.len());
+        if self.utility == Utility::Points {
+            if self.distinct(i) * 4 <= groups * 3 {
+                self.merge(i);
+                if let Some(hist) = self.s.hists.get_mut(i) {
+                    hist.compact = true;
+                }
+            }
+        } else if let Some(entries) = self.merged(i, groups * 3 / 4) {
+            self.live += entries.len() * ENTRY_BYTES;
             if let Some(hist) = self.s.hists.get_mut(i) {
+                hist.entries = entries;
                 hist.compact = true;
             }
         }
@@ -156,47 +165,76 @@ impl<'p> Fast<'p, '_> {
                     });
                 }
             }
-        } else {
-            let mut dense = core::mem::take(&mut self.s.dense);
-            let mut marks = core::mem::take(&mut self.s.marks);
-            let (mut low, mut high) = (usize::MAX, 0);
-            for (&class, w) in hist.classes.iter().zip(weights) {
-                let class = class as usize;
-                if dense.len() <= class {
-                    dense.resize(class + 1, 0.0);
-                }
-                if marks.len() <= class / 64 {
-                    marks.resize(class / 64 + 1, 0);
-                }
-                if let (Some(slot), Some(word)) = (dense.get_mut(class), marks.get_mut(class / 64))
-                {
-                    *slot += w.n;
-                    *word |= 1 << (class % 64);
-                }
-                (low, high) = (low.min(class / 64), high.max(class / 64));
-            }
-            // Read off the marks in class order: a word per 64 classes where
-            // sorting cost a comparison per step.
-            for (w, word) in (low..).zip(marks.get_mut(low..=high).unwrap_or_default()) {
-                let mut bits = core::mem::take(word);
-                while bits != 0 {
-                    let class = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    let n = dense.get_mut(class).map_or(0.0, core::mem::take);
-                    entries.push(Entry {
-                        class: u32::try_from(class).unwrap_or(u32::MAX),
-                        u: 1.0,
-                        n,
-                    });
-                }
-            }
-            self.s.marks = marks;
-            self.s.dense = dense;
+        } else if let Some(merged) = self.merged(h, usize::MAX) {
+            entries = merged;
         }
         self.live += entries.len() * ENTRY_BYTES;
         if let Some(hist) = self.s.hists.get_mut(h) {
             hist.entries = entries;
         }
+    }
+
+    /// `hists[h]`'s supporters merged by class (every utility 1), in class
+    /// order, if they span at most `most` classes. Classes are counted first
+    /// with a bit per class (a small table); only then summed, in a table of
+    /// a number per class (all clear after).
+    fn merged(&mut self, h: usize, most: usize) -> Option<Vec<Entry>> {
+        let hist = self.s.hists.get(h)?;
+        let weights = self
+            .weights
+            .get(hist.project as usize)
+            .map_or(&[][..], Vec::as_slice);
+        let mut marks = core::mem::take(&mut self.s.marks);
+        let (mut low, mut high, mut distinct) = (usize::MAX, 0, 0);
+        for &class in &hist.classes {
+            let (w, bit) = (class as usize / 64, 1u64 << (class % 64));
+            if marks.len() <= w {
+                marks.resize(w + 1, 0);
+            }
+            if let Some(word) = marks.get_mut(w) {
+                distinct += usize::from(*word & bit == 0);
+                *word |= bit;
+            }
+            (low, high) = (low.min(w), high.max(w));
+        }
+        if distinct > most {
+            for &class in &hist.classes {
+                if let Some(word) = marks.get_mut(class as usize / 64) {
+                    *word = 0;
+                }
+            }
+            self.s.marks = marks;
+            return None;
+        }
+        let mut dense = core::mem::take(&mut self.s.dense);
+        for (&class, w) in hist.classes.iter().zip(weights) {
+            let class = class as usize;
+            if dense.len() <= class {
+                dense.resize(class + 1, 0.0);
+            }
+            if let Some(slot) = dense.get_mut(class) {
+                *slot += w.n;
+            }
+        }
+        // Read off the marks in class order: a word per 64 classes where
+        // sorting cost a comparison per step.
+        let mut entries = Vec::with_capacity(distinct);
+        for (w, word) in (low..).zip(marks.get_mut(low..=high).unwrap_or_default()) {
+            let mut bits = core::mem::take(word);
+            while bits != 0 {
+                let class = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let n = dense.get_mut(class).map_or(0.0, core::mem::take);
+                entries.push(Entry {
+                    class: u32::try_from(class).unwrap_or(u32::MAX),
+                    u: 1.0,
+                    n,
+                });
+            }
+        }
+        self.s.marks = marks;
+        self.s.dense = dense;
+        Some(entries)
     }
 
     /// Project `c`'s supporters' classes before round `j + 1`, from
