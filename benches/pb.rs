@@ -51,6 +51,17 @@ fn pb(c: &mut Criterion) {
             b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
         },
     );
+    // Few projects, many voters (100 × 100,000, 10 approvals each, a budget of
+    // 20%): add1 visits only ~110 budgets, but every histogram holds ~10,000
+    // supporter groups, and building them is most of the time.
+    let crowd = generate::election(&RandomElection::new(100, 100_000), 2).unwrap_or_default();
+    group.bench_with_input(
+        BenchmarkId::new("mes-add1", "random-100x100000"),
+        &crowd,
+        |b, e| {
+            b.iter(|| run(black_box(e), &Options::new(BudgetingRule::MesAdd1)));
+        },
+    );
     group.bench_with_input(
         BenchmarkId::new("mes-add1", "budapest-2024"),
         &budapest,
