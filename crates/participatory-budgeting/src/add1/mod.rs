@@ -182,8 +182,6 @@ struct Probe<'p, 'a> {
     utility: Utility,
     fast: Fast<'p, 'a>,
     seen: BTreeMap<u128, Eval>,
-    /// The run each run in `seen` was made against (see [`Probe::at`]).
-    against: BTreeMap<u128, u128>,
     runs: u64,
     exact_runs: u64,
     /// The width of the last window certified.
@@ -203,7 +201,6 @@ impl<'p, 'a> Probe<'p, 'a> {
             utility,
             fast,
             seen: BTreeMap::new(),
-            against: BTreeMap::new(),
             runs: 0,
             exact_runs: 0,
             reach: 1,
@@ -229,14 +226,12 @@ impl<'p, 'a> Probe<'p, 'a> {
                 context: "the per-voter budget of add1",
             })?;
         self.runs += 1;
-        if let Some(lo) = lo {
-            self.against.insert(b, lo);
-        } else {
-            self.against.remove(&b);
-        }
         let against = lo.and_then(|lo| self.seen.get(&lo));
         if let Some(eval) = self.fast.run_given(bounds(scaled), against, &self.given) {
-            return Ok(eval);
+            return Ok(Eval {
+                against: lo,
+                ..eval
+            });
         }
         self.exact_runs += 1;
         let chosen = match super::mes::chosen_at(self.profile, self.utility, scaled) {
@@ -250,6 +245,7 @@ impl<'p, 'a> Probe<'p, 'a> {
                     budget: Vec::new(),
                     rounds: None,
                     known: 0,
+                    against: lo,
                 });
             }
         };
@@ -266,6 +262,7 @@ impl<'p, 'a> Probe<'p, 'a> {
             budget: Vec::new(),
             rounds: None,
             known: 0,
+            against: lo,
         })
     }
 
@@ -281,7 +278,7 @@ impl<'p, 'a> Probe<'p, 'a> {
             return Ok((!fits).then_some(hi));
         }
         let (mut known, mut whole, same) = self.certify(lo, hi)?;
-        if same && !whole && self.against.get(&hi) != Some(&lo) {
+        if same && !whole && self.seen.get(&hi).and_then(|e| e.against) != Some(lo) {
             // The run at `hi` was made against another run, so rivals that
             // may come close to `lo`'s keys went unpriced; made against `lo`,
             // they are priced. Without this, every window ending at `hi`
@@ -471,7 +468,6 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         width = probe.reach.saturating_mul(4).max(16);
         // Runs below `at` are never needed again.
         probe.seen = probe.seen.split_off(&at);
-        probe.against = probe.against.split_off(&at);
     }
     Ok(Found {
         base,

@@ -132,6 +132,9 @@ pub(super) struct Eval {
     /// The first rounds, given: certified for a window holding every window
     /// this run will be an end of (their rounds hold the chosen project only).
     pub(super) known: usize,
+    /// The whole per-voter budget of the run this one was made against (see
+    /// [`Fast::run_given`]); set by the search.
+    pub(super) against: Option<u128>,
 }
 
 /// What a round chooses.
@@ -694,6 +697,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                 .unwrap_or_default(),
             rounds: Some(rounds),
             known: given.len(),
+            against: None,
         })
     }
 

@@ -113,23 +113,8 @@ impl<'p> Fast<'p, '_> {
         let Some(hist) = self.s.hists.get(h) else {
             return 0;
         };
-        let marks = &mut self.s.marks;
-        let mut distinct = 0;
-        for &class in &hist.classes {
-            let (w, bit) = (class as usize / 64, 1u64 << (class % 64));
-            if marks.len() <= w {
-                marks.resize(w + 1, 0);
-            }
-            if let Some(word) = marks.get_mut(w) {
-                distinct += usize::from(*word & bit == 0);
-                *word |= bit;
-            }
-        }
-        for &class in &hist.classes {
-            if let Some(word) = marks.get_mut(class as usize / 64) {
-                *word = 0;
-            }
-        }
+        let (distinct, _, _) = mark(&mut self.s.marks, &hist.classes);
+        unmark(&mut self.s.marks, &hist.classes);
         distinct
     }
 
@@ -185,24 +170,9 @@ impl<'p> Fast<'p, '_> {
             .get(hist.project as usize)
             .map_or(&[][..], Vec::as_slice);
         let mut marks = core::mem::take(&mut self.s.marks);
-        let (mut low, mut high, mut distinct) = (usize::MAX, 0, 0);
-        for &class in &hist.classes {
-            let (w, bit) = (class as usize / 64, 1u64 << (class % 64));
-            if marks.len() <= w {
-                marks.resize(w + 1, 0);
-            }
-            if let Some(word) = marks.get_mut(w) {
-                distinct += usize::from(*word & bit == 0);
-                *word |= bit;
-            }
-            (low, high) = (low.min(w), high.max(w));
-        }
+        let (distinct, low, high) = mark(&mut marks, &hist.classes);
         if distinct > most {
-            for &class in &hist.classes {
-                if let Some(word) = marks.get_mut(class as usize / 64) {
-                    *word = 0;
-                }
-            }
+            unmark(&mut marks, &hist.classes);
             self.s.marks = marks;
             return None;
         }
@@ -420,5 +390,32 @@ impl<'p> Fast<'p, '_> {
             }
         }
         self.s.both = HashMap::new();
+    }
+}
+
+/// Sets a bit per class in `marks` (grown as needed): how many were not set
+/// yet, and the first and last words touched.
+fn mark(marks: &mut Vec<u64>, classes: &[u32]) -> (usize, usize, usize) {
+    let (mut distinct, mut low, mut high) = (0, usize::MAX, 0);
+    for &class in classes {
+        let (w, bit) = (class as usize / 64, 1u64 << (class % 64));
+        if marks.len() <= w {
+            marks.resize(w + 1, 0);
+        }
+        if let Some(word) = marks.get_mut(w) {
+            distinct += usize::from(*word & bit == 0);
+            *word |= bit;
+        }
+        (low, high) = (low.min(w), high.max(w));
+    }
+    (distinct, low, high)
+}
+
+/// Clears what [`mark`] set for `classes`.
+fn unmark(marks: &mut [u64], classes: &[u32]) {
+    for &class in classes {
+        if let Some(word) = marks.get_mut(class as usize / 64) {
+            *word = 0;
+        }
     }
 }
