@@ -70,7 +70,9 @@
 //! runs against exact runs; `bounds.rs`: prices against exact rationals;
 //! `certify.rs`: slope bounds over every unit step; `tests/pabulib.rs`: every
 //! window either certificate accepts over 600 budgets of seven real elections,
-//! checked at every budget inside.
+//! checked at every budget inside; this file (ignored, ~45 s in release): the
+//! search against a run at every budget of the bench's `random-300x6000`,
+//! printing its changes of outcome.
 
 #![allow(
     clippy::float_cmp,
@@ -561,5 +563,74 @@ mod tests {
         let file_order = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         let found = search(&file_order, Utility::Cost).unwrap();
         assert_eq!(found.exact_runs, 0);
+    }
+
+    /// The search against the cities' loop on the bench's `random-300x6000`
+    /// election, run at every budget (float runs, exact where they cannot
+    /// decide): the same last budget that fits. Also an instrument: it prints
+    /// how often the outcome changes over the budgets the loop visits, in which
+    /// round, and how far the cost is below the budget, which bound how few
+    /// runs any search of this kind can make (see the module's cost paragraph).
+    /// (The crate's tests collect histograms after almost every run, so the
+    /// search here makes more runs and prices than the bench's.) About 45 s in
+    /// release: `cargo test --release -p guided-community-pb --
+    /// --ignored --nocapture every_budget`.
+    #[test]
+    #[ignore = "45 s in release: an instrument for the add1 search"]
+    fn every_budget_of_the_bench_election() {
+        let spec = crate::RandomElection::new(300, 6_000)
+            .with_approvals(13)
+            .with_budget_percent(40);
+        let e = crate::generate::election(&spec, 1).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+        let found = search(&profile, Utility::Cost).unwrap();
+        let mut fast = Fast::new(&profile, Utility::Cost).unwrap();
+        fast.live_limit = 1 << 30;
+        let (mut previous, mut changes, mut same_set, mut rounds) =
+            (None::<Vec<u32>>, 0, 0, vec![]);
+        let (mut b, mut least_slack) = (found.base, u128::MAX);
+        let last_fit = loop {
+            let scaled = b * profile.scale;
+            let (chosen, cost) = if let Some(eval) = fast.run(bounds(scaled), None) {
+                (eval.chosen, eval.cost)
+            } else {
+                let chosen = crate::mes::chosen_at(&profile, Utility::Cost, scaled).unwrap();
+                let cost = chosen.iter().map(|&c| profile.cost(c)).sum();
+                let chosen = chosen.into_iter().map(|c| u32::try_from(c).unwrap());
+                (chosen.collect(), cost)
+            };
+            if cost > profile.budget {
+                break b - 1;
+            }
+            least_slack = least_slack.min(profile.budget - cost);
+            if let Some(p) = previous.as_ref().filter(|p| **p != chosen) {
+                changes += 1;
+                rounds.push(
+                    p.iter()
+                        .zip(&chosen)
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(p.len()),
+                );
+                let (mut x, mut y) = (p.clone(), chosen.clone());
+                x.sort_unstable();
+                y.sort_unstable();
+                same_set += usize::from(x == y);
+            }
+            previous = Some(chosen);
+            b += 1;
+        };
+        rounds.sort_unstable();
+        println!(
+            "budgets {}..={last_fit}: {changes} changes of outcome ({same_set} keep the set), \
+             first differing round min/median/max {:?}/{:?}/{:?}, least slack {least_slack}; \
+             the search: {} runs, {} prices",
+            found.base,
+            rounds.first(),
+            rounds.get(rounds.len() / 2),
+            rounds.last(),
+            found.runs,
+            found.pricings,
+        );
+        assert_eq!(found.last_fit, last_fit);
     }
 }
