@@ -60,7 +60,8 @@ impl Fast<'_, '_> {
         rho: (Bounds, Bounds),
         sigma: &[Bounds],
     ) -> Option<Bounds> {
-        let hist = self.s.hists.get(h)?;
+        // Counted by the caller (a stub would read as no supporters).
+        let hist = self.s.hists.get(h).filter(|x| !x.stub)?;
         let (mut num_hi, mut den_lo, mut num_lo, mut den_hi) = (0.0, 0.0, 0.0, 0.0);
         let mut known = true;
         self.each_supporter(hist, |class, u, n| {
@@ -210,7 +211,7 @@ impl Fast<'_, '_> {
             if beats(c, r) == Some(true) {
                 continue;
             }
-            let Some(hr) = self.known_hist(prefix, r.project) else {
+            let Some(hr) = self.counted_hist(prefix, r.project) else {
                 return false;
             };
             let then = match a.close.iter().find(|near| near.project == r.project) {

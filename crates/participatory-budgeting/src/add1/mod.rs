@@ -13,7 +13,13 @@
 //!    creates (numbered along the path, so a run's budgets are one small dense
 //!    array), and each project's supporters per class (`Hist`, derived from the
 //!    round before when it exists, with cached pairwise overlaps). A run at a new
-//!    `b` re-evaluates a few hundred numbers.
+//!    `b` re-evaluates a few hundred numbers. At the end of the path every
+//!    group's class is at hand (`current`): there a project whose supporters
+//!    were too spread to merge at an earlier prefix of the path is priced from
+//!    those classes and left uncounted (a *stub*) until a certificate or a lift
+//!    needs its classes; a run that meets a stub with an earlier run's rounds
+//!    still beyond it undoes them (redone if it follows them) rather than count
+//!    the stub.
 //! 2. **Interval floats, exact fallback.** Budgets and prices are `f64` bounds that
 //!    provably hold the exact value (`bounds.rs`: outward rounding, exact steps
 //!    kept exact via two-sum and fused multiply-add; a price's bounds come from the
@@ -378,7 +384,7 @@ impl Probe<'_, '_> {
             if let Some(r) = at.close.iter().find(|r| r.project == project) {
                 return Some(r.key.lo);
             }
-            let counted = fast.known_hist(prefix, project)?;
+            let counted = fast.counted_hist(prefix, project)?;
             let r = fast.priced(counted, project, Some(&run.budget))?;
             Some(r.key.lo)
         };
@@ -395,7 +401,7 @@ impl Probe<'_, '_> {
         } else {
             // `took` could not be afforded at lo: where its supporters' money,
             // taken as linear between the ends, reaches its cost.
-            let Some(counted) = fast.known_hist(prefix, took.project) else {
+            let Some(counted) = fast.counted_hist(prefix, took.project) else {
                 return half;
             };
             let money = |run: &Eval| {

@@ -44,6 +44,16 @@ pub(super) struct Hist {
     pub(super) seen: Vec<(f64, f64)>,
     /// The last run that used it (see [`Fast::collect`]).
     pub(super) used: u64,
+    /// Not counted (`classes` empty): made at the end of the path for a
+    /// project whose supporters were too spread to merge at an earlier prefix
+    /// (see [`Fast::hist`]), and priced there from each supporter group's class
+    /// at the path's end ([`Structure::current`]). Counted when it is needed
+    /// elsewhere ([`Fast::count_stub`]); held as if counted in
+    /// [`Fast::live`].
+    pub(super) stub: bool,
+    /// The round of the path it was made at, and its prefix there.
+    pub(super) round: u32,
+    pub(super) prefix: u32,
 }
 
 /// One supporter group of a project: its utility and how many voters it holds.
@@ -397,6 +407,20 @@ impl<'p, 'a> Fast<'p, 'a> {
 
     /// Project `c`'s price ρ and key before round `k`.
     pub(super) fn key(&mut self, k: u32, c: u32) -> Option<Rival> {
+        // A stub is priced at the path's end, where every group's class is at
+        // hand (see `Hist::stub`): the rounds the path has beyond this one
+        // (an earlier run's) are undone, to be redone if this run follows
+        // them, rather than the stub counted from the groups' moves.
+        if let Some(&prefix) = self
+            .s
+            .path
+            .get(k as usize + 1)
+            .and(self.s.path.get(k as usize))
+            && let Some(h) = self.known_hist(prefix, c)
+            && self.s.hists.get(h).is_some_and(|x| x.stub)
+        {
+            self.undo_from(k);
+        }
         let h = self.hist(k, c);
         self.priced(h, c, None)
     }
@@ -405,14 +429,24 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// this run or of `budget` (an infinite key: unaffordable). `None`: the
     /// bounds cannot decide.
     pub(super) fn priced(&mut self, h: usize, c: u32, budget: Option<&[Bounds]>) -> Option<Rival> {
+        let at_end = self.stub_at_end(h)?;
         self.pricings += 1;
+        let support = self.support(c);
         let budget = budget.unwrap_or(&self.budget);
         let mut items = core::mem::take(&mut self.items);
         items.clear();
         let hist = self.s.hists.get_mut(h)?;
         // Gathered first, summed after (one loop doing both kept its sums on
         // the stack); merged entries where the histogram prices with them.
-        if !hist.compact || hist.entries.is_empty() {
+        if at_end {
+            // The classes a count would find, in the same order.
+            let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
+            let current = &self.s.current;
+            let class = |g: u32| current.get(g as usize).copied().unwrap_or(0);
+            let supporters = support.iter().zip(weights);
+            let supporters = supporters.map(|(&(g, _), w)| (class(g), w.u, w.n));
+            gather(&mut items, budget, supporters);
+        } else if !hist.compact || hist.entries.is_empty() {
             let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
             let supporters = hist.classes.iter().zip(weights);
             gather(

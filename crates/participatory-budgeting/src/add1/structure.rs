@@ -50,17 +50,44 @@ impl<'p> Fast<'p, '_> {
             }
             return known;
         }
+        let prefix32 = u32::try_from(prefix).unwrap_or(u32::MAX);
+        let index = self.s.hists.len();
+        // At the path's end, a project whose supporters were too spread to
+        // merge at an earlier prefix is left uncounted: classes only split
+        // along a path (a choice moves its payers to new classes, one per class
+        // they came from), so it would not be merged here either, and is
+        // priced group by group in the order of its support list, as counted.
+        if k as usize + 1 == self.s.path.len() && self.spread_before(k, c) {
+            self.live += self.support(c).len() * CLASS_BYTES;
+            self.s.hists.push(Hist {
+                project: c,
+                stub: true,
+                round: k,
+                prefix: prefix32,
+                used: self.generation,
+                ..Hist::default()
+            });
+            if let Some(slot) = self
+                .s
+                .hist_at
+                .get_mut(prefix)
+                .and_then(|at| at.get_mut(c as usize))
+            {
+                *slot = u32::try_from(index).unwrap_or(u32::MAX);
+            }
+            return index;
+        }
         // One round earlier, if counted then: only the payers of that round's
         // choice who also support `c` have moved.
         let parent = k
             .checked_sub(1)
             .and_then(|j| Some((j, *self.s.path.get(j as usize)?)))
-            .and_then(|(j, p)| Some((j, self.known_hist(p, c)?)));
+            .and_then(|(j, p)| Some((j, self.known_hist(p, c)?)))
+            .filter(|&(_, h)| self.s.hists.get(h).is_some_and(|x| !x.stub));
         let classes = match parent {
             Some((j, h)) => self.derive_support(j, c, h),
             None => self.count_support(k, c),
         };
-        let i = self.s.hists.len();
         self.live += classes.len() * CLASS_BYTES;
         self.s.hists.push(Hist {
             project: c,
@@ -70,6 +97,9 @@ impl<'p> Fast<'p, '_> {
             rho: None,
             seen: Vec::new(),
             used: self.generation,
+            stub: false,
+            round: k,
+            prefix: prefix32,
         });
         if let Some(slot) = self
             .s
@@ -77,26 +107,80 @@ impl<'p> Fast<'p, '_> {
             .get_mut(prefix)
             .and_then(|at| at.get_mut(c as usize))
         {
-            *slot = u32::try_from(i).unwrap_or(u32::MAX);
+            *slot = u32::try_from(index).unwrap_or(u32::MAX);
         }
         // Merged where groups share classes (a quarter or more fewer entries):
         // pricing then reads fewer budgets.
-        let groups = self.s.hists.get(i).map_or(0, |h| h.classes.len());
+        let groups = self.s.hists.get(index).map_or(0, |h| h.classes.len());
         if self.utility == Utility::Points {
-            if self.distinct(i) * 4 <= groups * 3 {
-                self.merge(i);
-                if let Some(hist) = self.s.hists.get_mut(i) {
+            if self.distinct(index) * 4 <= groups * 3 {
+                self.merge(index);
+                if let Some(hist) = self.s.hists.get_mut(index) {
                     hist.compact = true;
                 }
             }
-        } else if let Some(entries) = self.merged(i, groups * 3 / 4) {
+        } else if let Some(entries) = self.merged(index, groups * 3 / 4) {
             self.live += entries.len() * ENTRY_BYTES;
-            if let Some(hist) = self.s.hists.get_mut(i) {
+            if let Some(hist) = self.s.hists.get_mut(index) {
                 hist.entries = entries;
                 hist.compact = true;
             }
         }
-        i
+        index
+    }
+
+    /// Whether `c`'s supporters, at the latest earlier prefix of the path
+    /// they were counted at, were too spread to merge.
+    fn spread_before(&self, k: u32, c: u32) -> bool {
+        (0..k)
+            .rev()
+            .find_map(|j| self.known_hist(*self.s.path.get(j as usize)?, c))
+            .and_then(|h| self.s.hists.get(h))
+            .is_some_and(|x| !x.compact)
+    }
+
+    /// Whether `hist` was made at the end of the current path.
+    pub(super) fn at_end(&self, hist: &Hist) -> bool {
+        hist.round as usize + 1 == self.s.path.len()
+            && self.s.path.get(hist.round as usize) == Some(&hist.prefix)
+    }
+
+    /// Whether `hists[h]` is counted, counting it first if it is a stub whose
+    /// prefix is on the current path (`false`: a stub off the path).
+    pub(super) fn count_stub(&mut self, h: usize) -> bool {
+        let Some(hist) = self.s.hists.get(h) else {
+            return false;
+        };
+        if !hist.stub {
+            return true;
+        }
+        let (round, prefix, c) = (hist.round, hist.prefix, hist.project);
+        if self.s.path.get(round as usize) != Some(&prefix) {
+            return false;
+        }
+        let classes = self.count_support(round, c);
+        if let Some(hist) = self.s.hists.get_mut(h) {
+            hist.classes = classes;
+            hist.stub = false;
+        }
+        true
+    }
+
+    /// Whether `hists[h]` is a stub at the path's end, priced there as it is;
+    /// anywhere else it is counted first (`None`: a stub off the path).
+    pub(super) fn stub_at_end(&mut self, h: usize) -> Option<bool> {
+        let hist = self.s.hists.get(h)?;
+        if hist.stub && self.at_end(hist) {
+            return Some(true);
+        }
+        self.count_stub(h).then_some(false)
+    }
+
+    /// [`Fast::known_hist`], counted (`None` also for a stub that cannot be
+    /// counted now).
+    pub(super) fn counted_hist(&mut self, prefix: u32, c: u32) -> Option<usize> {
+        let h = self.known_hist(prefix, c)?;
+        self.count_stub(h).then_some(h)
     }
 
     /// The class of each of `c`'s supporters before round `k`, in the order of
@@ -267,25 +351,11 @@ impl<'p> Fast<'p, '_> {
         if at.is_some_and(|p| self.s.chosen.get(p as usize) == Some(&c)) {
             return;
         }
-        // Undo the rounds from k on.
-        while self.s.path.len() > ku + 1 {
-            let round = u32::try_from(self.s.path.len() - 2).unwrap_or(u32::MAX);
-            let last = self.s.path.pop().unwrap_or(0);
-            let undone = self.s.chosen.get(last as usize).copied().unwrap_or(0);
-            for &(g, _) in self.support(undone) {
-                if let Some(moved) = self.s.moves.get_mut(g as usize)
-                    && moved.last().is_some_and(|&(r, _)| r == round)
-                {
-                    moved.pop();
-                    let back = moved.last().map_or(0, |&(_, class)| class);
-                    if let Some(at) = self.s.current.get_mut(g as usize) {
-                        *at = back;
-                    }
-                }
-            }
-        }
+        self.undo_from(k);
         let prefix = self.s.path.get(ku).copied().unwrap_or(0);
         let counted = self.hist(k, c);
+        // The path ends at round `k` now: a stub is counted from `current`.
+        self.count_stub(counted);
         self.merge(counted);
         let start = self.s.end.get(prefix as usize).copied().unwrap_or(1);
         let child = if let Some(&known) = self.s.next.get(&(prefix, c)) {
@@ -351,10 +421,34 @@ impl<'p> Fast<'p, '_> {
         self.s.path.push(child);
     }
 
+    /// Undoes the rounds of the current path from round `k` on.
+    pub(super) fn undo_from(&mut self, k: u32) {
+        let ku = k as usize;
+        while self.s.path.len() > ku + 1 {
+            let round = u32::try_from(self.s.path.len() - 2).unwrap_or(u32::MAX);
+            let last = self.s.path.pop().unwrap_or(0);
+            let undone = self.s.chosen.get(last as usize).copied().unwrap_or(0);
+            for &(g, _) in self.support(undone) {
+                if let Some(moved) = self.s.moves.get_mut(g as usize)
+                    && moved.last().is_some_and(|&(r, _)| r == round)
+                {
+                    moved.pop();
+                    let back = moved.last().map_or(0, |&(_, class)| class);
+                    if let Some(at) = self.s.current.get_mut(g as usize) {
+                        *at = back;
+                    }
+                }
+            }
+        }
+    }
+
     /// Lets go of every histogram the last run did not use, and of the overlap
     /// cache, when they hold more than
     /// [`MAX_LIVE_BYTES`](super::run::MAX_LIVE_BYTES): everything here is
-    /// recomputed on demand with the same result. That holds because a
+    /// recomputed on demand with the same result (but for the last price
+    /// that starts Newton's method: from another start the float bounds may
+    /// leave a price undecided, and the search runs that budget exactly).
+    /// That holds because a
     /// histogram's classes are in the order of its support list, its merged
     /// entries in class order, and the classes a choice creates are numbered in
     /// that order: a recount numbers them as the first count did,
@@ -371,7 +465,12 @@ impl<'p> Fast<'p, '_> {
                 if let Some(slot) = renumber.get_mut(i) {
                     *slot = u32::try_from(kept.len()).unwrap_or(u32::MAX);
                 }
-                live += hist.classes.len() * CLASS_BYTES + hist.entries.len() * ENTRY_BYTES;
+                let groups = if hist.stub {
+                    self.weights.get(hist.project as usize).map_or(0, Vec::len)
+                } else {
+                    hist.classes.len()
+                };
+                live += groups * CLASS_BYTES + hist.entries.len() * ENTRY_BYTES;
                 kept.push(hist);
             }
         }
