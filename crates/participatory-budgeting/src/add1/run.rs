@@ -427,7 +427,9 @@ impl<'p, 'a> Fast<'p, 'a> {
 
     /// Prices project `c` over the supporters `hists[h]`, with the budgets of
     /// this run or of `budget` (an infinite key: unaffordable). `None`: the
-    /// bounds cannot decide.
+    /// bounds cannot decide, or `hists[h]` is a stub whose prefix the path has
+    /// left (only certificates and split predictions ask for those: a run's
+    /// own pricings are on its path).
     pub(super) fn priced(&mut self, h: usize, c: u32, budget: Option<&[Bounds]>) -> Option<Rival> {
         let at_end = self.stub_at_end(h)?;
         self.pricings += 1;
