@@ -491,6 +491,14 @@ mod tests {
     use super::*;
     use crate::{ProjectTieBreak, parse};
 
+    /// A generated election with a budget of 40% of the projects' cost.
+    fn random(projects: u32, voters: u32, approvals: u32, seed: u64) -> crate::BudgetElection {
+        let spec = crate::RandomElection::new(projects, voters)
+            .with_approvals(approvals)
+            .with_budget_percent(40);
+        crate::generate::election(&spec, seed).unwrap()
+    }
+
     /// A window whose ends chose the same is certified whatever its right end
     /// was made against. Made against a run at another budget, the run at `hi`
     /// left unpriced rivals that `lo`'s keys reach, which fails the monotone
@@ -499,10 +507,7 @@ mod tests {
     /// single steps: 348 windows on `random-300x6000`).
     #[test]
     fn a_window_is_certified_whatever_its_end_was_made_against() {
-        let spec = crate::RandomElection::new(100, 1000)
-            .with_approvals(10)
-            .with_budget_percent(40);
-        let e = crate::generate::election(&spec, 3).unwrap();
+        let e = random(100, 1000, 10, 3);
         let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         let base = profile.budget / (u128::from(profile.voters) * profile.scale);
         let (mut whole, mut remade) = (0, 0);
@@ -584,10 +589,7 @@ mod tests {
     #[test]
     #[ignore = "45 s in release: an instrument for the add1 search"]
     fn every_budget_of_the_bench_election() {
-        let spec = crate::RandomElection::new(300, 6_000)
-            .with_approvals(13)
-            .with_budget_percent(40);
-        let e = crate::generate::election(&spec, 1).unwrap();
+        let e = random(300, 6_000, 13, 1);
         let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
         let found = search(&profile, Utility::Cost).unwrap();
         let mut fast = Fast::new(&profile, Utility::Cost).unwrap();

@@ -411,11 +411,8 @@ impl<'p, 'a> Fast<'p, 'a> {
         // hand (see `Hist::stub`): the rounds the path has beyond this one
         // (an earlier run's) are undone, to be redone if this run follows
         // them, rather than the stub counted from the groups' moves.
-        if let Some(&prefix) = self
-            .s
-            .path
-            .get(k as usize + 1)
-            .and(self.s.path.get(k as usize))
+        if k as usize + 1 < self.s.path.len()
+            && let Some(&prefix) = self.s.path.get(k as usize)
             && let Some(h) = self.known_hist(prefix, c)
             && self.s.hists.get(h).is_some_and(|x| x.stub)
         {

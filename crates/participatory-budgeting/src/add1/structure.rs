@@ -51,7 +51,6 @@ impl<'p> Fast<'p, '_> {
             return known;
         }
         let prefix32 = u32::try_from(prefix).unwrap_or(u32::MAX);
-        let index = self.s.hists.len();
         // At the path's end, a project whose supporters were too spread to
         // merge at an earlier prefix is left uncounted: classes only split
         // along a path (a choice moves its payers to new classes, one per class
@@ -59,7 +58,7 @@ impl<'p> Fast<'p, '_> {
         // priced group by group in the order of its support list, as counted.
         if k as usize + 1 == self.s.path.len() && self.spread_before(k, c) {
             self.live += self.support(c).len() * CLASS_BYTES;
-            self.s.hists.push(Hist {
+            return self.add_hist(Hist {
                 project: c,
                 stub: true,
                 round: k,
@@ -67,15 +66,6 @@ impl<'p> Fast<'p, '_> {
                 used: self.generation,
                 ..Hist::default()
             });
-            if let Some(slot) = self
-                .s
-                .hist_at
-                .get_mut(prefix)
-                .and_then(|at| at.get_mut(c as usize))
-            {
-                *slot = u32::try_from(index).unwrap_or(u32::MAX);
-            }
-            return index;
         }
         // One round earlier, if counted then: only the payers of that round's
         // choice who also support `c` have moved.
@@ -89,7 +79,7 @@ impl<'p> Fast<'p, '_> {
             None => self.count_support(k, c),
         };
         self.live += classes.len() * CLASS_BYTES;
-        self.s.hists.push(Hist {
+        let index = self.add_hist(Hist {
             project: c,
             classes,
             entries: Vec::new(),
@@ -101,14 +91,6 @@ impl<'p> Fast<'p, '_> {
             round: k,
             prefix: prefix32,
         });
-        if let Some(slot) = self
-            .s
-            .hist_at
-            .get_mut(prefix)
-            .and_then(|at| at.get_mut(c as usize))
-        {
-            *slot = u32::try_from(index).unwrap_or(u32::MAX);
-        }
         // Merged where groups share classes (a quarter or more fewer entries):
         // pricing then reads fewer budgets.
         let groups = self.s.hists.get(index).map_or(0, |h| h.classes.len());
@@ -129,6 +111,21 @@ impl<'p> Fast<'p, '_> {
         index
     }
 
+    /// Keeps `hist` as its project's supporters at its prefix; its index.
+    fn add_hist(&mut self, hist: Hist) -> usize {
+        let index = self.s.hists.len();
+        if let Some(slot) = self
+            .s
+            .hist_at
+            .get_mut(hist.prefix as usize)
+            .and_then(|at| at.get_mut(hist.project as usize))
+        {
+            *slot = u32::try_from(index).unwrap_or(u32::MAX);
+        }
+        self.s.hists.push(hist);
+        index
+    }
+
     /// Whether `c`'s supporters, at the latest earlier prefix of the path
     /// they were counted at, were too spread to merge.
     fn spread_before(&self, k: u32, c: u32) -> bool {
@@ -139,10 +136,14 @@ impl<'p> Fast<'p, '_> {
             .is_some_and(|x| !x.compact)
     }
 
+    /// Whether `hist`'s prefix is on the current path.
+    fn on_path(&self, hist: &Hist) -> bool {
+        self.s.path.get(hist.round as usize) == Some(&hist.prefix)
+    }
+
     /// Whether `hist` was made at the end of the current path.
-    pub(super) fn at_end(&self, hist: &Hist) -> bool {
-        hist.round as usize + 1 == self.s.path.len()
-            && self.s.path.get(hist.round as usize) == Some(&hist.prefix)
+    fn at_end(&self, hist: &Hist) -> bool {
+        hist.round as usize + 1 == self.s.path.len() && self.on_path(hist)
     }
 
     /// Whether `hists[h]` is counted, counting it first if it is a stub whose
@@ -154,10 +155,10 @@ impl<'p> Fast<'p, '_> {
         if !hist.stub {
             return true;
         }
-        let (round, prefix, c) = (hist.round, hist.prefix, hist.project);
-        if self.s.path.get(round as usize) != Some(&prefix) {
+        if !self.on_path(hist) {
             return false;
         }
+        let (round, c) = (hist.round, hist.project);
         let classes = self.count_support(round, c);
         if let Some(hist) = self.s.hists.get_mut(h) {
             hist.classes = classes;
