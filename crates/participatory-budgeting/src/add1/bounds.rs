@@ -202,58 +202,23 @@ pub(super) fn split(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> Sp
     s
 }
 
-/// The sums over `items` at their lowest budgets, and their split at `rho`,
-/// in one pass (each summed in the order of `items`, as [`split`] does).
-pub(super) fn survey(items: &[Item], rho: f64) -> (Sums, Split) {
-    let mut sums = Sums {
-        least: f64::INFINITY,
-        ..Sums::default()
-    };
-    let mut s = Split {
-        paid_lo: 0.0,
-        paid_hi: 0.0,
-        weight: 0.0,
-        max_limited: 0.0,
-        min_full: f64::INFINITY,
-    };
-    for it in items {
-        let b = it.lo;
-        let ratio = if it.u == 1.0 { b } else { b / it.u };
-        sums.lo += it.n * b;
-        sums.hi += it.n * it.hi;
-        sums.weight += it.n * it.u;
-        sums.least = if ratio < sums.least { ratio } else { sums.least };
-        if b < rho * it.u {
-            s.paid_lo += it.n * b;
-            s.paid_hi += it.n * it.hi;
-            s.max_limited = s.max_limited.max(ratio);
-        } else {
-            s.weight += it.n * it.u;
-            s.min_full = s.min_full.min(ratio);
-        }
-    }
-    (sums, s)
-}
-
 /// Newton's method on the concave payment function `f` for the budgets `beta`
 /// picks, returning the price found and the split it was measured at. From any
 /// start, one step lands at or below the price (a tangent of a concave function
 /// lies above it); from below, each step makes the split between those who pay
 /// in full and those who pay everything they have more accurate, and it is exact
 /// once the split is. `floor` (`cost / Σ n·u`, at or below the price) restarts it
-/// when `start` is beyond every budget, where the tangent is flat. `first`: the
-/// split at `start`, if taken already.
+/// when `start` is beyond every budget, where the tangent is flat.
 pub(super) fn split_at_price(
     items: &[Item],
     beta: impl Fn(&Item) -> f64 + Copy,
     cost: f64,
-    (start, first): (f64, Option<Split>),
+    start: f64,
     floor: f64,
 ) -> (f64, Split) {
     let mut rho = start;
-    let mut first = first;
     for step in 0..64 {
-        let s = first.take().unwrap_or_else(|| split(items, beta, rho));
+        let s = split(items, beta, rho);
         if s.weight <= 0.0 {
             if rho <= floor {
                 return (rho, s);
@@ -307,16 +272,9 @@ pub(super) fn fused_bounds(s: &Split, cost: Bounds, terms: usize) -> (Option<f64
 }
 
 /// Proven bounds on the price `ρ` at which supporters with budgets somewhere in
-/// their bounds pay `cost`, each `min(β, ρ·u)`, and the sums over them. `guess`,
-/// a price seen before for the same supporters, saves Newton steps (its split
-/// is taken in the pass that sums); any value works.
-pub(super) fn price(items: &[Item], cost: Bounds, guess: Option<f64>) -> (Priced, Sums) {
-    let (sums, at_guess) = survey(items, guess.unwrap_or(0.0));
-    (settle(items, sums, cost, guess.map(|g| (g, at_guess))), sums)
-}
-
-/// [`price`] given its sums, and the split at the guess if there is one.
-fn settle(items: &[Item], sums: Sums, cost: Bounds, guess: Option<(f64, Split)>) -> Priced {
+/// their bounds pay `cost`, each `min(β, ρ·u)`. `guess`, a price seen before for
+/// the same supporters, saves Newton steps; any value works.
+pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced {
     if sums.hi + sum_error(sums.hi, items.len()) < cost.lo {
         return Priced::Unaffordable;
     }
@@ -351,7 +309,7 @@ fn settle(items: &[Item], sums: Sums, cost: Bounds, guess: Option<(f64, Split)>)
         }
     }
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
-    let start = guess.map_or((floor, None), |(g, s)| (g, Some(s)));
+    let start = guess.unwrap_or(floor);
     let (rho, split) = split_at_price(items, |it| it.lo, cost.hi, start, floor);
     let fused = fused_bounds(&split, cost, items.len());
     if let (Some(lo), Some(hi)) = fused {
@@ -392,7 +350,7 @@ fn settle(items: &[Item], sums: Sums, cost: Bounds, guess: Option<(f64, Split)>)
             break;
         }
         if attempt == 0 {
-            rho = split_at_price(items, |it| it.hi, cost.lo, (rho, None), floor).0;
+            rho = split_at_price(items, |it| it.hi, cost.lo, rho, floor).0;
         } else {
             tol *= 1024.0;
         }
@@ -488,13 +446,19 @@ mod tests {
                     Item { lo, hi: lo * (1.0 + spread), u: if points { f64::from(u) } else { 1.0 }, n: f64::from(n) }
                 })
                 .collect();
+            let mut sums = Sums { least: f64::INFINITY, ..Sums::default() };
+            for it in &items {
+                sums.lo += it.n * it.lo;
+                sums.hi += it.n * it.hi;
+                sums.weight += it.n * it.u;
+                sums.least = sums.least.min(it.lo / it.u);
+            }
             let cost = f64::from(cost);
             let at = |pick: fn(&Item) -> f64| {
                 exact_price(&items.iter().map(|it| (pick(it), it.u, it.n)).collect::<Vec<_>>(), cost)
             };
             let (poorest, richest) = (at(|it| it.lo), at(|it| it.hi));
-            let (priced, sums) = price(&items, Bounds { lo: cost, hi: cost }, guess);
-            match priced {
+            match price(&items, sums, Bounds { lo: cost, hi: cost }, guess) {
                 Priced::At { rho, exact } => {
                     let poorest = poorest.expect("affordable at the lowest budgets");
                     let richest = richest.expect("affordable at the highest budgets");

@@ -11,7 +11,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::super::{Profile, Utility, set};
 use super::bounds::{
-    Bounds, EXACT, Item, Priced, Ratio, after, bounds, price, quotient, whole,
+    Bounds, EXACT, Item, Priced, Ratio, Sums, after, bounds, price, quotient, whole,
 };
 
 /// Supporters of a project at some prefix: one class and utility, and how many.
@@ -457,8 +457,22 @@ impl<'p, 'a> Fast<'p, 'a> {
             let supporters = hist.entries.iter().map(|e| (e.class, e.u, e.n));
             gather(&mut items, budget, supporters);
         }
+        let (mut lo, mut hi, mut weight, mut least) = (0.0, 0.0, 0.0, f64::INFINITY);
+        for it in &items {
+            lo += it.n * it.lo;
+            hi += it.n * it.hi;
+            weight += it.n * it.u;
+            let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
+            least = if ratio < least { ratio } else { least };
+        }
+        let sums = Sums {
+            lo,
+            hi,
+            weight,
+            least,
+        };
         let cost = self.cost.get(c as usize).copied().unwrap_or_default();
-        let (priced, sums) = price(&items, cost, hist.rho);
+        let priced = price(&items, sums, cost, hist.rho);
         self.items = items;
         let rank = self.profile.rank(c as usize);
         let per = self

@@ -56,12 +56,7 @@ impl<'p> Fast<'p, '_> {
         // along a path (a choice moves its payers to new classes, one per class
         // they came from), so it would not be merged here either, and is
         // priced group by group in the order of its support list, as counted.
-        // Newton's method starts from the last price seen for the project's
-        // supporters at that earlier prefix: money only falls along a path, so
-        // the price here is near it, and any start is correct.
-        let before = self.latest_before(k, c).and_then(|h| self.s.hists.get(h));
-        let rho = before.and_then(|x| x.rho);
-        if k as usize + 1 == self.s.path.len() && before.is_some_and(|x| !x.compact) {
+        if k as usize + 1 == self.s.path.len() && self.spread_before(k, c) {
             self.live += self.support(c).len() * CLASS_BYTES;
             return self.add_hist(Hist {
                 project: c,
@@ -69,7 +64,6 @@ impl<'p> Fast<'p, '_> {
                 round: k,
                 prefix: prefix32,
                 used: self.generation,
-                rho,
                 ..Hist::default()
             });
         }
@@ -90,7 +84,7 @@ impl<'p> Fast<'p, '_> {
             classes,
             entries: Vec::new(),
             compact: false,
-            rho,
+            rho: None,
             seen: Vec::new(),
             used: self.generation,
             stub: false,
@@ -132,12 +126,14 @@ impl<'p> Fast<'p, '_> {
         index
     }
 
-    /// `c`'s supporters at the latest prefix of the path before round `k`
-    /// they were counted at (or left a stub at, which was too spread to merge).
-    fn latest_before(&self, k: u32, c: u32) -> Option<usize> {
+    /// Whether `c`'s supporters, at the latest earlier prefix of the path
+    /// they were counted at, were too spread to merge.
+    fn spread_before(&self, k: u32, c: u32) -> bool {
         (0..k)
             .rev()
             .find_map(|j| self.known_hist(*self.s.path.get(j as usize)?, c))
+            .and_then(|h| self.s.hists.get(h))
+            .is_some_and(|x| !x.compact)
     }
 
     /// Whether `hist`'s prefix is on the current path.
