@@ -57,15 +57,16 @@ impl<'p> Fast<'p, '_> {
         // they came from), so it would not be merged here either, and is
         // priced group by group in the order of its support list, as counted.
         if k as usize + 1 == self.s.path.len() && self.spread_before(k, c) {
-            self.live += self.support(c).len() * CLASS_BYTES;
-            return self.add_hist(Hist {
+            let stub = Hist {
                 project: c,
                 stub: true,
                 round: k,
                 prefix: prefix32,
                 used: self.generation,
                 ..Hist::default()
-            });
+            };
+            self.live += self.held_bytes(&stub);
+            return self.add_hist(stub);
         }
         // One round earlier, if counted then: only the payers of that round's
         // choice who also support `c` have moved.
@@ -124,6 +125,16 @@ impl<'p> Fast<'p, '_> {
         }
         self.s.hists.push(hist);
         index
+    }
+
+    /// The bytes `hist` counts for in [`Fast::live`]: a stub as if counted.
+    fn held_bytes(&self, hist: &Hist) -> usize {
+        let groups = if hist.stub {
+            self.support(hist.project).len()
+        } else {
+            hist.classes.len()
+        };
+        groups * CLASS_BYTES + hist.entries.len() * ENTRY_BYTES
     }
 
     /// Whether `c`'s supporters, at the latest earlier prefix of the path
@@ -448,13 +459,12 @@ impl<'p> Fast<'p, '_> {
     /// [`MAX_LIVE_BYTES`](super::run::MAX_LIVE_BYTES): everything here is
     /// recomputed on demand with the same result (but for the last price
     /// that starts Newton's method: from another start the float bounds may
-    /// leave a price undecided, and the search runs that budget exactly).
-    /// That holds because a
-    /// histogram's classes are in the order of its support list, its merged
-    /// entries in class order, and the classes a choice creates are numbered in
-    /// that order: a recount numbers them as the first count did,
-    /// so the runs kept for certificates (which hold budgets by class number)
-    /// stay valid. A certificate that finds a histogram gone does not certify, so
+    /// leave a price undecided, and the search runs that budget exactly). That
+    /// holds because a histogram's classes are in the order of its support
+    /// list, its merged entries in class order, and the classes a choice
+    /// creates are numbered in that order: a recount numbers them as the first
+    /// count did, so the runs kept for certificates (which hold budgets by
+    /// class number) stay valid. A certificate that finds a histogram gone does not certify, so
     /// the search only runs more.
     pub(super) fn collect(&mut self) {
         let keep_from = self.generation.saturating_sub(1);
@@ -466,12 +476,7 @@ impl<'p> Fast<'p, '_> {
                 if let Some(slot) = renumber.get_mut(i) {
                     *slot = u32::try_from(kept.len()).unwrap_or(u32::MAX);
                 }
-                let groups = if hist.stub {
-                    self.weights.get(hist.project as usize).map_or(0, Vec::len)
-                } else {
-                    hist.classes.len()
-                };
-                live += groups * CLASS_BYTES + hist.entries.len() * ENTRY_BYTES;
+                live += self.held_bytes(&hist);
                 kept.push(hist);
             }
         }
