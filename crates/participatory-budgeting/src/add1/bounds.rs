@@ -128,6 +128,9 @@ pub(super) enum Priced {
     At {
         rho: Bounds,
         exact: bool,
+        /// A lower bound on `Σ n·u` over the supporters who pay in full at the
+        /// price (0: not known).
+        full: f64,
     },
 }
 
@@ -209,6 +212,7 @@ pub(super) fn split(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> Sp
 /// in full and those who pay everything they have more accurate, and it is exact
 /// once the split is. `floor` (`cost / Σ n·u`, at or below the price) restarts it
 /// when `start` is beyond every budget, where the tangent is flat.
+#[inline]
 pub(super) fn split_at_price(
     items: &[Item],
     beta: impl Fn(&Item) -> f64 + Copy,
@@ -274,6 +278,10 @@ pub(super) fn fused_bounds(s: &Split, cost: Bounds, terms: usize) -> (Option<f64
 /// Proven bounds on the price `ρ` at which supporters with budgets somewhere in
 /// their bounds pay `cost`, each `min(β, ρ·u)`. `guess`, a price seen before for
 /// the same supporters, saves Newton steps; any value works.
+///
+/// (`price`, `split_at_price` and `after` are inlined into the loops that
+/// call them, as the compiler did before `full` was added.)
+#[inline]
 pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>) -> Priced {
     if sums.hi + sum_error(sums.hi, items.len()) < cost.lo {
         return Priced::Unaffordable;
@@ -305,7 +313,11 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
             sums.least >= rho.hi.next_up()
         };
         if all_full {
-            return Priced::At { rho, exact: true };
+            return Priced::At {
+                rho,
+                exact: true,
+                full: sums.weight,
+            };
         }
     }
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
@@ -313,9 +325,13 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
     let (rho, split) = split_at_price(items, |it| it.lo, cost.hi, start, floor);
     let fused = fused_bounds(&split, cost, items.len());
     if let (Some(lo), Some(hi)) = fused {
+        // The split holds at `hi`, above the price: its full payers pay in full there.
         return Priced::At {
             rho: Bounds { lo, hi },
             exact: false,
+            full: (split.weight - sum_error(split.weight, items.len()))
+                .next_down()
+                .max(0.0),
         };
     }
     // Near a breakpoint: check candidate bounds against the payment function.
@@ -359,6 +375,7 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
         (Some(lo), Some(hi)) => Priced::At {
             rho: Bounds { lo, hi },
             exact: false,
+            full: 0.0,
         },
         _ => Priced::Uncertain,
     }
@@ -367,6 +384,7 @@ pub(super) fn price(items: &[Item], sums: Sums, cost: Bounds, guess: Option<f64>
 /// What a supporter with budget `b` has left after paying `min(b, ρ·u)`.
 /// Roundings go outward; exact steps (a product by 1, an exact difference) do
 /// not widen the bounds, so exact budgets stay exact.
+#[inline]
 pub(super) fn after(b: Bounds, rho: Bounds, u: f64) -> Bounds {
     let (most, least) = if u == 1.0 {
         (rho.hi, rho.lo)
@@ -459,7 +477,7 @@ mod tests {
             };
             let (poorest, richest) = (at(|it| it.lo), at(|it| it.hi));
             match price(&items, sums, Bounds { lo: cost, hi: cost }, guess) {
-                Priced::At { rho, exact } => {
+                Priced::At { rho, exact, .. } => {
                     let poorest = poorest.expect("affordable at the lowest budgets");
                     let richest = richest.expect("affordable at the highest budgets");
                     prop_assert!(q(rho.lo) <= richest, "{} > {}", rho.lo, richest);

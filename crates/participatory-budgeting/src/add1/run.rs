@@ -11,7 +11,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::super::{Profile, Utility, set};
 use super::bounds::{
-    Bounds, EXACT, Item, Priced, Ratio, Sums, after, bounds, price, quotient, whole,
+    Bounds, EXACT, Item, Priced, Ratio, Sums, after, bounds, price, quotient, up, whole,
 };
 
 /// Supporters of a project at some prefix: one class and utility, and how many.
@@ -39,9 +39,11 @@ pub(super) struct Hist {
     pub(super) entries: Vec<Entry>,
     pub(super) compact: bool,
     pub(super) rho: Option<f64>,
-    /// (budget, lower bound on the key) from runs that priced these supporters,
-    /// by budget: a lower bound for any run at a budget up to that one.
-    pub(super) seen: Vec<(f64, f64)>,
+    /// (budget, lower bound on the key, its `Rival::slack`) from runs that
+    /// priced these supporters, by budget: a lower bound for any run at a
+    /// budget up to that one, and with the slack for a run above it made
+    /// against it (see [`Fast::below_bound`]).
+    pub(super) seen: Vec<(f64, f64, f64)>,
     /// The last run that used it (see [`Fast::collect`]).
     pub(super) used: u64,
     /// Not counted (`classes` empty): made at the end of the path for a
@@ -111,6 +113,11 @@ pub(super) struct Rival {
     pub(super) key: Bounds,
     pub(super) exact: Option<Ratio>,
     pub(super) rank: u32,
+    /// How far below this key a run at a larger budget may find it, per unit
+    /// of money any of its supporters has more there: `Σ n` over those who do
+    /// not pay in full here, over `Σ n·u` of those who do times the key's
+    /// divisor (infinite: not known). See [`Fast::below_bound`].
+    pub(super) slack: f64,
 }
 
 /// One round of a float run, as the certificate needs it.
@@ -188,6 +195,7 @@ impl Candidates {
             key: Bounds::default(),
             exact: None,
             rank: u32::MAX,
+            slack: f64::INFINITY,
         })
     }
 
@@ -233,6 +241,14 @@ fn gather(
         kept += usize::from(b.hi > 0.0);
     }
     items.truncate(kept);
+}
+
+/// The larger of two bounds, either of which may be missing.
+fn larger(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Whether `a` beats `b` for sure: a smaller key, or the same exact key and a
@@ -288,6 +304,23 @@ pub(super) struct Fast<'p, 'a> {
     pub(super) live_limit: usize,
     /// The budget of the current run (scaled, its lower bound).
     pub(super) at: f64,
+    /// Per project: its voters, `Σ n`.
+    pub(super) voters: Vec<f64>,
+    /// Per project: the largest utility among its supporters.
+    pub(super) most_u: Vec<f64>,
+    /// The budget of the run the current one is made against (NaN: none), and
+    /// per round of the current run, while its choices agree with that run's,
+    /// a bound on how much more any class holds here than there.
+    pub(super) ref_at: f64,
+    pub(super) growth: Vec<f64>,
+    /// Per class of the path: a bound on how much more it holds here than in
+    /// the run made against; the last chosen price's fall there to here.
+    pub(super) gain: Vec<f64>,
+    pub(super) drop: f64,
+    /// Bounds from a lower budget checked against the key then priced, and
+    /// how many exceeded it (none may).
+    #[cfg(test)]
+    pub(super) below_checked: (u64, u64),
 }
 
 impl<'p, 'a> Fast<'p, 'a> {
@@ -314,7 +347,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             count.push(bounds(u128::from(g.count)).lo);
         }
         let cost: Vec<Bounds> = (0..m).map(|c| bounds(profile.cost(c))).collect();
-        let weights = profile
+        let weights: Vec<Vec<Weight>> = profile
             .support
             .iter()
             .map(|support| {
@@ -331,6 +364,13 @@ impl<'p, 'a> Fast<'p, 'a> {
                     .collect()
             })
             .collect();
+        let (voters, most_u) = weights
+            .iter()
+            .map(|w| {
+                let voters: f64 = w.iter().map(|w| w.n).sum();
+                (voters, w.iter().map(|w| w.u).fold(0.0, f64::max))
+            })
+            .unzip();
         let per: Vec<Bounds> = (0..m)
             .map(|c| match cost.get(c) {
                 Some(&b) if utility == Utility::Cost && b.lo > 0.0 => b,
@@ -384,6 +424,14 @@ impl<'p, 'a> Fast<'p, 'a> {
             live: 0,
             live_limit: MAX_LIVE_BYTES,
             at: 0.0,
+            voters,
+            most_u,
+            ref_at: f64::NAN,
+            growth: Vec::new(),
+            gain: Vec::new(),
+            drop: f64::NAN,
+            #[cfg(test)]
+            below_checked: (0, 0),
         })
     }
 
@@ -482,8 +530,9 @@ impl<'p, 'a> Fast<'p, 'a> {
             .unwrap_or(Bounds { lo: 1.0, hi: 1.0 });
         let unit = per.lo == 1.0 && per.hi == 1.0;
         match priced {
-            Priced::At { rho, exact } => {
+            Priced::At { rho, exact, full } => {
                 hist.rho = Some(rho.hi);
+                let slack = self.slack(c, full, per);
                 // Under `ProjectTieBreak::Refuse` a tie is an error, which only the exact
                 // run reports: exact keys, which settle ties by rank, are not used.
                 let ratio = (exact && !self.profile.refuse_ties && cost.lo == cost.hi)
@@ -515,6 +564,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                     key,
                     exact: ratio,
                     rank,
+                    slack,
                 })
             }
             Priced::Unaffordable => Some(Rival {
@@ -526,17 +576,41 @@ impl<'p, 'a> Fast<'p, 'a> {
                 },
                 exact: None,
                 rank,
+                slack: f64::INFINITY,
             }),
             Priced::Uncertain => None,
         }
+    }
+
+    /// `Rival::slack` of `c` priced with `full` (a lower bound on `Σ n·u` of
+    /// its supporters who pay in full) and the key's divisor `per`.
+    fn slack(&self, c: u32, full: f64, per: Bounds) -> f64 {
+        if full <= 0.0 {
+            return f64::INFINITY;
+        }
+        let voters = self
+            .voters
+            .get(c as usize)
+            .copied()
+            .unwrap_or(f64::INFINITY);
+        // Only those who do not pay in full can pay more with more money; with
+        // utilities of 1, `full` counts the others.
+        let limited = if self.most_u.get(c as usize) == Some(&1.0) {
+            (voters - full).max(0.0).next_up()
+        } else {
+            voters
+        };
+        (limited / (full * per.lo).next_down()).next_up()
     }
 
     /// Prices `c` in round `k` and puts it back among the candidates (or drops
     /// it, unaffordable). `false`: the intervals could not decide.
     ///
     /// A price seen for the same supporters at a larger budget (the same earlier
-    /// choices) is a lower bound here; the first time in a round, `c` is raised
-    /// to that bound instead of priced, which spares pricing rivals that are not
+    /// choices) is a lower bound here, and so is one seen in the run this one
+    /// is made against, less what more money can take off it (see
+    /// [`Fast::seen_bound`]); the first time in a round, `c` is raised to that
+    /// bound instead of priced, which spares pricing rivals that are not
     /// close. Where `c`'s supporters were never counted at this round's prefix,
     /// it is first raised to its key at the latest earlier prefix they were
     /// counted at, with this run's budgets (its key in that round here, which
@@ -560,7 +634,10 @@ impl<'p, 'a> Fast<'p, 'a> {
         }
         // Never counted here: its price at the latest prefix of the path it was
         // counted at, with this run's budgets, is a lower bound (its key then),
-        // found without counting its supporters' classes now.
+        // found without counting its supporters' classes now. Not from a stub
+        // (left uncounted at an earlier end of the path): counting it costs what
+        // the lift would save (random-300x6000: `count_stub` 5.4% → 1.8% of the
+        // time once the bounds from below spared more pricings at the end).
         if cand.lifted.get(c as usize) != Some(&k)
             && let Some(&prefix) = self.s.path.get(k as usize)
             && self.known_hist(prefix, c).is_none()
@@ -570,10 +647,13 @@ impl<'p, 'a> Fast<'p, 'a> {
                 .fresh
                 .get(c as usize)
                 .map_or(0, |&f| if f == u32::MAX { 0 } else { f + 1 });
-            let earlier = (since..k).rev().find_map(|j| {
-                let p = *self.s.path.get(j as usize)?;
-                self.known_hist(p, c)
-            });
+            let earlier = (since..k)
+                .rev()
+                .find_map(|j| {
+                    let p = *self.s.path.get(j as usize)?;
+                    self.known_hist(p, c)
+                })
+                .filter(|&h| self.s.hists.get(h).is_some_and(|x| !x.stub));
             // Priced without touching what the histogram keeps (its last
             // price starts its next pricing); undecided, it is priced as usual.
             let kept = earlier
@@ -601,28 +681,62 @@ impl<'p, 'a> Fast<'p, 'a> {
                 return true;
             }
         }
+        #[cfg(test)]
+        let below = self.hist_on_path(k, c).and_then(|h| self.below_bound(k, h));
         let Some(rival) = self.key(k, c) else {
             return false;
         };
+        #[cfg(test)]
+        if let Some(bound) = below {
+            self.below_checked.0 += 1;
+            self.below_checked.1 += u64::from(bound > rival.key.hi);
+        }
         if rival.key.lo.is_infinite() {
             return true;
         }
-        self.remember(k, c, rival.key.lo);
+        self.remember(k, c, rival.key.lo, rival.slack);
         set(&mut cand.rivals, c as usize, rival);
         set(&mut cand.fresh, c as usize, k);
         cand.push(c);
         true
     }
 
-    /// The largest key seen for `c` before round `k` of the current path in runs
-    /// at a budget at least this run's: a lower bound on its key here.
+    /// A lower bound on `c`'s key before round `k` of the current path, from
+    /// what runs at other budgets saw for the same supporters: the largest key
+    /// seen at a budget at least this run's (money only lowers a key), or the
+    /// key seen in the run this one is made against less what its supporters'
+    /// extra money can take off it ([`Fast::below_bound`]), if larger.
     pub(super) fn seen_bound(&self, k: u32, c: u32) -> Option<f64> {
-        let prefix = *self.s.path.get(k as usize)?;
-        let hist = self.s.hists.get(self.known_hist(prefix, c)?)?;
-        hist.seen
+        let hist = self.hist_on_path(k, c)?;
+        let above = hist
+            .seen
             .iter()
-            .find(|&&(b, _)| b >= self.at)
-            .map(|&(_, key)| key)
+            .find(|&&(b, ..)| b >= self.at)
+            .map(|&(_, key, _)| key);
+        if self.growth.len() <= k as usize {
+            return above;
+        }
+        larger(above, self.below_bound(k, hist))
+    }
+
+    /// `c`'s supporters before round `k` of the current path, if counted there.
+    fn hist_on_path(&self, k: u32, c: u32) -> Option<&Hist> {
+        let prefix = *self.s.path.get(k as usize)?;
+        self.s.hists.get(self.known_hist(prefix, c)?)
+    }
+
+    /// The key `hist` was seen at before round `k` in the run this one is made
+    /// against (a lower budget, the same choices), less what the extra money
+    /// of its supporters here can take off it: every class holds at most
+    /// `growth[k]` more here, and only supporters who did not pay in full there
+    /// can pay more, so the price falls by at most `growth · Σ n_limited / Σ
+    /// n·u_full` (the payment function is concave, with that slope at the price
+    /// from the left). The rival's `slack` is that factor over the key's
+    /// divisor.
+    fn below_bound(&self, k: u32, hist: &Hist) -> Option<f64> {
+        let growth = *self.growth.get(k as usize)?;
+        let &(_, key, slack) = hist.seen.iter().find(|&&(b, ..)| b == self.ref_at)?;
+        Some((key - (growth * slack).next_up()).next_down()).filter(|&bound| bound > 0.0)
     }
 
     /// The key seen for `c` at the latest prefix of the path up to round `k`
@@ -633,7 +747,7 @@ impl<'p, 'a> Fast<'p, 'a> {
     }
 
     /// Records `c`'s key before round `k` at this run's budget.
-    pub(super) fn remember(&mut self, k: u32, c: u32, key: f64) {
+    pub(super) fn remember(&mut self, k: u32, c: u32, key: f64, slack: f64) {
         let at = self.at;
         let Some(hist) = self
             .s
@@ -644,8 +758,8 @@ impl<'p, 'a> Fast<'p, 'a> {
         else {
             return;
         };
-        if let Err(i) = hist.seen.binary_search_by(|&(b, _)| b.total_cmp(&at)) {
-            hist.seen.insert(i, (at, key));
+        if let Err(i) = hist.seen.binary_search_by(|&(b, ..)| b.total_cmp(&at)) {
+            hist.seen.insert(i, (at, key, slack));
             // The search moves up: the smallest budgets are the first to go.
             if hist.seen.len() > 8 {
                 hist.seen.remove(0);
@@ -682,12 +796,29 @@ impl<'p, 'a> Fast<'p, 'a> {
             self.collect();
         }
         self.at = b.lo;
+        self.growth.clear();
+        match against.and_then(|e| e.budget.first()) {
+            Some(r) if r.hi <= b.lo => {
+                self.ref_at = r.lo;
+                let delta = (b.hi - r.lo).next_up();
+                self.growth.push(delta);
+                if self.gain.is_empty() {
+                    self.gain.push(delta);
+                } else {
+                    self.gain.truncate(1);
+                    if let Some(g) = self.gain.first_mut() {
+                        *g = delta;
+                    }
+                }
+            }
+            _ => self.ref_at = f64::NAN,
+        }
         if let Some(root) = self.budget.first_mut() {
             *root = b;
         } else {
             self.budget.push(b);
         }
-        let (mut chosen, mut rounds, mut cost) = self.pay_given(given)?;
+        let (mut chosen, mut rounds, mut cost) = self.pay_given(given, against)?;
         let first = u32::try_from(given.len()).ok()?;
         let mut cand = self.candidates(given);
         for k in first.. {
@@ -703,6 +834,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             rounds.push(round);
             // Pay: the chosen project's supporters move to their new classes.
             let rho = cand.rival(c).rho;
+            self.grow(k, c, rho, against);
             self.follow(k, c);
             self.pay(k, rho);
             chosen.push(c);
@@ -737,7 +869,11 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// The given first rounds of [`Fast::run_given`]: each chosen project
     /// priced and paid for. `None`: a price the bounds could not decide, or a
     /// given project unaffordable.
-    fn pay_given(&mut self, given: &[u32]) -> Option<(Vec<u32>, Vec<Round>, u128)> {
+    fn pay_given(
+        &mut self,
+        given: &[u32],
+        against: Option<&Eval>,
+    ) -> Option<(Vec<u32>, Vec<Round>, u128)> {
         let mut rounds = Vec::with_capacity(given.len());
         let mut cost = 0u128;
         for (k, &c) in (0u32..).zip(given) {
@@ -745,17 +881,35 @@ impl<'p, 'a> Fast<'p, 'a> {
             if rival.key.lo.is_infinite() {
                 return None;
             }
-            self.remember(k, c, rival.key.lo);
+            self.remember(k, c, rival.key.lo, rival.slack);
             rounds.push(Round {
                 chosen: rival,
                 close: Vec::new(),
                 floor: f64::NEG_INFINITY,
             });
+            self.grow(k, c, rival.rho, against);
             self.follow(k, c);
             self.pay(k, rival.rho);
             cost = cost.saturating_add(self.profile.cost(c as usize));
         }
         Some((given.to_vec(), rounds, cost))
+    }
+
+    /// Round `k` chose `c` at price `rho`: the growth bound after it, if the
+    /// run made against chose the same (a payer keeps at most what it had
+    /// more before, and what it pays less).
+    fn grow(&mut self, k: u32, c: u32, rho: Bounds, against: Option<&Eval>) {
+        self.drop = f64::NAN;
+        if self.growth.len() != k as usize + 1 {
+            return;
+        }
+        let Some(there) = against
+            .filter(|e| e.chosen.get(k as usize) == Some(&c))
+            .and_then(|e| e.rounds.as_ref()?.get(k as usize))
+        else {
+            return;
+        };
+        self.drop = (there.chosen.rho.hi - rho.lo).next_up().max(0.0);
     }
 
     /// Every project with supporters not among `given`, as a candidate for the
@@ -778,6 +932,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                     },
                     exact: None,
                     rank: self.profile.rank(c as usize),
+                    slack: f64::INFINITY,
                 })
                 .collect(),
             heap: BinaryHeap::with_capacity(m),
@@ -920,10 +1075,30 @@ impl<'p, 'a> Fast<'p, 'a> {
         };
         let at = start.min(self.budget.len());
         let (before, created) = self.budget.split_at_mut(at);
-        for (e, slot) in hist.entries.iter().zip(created) {
+        // While the run agrees with the one it is made against, each new
+        // class's growth bound too (see `Fast::below_bound`).
+        let growing = !self.drop.is_nan() && self.growth.len() == ku + 1;
+        if !growing {
+            for (e, slot) in hist.entries.iter().zip(created) {
+                let from = before.get(e.class as usize).copied().unwrap_or_default();
+                *slot = after(from, rho, e.u);
+            }
+            return;
+        }
+        if self.gain.len() < end {
+            self.gain.resize(end, f64::INFINITY);
+        }
+        let mut most = self.growth.get(ku).copied().unwrap_or(f64::INFINITY);
+        let (had, gained) = self.gain.split_at_mut(at);
+        let drop = self.drop;
+        for ((e, slot), gain) in hist.entries.iter().zip(created).zip(gained) {
             let from = before.get(e.class as usize).copied().unwrap_or_default();
             *slot = after(from, rho, e.u);
+            let from = had.get(e.class as usize).copied().unwrap_or(f64::INFINITY);
+            *gain = up(from + drop * e.u);
+            most = most.max(*gain);
         }
+        self.growth.push(most);
     }
 }
 
@@ -988,6 +1163,51 @@ mod tests {
             }
         }
         assert!(compared > 60, "{compared}");
+    }
+
+    /// A rival's key at a run's budget is never below the bound found for it
+    /// from the run made against, at a lower budget (`Fast::below_bound`): on
+    /// real elections of every vote type and a generated one, with budgets one
+    /// to a few hundred steps apart.
+    #[test]
+    fn bounds_from_a_lower_budget_hold() {
+        let generated = crate::generate::election(
+            &crate::RandomElection::new(60, 600)
+                .with_approvals(8)
+                .with_budget_percent(40),
+            7,
+        )
+        .unwrap();
+        let mut used = 0;
+        for (name, utility) in [
+            ("Poland_Swiecie_2023.pb", Utility::Cost),
+            ("Poland_Swiecie_2023.pb", Utility::Approval),
+            ("Switzerland_Zurich_D10.pb", Utility::Points),
+            ("Netherlands_Amsterdam_588.pb", Utility::Cost),
+            ("generated", Utility::Cost),
+        ] {
+            let e = if name == "generated" {
+                generated.clone()
+            } else {
+                load(name)
+            };
+            let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+            let mut fast = Fast::new(&profile, utility).unwrap();
+            fast.live_limit = usize::MAX;
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            for step in 0..12u128 {
+                for width in [1, 5, 40, 300] {
+                    let lo = (base + step * 23) * profile.scale;
+                    let Some(below) = fast.run(bounds(lo), None) else {
+                        continue;
+                    };
+                    let _ = fast.run(bounds(lo + width * profile.scale), Some(&below));
+                }
+            }
+            assert_eq!(fast.below_checked.1, 0, "{name}: {:?}", fast.below_checked);
+            used += fast.below_checked.0;
+        }
+        assert!(used > 1000, "{used}");
     }
 
     /// Float runs choose what exact runs choose, on real elections of every
