@@ -67,13 +67,13 @@
 //!
 //! **Cost.** On the generated `random-300x6000` (bench of that id) the 5,737
 //! budgets the loop visits hold 662 changes of outcome (measured by a run at
-//! every budget); the search makes 1,904 runs, ~2.9 per change, where no search
+//! every budget); the search makes 1,656 runs, ~2.5 per change, where no search
 //! of this kind can make fewer than ~2 (a run on each side of a change: 1,242
-//! budgets here). A run there prices ~990 times (1.88 M in all) over ~160
-//! supporter classes, ~3.3 ms: runs inside a window whose outcome is that of
-//! the run above them price ~460 times (that run's keys bound their rivals'),
-//! runs left of a change ~1,040, a window's top run ~1,950. The real elections
-//! change outcome far less often (Budapest 2024: 611 runs over 23,175
+//! budgets here). A run there prices ~1,090 times (1.80 M in all) over ~160
+//! supporter classes, ~3.6 ms: a run whose outcome is that of the run above it
+//! prices about a third of what one left of a change does (that run's keys
+//! bound its rivals'), a window's top run about twice. The real elections
+//! change outcome far less often (Budapest 2024: 560 runs over 23,175
 //! budgets).
 //!
 //! **Limits.** add1 needs the projects' total cost below 2^53 in the smallest unit
@@ -286,8 +286,11 @@ impl<'p, 'a> Probe<'p, 'a> {
     /// The first budget in `(lo, hi]` whose outcome does not fit, if any. Where a
     /// window cannot be certified, its halves are covered in turn.
     ///
-    /// `guesses`: how many predicted splits led here in a row; after two, a
-    /// window is halved instead, so a poor prediction costs little.
+    /// `guesses`: how many predicted splits led here in a row; after sixteen, a
+    /// window is halved instead, so a poor prediction costs a bounded number of
+    /// runs. (After two, as before: `random-300x6000` 1,904 → 1,656 runs,
+    /// Budapest 2024 611 → 560; a few small elections make up to 11 more of
+    /// their 30–100.)
     fn cover(&mut self, lo: u128, hi: u128, guesses: u32) -> Result<Option<u128>> {
         let budget = self.profile.budget;
         let fits = self.at(hi, Some(lo))?.cost <= budget;
@@ -323,7 +326,7 @@ impl<'p, 'a> Probe<'p, 'a> {
                 .map(<[u32]>::to_vec)
                 .unwrap_or_default();
         }
-        let (mid, guesses) = if guesses < 2 {
+        let (mid, guesses) = if guesses < GUESSES {
             (self.split(lo, hi), guesses + 1)
         } else {
             (lo + (hi - lo) / 2, 0)
@@ -439,6 +442,9 @@ impl Probe<'_, '_> {
         (lo + step).clamp(lo + 1, hi - 1)
     }
 }
+
+/// Predicted splits in a row before a window is halved (see [`Probe::cover`]).
+const GUESSES: u32 = 16;
 
 /// The cities' loop — per-voter budgets ⌊B/n⌋, +1, +2, … (whole currency units)
 /// while the outcome still fits the budget, up to where every supporter alone
