@@ -314,9 +314,10 @@ pub(super) struct Fast<'p, 'a> {
     pub(super) ref_at: f64,
     pub(super) growth: Vec<f64>,
     /// Per class of the path: a bound on how much more it holds here than in
-    /// the run made against; the last chosen price's fall there to here.
+    /// the run made against; and how much less the last chosen project's
+    /// price is here than there (NaN: not known, see [`Fast::grow`]).
     pub(super) gain: Vec<f64>,
-    pub(super) drop: f64,
+    pub(super) fall: f64,
     /// Bounds from a lower budget checked against the key then priced, and
     /// how many exceeded it (none may).
     #[cfg(test)]
@@ -429,7 +430,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             ref_at: f64::NAN,
             growth: Vec::new(),
             gain: Vec::new(),
-            drop: f64::NAN,
+            fall: f64::NAN,
             #[cfg(test)]
             below_checked: (0, 0),
         })
@@ -895,11 +896,13 @@ impl<'p, 'a> Fast<'p, 'a> {
         Some((given.to_vec(), rounds, cost))
     }
 
-    /// Round `k` chose `c` at price `rho`: the growth bound after it, if the
-    /// run made against chose the same (a payer keeps at most what it had
-    /// more before, and what it pays less).
+    /// Round `k` chose `c` at price `rho`: how much less its price is here
+    /// than in the run made against, if that run chose the same so far.
+    /// [`Fast::pay`] adds it (times the utility) to the growth bound of each
+    /// class it creates: a payer keeps at most what it had more before, plus
+    /// what it pays less.
     fn grow(&mut self, k: u32, c: u32, rho: Bounds, against: Option<&Eval>) {
-        self.drop = f64::NAN;
+        self.fall = f64::NAN;
         if self.growth.len() != k as usize + 1 {
             return;
         }
@@ -909,7 +912,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         else {
             return;
         };
-        self.drop = (there.chosen.rho.hi - rho.lo).next_up().max(0.0);
+        self.fall = (there.chosen.rho.hi - rho.lo).next_up().max(0.0);
     }
 
     /// Every project with supporters not among `given`, as a candidate for the
@@ -1077,7 +1080,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         let (before, created) = self.budget.split_at_mut(at);
         // While the run agrees with the one it is made against, each new
         // class's growth bound too (see `Fast::below_bound`).
-        let growing = !self.drop.is_nan() && self.growth.len() == ku + 1;
+        let growing = !self.fall.is_nan() && self.growth.len() == ku + 1;
         if !growing {
             for (e, slot) in hist.entries.iter().zip(created) {
                 let from = before.get(e.class as usize).copied().unwrap_or_default();
@@ -1090,12 +1093,12 @@ impl<'p, 'a> Fast<'p, 'a> {
         }
         let mut most = self.growth.get(ku).copied().unwrap_or(f64::INFINITY);
         let (had, gained) = self.gain.split_at_mut(at);
-        let drop = self.drop;
+        let fall = self.fall;
         for ((e, slot), gain) in hist.entries.iter().zip(created).zip(gained) {
             let from = before.get(e.class as usize).copied().unwrap_or_default();
             *slot = after(from, rho, e.u);
             let from = had.get(e.class as usize).copied().unwrap_or(f64::INFINITY);
-            *gain = up(from + drop * e.u);
+            *gain = up(from + fall * e.u);
             most = most.max(*gain);
         }
         self.growth.push(most);
