@@ -306,8 +306,6 @@ pub(super) struct Fast<'p, 'a> {
     pub(super) at: f64,
     /// Per project: its voters, `Σ n`.
     pub(super) voters: Vec<f64>,
-    /// Per project: the largest utility among its supporters.
-    pub(super) most_u: Vec<f64>,
     /// The budget of the run the current one is made against (NaN: none), and
     /// per round of the current run, while its choices agree with that run's,
     /// a bound on how much more any class holds here than there.
@@ -365,13 +363,10 @@ impl<'p, 'a> Fast<'p, 'a> {
                     .collect()
             })
             .collect();
-        let (voters, most_u) = weights
+        let voters = weights
             .iter()
-            .map(|w| {
-                let voters: f64 = w.iter().map(|w| w.n).sum();
-                (voters, w.iter().map(|w| w.u).fold(0.0, f64::max))
-            })
-            .unzip();
+            .map(|w| w.iter().map(|w| w.n).sum())
+            .collect();
         let per: Vec<Bounds> = (0..m)
             .map(|c| match cost.get(c) {
                 Some(&b) if utility == Utility::Cost && b.lo > 0.0 => b,
@@ -426,7 +421,6 @@ impl<'p, 'a> Fast<'p, 'a> {
             live_limit: MAX_LIVE_BYTES,
             at: 0.0,
             voters,
-            most_u,
             ref_at: f64::NAN,
             growth: Vec::new(),
             gain: Vec::new(),
@@ -595,11 +589,11 @@ impl<'p, 'a> Fast<'p, 'a> {
             .copied()
             .unwrap_or(f64::INFINITY);
         // Only those who do not pay in full can pay more with more money; with
-        // utilities of 1, `full` counts the others.
-        let limited = if self.most_u.get(c as usize) == Some(&1.0) {
-            (voters - full).max(0.0).next_up()
-        } else {
+        // utilities of 1 (all but points), `full` counts the others.
+        let limited = if self.utility == Utility::Points {
             voters
+        } else {
+            (voters - full).max(0.0).next_up()
         };
         (limited / (full * per.lo).next_down()).next_up()
     }
@@ -803,14 +797,8 @@ impl<'p, 'a> Fast<'p, 'a> {
                 self.ref_at = r.lo;
                 let delta = (b.hi - r.lo).next_up();
                 self.growth.push(delta);
-                if self.gain.is_empty() {
-                    self.gain.push(delta);
-                } else {
-                    self.gain.truncate(1);
-                    if let Some(g) = self.gain.first_mut() {
-                        *g = delta;
-                    }
-                }
+                self.gain.clear();
+                self.gain.push(delta);
             }
             _ => self.ref_at = f64::NAN,
         }
