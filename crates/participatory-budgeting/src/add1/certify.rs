@@ -216,7 +216,7 @@ impl Fast<'_, '_> {
             };
             let then = match a.close.iter().find(|near| near.project == r.project) {
                 Some(near) => *near,
-                None => match self.priced(hr, r.project, Some(&ends.x.budget)) {
+                None => match self.priced(hr, r.project, Some(&ends.x.budget), None) {
                     Some(priced) if priced.key.lo.is_finite() => priced,
                     _ => return false,
                 },

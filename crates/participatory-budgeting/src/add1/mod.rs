@@ -397,7 +397,7 @@ impl Probe<'_, '_> {
                 return Some(r.key.lo);
             }
             let counted = fast.counted_hist(prefix, project)?;
-            let r = fast.priced(counted, project, Some(&run.budget))?;
+            let r = fast.priced(counted, project, Some(&run.budget), None)?;
             Some(r.key.lo)
         };
         let (Some(took_then), Some(kept_now)) = (
