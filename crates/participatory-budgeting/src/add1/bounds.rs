@@ -183,34 +183,64 @@ pub(super) struct Split {
 }
 
 pub(super) fn split(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> Split {
-    let mut s = Split {
-        paid_lo: 0.0,
-        paid_hi: 0.0,
-        weight: 0.0,
-        max_limited: 0.0,
-        min_full: f64::INFINITY,
-    };
+    let mut s = Split::new();
     for it in items {
         let b = beta(it);
         let ratio = if it.u == 1.0 { b } else { b / it.u };
+        s.add(it, b, ratio, rho);
+    }
+    s
+}
+
+impl Split {
+    fn new() -> Self {
+        Split {
+            paid_lo: 0.0,
+            paid_hi: 0.0,
+            weight: 0.0,
+            max_limited: 0.0,
+            min_full: f64::INFINITY,
+        }
+    }
+
+    /// Adds a supporter with budget `b` (`ratio = b / u`) at the price `rho`.
+    /// Plain comparisons for the extremes: budgets are never NaN.
+    #[inline]
+    fn add(&mut self, it: &Item, b: f64, ratio: f64, rho: f64) {
         if b < rho * it.u {
-            s.paid_lo += it.n * b;
-            s.paid_hi += it.n * it.hi;
-            s.max_limited = if ratio > s.max_limited {
+            self.paid_lo += it.n * b;
+            self.paid_hi += it.n * it.hi;
+            self.max_limited = if ratio > self.max_limited {
                 ratio
             } else {
-                s.max_limited
+                self.max_limited
             };
         } else {
-            s.weight += it.n * it.u;
-            s.min_full = if ratio < s.min_full {
+            self.weight += it.n * it.u;
+            self.min_full = if ratio < self.min_full {
                 ratio
             } else {
-                s.min_full
+                self.min_full
             };
         }
     }
-    s
+}
+
+impl Sums {
+    /// Adds a supporter; its `β / u` at the lowest budgets.
+    #[inline]
+    fn add(&mut self, it: &Item) -> f64 {
+        self.lo += it.n * it.lo;
+        self.hi += it.n * it.hi;
+        self.weight += it.n * it.u;
+        let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
+        self.least = if ratio < self.least {
+            ratio
+        } else {
+            self.least
+        };
+        ratio
+    }
 }
 
 /// [`Sums`] over `items`, and with a price `guess`, the split there at the
@@ -226,52 +256,14 @@ pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Optio
     };
     let Some(rho) = guess else {
         for it in items {
-            sums.lo += it.n * it.lo;
-            sums.hi += it.n * it.hi;
-            sums.weight += it.n * it.u;
-            let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
-            sums.least = if ratio < sums.least {
-                ratio
-            } else {
-                sums.least
-            };
+            sums.add(it);
         }
         return (sums, None);
     };
-    let mut s = Split {
-        paid_lo: 0.0,
-        paid_hi: 0.0,
-        weight: 0.0,
-        max_limited: 0.0,
-        min_full: f64::INFINITY,
-    };
+    let mut s = Split::new();
     for it in items {
-        let b = it.lo;
-        sums.lo += it.n * b;
-        sums.hi += it.n * it.hi;
-        sums.weight += it.n * it.u;
-        let ratio = if it.u == 1.0 { b } else { b / it.u };
-        sums.least = if ratio < sums.least {
-            ratio
-        } else {
-            sums.least
-        };
-        if b < rho * it.u {
-            s.paid_lo += it.n * b;
-            s.paid_hi += it.n * it.hi;
-            s.max_limited = if ratio > s.max_limited {
-                ratio
-            } else {
-                s.max_limited
-            };
-        } else {
-            s.weight += it.n * it.u;
-            s.min_full = if ratio < s.min_full {
-                ratio
-            } else {
-                s.min_full
-            };
-        }
+        let ratio = sums.add(it);
+        s.add(it, it.lo, ratio, rho);
     }
     (sums, Some(s))
 }
