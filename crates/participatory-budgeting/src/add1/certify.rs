@@ -262,19 +262,19 @@ impl Fast<'_, '_> {
         };
         x.chosen == y.chosen
             && rx.len() == ry.len()
-            && self.certified_rounds(ends, width) == rx.len()
+            && self.certified_rounds(ends, width, 0) == rx.len()
     }
 
     /// How many of the first rounds the two ends share are certified for every
     /// budget between them: each holds given the rounds before it. The rounds
     /// before `known` (see [`Eval::known`]) were certified for a window that
-    /// holds this one.
-    pub(super) fn certified_rounds(&mut self, ends: Ends<'_>, width: f64) -> usize {
+    /// holds this one, and so were the first `given` (the caller knows).
+    pub(super) fn certified_rounds(&mut self, ends: Ends<'_>, width: f64, given: usize) -> usize {
         let (x, y) = (ends.x, ends.y);
         let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
             return 0;
         };
-        let known = x.known.max(y.known);
+        let known = x.known.max(y.known).max(given);
         let mut slopes: Option<(Vec<Bounds>, Vec<Bounds>)> = None;
         let rounds = rx.iter().zip(ry).zip(x.chosen.iter().zip(&y.chosen));
         for (k, ((a, b), (cx, cy))) in rounds.enumerate() {
@@ -408,7 +408,7 @@ mod tests {
                         continue;
                     };
                     let width = bounds(scaled((y - x) as u128)).lo;
-                    let k = fast.certified_rounds(Ends { x: &low, y: &high }, width);
+                    let k = fast.certified_rounds(Ends { x: &low, y: &high }, width, 0);
                     for (b, inside) in exact.iter().enumerate().take(y + 1).skip(x) {
                         assert_eq!(
                             inside.get(..k),
