@@ -68,9 +68,9 @@
 //!
 //! **Cost.** On the generated `random-300x6000` (bench of that id) the 5,737
 //! budgets the loop visits hold 662 changes of outcome (measured by a run at
-//! every budget); the search makes 1,656 runs, ~2.5 per change, where no search
+//! every budget); the search makes 1,664 runs, ~2.5 per change, where no search
 //! of this kind can make fewer than ~2 (a run on each side of a change: 1,242
-//! budgets here). A run there prices ~1,090 times (1.80 M in all), ~3.4 ms.
+//! budgets here). A run there prices ~1,030 times (1.71 M in all), ~3.1 ms.
 //! A price gathers the project's ~250 supporters' budgets (at the end of a
 //! path nearly every voter is a class of their own; ~165 have money left),
 //! takes the sums and the split at a starting price (its last price, or its
