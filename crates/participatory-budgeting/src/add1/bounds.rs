@@ -243,11 +243,12 @@ impl Sums {
     }
 }
 
-/// [`Sums`] over `items`, and with a price `guess`, the split there at the
-/// lowest budgets ([`split`] with `β = lo`): one pass instead of two, the same
-/// sums in the same order. Most pricings have a guess, and most of those
-/// need no other pass (`random-300x6000`).
-pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Option<Split>) {
+/// [`Sums`] over `items`, and with a price `guess`, that price and the split
+/// there at the lowest budgets ([`split`] with `β = lo`), where [`price`]
+/// starts: one pass instead of two, the same sums in the same order. Most
+/// pricings have a guess, and most of those need no other pass
+/// (`random-300x6000`).
+pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Option<(f64, Split)>) {
     let mut sums = Sums {
         lo: 0.0,
         hi: 0.0,
@@ -265,7 +266,7 @@ pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Optio
         let ratio = sums.add(it);
         s.add(it, it.lo, ratio, rho);
     }
-    (sums, Some(s))
+    (sums, Some((rho, s)))
 }
 
 /// Newton's method on the concave payment function `f` for the budgets `beta`
@@ -340,17 +341,17 @@ pub(super) fn fused_bounds(s: &Split, cost: Bounds, terms: usize) -> (Option<f64
 }
 
 /// Proven bounds on the price `ρ` at which supporters with budgets somewhere in
-/// their bounds pay `cost`, each `min(β, ρ·u)`. `guess`, a price seen before for
-/// the same supporters, saves Newton steps; any value works.
+/// their bounds pay `cost`, each `min(β, ρ·u)`, from their [`sums_and_split`].
+/// Its guess, a price seen before for the same supporters, saves Newton steps;
+/// any value works.
 ///
 /// (`price`, `split_at_price` and `after` are inlined into the loops that
 /// call them, as the compiler did before `full` was added.)
 #[inline]
 pub(super) fn price(
     items: &[Item],
-    (sums, first): (Sums, Option<Split>),
+    (sums, first): (Sums, Option<(f64, Split)>),
     cost: Bounds,
-    guess: Option<f64>,
 ) -> Priced {
     if sums.hi + sum_error(sums.hi, items.len()) < cost.lo {
         return Priced::Unaffordable;
@@ -390,9 +391,8 @@ pub(super) fn price(
         }
     }
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
-    let start = guess.unwrap_or(floor);
-    // `first` is the split at `guess`, taken with the sums.
-    let first = first.filter(|_| guess.is_some());
+    // Newton's method starts at the guess, whose split came with the sums.
+    let (start, first) = first.map_or((floor, None), |(rho, s)| (rho, Some(s)));
     let (rho, split) = split_at_price(items, |it| it.lo, cost.hi, start, floor, first);
     let fused = fused_bounds(&split, cost, items.len());
     if let (Some(lo), Some(hi)) = fused {
@@ -552,14 +552,15 @@ mod tests {
                 (taken.lo, taken.hi, taken.weight, taken.least),
                 (sums.lo, sums.hi, sums.weight, sums.least)
             );
-            if let (Some(first), Some(g)) = (first, guess) {
+            prop_assert_eq!(first.map(|(g, _)| g), guess);
+            if let Some((g, first)) = first {
                 let plain = split(&items, |it| it.lo, g);
                 prop_assert_eq!(
                     (first.paid_lo, first.paid_hi, first.weight, first.max_limited, first.min_full),
                     (plain.paid_lo, plain.paid_hi, plain.weight, plain.max_limited, plain.min_full)
                 );
             }
-            match price(&items, (taken, first), Bounds { lo: cost, hi: cost }, guess) {
+            match price(&items, (taken, first), Bounds { lo: cost, hi: cost }) {
                 Priced::At { rho, exact, .. } => {
                     let poorest = poorest.expect("affordable at the lowest budgets");
                     let richest = richest.expect("affordable at the highest budgets");

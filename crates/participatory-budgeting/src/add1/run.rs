@@ -516,10 +516,9 @@ impl<'p, 'a> Fast<'p, 'a> {
             gather(&mut items, budget, supporters);
         }
         let cost = self.cost.get(c as usize).copied().unwrap_or_default();
-        let guess = hist.rho.or(guess);
-        let taken = sums_and_split(&items, guess);
+        let taken = sums_and_split(&items, hist.rho.or(guess));
         let sums = taken.0;
-        let priced = price(&items, taken, cost, guess);
+        let priced = price(&items, taken, cost);
         self.items = items;
         let rank = self.profile.rank(c as usize);
         let per = self
