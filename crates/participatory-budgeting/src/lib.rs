@@ -681,7 +681,7 @@ fn group_ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Group>, Vec<
         // Each voter's ballot lives in its own allocation, away from the
         // others: reading the first project of sixteen at once lets their
         // cache misses overlap, where reading them one by one waited for
-        // each in turn (Budapest 2024: grouping 7 → 5.5 ms).
+        // each in turn (Budapest 2024: the profile 7 → 5.5 ms).
         let warm = chunk.iter().fold(0u32, |t, v| {
             t.wrapping_add(v.ballot.first().copied().unwrap_or(0))
         });

@@ -102,6 +102,29 @@ fn multiply_add(acc: &mut [u64], v: &[u64], k: u64) {
     }
 }
 
+/// The number whose little-endian 64-bit limbs hold the totals `sums` (each
+/// a sum of fewer than 2⁶⁴ limbs, so below 2¹²⁸), in `limbs`, one limb longer
+/// than `sums`: the carries propagated from limb to limb.
+fn carry_out(sums: &[u128], limbs: &mut [u64]) {
+    let mut carry: u128 = 0;
+    let mut slots = limbs.iter_mut();
+    // `sums` first: zip asks it first, so no slot is taken once it ends.
+    for (&sum, slot) in sums.iter().zip(slots.by_ref()) {
+        // Below 2¹²⁸ − 2⁶⁵ plus a carry of at most 2⁶⁴: no overflow.
+        let t = sum + carry;
+        #[allow(clippy::cast_possible_truncation, reason = "the low limb")]
+        let low = t as u64;
+        *slot = low;
+        carry = t >> 64;
+    }
+    for slot in slots {
+        #[allow(clippy::cast_possible_truncation, reason = "the low limb")]
+        let low = carry as u64;
+        *slot = low;
+        carry >>= 64;
+    }
+}
+
 /// The non-negative integer whose little-endian 64-bit limbs are `limbs`.
 fn from_limbs(limbs: &[u64]) -> BigInt {
     let digits: Vec<u32> = limbs
@@ -452,8 +475,12 @@ impl<'p, 'a> Engine<'p, 'a> {
             }
             multiply_add(chunk, &budget, group.count);
         }
-        // Fewer than 2⁶⁴ groups: one more limb holds any sum of them.
-        let mut acc = vec![0u64; width + 1];
+        // Each limb summed on its own in 128 bits (fewer than 2⁶⁴ groups, so
+        // no sum overflows), the carries propagated once per project: the
+        // additions are independent, where carrying through every group's
+        // limbs chained them (Budapest 2024: 182,000 supporting groups).
+        let mut acc = vec![0u128; width];
+        let mut limbs = vec![0u64; width + 1];
         (0..m)
             .map(|c| {
                 if chosen(c) {
@@ -464,10 +491,13 @@ impl<'p, 'a> Engine<'p, 'a> {
                 for &(g, _) in support {
                     let at = g as usize * width;
                     if let Some(w) = money.get(at..at + width) {
-                        multiply_add(&mut acc, w, 1);
+                        for (sum, &limb) in acc.iter_mut().zip(w) {
+                            *sum += u128::from(limb);
+                        }
                     }
                 }
-                from_limbs(&acc)
+                carry_out(&acc, &mut limbs);
+                from_limbs(&limbs)
             })
             .collect()
     }
@@ -586,6 +616,7 @@ pub(super) fn at_budget(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy as _;
 
     proptest::proptest! {
         /// Limb multiply-adds total what big integers total, with carries
@@ -608,6 +639,35 @@ mod tests {
                 add_product(&mut expected, &mut product, &from_limbs(digits), *k);
             }
             proptest::prop_assert_eq!(from_limbs(&acc), expected);
+        }
+
+        /// Limbs summed in 128 bits each, then carried out, total what big
+        /// integers total (`left`'s sums over supporting groups; near-maximal
+        /// limbs carry into the extra top limb).
+        #[test]
+        fn limb_sums_carried_out_total_as_big_integers_do(
+            terms in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        proptest::num::u64::ANY,
+                        (0u64..16).prop_map(|k| u64::MAX - k),
+                    ],
+                    3,
+                ),
+                0..60,
+            ),
+        ) {
+            let mut sums = vec![0u128; 3];
+            let mut expected = BigInt::zero();
+            for limbs in &terms {
+                for (sum, &limb) in sums.iter_mut().zip(limbs) {
+                    *sum += u128::from(limb);
+                }
+                expected += from_limbs(limbs);
+            }
+            let mut limbs = vec![0u64; 4];
+            carry_out(&sums, &mut limbs);
+            proptest::prop_assert_eq!(from_limbs(&limbs), expected);
         }
     }
 }
