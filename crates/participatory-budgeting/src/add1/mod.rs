@@ -578,6 +578,44 @@ mod tests {
         );
     }
 
+    /// A run's given rounds (`Eval::known`) are trusted by every certificate
+    /// it is an end of, so they must hold for every window it may end. The
+    /// gallop's windows are disjoint, so the runs at their ends claim none:
+    /// in particular a window's right end made again inside the window, with
+    /// the rounds certified for a sub-window as given, keeps the count it was
+    /// first made with (it also begins the next window, where those rounds
+    /// were never certified).
+    #[test]
+    fn runs_ending_the_gallops_windows_claim_no_given_rounds() {
+        let mut remade = 0;
+        for seed in 1..=4 {
+            let e = random(60, 600, 8, seed);
+            let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+            let base = profile.budget / (u128::from(profile.voters) * profile.scale);
+            let mut probe = Probe::new(&profile, Utility::Cost).unwrap();
+            probe.at(base, None).unwrap();
+            let (mut at, mut width) = (base, 1);
+            for _ in 0..40 {
+                let next = at + width;
+                let found = probe.cover(at, next, 0).unwrap();
+                for end in [at, next] {
+                    let run = &probe.seen[&end];
+                    assert_eq!(
+                        run.known, 0,
+                        "seed {seed}: the run at {end} ending ({at}, {next}]"
+                    );
+                }
+                remade += usize::from(probe.seen[&next].against != Some(at));
+                if found.is_some() {
+                    break;
+                }
+                at = next;
+                width = probe.reach.saturating_mul(4).max(16);
+            }
+        }
+        assert!(remade > 0, "no window's right end was made again");
+    }
+
     /// Costs beyond 2^53 are not exact as floats, and could only be decided by
     /// exact runs at each of ~10^16 budgets: add1 says so instead of running
     /// forever. Plain MES is exact at any size.
