@@ -8,41 +8,7 @@
 //! so a file cannot be crafted to make ballots collide; they decide only how
 //! fast grouping is, never its result (groups are numbered in first-seen order).
 
-use core::hash::{BuildHasher, Hasher};
-
-/// Builds [`BallotHasher`]s with this process's keys.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BallotHashing {
-    keys: [u64; 3],
-}
-
-impl BallotHashing {
-    pub(crate) fn new() -> Self {
-        let random = std::hash::RandomState::new();
-        // Odd keys, so that no multiplication by a key loses bits.
-        Self {
-            keys: [1u64, 2, 3].map(|i| random.hash_one(i) | 1),
-        }
-    }
-}
-
-impl BuildHasher for BallotHashing {
-    type Hasher = BallotHasher;
-
-    fn build_hasher(&self) -> BallotHasher {
-        BallotHasher {
-            acc: self.keys[0],
-            keys: self.keys,
-        }
-    }
-}
-
-/// The hasher [`BallotHashing`] builds.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BallotHasher {
-    acc: u64,
-    keys: [u64; 3],
-}
+use core::hash::BuildHasher;
 
 /// The 128-bit product of `a` and `b` folded to 64 bits.
 #[inline]
@@ -56,38 +22,6 @@ fn fold(a: u64, b: u64) -> u64 {
     folded
 }
 
-impl Hasher for BallotHasher {
-    #[inline]
-    fn write_u64(&mut self, x: u64) {
-        self.acc = fold(x ^ self.keys[1], self.acc ^ self.keys[2]);
-    }
-
-    #[inline]
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-
-    #[inline]
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (slot, &b) in word.iter_mut().zip(chunk) {
-                *slot = b;
-            }
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        fold(self.acc, self.keys[0])
-    }
-}
-
 /// Groups identical ballots: an open-addressing table (linear probing) from a
 /// ballot's hash to the number of the group holding it, the ballots themselves
 /// kept by the caller. It replaces a `HashMap` keyed by slices, which needed
@@ -95,7 +29,8 @@ impl Hasher for BallotHasher {
 /// (Budapest 2024: 29,000 ballots, 265,000 pairs, copied and read twice).
 #[derive(Debug, Clone)]
 pub(crate) struct BallotTable {
-    hashing: BallotHashing,
+    /// This process's keys, odd so that no multiplication by one loses bits.
+    keys: [u64; 3],
     /// (hash, group + 1); 0 marks an empty slot. A power of two long, at most
     /// half full.
     slots: Vec<(u64, u32)>,
@@ -104,8 +39,9 @@ pub(crate) struct BallotTable {
 
 impl BallotTable {
     pub(crate) fn new() -> Self {
+        let random = std::hash::RandomState::new();
         Self {
-            hashing: BallotHashing::new(),
+            keys: [1u64, 2, 3].map(|i| random.hash_one(i) | 1),
             slots: vec![(0, 0); 256],
             len: 0,
         }
@@ -115,12 +51,13 @@ impl BallotTable {
     /// (rotated) in the high half, which tells pairs apart whenever the
     /// points are below 2^32 (and only slows grouping down where they are not).
     pub(crate) fn hash(&self, ballot: &[(u32, u64)]) -> u64 {
-        let mut hasher = self.hashing.build_hasher();
-        hasher.write_usize(ballot.len());
-        for &(p, points) in ballot {
-            hasher.write_u64(u64::from(p) ^ points.rotate_left(32));
-        }
-        hasher.finish()
+        let [first, word, acc] = self.keys;
+        let mix = |state: u64, x: u64| fold(x ^ word, state ^ acc);
+        let state = mix(first, ballot.len() as u64);
+        let state = ballot.iter().fold(state, |state, &(p, points)| {
+            mix(state, u64::from(p) ^ points.rotate_left(32))
+        });
+        fold(state, first)
     }
 
     /// The group whose ballot has this `hash` and is `same`, or `None` after
