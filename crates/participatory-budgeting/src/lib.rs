@@ -477,12 +477,11 @@ pub struct Profile<'a> {
     items: Vec<(u32, u64)>,
     voters: u64,
     /// Votes (approvals) or points per project, counted from the VOTES section
-    /// (exact: a u64 per ballot, fewer than 2⁶⁴ ballots).
+    /// (exact: a u64 per ballot, fewer than 2⁶⁴ ballots): also the points
+    /// given to each project summed over voters, MES's weights.
     scores: Vec<u128>,
     /// Supporters (voters) per project.
     supporters: Vec<u64>,
-    /// Points given to each project, summed over voters (for MES weights).
-    points: Vec<u128>,
     /// Per project: the groups supporting it, with the points each voter gives.
     support: Vec<Vec<(u32, u64)>>,
     /// Position of each project in the tie-break order (0 wins).
@@ -564,8 +563,6 @@ impl<'a> Profile<'a> {
                 }
             }
         }
-        // Points given to a project, summed over voters, are its score.
-        let points = scores.clone();
         let rank = tie_ranks(election, &costs, &scores, tie_break);
         Ok(Self {
             election,
@@ -579,7 +576,6 @@ impl<'a> Profile<'a> {
             voters: election.voters.len() as u64,
             scores,
             supporters,
-            points,
             support,
             rank,
             refuse_ties: tie_break == ProjectTieBreak::Refuse,
@@ -1000,7 +996,6 @@ mod tests {
                 .collect();
             prop_assert_eq!(groups, first_seen);
             prop_assert_eq!(&profile.scores, &scores);
-            prop_assert_eq!(&profile.points, &scores);
             prop_assert_eq!(&profile.supporters, &supporters);
             for (p, support) in profile.support.iter().enumerate() {
                 let expected: Vec<(u32, u64)> = (0u32..)

@@ -378,7 +378,7 @@ impl<'p, 'a> Engine<'p, 'a> {
         // prices a project only when it reaches the top.
         for (c, slot) in stale.iter_mut().enumerate() {
             let weight = if self.utility == Utility::Points {
-                self.profile.points.get(c).copied().unwrap_or(0)
+                self.profile.scores.get(c).copied().unwrap_or(0)
             } else {
                 u128::from(self.profile.supporters.get(c).copied().unwrap_or(0))
             };

@@ -377,7 +377,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         let start = (0..m)
             .map(|c| {
                 let weight = if utility == Utility::Points {
-                    profile.points.get(c).copied().unwrap_or(0)
+                    profile.scores.get(c).copied().unwrap_or(0)
                 } else {
                     u128::from(profile.supporters.get(c).copied().unwrap_or(0))
                 };
