@@ -881,6 +881,19 @@ mod tests {
             .collect()
     }
 
+    /// `m` projects costing 1, without ids.
+    fn projects(m: usize) -> Vec<Project> {
+        vec![
+            Project {
+                id: String::new(),
+                cost: Decimal::ONE,
+                fields: Vec::new(),
+                line: 0,
+            };
+            m
+        ]
+    }
+
     fn voter(ballot: Vec<u32>, points: Vec<u64>) -> Voter {
         Voter {
             id: String::new(),
@@ -910,15 +923,7 @@ mod tests {
             ],
         ) {
             let election = BudgetElection {
-                projects: vec![
-                    Project {
-                        id: String::new(),
-                        cost: Decimal::ONE,
-                        fields: Vec::new(),
-                        line: 0,
-                    };
-                    m
-                ],
+                projects: projects(m),
                 voters: voters
                     .into_iter()
                     .map(|pairs| {
@@ -957,15 +962,7 @@ mod tests {
                 .map(|i| voter(i.get(&pool).clone(), Vec::new()))
                 .collect();
             let election = BudgetElection {
-                projects: vec![
-                    Project {
-                        id: String::new(),
-                        cost: Decimal::ONE,
-                        fields: Vec::new(),
-                        line: 0,
-                    };
-                    40
-                ],
+                projects: projects(40),
                 meta: vec![
                     ("budget".to_owned(), "10".to_owned()),
                     ("vote_type".to_owned(), "approval".to_owned()),

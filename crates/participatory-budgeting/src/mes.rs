@@ -442,9 +442,9 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// zero for the chosen): for the report.
     ///
     /// Each group's money (its class's budget times its voters) is computed once
-    /// in fixed-width 64-bit limbs, and each project's total is a sum of its
-    /// supporting groups' limbs with carries, rather than big-integer
-    /// multiply-adds, which allocate and loop per term.
+    /// in fixed-width 64-bit limbs, and each project's total sums its
+    /// supporting groups' limbs one by one (carried once, [`carry_out`]),
+    /// rather than big-integer multiply-adds, which allocate and loop per term.
     fn left(&mut self, prices: &[Option<Price>]) -> Vec<BigInt> {
         let m = self.profile.costs.len();
         let chosen = |c: usize| prices.get(c).is_none_or(Option::is_some);
