@@ -2,17 +2,19 @@
 //! each of the largest remainders, ties to the earlier demand.
 //!
 //! The k-th largest remainder is found without sorting and without storing the
-//! remainders: the first pass keeps each demand's quotient and the top 16 bits of
-//! its remainder (a bucket), and counts the buckets; a walk down the counts finds
-//! the bucket that holds the boundary; only the demands in that bucket have their
-//! exact remainder recomputed (`r = w·p − q·Q`, two multiplications) and selected.
-//! The final pass decides every other demand by its bucket alone.
+//! remainders: a first pass counts the top 12 bits of each demand's remainder (its
+//! bucket); a walk down the counts finds the bucket that holds the boundary; only
+//! the demands in that bucket are ordered by their exact remainders. The final
+//! pass decides every other demand by its bucket alone.
 
 use crate::problem::{Problem, Reason};
 use crate::waterfill::Lambda;
-use crate::wide::Divider;
+use crate::wide::{Divider, SharesLoop};
 
-const BUCKET_BITS: u32 = 16;
+/// The bits of a remainder its bucket keeps: 4,096 counters (16 KB) stay in
+/// the first-level cache, where 65,536 (256 KB) made every count a miss; the
+/// boundary bucket then holds about one demand in 4,096.
+const BUCKET_BITS: u32 = 12;
 
 pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Reason>) {
     let n = problem.weights.len();
@@ -22,33 +24,8 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
     let bits = 128 - divider.divisor().leading_zeros();
     let shift = bits.saturating_sub(BUCKET_BITS);
     let bucket_of = |r: u128| u16::try_from(r >> shift).unwrap_or(u16::MAX);
-    let mut histogram = vec![0u32; 1 << BUCKET_BITS];
-    let (mut parts, buckets, mut reasons, sum) = if let Some(bounds) = problem.bounds {
-        let n = problem.weights.len();
-        let (mut parts, mut buckets, mut reasons) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let mut sum = 0u128;
-        let demands = problem
-            .weights
-            .iter()
-            .zip(bounds.floors)
-            .zip(bounds.caps)
-            .zip(bounds.has_cap);
-        for (((&w, &floor), &cap), &capped) in demands {
-            let (part, rem, reason) = share(&divider, lambda.p, w, floor, cap, capped);
-            let bucket = bucket_of(rem);
-            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
-                *count += 1;
-            }
-            sum += u128::from(part);
-            parts.push(part);
-            buckets.push(bucket);
-            reasons.push(reason);
-        }
-        (parts, buckets, reasons, sum)
+    if problem.bounds.is_some() {
+        bounded(problem, lambda, &divider, bucket_of)
     } else if bits <= 64 {
         // Every remainder is below the divisor, so below 2⁶⁴, and the shift
         // is at most 48: the bucket is a 64-bit shift, not a 128-bit one.
@@ -58,94 +35,185 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
             reason = "a remainder is below the divisor, which is below 2⁶⁴"
         )]
         let bucket_of = |r: u128| u16::try_from((r as u64) >> shift).unwrap_or(u16::MAX);
-        let (parts, buckets, sum) =
-            first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram);
-        (parts, buckets, Vec::new(), sum)
+        unconstrained(problem, lambda, &divider, bucket_of)
     } else {
-        let (parts, buckets, sum) =
-            first_pass(problem.weights, lambda, &divider, bucket_of, &mut histogram);
-        (parts, buckets, Vec::new(), sum)
+        unconstrained(problem, lambda, &divider, bucket_of)
+    }
+}
+
+/// With floors and caps: one pass keeps each demand's part, bucket and reason
+/// (a demand at a bound has remainder zero, bucket 0, never above another);
+/// the boundary bucket's demands have their exact remainder recomputed
+/// (`r = w·p − q·Q`, two multiplications).
+fn bounded(
+    problem: &Problem<'_>,
+    lambda: Lambda,
+    divider: &Divider,
+    bucket_of: impl Fn(u128) -> u16,
+) -> (Vec<u64>, Vec<Reason>) {
+    let n = problem.weights.len();
+    let mut histogram = vec![0u32; 1 << BUCKET_BITS];
+    let (mut parts, mut buckets, mut reasons) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut sum = 0u128;
+    if let Some(bounds) = problem.bounds {
+        let demands = problem
+            .weights
+            .iter()
+            .zip(bounds.floors)
+            .zip(bounds.caps)
+            .zip(bounds.has_cap);
+        for (((&w, &floor), &cap), &capped) in demands {
+            let (part, rem, reason) = share(divider, lambda.p, w, floor, cap, capped);
+            let bucket = bucket_of(rem);
+            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
+                *count += 1;
+            }
+            sum += u128::from(part);
+            parts.push(part);
+            buckets.push(bucket);
+            reasons.push(reason);
+        }
+    }
+    let k = u128::from(problem.total).saturating_sub(sum);
+    let Some((bucket, nth)) = boundary(&histogram, k) else {
+        return (parts, reasons);
     };
     // The exact remainder of demand i; zero at a bound.
     let remainder = |i: usize| -> u128 {
-        let linear = reasons.get(i).is_none_or(|&r| r == Reason::Proportional);
-        match (problem.weights.get(i), parts.get(i)) {
-            (Some(&w), Some(&q)) if linear => {
+        match (problem.weights.get(i), parts.get(i), reasons.get(i)) {
+            (Some(&w), Some(&q), Some(Reason::Proportional)) => {
                 (u128::from(w) * lambda.p).saturating_sub(u128::from(q) * lambda.q)
             }
             _ => 0,
         }
     };
-    let k = u128::from(problem.total).saturating_sub(sum);
-    // Every demand in a bucket above the boundary's gets a unit, and so do the
-    // `winners` inside it (a handful: one bucket's worth).
-    let (top, winners) = match find_boundary(&buckets, &histogram, k, remainder) {
-        Some(Boundary { bucket, winners }) => (u32::from(bucket), winners),
-        // No units to hand out: no bucket is above this.
-        None => (u32::MAX, Vec::new()),
-    };
-    if problem.bounds.is_none() {
-        // Unconstrained: one pass without branches (it vectorizes) adds the
-        // units of the buckets above and names every reason.
-        reasons = problem
-            .weights
-            .iter()
-            .zip(&buckets)
-            .zip(parts.iter_mut())
-            .map(|((&w, &b), part)| {
-                let unit = u32::from(b) > top;
-                *part += u64::from(unit);
-                reason_of(w, unit)
-            })
-            .collect();
-    } else {
-        for ((part, reason), &b) in parts.iter_mut().zip(reasons.iter_mut()).zip(&buckets) {
-            // A demand at a bound has bucket 0, which is never above another.
-            if u32::from(b) > top {
-                *part += 1;
-                *reason = Reason::Remainder;
-            }
-        }
-    }
-    for i in winners {
-        if let (Some(part), Some(reason)) = (parts.get_mut(i), reasons.get_mut(i)) {
+    let inside: Vec<(u128, usize)> = buckets
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == bucket)
+        .map(|(i, _)| (remainder(i), i))
+        .collect();
+    for ((part, reason), &b) in parts.iter_mut().zip(reasons.iter_mut()).zip(&buckets) {
+        if b > bucket {
             *part += 1;
             *reason = Reason::Remainder;
         }
     }
+    award(&mut parts, &mut reasons, winners(inside, nth));
     (parts, reasons)
 }
 
-/// The hot loop of the unconstrained case, one multiplication by a precomputed
-/// reciprocal per demand and no bounds to consult: each demand's part rounded down and
-/// the bucket of its remainder, the buckets counted, and the parts' sum. The
-/// parts sum to at most the total, so a 64-bit running sum (kept in a register)
-/// cannot overflow; wrapping only to stay panic-free.
-fn first_pass(
-    weights: &[u64],
+/// The unconstrained case, in two passes over the weights that store nothing
+/// between them: the first counts the buckets and sums the parts rounded down;
+/// the second writes each part with its unit and reason, and keeps the demands
+/// of the boundary bucket (a handful), whose exact remainders decide the last
+/// units. Reading the weights twice is cheaper than writing and reading back a
+/// bucket per demand.
+fn unconstrained(
+    problem: &Problem<'_>,
     lambda: Lambda,
     divider: &Divider,
-    bucket_of: impl Fn(u128) -> u16,
-    histogram: &mut [u32],
-) -> (Vec<u64>, Vec<u16>, u128) {
-    // Zeroed allocations this large come straight from the system as zero
-    // pages, and writing through iterators keeps the lengths out of the loop.
-    let mut parts = vec![0; weights.len()];
-    let mut buckets = vec![0; weights.len()];
-    let mut out = parts.iter_mut().zip(buckets.iter_mut());
-    let sum = divider.fold_shares(weights, lambda.p, 0u64, |sum, _, q, r| {
-        let bucket = bucket_of(r);
-        if let Some(count) = histogram.get_mut(usize::from(bucket)) {
-            *count += 1;
-        }
-        let q = u64::try_from(q).unwrap_or(u64::MAX);
-        if let Some((part, slot)) = out.next() {
-            *part = q;
-            *slot = bucket;
-        }
-        sum.wrapping_add(q)
-    });
-    (parts, buckets, u128::from(sum))
+    bucket_of: impl Fn(u128) -> u16 + Copy,
+) -> (Vec<u64>, Vec<Reason>) {
+    let weights = problem.weights;
+    let mut histogram = vec![0u32; 1 << BUCKET_BITS];
+    let count = Count {
+        weights,
+        bucket_of,
+        histogram: &mut histogram,
+    };
+    let sum = divider.run(lambda.p, count);
+    let k = u128::from(problem.total).saturating_sub(u128::from(sum));
+    let boundary = boundary(&histogram, k);
+    let mut reasons = vec![Reason::Proportional; weights.len()];
+    let mut inside = Vec::new();
+    let write = Write {
+        weights,
+        bucket_of,
+        // Every demand in a bucket above the boundary's gets a unit; none
+        // does if there are no units to hand out.
+        top: boundary.map_or(u32::MAX, |(bucket, _)| u32::from(bucket)),
+        reasons: &mut reasons,
+        inside: &mut inside,
+    };
+    let mut parts = divider.run(lambda.p, write);
+    if let Some((_, nth)) = boundary {
+        award(&mut parts, &mut reasons, winners(inside, nth));
+    }
+    (parts, reasons)
+}
+
+/// The first pass: each bucket counted, and the parts rounded down summed. The
+/// parts sum to at most the total, so a 64-bit running sum (kept in a register)
+/// cannot overflow; wrapping only to stay panic-free.
+struct Count<'a, B> {
+    weights: &'a [u64],
+    bucket_of: B,
+    histogram: &'a mut [u32],
+}
+
+impl<B: Fn(u128) -> u16> SharesLoop for Count<'_, B> {
+    type Output = u64;
+
+    #[inline]
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> u64 {
+        self.weights.iter().fold(0u64, |sum, &w| {
+            let (q, r) = share(w);
+            if let Some(count) = self.histogram.get_mut(usize::from((self.bucket_of)(r))) {
+                *count += 1;
+            }
+            sum.wrapping_add(u64::try_from(q).unwrap_or(u64::MAX))
+        })
+    }
+}
+
+/// The second pass: the parts (collected, so written without a capacity check)
+/// with a unit for every bucket above `top`, each reason, and the demands in
+/// bucket `top` with their exact remainders.
+struct Write<'a, B> {
+    weights: &'a [u64],
+    bucket_of: B,
+    top: u32,
+    reasons: &'a mut [Reason],
+    inside: &'a mut Vec<(u128, usize)>,
+}
+
+impl<B: Fn(u128) -> u16> SharesLoop for Write<'_, B> {
+    type Output = Vec<u64>;
+
+    #[inline]
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Vec<u64> {
+        let Self {
+            weights,
+            bucket_of,
+            top,
+            reasons,
+            inside,
+        } = self;
+        let mut slots = reasons.iter_mut();
+        weights
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                let (q, r) = share(w);
+                let bucket = u32::from(bucket_of(r));
+                let unit = bucket > top;
+                if let Some(slot) = slots.next() {
+                    *slot = reason_of(w, unit);
+                }
+                if bucket == top {
+                    inside.push((r, i));
+                }
+                u64::try_from(q)
+                    .unwrap_or(u64::MAX)
+                    .saturating_add(u64::from(unit))
+            })
+            .collect()
+    }
 }
 
 /// An unconstrained demand's reason: whether it has weight and won a unit.
@@ -158,52 +226,48 @@ fn reason_of(weight: u64, unit: bool) -> Reason {
     }
 }
 
-/// The bucket that holds the k-th largest remainder in the order (remainder
-/// descending, index ascending), and the demands inside it that rank at or
-/// above it: the ones that get a unit there.
-#[derive(Debug, Clone)]
-struct Boundary {
-    bucket: u16,
-    winners: Vec<usize>,
-}
-
-fn find_boundary(
-    buckets: &[u16],
-    histogram: &[u32],
-    k: u128,
-    remainder: impl Fn(usize) -> u128,
-) -> Option<Boundary> {
+/// The bucket that holds the k-th largest remainder, walking down the counts,
+/// and the boundary's rank inside it (0 for its first): `None` when there are
+/// no units to hand out.
+fn boundary(histogram: &[u32], k: u128) -> Option<(u16, usize)> {
     if k == 0 {
         return None;
     }
     let mut above = 0u128;
-    let mut found = None;
     for (b, &count) in histogram.iter().enumerate().rev() {
         if above + u128::from(count) >= k {
-            found = Some(b);
-            break;
+            let nth = usize::try_from(k - above).ok()?.checked_sub(1)?;
+            return Some((u16::try_from(b).ok()?, nth));
         }
         above += u128::from(count);
     }
-    let bucket = u16::try_from(found?).ok()?;
-    let nth = usize::try_from(k - above).ok()?.checked_sub(1)?;
-    let mut inside: Vec<(u128, usize)> = buckets
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == bucket)
-        .map(|(i, _)| (remainder(i), i))
-        .collect();
+    None
+}
+
+/// The demands of the boundary bucket (exact remainder, index) that rank at or
+/// above its `nth` in the order (remainder descending, index ascending) and
+/// have a remainder at all: the ones that get a unit there.
+fn winners(mut inside: Vec<(u128, usize)>, nth: usize) -> Vec<usize> {
     if nth >= inside.len() {
-        return None;
+        return Vec::new();
     }
     inside.select_nth_unstable_by(nth, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let winners = inside
+    inside
         .iter()
         .take(nth + 1)
         .filter(|&&(r, _)| r > 0)
         .map(|&(_, i)| i)
-        .collect();
-    Some(Boundary { bucket, winners })
+        .collect()
+}
+
+/// One more unit to each winner, for its remainder.
+fn award(parts: &mut [u64], reasons: &mut [Reason], winners: Vec<usize>) {
+    for i in winners {
+        if let (Some(part), Some(reason)) = (parts.get_mut(i), reasons.get_mut(i)) {
+            *part += 1;
+            *reason = Reason::Remainder;
+        }
+    }
 }
 
 /// A bounded demand's share rounded down, its remainder (zero at a bound) and

@@ -133,6 +133,46 @@ impl Reciprocal {
     }
 }
 
+impl Reciprocal {
+    /// `(w·p / d, w·p % d)` for one kind of reciprocal: `KIND` 0 is a shift,
+    /// 1 a multiply-and-shift, 2 a multiply, add-and-halve and shift; `wide`
+    /// when the product does not fit 64 bits.
+    #[inline]
+    fn share<const KIND: u8>(
+        self,
+        w: u64,
+        p: u64,
+        wide: impl Fn(u64) -> (u128, u128),
+    ) -> (u128, u128) {
+        let n = u128::from(w) * u128::from(p);
+        let Ok(small) = u64::try_from(n) else {
+            return wide(w);
+        };
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "the high half of a 128-bit product fits 64 bits"
+        )]
+        let q = match KIND {
+            0 => small >> self.shift,
+            1 => ((u128::from(self.magic) * u128::from(small)) >> 64) as u64 >> self.shift,
+            _ => {
+                let t = ((u128::from(self.magic) * u128::from(small)) >> 64) as u64;
+                (((small - t) >> 1) + t) >> self.shift
+            }
+        };
+        (u128::from(q), u128::from(small - q * self.d))
+    }
+}
+
+/// A loop over the shares of a list of weights, written once by its caller and
+/// compiled by [`Divider::run`] for each kind of division.
+pub(crate) trait SharesLoop {
+    /// What the loop returns.
+    type Output;
+    /// The loop, given the division `w ↦ (w·p / d, w·p % d)`.
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Self::Output;
+}
+
 impl Divider {
     /// Division by one.
     pub(crate) const ONE: Self = Self {
@@ -159,63 +199,27 @@ impl Divider {
         self.d
     }
 
-    /// Folds `f(acc, w, q, r)` over `(w·p / d, w·p % d)` for every `w` in order
-    /// (the accumulator travels in registers, where a captured running sum
-    /// would be written to memory every time). The
-    /// choice of division (by a shift, by a reciprocal with or without the extra
-    /// step, or by hardware) is made once, not once per weight, so the loop the
-    /// caller's `f` is inlined into has no branch but the one on a product too
-    /// large for 64 bits, which is rare and therefore predictable.
+    /// Runs `each` with the division `w ↦ (w·p / d, w·p % d)` chosen once: by a
+    /// shift, by a reciprocal with or without the extra step, or by hardware.
+    /// The loop the caller writes in [`SharesLoop::run`] is compiled once per
+    /// choice, so it has no branch but the one on a product too large for 64
+    /// bits, which is rare and therefore predictable. `p` below 2⁶⁴ (a total in
+    /// fen always is) costs one multiplication less per weight.
     #[inline]
-    pub(crate) fn fold_shares<A>(
-        &self,
-        weights: &[u64],
-        p: u128,
-        init: A,
-        mut f: impl FnMut(A, u64, u128, u128) -> A,
-    ) -> A {
-        match self.fast {
-            Some(fast) if fast.magic == 0 => self.shares::<0, A>(fast, weights, p, init, f),
-            Some(fast) if fast.add => self.shares::<2, A>(fast, weights, p, init, f),
-            Some(fast) => self.shares::<1, A>(fast, weights, p, init, f),
-            None => weights.iter().fold(init, |acc, &w| {
-                let n = u128::from(w) * p;
-                f(acc, w, n / self.d, n % self.d)
-            }),
-        }
-    }
-
-    /// The loop of [`Self::fold_shares`] for one kind of reciprocal: `KIND` 0
-    /// is a shift, 1 a multiply-and-shift, 2 a multiply, add-and-halve and shift.
-    #[inline]
-    fn shares<const KIND: u8, A>(
-        &self,
-        fast: Reciprocal,
-        weights: &[u64],
-        p: u128,
-        init: A,
-        mut f: impl FnMut(A, u64, u128, u128) -> A,
-    ) -> A {
-        weights.iter().fold(init, |acc, &w| {
+    pub(crate) fn run<L: SharesLoop>(&self, p: u128, each: L) -> L::Output {
+        let d = self.d;
+        let wide = move |w: u64| {
             let n = u128::from(w) * p;
-            if let Ok(small) = u64::try_from(n) {
-                #[allow(
-                    clippy::cast_possible_truncation,
-                    reason = "the high half of a 128-bit product fits 64 bits"
-                )]
-                let q = match KIND {
-                    0 => small >> fast.shift,
-                    1 => ((u128::from(fast.magic) * u128::from(small)) >> 64) as u64 >> fast.shift,
-                    _ => {
-                        let t = ((u128::from(fast.magic) * u128::from(small)) >> 64) as u64;
-                        (((small - t) >> 1) + t) >> fast.shift
-                    }
-                };
-                f(acc, w, u128::from(q), u128::from(small - q * fast.d))
-            } else {
-                f(acc, w, n / self.d, n % self.d)
+            (n / d, n % d)
+        };
+        match (self.fast, u64::try_from(p)) {
+            (Some(fast), Ok(p)) if fast.magic == 0 => {
+                each.run(move |w| fast.share::<0>(w, p, wide))
             }
-        })
+            (Some(fast), Ok(p)) if fast.add => each.run(move |w| fast.share::<2>(w, p, wide)),
+            (Some(fast), Ok(p)) => each.run(move |w| fast.share::<1>(w, p, wide)),
+            _ => each.run(wide),
+        }
     }
 
     /// `(n / d, n % d)`.
@@ -300,6 +304,17 @@ mod tests {
         assert!(Divider::new(0).is_none());
     }
 
+    /// Every share, in order.
+    struct Collect<'a>(&'a [u64]);
+
+    impl SharesLoop for Collect<'_> {
+        type Output = Vec<(u128, u128)>;
+
+        fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Self::Output {
+            self.0.iter().map(|&w| share(w)).collect()
+        }
+    }
+
     proptest! {
         #[test]
         fn products_are_exact(a: u128, b: u128) {
@@ -316,18 +331,15 @@ mod tests {
         #[test]
         fn shares_are_exact(
             d in 1u128..,
-            p in prop_oneof![0u64..1 << 32, any::<u64>()],
+            p in prop_oneof![0u128..1 << 32, any::<u64>().prop_map(u128::from), any::<u128>()],
             weights in proptest::collection::vec(prop_oneof![3 => 0u64..1 << 32, 1 => any::<u64>()], 0..8),
         ) {
-            // Products below 2⁶⁴ take the reciprocal, larger ones the hardware.
-            // Every kind of divisor: a power of two, small, odd, wide.
+            // Products below 2⁶⁴ take the reciprocal, larger ones (and any
+            // with a wide `p`) the hardware. Every kind of divisor: a power of
+            // two, small, odd, wide.
             for d in [d, d >> 64, (d >> 70).max(1), 1 << (d % 64), d % 1000 + 1, 7] {
                 let divider = Divider::new(d.max(1)).unwrap();
-                let p = u128::from(p);
-                let seen = divider.fold_shares(&weights, p, Vec::new(), |mut seen, _, q, r| {
-                    seen.push((q, r));
-                    seen
-                });
+                let seen = divider.run(p, Collect(&weights));
                 let expected: Vec<(u128, u128)> = weights
                     .iter()
                     .map(|&w| (u128::from(w) * p / d.max(1), u128::from(w) * p % d.max(1)))
