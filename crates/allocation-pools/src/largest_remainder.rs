@@ -107,18 +107,34 @@ fn bounded(
     (parts, reasons)
 }
 
-/// The unconstrained case, in two passes over the weights that store nothing
-/// between them: the first counts the buckets and sums the parts rounded down;
-/// the second writes each part with its unit and reason, and keeps the demands
-/// of the boundary bucket (a handful), whose exact remainders decide the last
-/// units. Reading the weights twice is cheaper than writing and reading back a
-/// bucket per demand.
+/// From this many demands on, the unconstrained case guesses its boundary from a
+/// sample first.
+const SAMPLED_FROM: usize = 1 << 14;
+
+/// One demand in this many is sampled.
+const STRIDE: usize = 16;
+
+/// The unconstrained case. From [`SAMPLED_FROM`] demands on, a sample (one in
+/// [`STRIDE`]) guesses a band of remainders that holds the boundary; one pass
+/// then writes every part, a unit for each remainder above the band, and keeps
+/// the demands inside it, whose exact order decides the rest. A band that
+/// turns out not to hold the boundary (a sample unlike the whole) costs the
+/// two passes below as well: the answer never depends on the sample.
+///
+/// Otherwise two passes over the weights store nothing between them: the first
+/// counts the buckets and sums the parts rounded down; the second writes each
+/// part with its unit and reason, and keeps the demands of the boundary bucket
+/// (a handful), whose exact remainders decide the last units. Reading the
+/// weights twice is cheaper than writing and reading back a bucket per demand.
 fn unconstrained(
     problem: &Problem<'_>,
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16 + Copy,
 ) -> (Vec<u64>, Vec<Reason>) {
+    if let Some(done) = banded(problem, lambda, divider) {
+        return done;
+    }
     let weights = problem.weights;
     let mut histogram = vec![0u32; 1 << BUCKET_BITS];
     let count = Count {
@@ -129,22 +145,94 @@ fn unconstrained(
     let sum = divider.run(lambda.p, count);
     let k = u128::from(problem.total).saturating_sub(u128::from(sum));
     let boundary = boundary(&histogram, k);
+    // Every demand in a bucket above the boundary's gets a unit; none does if
+    // there are no units to hand out.
+    let top = boundary.map_or(u64::MAX, |(bucket, _)| u64::from(bucket));
     let mut reasons = vec![Reason::Proportional; weights.len()];
     let mut inside = Vec::new();
     let write = Write {
         weights,
-        bucket_of,
-        // Every demand in a bucket above the boundary's gets a unit; none
-        // does if there are no units to hand out.
-        top: boundary.map_or(u32::MAX, |(bucket, _)| u32::from(bucket)),
+        key: |r| u64::from(bucket_of(r)),
+        band: (top, top),
         reasons: &mut reasons,
         inside: &mut inside,
     };
-    let mut parts = divider.run(lambda.p, write);
+    let (mut parts, _, _) = divider.run(lambda.p, write);
     if let Some((_, nth)) = boundary {
         award(&mut parts, &mut reasons, winners(inside, nth));
     }
     (parts, reasons)
+}
+
+/// The sampled guess and one pass (see [`unconstrained`]); `None` when there
+/// are too few demands to sample, a divisor of 2⁶⁴ or more, or the band missed.
+///
+/// The remainders sum to `k·Q` (`k` the units left to hand out, `Q` the
+/// divisor), so the sample's sum over `Q` is how many units its demands
+/// should win; the band reaches `3√m + 8` ranks either side of that rank in
+/// the sample of `m` (three standard deviations of a quantile's rank and more).
+fn banded(
+    problem: &Problem<'_>,
+    lambda: Lambda,
+    divider: &Divider,
+) -> Option<(Vec<u64>, Vec<Reason>)> {
+    let weights = problem.weights;
+    let q = divider.divisor();
+    if weights.len() < SAMPLED_FROM || q > u128::from(u64::MAX) {
+        return None;
+    }
+    let mut sample = divider.run(lambda.p, Sample { weights });
+    let m = sample.len();
+    // Each remainder is below 2⁶⁴, and there are fewer than 2⁶⁴ of them.
+    let units = usize::try_from(sample.iter().map(|&r| u128::from(r)).sum::<u128>() / q).ok()?;
+    let margin = 3 * m.isqrt() + 8;
+    let mut ranked = |rank: usize| {
+        let (_, &mut r, _) = sample.select_nth_unstable(m.checked_sub(rank + 1)?);
+        Some(r)
+    };
+    // The band: remainders ranked between these in the sample, both included.
+    let above = units.checked_sub(margin).and_then(&mut ranked);
+    let below = units.checked_add(margin).and_then(ranked);
+    let band = (below.unwrap_or(0), above.unwrap_or(u64::MAX));
+    let mut reasons = vec![Reason::Proportional; weights.len()];
+    let mut inside = Vec::new();
+    let write = Write {
+        weights,
+        // Below the divisor, so below 2⁶⁴.
+        key: |r| u64::try_from(r).unwrap_or(u64::MAX),
+        band,
+        reasons: &mut reasons,
+        inside: &mut inside,
+    };
+    let (mut parts, floors, given) = divider.run(lambda.p, write);
+    let k = u128::from(problem.total).checked_sub(u128::from(floors))?;
+    let left = usize::try_from(k.checked_sub(u128::try_from(given).ok()?)?).ok()?;
+    if left > inside.len() {
+        return None;
+    }
+    if let Some(nth) = left.checked_sub(1) {
+        award(&mut parts, &mut reasons, winners(inside, nth));
+    }
+    Some((parts, reasons))
+}
+
+/// The sample: the remainder of one demand in [`STRIDE`].
+struct Sample<'a> {
+    weights: &'a [u64],
+}
+
+impl SharesLoop for Sample<'_> {
+    type Output = Vec<u64>;
+
+    #[inline]
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Vec<u64> {
+        // Called only with a divisor below 2⁶⁴, so every remainder fits.
+        self.weights
+            .iter()
+            .step_by(STRIDE)
+            .map(|&w| u64::try_from(share(w).1).unwrap_or(u64::MAX))
+            .collect()
+    }
 }
 
 /// The first pass: each bucket counted, and the parts rounded down summed. The
@@ -171,48 +259,48 @@ impl<B: Fn(u128) -> u16> SharesLoop for Count<'_, B> {
     }
 }
 
-/// The second pass: the parts (collected, so written without a capacity check)
-/// with a unit for every bucket above `top`, each reason, and the demands in
-/// bucket `top` with their exact remainders.
-struct Write<'a, B> {
+/// The pass that writes: every part with a unit for each demand whose key is
+/// above the band, each reason, the demands whose key is inside the band (both
+/// ends included) with their exact remainders, the sum of the parts rounded
+/// down and the units given. Inside is one comparison (`key − low ≤ high −
+/// low`, wrapping), a branch taken rarely: two would be taken at random.
+struct Write<'a, F> {
     weights: &'a [u64],
-    bucket_of: B,
-    top: u32,
+    key: F,
+    band: (u64, u64),
     reasons: &'a mut [Reason],
     inside: &'a mut Vec<(u128, usize)>,
 }
 
-impl<B: Fn(u128) -> u16> SharesLoop for Write<'_, B> {
-    type Output = Vec<u64>;
+impl<F: Fn(u128) -> u64> SharesLoop for Write<'_, F> {
+    type Output = (Vec<u64>, u64, usize);
 
     #[inline]
-    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Vec<u64> {
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Self::Output {
         let Self {
             weights,
-            bucket_of,
-            top,
+            key,
+            band: (low, high),
             reasons,
             inside,
         } = self;
-        let mut slots = reasons.iter_mut();
-        weights
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| {
-                let (q, r) = share(w);
-                let bucket = u32::from(bucket_of(r));
-                let unit = bucket > top;
-                if let Some(slot) = slots.next() {
-                    *slot = reason_of(w, unit);
-                }
-                if bucket == top {
-                    inside.push((r, i));
-                }
-                u64::try_from(q)
-                    .unwrap_or(u64::MAX)
-                    .saturating_add(u64::from(unit))
-            })
-            .collect()
+        let width = high.wrapping_sub(low);
+        let mut parts = Vec::with_capacity(weights.len());
+        let (mut floors, mut units) = (0u64, 0usize);
+        for ((i, &w), slot) in weights.iter().enumerate().zip(reasons.iter_mut()) {
+            let (q, r) = share(w);
+            let key = key(r);
+            let unit = key > high;
+            *slot = reason_of(w, unit);
+            if key.wrapping_sub(low) <= width {
+                inside.push((r, i));
+            }
+            let q = u64::try_from(q).unwrap_or(u64::MAX);
+            floors = floors.wrapping_add(q);
+            units += usize::from(unit);
+            parts.push(q.saturating_add(u64::from(unit)));
+        }
+        (parts, floors, units)
     }
 }
 
@@ -301,5 +389,119 @@ fn share(
         (cap, 0, reason)
     } else {
         (u64::try_from(q).unwrap_or(cap), r, Reason::Proportional)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Hamilton by sorting every exact remainder: units to the `k` largest,
+    /// ties to the earlier demand.
+    fn sorted(total: u64, weights: &[u64]) -> (Vec<u64>, Vec<Reason>) {
+        let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+        let shares: Vec<(u128, u128)> = weights
+            .iter()
+            .map(|&w| {
+                let n = u128::from(w) * u128::from(total);
+                (n / sum, n % sum)
+            })
+            .collect();
+        let floors: u128 = shares.iter().map(|&(q, _)| q).sum();
+        let k = usize::try_from(u128::from(total) - floors).unwrap();
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by(|&a, &b| shares[b].1.cmp(&shares[a].1).then(a.cmp(&b)));
+        let mut parts: Vec<u64> = shares
+            .iter()
+            .map(|&(q, _)| u64::try_from(q).unwrap())
+            .collect();
+        let mut reasons: Vec<Reason> = weights.iter().map(|&w| reason_of(w, false)).collect();
+        for &i in &order[..k] {
+            parts[i] += 1;
+            reasons[i] = Reason::Remainder;
+        }
+        (parts, reasons)
+    }
+
+    fn setup(total: u64, weights: &[u64]) -> (Problem<'_>, Lambda, Divider) {
+        let q: u128 = weights.iter().map(|&w| u128::from(w)).sum();
+        let lambda = Lambda {
+            p: u128::from(total),
+            q,
+        };
+        let problem = Problem {
+            total,
+            weights,
+            bounds: None,
+        };
+        (problem, lambda, Divider::new(q).unwrap())
+    }
+
+    /// Weights of several shapes, from 2¹⁴ to 2¹⁵ of them: uniform, a few
+    /// values (ties across the band), sorted, and one in every [`STRIDE`]
+    /// unlike the rest (a sample unlike the whole).
+    fn weights() -> impl Strategy<Value = Vec<u64>> {
+        let n = SAMPLED_FROM..2 * SAMPLED_FROM;
+        (n, any::<u64>(), 0..4u8, 1u64..1 << 40).prop_map(|(n, seed, shape, top)| {
+            let mut state = seed;
+            let mut next = move || {
+                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let z = (state ^ (state >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z ^ (z >> 29)
+            };
+            let mut weights: Vec<u64> = (0..n)
+                .map(|i| match shape {
+                    1 => 1 + next() % 7,
+                    3 if i % STRIDE == 0 => top,
+                    3 => 1 + next() % 1000,
+                    _ => next() % top,
+                })
+                .collect();
+            if shape == 2 {
+                weights.sort_unstable();
+            }
+            weights
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn many_demands_agree_with_sorting_every_remainder(weights in weights(), total in 0u64..1 << 40) {
+            prop_assume!(weights.iter().any(|&w| w > 0));
+            let (problem, lambda, _) = setup(total, &weights);
+            prop_assert!(solve(&problem, lambda) == sorted(total, &weights));
+        }
+    }
+
+    #[test]
+    fn a_sample_unlike_the_whole_misses_and_the_answer_holds() {
+        // The sampled demands weigh about a million each, their remainders
+        // spread; every other demand weighs 1, with the same remainder, nine
+        // tenths of the divisor: they win nearly all units, far above the
+        // band the sample guessed, and the counting passes answer instead.
+        let n = SAMPLED_FROM * 2;
+        let weights: Vec<u64> = (0..n as u64)
+            .map(|i| {
+                if i % STRIDE as u64 == 0 {
+                    1_000_000 + i * 7919 % 1_000_003
+                } else {
+                    1
+                }
+            })
+            .collect();
+        let sum: u64 = weights.iter().sum();
+        let total = sum / 10 * 9;
+        let (problem, lambda, divider) = setup(total, &weights);
+        assert!(banded(&problem, lambda, &divider).is_none());
+        assert!(solve(&problem, lambda) == sorted(total, &weights));
+        // A uniform sample finds its band.
+        let weights: Vec<u64> = (0..n as u64).map(|i| i * 7919 % 100_003).collect();
+        let (problem, lambda, divider) = setup(total, &weights);
+        assert!(banded(&problem, lambda, &divider).is_some());
+        assert!(solve(&problem, lambda) == sorted(total, &weights));
     }
 }
