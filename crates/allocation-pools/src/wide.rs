@@ -204,7 +204,8 @@ impl Divider {
     /// The loop the caller writes in [`SharesLoop::run`] is compiled once per
     /// choice, so it has no branch but the one on a product too large for 64
     /// bits, which is rare and therefore predictable. `p` below 2⁶⁴ (a total in
-    /// fen always is) costs one multiplication less per weight.
+    /// fen always is) costs one multiplication less per weight. Every `w·p`
+    /// must fit 128 bits, as it does for any `p` below 2⁶⁴.
     #[inline]
     pub(crate) fn run<L: SharesLoop>(&self, p: u128, each: L) -> L::Output {
         let d = self.d;
@@ -331,12 +332,16 @@ mod tests {
         #[test]
         fn shares_are_exact(
             d in 1u128..,
-            p in prop_oneof![0u128..1 << 32, any::<u64>().prop_map(u128::from), any::<u128>()],
+            p in prop_oneof![0u128..1 << 32, any::<u64>().prop_map(u128::from), (1u128 << 64)..1 << 96],
             weights in proptest::collection::vec(prop_oneof![3 => 0u64..1 << 32, 1 => any::<u64>()], 0..8),
         ) {
             // Products below 2⁶⁴ take the reciprocal, larger ones (and any
             // with a wide `p`) the hardware. Every kind of divisor: a power of
-            // two, small, odd, wide.
+            // two, small, odd, wide. `run` asks that `w·p` fit 128 bits.
+            let weights: Vec<u64> = weights
+                .into_iter()
+                .filter(|&w| u128::from(w).checked_mul(p).is_some())
+                .collect();
             for d in [d, d >> 64, (d >> 70).max(1), 1 << (d % 64), d % 1000 + 1, 7] {
                 let divider = Divider::new(d.max(1)).unwrap();
                 let seen = divider.run(p, Collect(&weights));
