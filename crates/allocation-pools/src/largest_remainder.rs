@@ -2,12 +2,15 @@
 //! each of the largest remainders, ties to the earlier demand.
 //!
 //! The k-th largest remainder is found without sorting and without storing the
-//! remainders: a first pass counts the top 12 bits of each demand's remainder (its
-//! bucket); a walk down the counts finds the bucket that holds the boundary; only
-//! the demands in that bucket are ordered by their exact remainders. The final
-//! pass decides every other demand by its bucket alone.
+//! remainders. From 16,384 demands on (no floors or caps), a sample of one
+//! remainder in 16 guesses a band that holds it, and one pass decides every
+//! demand outside the band, keeping those inside to order exactly. Otherwise (or
+//! when the band misses) a pass counts the top 12 bits of each demand's
+//! remainder (its bucket); a walk down the counts finds the bucket that holds the
+//! boundary; only the demands in that bucket are ordered by their exact
+//! remainders, and the final pass decides every other demand by its bucket.
 
-use crate::problem::{Problem, Reason};
+use crate::problem::{Bounds, Problem, Reason};
 use crate::waterfill::Lambda;
 use crate::wide::{Divider, SharesLoop};
 
@@ -24,8 +27,8 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
     let bits = 128 - divider.divisor().leading_zeros();
     let shift = bits.saturating_sub(BUCKET_BITS);
     let bucket_of = |r: u128| u16::try_from(r >> shift).unwrap_or(u16::MAX);
-    if problem.bounds.is_some() {
-        bounded(problem, lambda, &divider, bucket_of)
+    if let Some(bounds) = problem.bounds {
+        bounded(problem, bounds, lambda, &divider, bucket_of)
     } else if bits <= 64 {
         // Every remainder is below the divisor, so below 2⁶⁴, and the shift
         // is at most 48: the bucket is a 64-bit shift, not a 128-bit one.
@@ -47,6 +50,7 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
 /// (`r = w·p − q·Q`, two multiplications).
 fn bounded(
     problem: &Problem<'_>,
+    bounds: Bounds<'_>,
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16,
@@ -59,24 +63,22 @@ fn bounded(
         Vec::with_capacity(n),
     );
     let mut sum = 0u128;
-    if let Some(bounds) = problem.bounds {
-        let demands = problem
-            .weights
-            .iter()
-            .zip(bounds.floors)
-            .zip(bounds.caps)
-            .zip(bounds.has_cap);
-        for (((&w, &floor), &cap), &capped) in demands {
-            let (part, rem, reason) = share(divider, lambda.p, w, floor, cap, capped);
-            let bucket = bucket_of(rem);
-            if let Some(count) = histogram.get_mut(usize::from(bucket)) {
-                *count += 1;
-            }
-            sum += u128::from(part);
-            parts.push(part);
-            buckets.push(bucket);
-            reasons.push(reason);
+    let demands = problem
+        .weights
+        .iter()
+        .zip(bounds.floors)
+        .zip(bounds.caps)
+        .zip(bounds.has_cap);
+    for (((&w, &floor), &cap), &capped) in demands {
+        let (part, rem, reason) = share(divider, lambda.p, w, floor, cap, capped);
+        let bucket = bucket_of(rem);
+        if let Some(count) = histogram.get_mut(usize::from(bucket)) {
+            *count += 1;
         }
+        sum += u128::from(part);
+        parts.push(part);
+        buckets.push(bucket);
+        reasons.push(reason);
     }
     let k = u128::from(problem.total).saturating_sub(sum);
     let Some((bucket, nth)) = boundary(&histogram, k) else {
@@ -148,16 +150,17 @@ fn unconstrained(
     // Every demand in a bucket above the boundary's gets a unit; none does if
     // there are no units to hand out.
     let top = boundary.map_or(u64::MAX, |(bucket, _)| u64::from(bucket));
-    let mut reasons = vec![Reason::Proportional; weights.len()];
-    let mut inside = Vec::new();
     let write = Write {
         weights,
         key: |r| u64::from(bucket_of(r)),
         band: (top, top),
-        reasons: &mut reasons,
-        inside: &mut inside,
     };
-    let (mut parts, _, _) = divider.run(lambda.p, write);
+    let Written {
+        mut parts,
+        mut reasons,
+        inside,
+        ..
+    } = divider.run(lambda.p, write);
     if let Some((_, nth)) = boundary {
         award(&mut parts, &mut reasons, winners(inside, nth));
     }
@@ -194,17 +197,19 @@ fn banded(
     let above = units.checked_sub(margin).and_then(&mut ranked);
     let below = units.checked_add(margin).and_then(ranked);
     let band = (below.unwrap_or(0), above.unwrap_or(u64::MAX));
-    let mut reasons = vec![Reason::Proportional; weights.len()];
-    let mut inside = Vec::new();
     let write = Write {
         weights,
         // Below the divisor, so below 2⁶⁴.
         key: |r| u64::try_from(r).unwrap_or(u64::MAX),
         band,
-        reasons: &mut reasons,
-        inside: &mut inside,
     };
-    let (mut parts, floors, given) = divider.run(lambda.p, write);
+    let Written {
+        mut parts,
+        mut reasons,
+        inside,
+        floors,
+        units: given,
+    } = divider.run(lambda.p, write);
     let k = u128::from(problem.total).checked_sub(u128::from(floors))?;
     let left = usize::try_from(k.checked_sub(u128::try_from(given).ok()?)?).ok()?;
     if left > inside.len() {
@@ -260,32 +265,42 @@ impl<B: Fn(u128) -> u16> SharesLoop for Count<'_, B> {
 }
 
 /// The pass that writes: every part with a unit for each demand whose key is
-/// above the band, each reason, the demands whose key is inside the band (both
-/// ends included) with their exact remainders, the sum of the parts rounded
-/// down and the units given. Inside is one comparison (`key − low ≤ high −
-/// low`, wrapping), a branch taken rarely: two would be taken at random.
+/// above the band, each reason, and the demands whose key is inside the band
+/// (both ends included) with their exact remainders. Inside is one comparison
+/// (`key − low ≤ high − low`, wrapping), a branch taken rarely: two would be
+/// taken at random.
 struct Write<'a, F> {
     weights: &'a [u64],
     key: F,
     band: (u64, u64),
-    reasons: &'a mut [Reason],
-    inside: &'a mut Vec<(u128, usize)>,
+}
+
+/// What [`Write`] returns.
+struct Written {
+    parts: Vec<u64>,
+    reasons: Vec<Reason>,
+    /// (exact remainder, demand) for each demand inside the band.
+    inside: Vec<(u128, usize)>,
+    /// The sum of the parts rounded down.
+    floors: u64,
+    /// The units given (to demands above the band).
+    units: usize,
 }
 
 impl<F: Fn(u128) -> u64> SharesLoop for Write<'_, F> {
-    type Output = (Vec<u64>, u64, usize);
+    type Output = Written;
 
     #[inline]
-    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Self::Output {
+    fn run(self, share: impl Fn(u64) -> (u128, u128) + Copy) -> Written {
         let Self {
             weights,
             key,
             band: (low, high),
-            reasons,
-            inside,
         } = self;
         let width = high.wrapping_sub(low);
         let mut parts = Vec::with_capacity(weights.len());
+        let mut reasons = vec![Reason::Proportional; weights.len()];
+        let mut inside = Vec::new();
         let (mut floors, mut units) = (0u64, 0usize);
         for ((i, &w), slot) in weights.iter().enumerate().zip(reasons.iter_mut()) {
             let (q, r) = share(w);
@@ -300,7 +315,13 @@ impl<F: Fn(u128) -> u64> SharesLoop for Write<'_, F> {
             units += usize::from(unit);
             parts.push(q.saturating_add(u64::from(unit)));
         }
-        (parts, floors, units)
+        Written {
+            parts,
+            reasons,
+            inside,
+            floors,
+            units,
+        }
     }
 }
 

@@ -117,26 +117,34 @@ impl Reciprocal {
 
     #[inline]
     fn div(self, n: u64) -> u64 {
-        if self.magic == 0 {
-            return n >> self.shift;
+        match (self.magic, self.add) {
+            (0, _) => self.quotient::<0>(n),
+            (_, false) => self.quotient::<1>(n),
+            (_, true) => self.quotient::<2>(n),
         }
+    }
+
+    /// `n / d` for one kind of reciprocal: `KIND` 0 is a shift, 1 a
+    /// multiply-and-shift, 2 a multiply, add-and-halve and shift.
+    #[inline]
+    fn quotient<const KIND: u8>(self, n: u64) -> u64 {
         #[allow(
             clippy::cast_possible_truncation,
             reason = "the high half of a 128-bit product fits 64 bits"
         )]
-        let q = ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
-        if self.add {
-            (((n - q) >> 1) + q) >> self.shift
-        } else {
-            q >> self.shift
+        let high = |n: u64| ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
+        match KIND {
+            0 => n >> self.shift,
+            1 => high(n) >> self.shift,
+            _ => {
+                let t = high(n);
+                (((n - t) >> 1) + t) >> self.shift
+            }
         }
     }
-}
 
-impl Reciprocal {
-    /// `(w·p / d, w·p % d)` for one kind of reciprocal: `KIND` 0 is a shift,
-    /// 1 a multiply-and-shift, 2 a multiply, add-and-halve and shift; `wide`
-    /// when the product does not fit 64 bits.
+    /// `(w·p / d, w·p % d)` for one kind of reciprocal (see
+    /// [`Self::quotient`]); `wide` when the product does not fit 64 bits.
     #[inline]
     fn share<const KIND: u8>(
         self,
@@ -144,22 +152,10 @@ impl Reciprocal {
         p: u64,
         wide: impl Fn(u64) -> (u128, u128),
     ) -> (u128, u128) {
-        let n = u128::from(w) * u128::from(p);
-        let Ok(small) = u64::try_from(n) else {
+        let Ok(small) = u64::try_from(u128::from(w) * u128::from(p)) else {
             return wide(w);
         };
-        #[allow(
-            clippy::cast_possible_truncation,
-            reason = "the high half of a 128-bit product fits 64 bits"
-        )]
-        let q = match KIND {
-            0 => small >> self.shift,
-            1 => ((u128::from(self.magic) * u128::from(small)) >> 64) as u64 >> self.shift,
-            _ => {
-                let t = ((u128::from(self.magic) * u128::from(small)) >> 64) as u64;
-                (((small - t) >> 1) + t) >> self.shift
-            }
-        };
+        let q = self.quotient::<KIND>(small);
         (u128::from(q), u128::from(small - q * self.d))
     }
 }
