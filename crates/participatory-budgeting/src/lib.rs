@@ -535,25 +535,13 @@ impl<'a> Profile<'a> {
             .map(|p| to_int(p.cost))
             .collect::<Result<Vec<_>>>()?;
         let m = election.projects.len();
-        let (groups, items) = group_ballots(election, kind);
-        // Per project: its votes or points, its voters and its supporting
-        // groups, counted once per group (times its voters), not per voter.
-        let mut scores = vec![0u128; m];
-        let mut supporters = vec![0u64; m];
-        let mut sizes = vec![0usize; m];
-        for group in &groups {
-            for &(p, given) in items.get(group.items.clone()).unwrap_or_default() {
-                if let Some(s) = scores.get_mut(p as usize) {
-                    *s += u128::from(given) * u128::from(group.count);
-                }
-                if let Some(s) = supporters.get_mut(p as usize) {
-                    *s += group.count;
-                }
-                if let Some(s) = sizes.get_mut(p as usize) {
-                    *s += 1;
-                }
-            }
-        }
+        let Grouped {
+            groups,
+            items,
+            scores,
+            supporters,
+            sizes,
+        } = group_ballots(election, kind, m);
         let mut support: Vec<Vec<(u32, u64)>> = sizes.into_iter().map(Vec::with_capacity).collect();
         for (g, group) in (0u32..).zip(&groups) {
             let group: &Group = group;
@@ -658,14 +646,31 @@ fn set<T>(slice: &mut [T], i: usize, value: T) {
     }
 }
 
+/// [`group_ballots`]' ballots and per-project totals.
+struct Grouped {
+    groups: Vec<Group>,
+    items: Vec<(u32, u64)>,
+    /// Per project (of `m`): its votes or points, its voters, its supporting
+    /// groups.
+    scores: Vec<u128>,
+    supporters: Vec<u64>,
+    sizes: Vec<usize>,
+}
+
 /// Every voter's ballot as (project, points) pairs with positive points,
 /// sorted by project, identical ballots grouped in first-seen order (so that
 /// everything downstream is deterministic), each group's pairs once, one
 /// group after another in one buffer. Each ballot is read into one reused
 /// buffer and looked up by its hash: a ballot seen before is never copied.
-fn group_ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Group>, Vec<(u32, u64)>) {
+/// Each project's totals (of `m` projects; pairs naming one out of range
+/// count for none) are added up from the ballot just read, while it is at
+/// hand, rather than in a pass over the groups afterwards.
+fn group_ballots(election: &BudgetElection, kind: VoteType, m: usize) -> Grouped {
+    let mut scores = vec![0u128; m];
+    let mut supporters = vec![0u64; m];
+    let mut sizes = vec![0usize; m];
     let mut sorter = BitsetSort::new(election.projects.len());
-    let mut table = hash::BallotTable::new();
+    let mut table = hash::BallotTable::with_capacity(election.voters.len());
     let mut ballot = Vec::new();
     // At most one group per voter and one pair per project named: reserved
     // at once, as growing them copied them over and over (3% of MES's time on
@@ -687,6 +692,14 @@ fn group_ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Group>, Vec<
             if ballot.is_empty() {
                 continue;
             }
+            for &(p, given) in &ballot {
+                if let (Some(score), Some(voters)) =
+                    (scores.get_mut(p as usize), supporters.get_mut(p as usize))
+                {
+                    *score += u128::from(given);
+                    *voters += 1;
+                }
+            }
             let hash = table.hash(&ballot);
             let same = |g: u32| {
                 groups
@@ -700,6 +713,11 @@ fn group_ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Group>, Vec<
                     group.count += 1;
                 }
             } else {
+                for &(p, _) in &ballot {
+                    if let Some(size) = sizes.get_mut(p as usize) {
+                        *size += 1;
+                    }
+                }
                 let start = items.len();
                 items.extend_from_slice(&ballot);
                 groups.push(Group {
@@ -709,7 +727,13 @@ fn group_ballots(election: &BudgetElection, kind: VoteType) -> (Vec<Group>, Vec<
             }
         }
     }
-    (groups, items)
+    Grouped {
+        groups,
+        items,
+        scores,
+        supporters,
+        sizes,
+    }
 }
 
 /// A voter's ballot as (project, points) pairs with positive points, sorted
@@ -723,6 +747,11 @@ fn read_ballot(
     ballot.clear();
     match kind {
         VoteType::Approval | VoteType::ChooseOne => {
+            // Marked in the bitset straight from the projects named, every
+            // pair worth one point: no pairs written to be sorted.
+            if sorter.sort_approvals(&voter.ballot, ballot) {
+                return;
+            }
             ballot.extend(voter.ballot.iter().map(|&p| (p, 1)));
         }
         VoteType::Ordinal => {
@@ -772,6 +801,44 @@ impl BitsetSort {
             seen: vec![0; m.div_ceil(64)],
             points: vec![0; m],
         }
+    }
+
+    /// Writes the approvals `projects` to `ballot` as (project, 1) pairs
+    /// sorted by project and returns true, or writes nothing and returns false
+    /// (a project out of range or named twice, or too many projects).
+    fn sort_approvals(&mut self, projects: &[u32], ballot: &mut Vec<(u32, u64)>) -> bool {
+        let (mut low, mut high) = (usize::MAX, 0);
+        for (marked, &p) in projects.iter().enumerate() {
+            let (word, bit) = (p as usize / 64, p % 64);
+            match self.seen.get_mut(word) {
+                Some(w) if *w & (1 << bit) == 0 => {
+                    *w |= 1 << bit;
+                    low = low.min(word);
+                    high = high.max(word);
+                }
+                _ => {
+                    for &p in projects.iter().take(marked) {
+                        if let Some(w) = self.seen.get_mut(p as usize / 64) {
+                            *w &= !(1 << (p % 64));
+                        }
+                    }
+                    return false;
+                }
+            }
+        }
+        if projects.is_empty() {
+            return true;
+        }
+        let words = self.seen.get_mut(low..=high).unwrap_or_default();
+        // `low` is one of at most `MAX_PROJECTS / 64` words.
+        let first = u32::try_from(low.saturating_mul(64)).unwrap_or(0);
+        for (word, base) in words.iter_mut().zip((first..).step_by(64)) {
+            while *word != 0 {
+                ballot.push((base + word.trailing_zeros(), 1));
+                *word &= *word - 1;
+            }
+        }
+        true
     }
 
     /// Sorts `ballot` by project and returns true, or leaves it as it was and
