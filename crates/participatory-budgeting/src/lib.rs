@@ -482,8 +482,13 @@ pub struct Profile<'a> {
     scores: Vec<u128>,
     /// Supporters (voters) per project.
     supporters: Vec<u64>,
-    /// Per project: the groups supporting it, with the points each voter gives.
-    support: Vec<Vec<(u32, u64)>>,
+    /// Per project: the groups supporting it, in group order (4 bytes each:
+    /// the rules read these lists over and over).
+    support: Vec<Vec<u32>>,
+    /// Per project: the points each voter of its supporting groups gives it,
+    /// beside `support`; every list empty for approvals, where every point
+    /// is 1 ([`Profile::points`]).
+    support_points: Vec<Vec<u64>>,
     /// Position of each project in the tie-break order (0 wins).
     rank: Vec<u32>,
     refuse_ties: bool,
@@ -542,12 +547,21 @@ impl<'a> Profile<'a> {
             supporters,
             sizes,
         } = group_ballots(election, kind, m);
-        let mut support: Vec<Vec<(u32, u64)>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        let approvals = matches!(kind, VoteType::Approval | VoteType::ChooseOne);
+        let mut support: Vec<Vec<u32>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        let mut support_points: Vec<Vec<u64>> = if approvals {
+            vec![Vec::new(); m]
+        } else {
+            sizes.iter().map(|&n| Vec::with_capacity(n)).collect()
+        };
         for (g, group) in (0u32..).zip(&groups) {
             let group: &Group = group;
             for &(p, given) in items.get(group.items.clone()).unwrap_or_default() {
                 if let Some(s) = support.get_mut(p as usize) {
-                    s.push((g, given));
+                    s.push(g);
+                }
+                if !approvals && let Some(s) = support_points.get_mut(p as usize) {
+                    s.push(given);
                 }
             }
         }
@@ -565,10 +579,23 @@ impl<'a> Profile<'a> {
             scores,
             supporters,
             support,
+            support_points,
             rank,
             refuse_ties: tie_break == ProjectTieBreak::Refuse,
             threshold: election.threshold()?,
         })
+    }
+
+    /// Project `c`'s supporting groups, in group order.
+    fn support(&self, c: usize) -> &[u32] {
+        self.support.get(c).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The points each voter of project `c`'s `i`-th supporting group gives
+    /// it (1 for approvals).
+    fn points(&self, c: usize) -> impl Fn(usize) -> u64 + '_ {
+        let points = self.support_points.get(c).map_or(&[][..], Vec::as_slice);
+        move |i| points.get(i).copied().unwrap_or(1)
     }
 
     /// A group's ballot: its (project, points) pairs sorted by project.
@@ -1061,7 +1088,12 @@ mod tests {
             prop_assert_eq!(groups, first_seen);
             prop_assert_eq!(&profile.scores, &scores);
             prop_assert_eq!(&profile.supporters, &supporters);
-            for (p, support) in profile.support.iter().enumerate() {
+            for p in 0..40 {
+                let points = profile.points(p);
+                let support: Vec<(u32, u64)> = (0..)
+                    .zip(profile.support(p))
+                    .map(|(i, &g)| (g, points(i)))
+                    .collect();
                 let expected: Vec<(u32, u64)> = (0u32..)
                     .zip(&profile.groups)
                     .flat_map(|(g, group)| {
@@ -1072,7 +1104,7 @@ mod tests {
                             .map(move |&(_, points)| (g, points))
                     })
                     .collect();
-                prop_assert_eq!(support, &expected);
+                prop_assert_eq!(support, expected);
             }
         }
     }

@@ -152,12 +152,14 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// sorted by class and utility.
     fn entries(&mut self, c: usize) -> Vec<Entry> {
         let profile = self.profile;
-        let support = profile.support.get(c).map_or(&[][..], Vec::as_slice);
+        let support = profile.support(c);
         if self.utility != Utility::Points {
             return self.voters_by_class(support);
         }
         self.scratch.clear();
-        for &(g, points) in support {
+        let points_of = profile.points(c);
+        for (i, &g) in support.iter().enumerate() {
+            let points = points_of(i);
             let class = self.group_class.get(g as usize).copied().unwrap_or(0);
             if class == 0 {
                 continue;
@@ -183,7 +185,7 @@ impl<'p, 'a> Engine<'p, 'a> {
     /// to its class's slot without a branch, the empty class's too, and the
     /// slots are read back in class order; otherwise the classes touched are
     /// listed as they are met and sorted.
-    fn voters_by_class(&mut self, support: &[(u32, u64)]) -> Vec<Entry> {
+    fn voters_by_class(&mut self, support: &[u32]) -> Vec<Entry> {
         let classes = self.value.len();
         if self.dense.len() < classes {
             self.dense.resize(classes, 0);
@@ -200,7 +202,7 @@ impl<'p, 'a> Engine<'p, 'a> {
             .read_every_class
             .unwrap_or(classes <= 4 * support.len() + 64)
         {
-            for &(g, _) in support {
+            for &g in support {
                 let (class, count) = class_of(g);
                 if let Some(slot) = dense.get_mut(class as usize) {
                     *slot += count;
@@ -222,7 +224,7 @@ impl<'p, 'a> Engine<'p, 'a> {
         }
         let mut touched = core::mem::take(&mut self.touched);
         touched.clear();
-        for &(g, _) in support {
+        for &g in support {
             let (class, count) = class_of(g);
             if class == 0 {
                 continue;
@@ -362,12 +364,9 @@ impl<'p, 'a> Engine<'p, 'a> {
         self.d *= w;
         self.members.resize(self.value.len(), 0);
         let utility = self.utility;
-        for &(g, points) in self
-            .profile
-            .support
-            .get(project)
-            .map_or(&[][..], Vec::as_slice)
-        {
+        let profile = self.profile;
+        let points_of = profile.points(project);
+        for (i, &g) in profile.support(project).iter().enumerate() {
             let Some(slot) = self.group_class.get_mut(g as usize) else {
                 continue;
             };
@@ -376,7 +375,7 @@ impl<'p, 'a> Engine<'p, 'a> {
                 continue;
             }
             let u = if utility == Utility::Points {
-                points
+                points_of(i)
             } else {
                 1
             };
@@ -515,7 +514,7 @@ impl<'p, 'a> Engine<'p, 'a> {
                 if chosen(c) {
                     return BigInt::zero();
                 }
-                let support = profile.support.get(c).map_or(&[][..], Vec::as_slice);
+                let support = profile.support(c);
                 total.fill(0);
                 for e in self.voters_by_class(support) {
                     let at = e.class as usize * digits;

@@ -59,7 +59,7 @@ pub(super) fn run(profile: &Profile<'_>) -> Result<Outcome> {
         }
         let k = u32::try_from(times.floats.len()).unwrap_or(u32::MAX);
         times.push(&t);
-        for &(g, _) in profile.support.get(p).into_iter().flatten() {
+        for &g in profile.support(p) {
             let (Some(group), Some(old)) =
                 (profile.groups.get(g as usize), level.get_mut(g as usize))
             else {
@@ -292,7 +292,7 @@ mod tests {
             if let Some(o) = open.get_mut(p) {
                 *o = false;
             }
-            for &(g, _) in profile.support.get(p).into_iter().flatten() {
+            for &g in profile.support(p) {
                 let Some(group) = profile.groups.get(g as usize) else {
                     continue;
                 };

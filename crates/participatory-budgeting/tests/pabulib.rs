@@ -64,6 +64,26 @@ fn the_cities_outcomes_with_rule_auto() {
     assert_eq!(checked.len(), 7, "{checked:?}");
 }
 
+/// MES with points as utility (each voter's satisfaction the points they
+/// gave) chooses what pabutools' `Additive_Cardinal_Sat` chooses on the two
+/// cumulative elections (`testdata/pb-points.json`, made by
+/// `testdata/scripts/pb_points.py`).
+#[test]
+fn mes_with_points_equals_pabutools() {
+    #[derive(Deserialize)]
+    struct Points {
+        files: BTreeMap<String, Vec<String>>,
+    }
+    let path = format!("{DIR}../pb-points.json");
+    let points: Points = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(points.files.len(), 2);
+    for (name, chosen) in points.files {
+        let options = Options::new(BudgetingRule::Mes).with_utility(Utility::Points);
+        let outcome = run(&load(&name), &options).unwrap();
+        assert_eq!(set(&outcome.selected), set(&chosen), "{name}");
+    }
+}
+
 #[test]
 fn plain_mes_and_greedy_equal_pabutools() {
     let mut checked = 0;

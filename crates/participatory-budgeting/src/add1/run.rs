@@ -346,15 +346,14 @@ impl<'p, 'a> Fast<'p, 'a> {
             count.push(bounds(u128::from(g.count)).lo);
         }
         let cost: Vec<Bounds> = (0..m).map(|c| bounds(profile.cost(c))).collect();
-        let weights: Vec<Vec<Weight>> = profile
-            .support
-            .iter()
-            .map(|support| {
-                support
-                    .iter()
-                    .map(|&(g, points)| Weight {
+        let weights: Vec<Vec<Weight>> = (0..m)
+            .map(|c| {
+                let points = profile.points(c);
+                (0..)
+                    .zip(profile.support(c))
+                    .map(|(i, &g)| Weight {
                         u: if utility == Utility::Points {
-                            bounds(u128::from(points)).lo
+                            bounds(u128::from(points(i))).lo
                         } else {
                             1.0
                         },
@@ -501,7 +500,7 @@ impl<'p, 'a> Fast<'p, 'a> {
             let current = &self.s.current;
             let class = |g: u32| current.get(g as usize).copied().unwrap_or(0);
             let supporters = support.iter().zip(weights);
-            let supporters = supporters.map(|(&(g, _), w)| (class(g), w.u, w.n));
+            let supporters = supporters.map(|(&g, w)| (class(g), w.u, w.n));
             gather(&mut items, budget, supporters);
         } else if !hist.compact || hist.entries.is_empty() {
             let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);

@@ -15,11 +15,8 @@ use super::super::Utility;
 use super::run::{CLASS_BYTES, ENTRY_BYTES, Entry, Fast, Hist};
 
 impl<'p> Fast<'p, '_> {
-    pub(super) fn support(&self, c: u32) -> &'p [(u32, u64)] {
-        self.profile
-            .support
-            .get(c as usize)
-            .map_or(&[][..], Vec::as_slice)
+    pub(super) fn support(&self, c: u32) -> &'p [u32] {
+        self.profile.support(c as usize)
     }
 
     /// The class of group `g` before round `k` of the current path.
@@ -200,7 +197,7 @@ impl<'p> Fast<'p, '_> {
     pub(super) fn count_support(&self, k: u32, c: u32) -> Vec<u32> {
         self.support(c)
             .iter()
-            .map(|&(g, _)| self.class_of(g, k))
+            .map(|&g| self.class_of(g, k))
             .collect()
     }
 
@@ -323,7 +320,7 @@ impl<'p> Fast<'p, '_> {
             .unwrap_or_default();
         let support = self.support(c);
         for &at in &both {
-            if let (Some(class), Some(&(g, _))) =
+            if let (Some(class), Some(&g)) =
                 (classes.get_mut(at as usize), support.get(at as usize))
             {
                 *class = self.class_of(g, j + 1);
@@ -341,7 +338,7 @@ impl<'p> Fast<'p, '_> {
         }
         let (left, right) = (self.support(c), self.support(d));
         let (mut i, mut j, mut out) = (0, 0, Vec::new());
-        while let (Some(&(x, _)), Some(&(y, _))) = (left.get(i), right.get(j)) {
+        while let (Some(&x), Some(&y)) = (left.get(i), right.get(j)) {
             match x.cmp(&y) {
                 Ordering::Less => i += 1,
                 Ordering::Greater => j += 1,
@@ -409,7 +406,7 @@ impl<'p> Fast<'p, '_> {
             }
         }
         let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
-        for ((&(g, _), &from), w) in self.support(c).iter().zip(&classes).zip(weights) {
+        for ((&g, &from), w) in self.support(c).iter().zip(&classes).zip(weights) {
             let to = if points {
                 let u = w.u.to_bits();
                 let i = entries
@@ -440,7 +437,7 @@ impl<'p> Fast<'p, '_> {
             let round = u32::try_from(self.s.path.len() - 2).unwrap_or(u32::MAX);
             let last = self.s.path.pop().unwrap_or(0);
             let undone = self.s.chosen.get(last as usize).copied().unwrap_or(0);
-            for &(g, _) in self.support(undone) {
+            for &g in self.support(undone) {
                 if let Some(moved) = self.s.moves.get_mut(g as usize)
                     && moved.last().is_some_and(|&(r, _)| r == round)
                 {
