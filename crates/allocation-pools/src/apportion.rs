@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::largest_remainder::{self, Scanned};
 use crate::problem::{ApportionMethod, Bounds, Problem, Reason};
-use crate::{Error, Result, divisor, largest_remainder, waterfill};
+use crate::{Error, Result, divisor, waterfill};
 
 /// One demand: a weight, and optionally a floor (a guaranteed minimum) and a cap
 /// (what it asked for: it never gets more).
@@ -517,24 +518,38 @@ fn all_capped(problem: &Problem<'_>, method: ApportionMethod, cap_sum: u128) -> 
     }
 }
 
-/// The exact sum of the weights, and their bitwise or (a bound on every
-/// weight). Each block of 2¹⁶ weights is summed as two 64-bit sums, of the
-/// high and the low 32 bits (neither can overflow), which the compiler
-/// vectorizes; a 128-bit running sum would be a chain of dependent additions
-/// with carries.
-fn sum_weights(weights: &[u64]) -> (u128, u64) {
-    weights
-        .chunks(1 << 16)
-        .map(|block| {
-            let (mut high, mut low, mut or) = (0u64, 0u64, 0u64);
-            for &w in block {
-                high += w >> 32;
-                low += w & 0xFFFF_FFFF;
-                or |= w;
-            }
-            ((u128::from(high) << 32) + u128::from(low), or)
-        })
-        .fold((0, 0), |(sum, or), (s, o)| (sum + s, or | o))
+/// What one pass over the weights learns: their exact sum, their bitwise or
+/// (a bound on every weight), and, when `stride` is given, one weight in
+/// `stride` from the first (Hamilton's sample, taken while each block is in
+/// the cache: gathered afterwards, one weight in 16 across 8 MB cost 15% of
+/// Hamilton on a million demands).
+///
+/// Each block of 2¹⁶ weights is summed as two 64-bit sums, of the high and
+/// the low 32 bits (neither can overflow), which the compiler vectorizes; a
+/// 128-bit running sum would be a chain of dependent additions with carries.
+fn scan_weights(weights: &[u64], stride: Option<usize>) -> (u128, Scanned) {
+    const BLOCK: usize = 1 << 16;
+    let mut scanned = Scanned {
+        widest: 0,
+        sample: Vec::with_capacity(stride.map_or(0, |s| weights.len().div_ceil(s.max(1)))),
+    };
+    let mut sum = 0u128;
+    for block in weights.chunks(BLOCK) {
+        let (mut high, mut low, mut or) = (0u64, 0u64, 0u64);
+        for &w in block {
+            high += w >> 32;
+            low += w & 0xFFFF_FFFF;
+            or |= w;
+        }
+        sum += (u128::from(high) << 32) + u128::from(low);
+        scanned.widest |= or;
+        // A stride dividing the block keeps the sample's positions those of
+        // the whole list.
+        if let Some(stride) = stride.filter(|&s| s > 0 && BLOCK % s == 0) {
+            scanned.sample.extend(block.iter().step_by(stride));
+        }
+    }
+    (sum, scanned)
 }
 
 fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
@@ -542,8 +557,11 @@ fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
     if n == 0 {
         return Err(Error::NoDemands);
     }
-    // The weights' bitwise or bounds every weight, in the same pass.
-    let (weight_sum, widest) = sum_weights(problem.weights);
+    let stride = match (method, problem.bounds) {
+        (ApportionMethod::Hamilton, None) => largest_remainder::sample_stride(n),
+        _ => None,
+    };
+    let (weight_sum, scanned) = scan_weights(problem.weights, stride);
     if weight_sum == 0 {
         return Err(Error::AllZeroWeights);
     }
@@ -580,7 +598,7 @@ fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
         Some(_) => waterfill::solve(problem),
     };
     let (parts, reasons) = match method {
-        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda, widest),
+        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda, scanned),
         _ => divisor::solve(problem, method, lambda),
     };
     Ok(Allocation {
@@ -655,6 +673,24 @@ mod tests {
                 .to_string();
             assert!(err.contains(named), "{err}");
             assert!(!err.contains("u64"), "{err}");
+        }
+    }
+
+    /// The sum pass's sum, bound and sample are the weights' sum, bitwise
+    /// or and every sixteenth weight from the first, across blocks and at
+    /// a list's ragged end.
+    #[test]
+    fn one_pass_sums_bounds_and_samples_the_weights() {
+        for n in [0usize, 1, 17, 65_536, 65_537, 150_001] {
+            let weights: Vec<u64> = (0..n as u64)
+                .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (i % 40))
+                .collect();
+            let (sum, scanned) = scan_weights(&weights, Some(16));
+            assert_eq!(sum, weights.iter().map(|&w| u128::from(w)).sum::<u128>());
+            assert_eq!(scanned.widest, weights.iter().fold(0, |or, &w| or | w));
+            let every16: Vec<u64> = weights.iter().step_by(16).copied().collect();
+            assert_eq!(scanned.sample, every16, "{n}");
+            assert!(scan_weights(&weights, None).1.sample.is_empty());
         }
     }
 }

@@ -19,10 +19,30 @@ use crate::wide::{Divider, SharesLoop};
 /// boundary bucket then holds about one demand in 4,096.
 const BUCKET_BITS: u32 = 12;
 
-/// Hamilton's parts and reasons; `widest` is at least every weight (their
-/// bitwise or, say; `u64::MAX` when not known), which spares the passes a
-/// check per weight when it is small ([`Divider::run`]).
-pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda, widest: u64) -> (Vec<u64>, Vec<Reason>) {
+/// What the pass that sums the weights learns for Hamilton.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scanned {
+    /// At least every weight (their bitwise or; `u64::MAX` when not known),
+    /// which spares the passes a check per weight when it is small
+    /// ([`Divider::run`]).
+    pub(crate) widest: u64,
+    /// One weight in [`STRIDE`] from the first, if taken (see
+    /// [`sample_stride`]); when empty, the sampled case gathers it itself.
+    pub(crate) sample: Vec<u64>,
+}
+
+/// The stride at which the sum pass should sample `n` unconstrained weights
+/// for Hamilton, if it should.
+pub(crate) fn sample_stride(n: usize) -> Option<usize> {
+    (n >= SAMPLED_FROM).then_some(STRIDE)
+}
+
+/// Hamilton's parts and reasons.
+pub(crate) fn solve(
+    problem: &Problem<'_>,
+    lambda: Lambda,
+    scanned: Scanned,
+) -> (Vec<u64>, Vec<Reason>) {
     let n = problem.weights.len();
     let Some(divider) = Divider::new(lambda.q) else {
         return (vec![0; n], vec![Reason::ZeroWeight; n]);
@@ -41,9 +61,9 @@ pub(crate) fn solve(problem: &Problem<'_>, lambda: Lambda, widest: u64) -> (Vec<
             reason = "a remainder is below the divisor, which is below 2⁶⁴"
         )]
         let bucket_of = |r: u128| u16::try_from((r as u64) >> shift).unwrap_or(u16::MAX);
-        unconstrained(problem, lambda, &divider, bucket_of, widest)
+        unconstrained(problem, lambda, &divider, bucket_of, scanned)
     } else {
-        unconstrained(problem, lambda, &divider, bucket_of, widest)
+        unconstrained(problem, lambda, &divider, bucket_of, scanned)
     }
 }
 
@@ -136,9 +156,10 @@ fn unconstrained(
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16 + Copy,
-    widest: u64,
+    scanned: Scanned,
 ) -> (Vec<u64>, Vec<Reason>) {
-    if let Some(done) = banded(problem, lambda, divider, widest) {
+    let widest = scanned.widest;
+    if let Some(done) = banded(problem, lambda, divider, scanned) {
         return done;
     }
     let weights = problem.weights;
@@ -182,14 +203,30 @@ fn banded(
     problem: &Problem<'_>,
     lambda: Lambda,
     divider: &Divider,
-    widest: u64,
+    scanned: Scanned,
 ) -> Option<(Vec<u64>, Vec<Reason>)> {
     let weights = problem.weights;
     let q = divider.divisor();
     if weights.len() < SAMPLED_FROM || q > u128::from(u64::MAX) {
         return None;
     }
-    let mut sample = divider.run(lambda.p, widest, Sample { weights });
+    let widest = scanned.widest;
+    let mut sample = if scanned.sample.is_empty() {
+        divider.run(
+            lambda.p,
+            widest,
+            Sample {
+                weights,
+                stride: STRIDE,
+            },
+        )
+    } else {
+        let taken = Sample {
+            weights: &scanned.sample,
+            stride: 1,
+        };
+        divider.run(lambda.p, widest, taken)
+    };
     let m = sample.len();
     // Each remainder is below 2⁶⁴, and there are fewer than 2⁶⁴ of them.
     let units = usize::try_from(sample.iter().map(|&r| u128::from(r)).sum::<u128>() / q).ok()?;
@@ -226,9 +263,11 @@ fn banded(
     Some((parts, reasons))
 }
 
-/// The sample: the remainder of one demand in [`STRIDE`].
+/// The sample: the remainder of one weight in `stride` (1 for weights
+/// already sampled).
 struct Sample<'a> {
     weights: &'a [u64],
+    stride: usize,
 }
 
 impl SharesLoop for Sample<'_> {
@@ -239,7 +278,7 @@ impl SharesLoop for Sample<'_> {
         // Called only with a divisor below 2⁶⁴, so every remainder fits.
         self.weights
             .iter()
-            .step_by(STRIDE)
+            .step_by(self.stride.max(1))
             .map(|&w| u64::try_from(share(w).1).unwrap_or(u64::MAX))
             .collect()
     }
@@ -465,9 +504,23 @@ mod tests {
         (problem, lambda, Divider::new(q).unwrap())
     }
 
-    /// The weights' bitwise or, as `apportion` passes it.
-    fn widest(weights: &[u64]) -> u64 {
-        weights.iter().fold(0, |or, &w| or | w)
+    /// What `apportion`'s sum pass passes on: the weights' bitwise or and,
+    /// from [`SAMPLED_FROM`] weights on, the sample.
+    fn scanned(weights: &[u64]) -> Scanned {
+        Scanned {
+            widest: weights.iter().fold(0, |or, &w| or | w),
+            sample: sample_stride(weights.len()).map_or_else(Vec::new, |stride| {
+                weights.iter().step_by(stride).copied().collect()
+            }),
+        }
+    }
+
+    /// Nothing known: no bound on the weights, no sample taken.
+    fn unknown() -> Scanned {
+        Scanned {
+            widest: u64::MAX,
+            sample: Vec::new(),
+        }
     }
 
     /// Weights of several shapes, from 2¹⁴ to 2¹⁵ of them: uniform, a few
@@ -506,9 +559,9 @@ mod tests {
             let (problem, lambda, _) = setup(total, &weights);
             let expected = sorted(total, &weights);
             // With the weights' own bound (no check per weight when the
-            // products fit 64 bits) and with none.
-            prop_assert!(solve(&problem, lambda, widest(&weights)) == expected);
-            prop_assert!(solve(&problem, lambda, u64::MAX) == expected);
+            // products fit 64 bits) and their sample, and with neither.
+            prop_assert!(solve(&problem, lambda, scanned(&weights)) == expected);
+            prop_assert!(solve(&problem, lambda, unknown()) == expected);
         }
     }
 
@@ -531,12 +584,13 @@ mod tests {
         let sum: u64 = weights.iter().sum();
         let total = sum / 10 * 9;
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider, widest(&weights)).is_none());
-        assert!(solve(&problem, lambda, widest(&weights)) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, scanned(&weights)).is_none());
+        assert!(solve(&problem, lambda, scanned(&weights)) == sorted(total, &weights));
         // A uniform sample finds its band.
         let weights: Vec<u64> = (0..n as u64).map(|i| i * 7919 % 100_003).collect();
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider, widest(&weights)).is_some());
-        assert!(solve(&problem, lambda, widest(&weights)) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, scanned(&weights)).is_some());
+        assert!(banded(&problem, lambda, &divider, unknown()).is_some());
+        assert!(solve(&problem, lambda, scanned(&weights)) == sorted(total, &weights));
     }
 }
