@@ -860,9 +860,12 @@ impl BitsetSort {
         // `low` is one of at most `MAX_PROJECTS / 64` words.
         let first = u32::try_from(low.saturating_mul(64)).unwrap_or(0);
         for (word, base) in words.iter_mut().zip((first..).step_by(64)) {
-            while *word != 0 {
-                ballot.push((base + word.trailing_zeros(), 1));
-                *word &= *word - 1;
+            // Cleared at once and read from a register: clearing bit by bit
+            // in memory chained every bit's store to the next bit's load.
+            let mut bits = core::mem::take(word);
+            while bits != 0 {
+                ballot.push((base + bits.trailing_zeros(), 1));
+                bits &= bits - 1;
             }
         }
         true
@@ -894,9 +897,10 @@ impl BitsetSort {
         }
         let mut slots = ballot.iter_mut();
         for (base, word) in (0u32..).step_by(64).zip(self.seen.iter_mut()) {
-            while *word != 0 {
-                let p = base + word.trailing_zeros();
-                *word &= *word - 1;
+            let mut bits = core::mem::take(word);
+            while bits != 0 {
+                let p = base + bits.trailing_zeros();
+                bits &= bits - 1;
                 if let Some(slot) = slots.next() {
                     *slot = (p, self.points.get(p as usize).copied().unwrap_or(0));
                 }
