@@ -545,7 +545,7 @@ fn scan_weights(weights: &[u64], stride: Option<usize>) -> (u128, Scanned) {
         scanned.widest |= or;
         // A stride dividing the block keeps the sample's positions those of
         // the whole list.
-        if let Some(stride) = stride.filter(|&s| s > 0 && BLOCK % s == 0) {
+        if let Some(stride) = stride.filter(|&s| BLOCK.is_multiple_of(s)) {
             scanned.sample.extend(block.iter().step_by(stride));
         }
     }
@@ -598,7 +598,7 @@ fn solve(problem: &Problem<'_>, method: ApportionMethod) -> Result<Allocation> {
         Some(_) => waterfill::solve(problem),
     };
     let (parts, reasons) = match method {
-        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda, scanned),
+        ApportionMethod::Hamilton => largest_remainder::solve(problem, lambda, &scanned),
         _ => divisor::solve(problem, method, lambda),
     };
     Ok(Allocation {

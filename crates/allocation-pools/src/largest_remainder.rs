@@ -41,7 +41,7 @@ pub(crate) fn sample_stride(n: usize) -> Option<usize> {
 pub(crate) fn solve(
     problem: &Problem<'_>,
     lambda: Lambda,
-    scanned: Scanned,
+    scanned: &Scanned,
 ) -> (Vec<u64>, Vec<Reason>) {
     let n = problem.weights.len();
     let Some(divider) = Divider::new(lambda.q) else {
@@ -156,7 +156,7 @@ fn unconstrained(
     lambda: Lambda,
     divider: &Divider,
     bucket_of: impl Fn(u128) -> u16 + Copy,
-    scanned: Scanned,
+    scanned: &Scanned,
 ) -> (Vec<u64>, Vec<Reason>) {
     let widest = scanned.widest;
     if let Some(done) = banded(problem, lambda, divider, scanned) {
@@ -203,7 +203,7 @@ fn banded(
     problem: &Problem<'_>,
     lambda: Lambda,
     divider: &Divider,
-    scanned: Scanned,
+    scanned: &Scanned,
 ) -> Option<(Vec<u64>, Vec<Reason>)> {
     let weights = problem.weights;
     let q = divider.divisor();
@@ -560,8 +560,8 @@ mod tests {
             let expected = sorted(total, &weights);
             // With the weights' own bound (no check per weight when the
             // products fit 64 bits) and their sample, and with neither.
-            prop_assert!(solve(&problem, lambda, scanned(&weights)) == expected);
-            prop_assert!(solve(&problem, lambda, unknown()) == expected);
+            prop_assert!(solve(&problem, lambda, &scanned(&weights)) == expected);
+            prop_assert!(solve(&problem, lambda, &unknown()) == expected);
         }
     }
 
@@ -584,13 +584,13 @@ mod tests {
         let sum: u64 = weights.iter().sum();
         let total = sum / 10 * 9;
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider, scanned(&weights)).is_none());
-        assert!(solve(&problem, lambda, scanned(&weights)) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, &scanned(&weights)).is_none());
+        assert!(solve(&problem, lambda, &scanned(&weights)) == sorted(total, &weights));
         // A uniform sample finds its band.
         let weights: Vec<u64> = (0..n as u64).map(|i| i * 7919 % 100_003).collect();
         let (problem, lambda, divider) = setup(total, &weights);
-        assert!(banded(&problem, lambda, &divider, scanned(&weights)).is_some());
-        assert!(banded(&problem, lambda, &divider, unknown()).is_some());
-        assert!(solve(&problem, lambda, scanned(&weights)) == sorted(total, &weights));
+        assert!(banded(&problem, lambda, &divider, &scanned(&weights)).is_some());
+        assert!(banded(&problem, lambda, &divider, &unknown()).is_some());
+        assert!(solve(&problem, lambda, &scanned(&weights)) == sorted(total, &weights));
     }
 }
