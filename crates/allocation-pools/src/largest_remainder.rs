@@ -19,8 +19,9 @@ use crate::wide::{Divider, SharesLoop};
 /// boundary bucket then holds about one demand in 4,096.
 const BUCKET_BITS: u32 = 12;
 
-/// What the pass that sums the weights learns for Hamilton.
-#[derive(Debug, Clone, Default)]
+/// What the pass that sums the weights learns for Hamilton. (No `Default`:
+/// a bound of 0 would claim every weight is 0.)
+#[derive(Debug, Clone)]
 pub(crate) struct Scanned {
     /// At least every weight (their bitwise or; `u64::MAX` when not known),
     /// which spares the passes a check per weight when it is small
@@ -211,22 +212,19 @@ fn banded(
         return None;
     }
     let widest = scanned.widest;
-    let mut sample = if scanned.sample.is_empty() {
-        divider.run(
-            lambda.p,
-            widest,
-            Sample {
-                weights,
-                stride: STRIDE,
-            },
-        )
+    let (sampled, stride) = if scanned.sample.is_empty() {
+        (weights, STRIDE)
     } else {
-        let taken = Sample {
-            weights: &scanned.sample,
-            stride: 1,
-        };
-        divider.run(lambda.p, widest, taken)
+        (scanned.sample.as_slice(), 1)
     };
+    let mut sample = divider.run(
+        lambda.p,
+        widest,
+        Sample {
+            weights: sampled,
+            stride,
+        },
+    );
     let m = sample.len();
     // Each remainder is below 2⁶⁴, and there are fewer than 2⁶⁴ of them.
     let units = usize::try_from(sample.iter().map(|&r| u128::from(r)).sum::<u128>() / q).ok()?;
