@@ -531,18 +531,22 @@ fn scan_weights(weights: &[u64], stride: Option<usize>) -> (u128, Scanned) {
     const BLOCK: usize = 1 << 16;
     let mut scanned = Scanned {
         widest: 0,
+        positive: true,
         sample: Vec::with_capacity(stride.map_or(0, |s| weights.len().div_ceil(s.max(1)))),
     };
     let mut sum = 0u128;
     for block in weights.chunks(BLOCK) {
-        let (mut high, mut low, mut or) = (0u64, 0u64, 0u64);
+        let (mut high, mut low, mut or, mut below) = (0u64, 0u64, 0u64, 0u64);
         for &w in block {
             high += w >> 32;
             low += w & 0xFFFF_FFFF;
             or |= w;
+            // The top bit stays clear while every weight is in 1..=2⁶³.
+            below |= w.wrapping_sub(1);
         }
         sum += (u128::from(high) << 32) + u128::from(low);
         scanned.widest |= or;
+        scanned.positive &= below >> 63 == 0;
         // A stride dividing the block keeps the sample's positions those of
         // the whole list.
         if let Some(stride) = stride.filter(|&s| BLOCK.is_multiple_of(s)) {
@@ -691,6 +695,14 @@ mod tests {
             let every16: Vec<u64> = weights.iter().step_by(16).copied().collect();
             assert_eq!(scanned.sample, every16, "{n}");
             assert!(scan_weights(&weights, None).1.sample.is_empty());
+            // i = 0 weighs 0.
+            assert_eq!(scanned.positive, n == 0, "{n}");
+            let shifted: Vec<u64> = weights.iter().map(|&w| (w >> 1) + 1).collect();
+            assert!(scan_weights(&shifted, None).1.positive);
         }
+        // Past 2⁶³ a weight is not known to be positive: the answer is only
+        // slower, never wrong.
+        assert!(!scan_weights(&[1, (1 << 63) + 1, 2], None).1.positive);
+        assert!(scan_weights(&[1, 1 << 63, 2], None).1.positive);
     }
 }
