@@ -524,9 +524,11 @@ fn all_capped(problem: &Problem<'_>, method: ApportionMethod, cap_sum: u128) -> 
 /// the cache: gathered afterwards, one weight in 16 across 8 MB cost 15% of
 /// Hamilton on a million demands).
 ///
-/// Each block of 2¹⁶ weights is summed as two 64-bit sums, of the high and
-/// the low 32 bits (neither can overflow), which the compiler vectorizes; a
-/// 128-bit running sum would be a chain of dependent additions with carries.
+/// Each block of 2¹⁶ weights is summed as one 64-bit sum, exact when the
+/// block's weights are below 2⁴⁸ (their or says so), and otherwise again as
+/// two, of the high and the low 32 bits (neither can overflow); both loops
+/// vectorize, where a 128-bit running sum would be a chain of dependent
+/// additions with carries.
 fn scan_weights(weights: &[u64], stride: Option<usize>) -> (u128, Scanned) {
     const BLOCK: usize = 1 << 16;
     let mut scanned = Scanned {
@@ -536,15 +538,24 @@ fn scan_weights(weights: &[u64], stride: Option<usize>) -> (u128, Scanned) {
     };
     let mut sum = 0u128;
     for block in weights.chunks(BLOCK) {
-        let (mut high, mut low, mut or, mut below) = (0u64, 0u64, 0u64, 0u64);
+        let (mut wrapped, mut or, mut below) = (0u64, 0u64, 0u64);
         for &w in block {
-            high += w >> 32;
-            low += w & 0xFFFF_FFFF;
+            wrapped = wrapped.wrapping_add(w);
             or |= w;
             // The top bit stays clear while every weight is in 1..=2⁶³.
             below |= w.wrapping_sub(1);
         }
-        sum += (u128::from(high) << 32) + u128::from(low);
+        sum += if or >> 48 == 0 {
+            // At most 2¹⁶ weights below 2⁴⁸: below 2⁶⁴.
+            u128::from(wrapped)
+        } else {
+            let (mut high, mut low) = (0u64, 0u64);
+            for &w in block {
+                high += w >> 32;
+                low += w & 0xFFFF_FFFF;
+            }
+            (u128::from(high) << 32) + u128::from(low)
+        };
         scanned.widest |= or;
         scanned.positive &= below >> 63 == 0;
         // A stride dividing the block keeps the sample's positions those of
@@ -699,6 +710,13 @@ mod tests {
             assert_eq!(scanned.positive, n == 0, "{n}");
             let shifted: Vec<u64> = weights.iter().map(|&w| (w >> 1) + 1).collect();
             assert!(scan_weights(&shifted, None).1.positive);
+        }
+        // A block of the widest weights one 64-bit sum takes, and of weights
+        // that would overflow it.
+        for w in [(1u64 << 48) - 1, (1 << 49) - 1, u64::MAX] {
+            let weights = vec![w; 65_536 + 3];
+            let (sum, _) = scan_weights(&weights, None);
+            assert_eq!(sum, u128::from(w) * (65_536 + 3), "{w}");
         }
         // Past 2⁶³ a weight is not known to be positive: the answer is only
         // slower, never wrong.
