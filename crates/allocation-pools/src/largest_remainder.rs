@@ -406,8 +406,8 @@ struct Swept {
 /// band, each reason, and the demands it cannot place settled exactly. Built
 /// for `λ` of one or more or not (`WHOLE`: without it, a multiplication less
 /// per weight) and for lists that may hold a zero weight or not (`ZEROS`:
-/// without it, a reason from the unit alone). Of 2.5 ms on a million demands,
-/// ~1.8 ms.
+/// without it, a reason from the unit alone). About 70% of Hamilton's time on
+/// a million demands (2.4 ms in all).
 fn sweep<const WHOLE: bool, const ZEROS: bool>(
     weights: &[u64],
     fraction: Fraction,
@@ -456,15 +456,14 @@ fn sweep<const WHOLE: bool, const ZEROS: bool>(
             }
             count += usize::from(f.wrapping_sub(start) <= width) | usize::from(f > carry);
         }
-        let settled = Settle {
+        let settle = Settle {
             fraction,
             high,
             carry,
             apart,
             base: c * CHUNK,
         };
-        let (more, fewer) =
-            settled.chunk::<WHOLE>(ws, ps, rs, marked.get(..count)?, &mut inside)?;
+        let (more, fewer) = settle.chunk::<WHOLE>(ws, ps, rs, marked.get(..count)?, &mut inside)?;
         floors = floors.wrapping_add(more);
         units = units.wrapping_sub(fewer);
     }
