@@ -209,9 +209,8 @@ const FRACTION_BITS: u32 = 48;
 const CHUNK: usize = 1024;
 
 /// The sampled guess and one pass (see [`unconstrained`]); `None` when there
-/// are too few demands to sample, a divisor of 2⁶⁴ or more, a total within
-/// the number of demands of 2⁶⁴, a weight of 2^[`FRACTION_BITS`] or more, or
-/// the band missed.
+/// are too few demands to sample, a total or divisor of 2⁶⁴ or more, a weight
+/// of 2^[`FRACTION_BITS`] or more, or the band missed.
 ///
 /// The pass does not divide: it multiplies each weight by `λ` as a 64-bit
 /// binary fraction rounded down ([`Fraction`]), whose high half is the part
@@ -248,9 +247,6 @@ fn banded(
         return None;
     }
     let fraction = Fraction::new(lambda)?;
-    // The pass sums the parts in 64 bits: the total and a unit per demand
-    // must fit (a total within `n` of 2⁶⁴ takes the counting passes).
-    u64::try_from(u128::from(problem.total) + weights.len() as u128).ok()?;
     let sampled = if scanned.sample.is_empty() {
         Sampled::Strided(weights.iter().step_by(STRIDE))
     } else {
@@ -432,9 +428,7 @@ fn sweep<const WHOLE: bool, const ZEROS: bool>(
     let mut parts = vec![0u64; n];
     let mut reasons = vec![Reason::Proportional; n];
     let mut inside = Vec::with_capacity(expected + expected / 4);
-    // The parts given so far: at most the total and a unit per demand, which
-    // the caller has checked fit 64 bits.
-    let mut given = 0u64;
+    let (mut floors, mut units) = (0u64, 0u64);
     let mut marked = [0usize; CHUNK];
     let chunks = weights
         .chunks(CHUNK)
@@ -452,8 +446,10 @@ fn sweep<const WHOLE: bool, const ZEROS: bool>(
                 (false, false) => Reason::Proportional,
             };
             *part = q.wrapping_add(u64::from(unit));
-            // Wrapping only to stay panic-free.
-            given = given.wrapping_add(*part);
+            // Wrapping only to stay panic-free: the parts rounded down sum to
+            // at most the total, and the units to at most the demands.
+            floors = floors.wrapping_add(q);
+            units = units.wrapping_add(u64::from(unit));
             // Always written, counted only when marked: no branch.
             if let Some(slot) = marked.get_mut(count) {
                 *slot = j;
@@ -468,13 +464,14 @@ fn sweep<const WHOLE: bool, const ZEROS: bool>(
             base: c * CHUNK,
         };
         let (more, fewer) = settle.chunk::<WHOLE>(ws, ps, rs, marked.get(..count)?, &mut inside)?;
-        given = given.wrapping_add(more).wrapping_sub(fewer);
+        floors = floors.wrapping_add(more);
+        units = units.wrapping_sub(fewer);
     }
     Some(Swept {
         parts,
         reasons,
         inside,
-        given: u128::from(given),
+        given: u128::from(floors) + u128::from(units),
     })
 }
 
@@ -948,12 +945,7 @@ mod tests {
             let answer = banded(&problem, lambda, &scanned(weights));
             assert!(answer == Some(sorted(total, weights)), "case {i}");
         }
-        // A total within `n` of 2⁶⁴ (its parts and units might not fit the
-        // pass's 64-bit sum), and one weight of 2⁴⁸: the counting passes
-        // answer.
-        let (problem, lambda, _) = setup(u64::MAX, &wide);
-        assert!(banded(&problem, lambda, &scanned(&wide)).is_none());
-        assert!(solve(&problem, lambda, &scanned(&wide)) == sorted(u64::MAX, &wide));
+        // One weight of 2⁴⁸: the counting passes answer.
         let mut wider = wide.clone();
         wider[5] = 1 << FRACTION_BITS;
         let (problem, lambda, _) = setup(12_345_678_901, &wider);
