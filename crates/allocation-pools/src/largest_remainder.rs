@@ -205,7 +205,8 @@ const FRACTION_BITS: u32 = 48;
 /// The demands the sampled pass handles at a time: those whose fraction it
 /// cannot place are marked in a buffer of this many on the stack and settled
 /// exactly after their chunk, while it is in cache, so the loop over the chunk
-/// has no call and no branch in it and keeps its sums in registers.
+/// has no call and no branch taken at random in it, and keeps its sums in
+/// registers.
 const CHUNK: usize = 1024;
 
 /// The sampled guess and one pass (see [`unconstrained`]); `None` when there
@@ -247,17 +248,17 @@ fn banded(
         return None;
     }
     let fraction = Fraction::new(lambda)?;
-    let sampled = if scanned.sample.is_empty() {
-        Sampled::Strided(weights.iter().step_by(STRIDE))
+    let (sampled, stride) = if scanned.sample.is_empty() {
+        (weights, STRIDE)
     } else {
-        Sampled::Taken(scanned.sample.iter())
+        (scanned.sample.as_slice(), 1)
     };
     // One pass over the sample: its fractions' sum and their buckets (the
     // top bits of each fraction). A fraction that may hide a carry is most
     // likely a whole share's: it counts as none.
     let mut histogram = vec![0u32; 1 << BUCKET_BITS];
     let (mut m, mut sum) = (0usize, 0u128);
-    for &w in sampled {
+    for &w in sampled.iter().step_by(stride) {
         let f = Some(fraction.approximate::<false>(w).1)
             .filter(|&f| f <= !widest)
             .unwrap_or(0);
@@ -370,24 +371,6 @@ impl Fraction {
         let (high, r) = if r >= q { (high + 1, r - q) } else { (high, r) };
         let part = u128::from(w) * u128::from(self.whole) + high;
         Some((u64::try_from(part).ok()?, u64::try_from(r).ok()?))
-    }
-}
-
-/// The weights [`banded`] samples: the sum pass's sample, or one in
-/// [`STRIDE`] of the list.
-enum Sampled<'a> {
-    Taken(core::slice::Iter<'a, u64>),
-    Strided(core::iter::StepBy<core::slice::Iter<'a, u64>>),
-}
-
-impl<'a> Iterator for Sampled<'a> {
-    type Item = &'a u64;
-
-    fn next(&mut self) -> Option<&'a u64> {
-        match self {
-            Self::Taken(each) => each.next(),
-            Self::Strided(each) => each.next(),
-        }
     }
 }
 
