@@ -11,7 +11,8 @@ use std::collections::{BinaryHeap, HashMap};
 
 use super::super::{Profile, Utility, set};
 use super::bounds::{
-    Bounds, EXACT, Item, Priced, Ratio, after, bounds, price, quotient, sums_and_split, up, whole,
+    Bounds, EXACT, Item, Priced, Ratio, after, bounds, price, quotient, sum_error, sums_and_split,
+    up, whole,
 };
 
 /// Supporters of a project at some prefix: one class and utility, and how many.
@@ -116,7 +117,9 @@ pub(super) struct Rival {
     /// How far below this key a run at a larger budget may find it, per unit
     /// of money any of its supporters has more there: `Σ n` over those who do
     /// not pay in full here, over `Σ n·u` of those who do times the key's
-    /// divisor (infinite: not known). See [`Fast::below_bound`].
+    /// divisor (infinite: not known). See [`Fast::below_bound`]. For a rival
+    /// that cannot be afforded (an infinite key): an upper bound on its
+    /// supporters' money instead.
     pub(super) slack: f64,
 }
 
@@ -320,6 +323,10 @@ pub(super) struct Fast<'p, 'a> {
     /// how many exceeded it (none may).
     #[cfg(test)]
     pub(super) below_checked: (u64, u64),
+    /// Tests: candidates dropped as unaffordable by a bound, and how many of
+    /// them could be afforded after all (see `Fast::check_dropped`).
+    #[cfg(test)]
+    pub(super) dropped_checked: (u64, u64),
 }
 
 impl<'p, 'a> Fast<'p, 'a> {
@@ -426,6 +433,8 @@ impl<'p, 'a> Fast<'p, 'a> {
             fall: f64::NAN,
             #[cfg(test)]
             below_checked: (0, 0),
+            #[cfg(test)]
+            dropped_checked: (0, 0),
         })
     }
 
@@ -573,7 +582,7 @@ impl<'p, 'a> Fast<'p, 'a> {
                 },
                 exact: None,
                 rank,
-                slack: f64::INFINITY,
+                slack: up(sums.hi + sum_error(sums.hi, self.items.len())),
             }),
             Priced::Uncertain => None,
         }
@@ -621,6 +630,11 @@ impl<'p, 'a> Fast<'p, 'a> {
                 && bound > cand.key(c).lo
                 && let Some(r) = cand.rivals.get_mut(c as usize)
             {
+                if bound.is_infinite() {
+                    #[cfg(test)]
+                    self.check_dropped(k, c);
+                    return true;
+                }
                 r.key = Bounds {
                     lo: bound,
                     hi: f64::INFINITY,
@@ -690,10 +704,10 @@ impl<'p, 'a> Fast<'p, 'a> {
             self.below_checked.0 += 1;
             self.below_checked.1 += u64::from(bound > rival.key.hi);
         }
+        self.remember(k, c, rival.key.lo, rival.slack);
         if rival.key.lo.is_infinite() {
             return true;
         }
-        self.remember(k, c, rival.key.lo, rival.slack);
         set(&mut cand.rivals, c as usize, rival);
         set(&mut cand.fresh, c as usize, k);
         cand.push(c);
@@ -718,6 +732,19 @@ impl<'p, 'a> Fast<'p, 'a> {
         larger(above, self.below_bound(k, hist))
     }
 
+    /// Tests that `c`, dropped in round `k` for a bound that says it cannot be
+    /// afforded, cannot: priced (without counting the pricing), it must not
+    /// have a finite key.
+    #[cfg(test)]
+    fn check_dropped(&mut self, k: u32, c: u32) {
+        let pricings = self.pricings;
+        if let Some(rival) = self.key(k, c, None) {
+            self.dropped_checked.0 += 1;
+            self.dropped_checked.1 += u64::from(rival.key.hi.is_finite());
+        }
+        self.pricings = pricings;
+    }
+
     /// `c`'s supporters before round `k` of the current path, if counted there.
     fn hist_on_path(&self, k: u32, c: u32) -> Option<&Hist> {
         let prefix = *self.s.path.get(k as usize)?;
@@ -731,10 +758,20 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// can pay more, so the price falls by at most `growth · Σ n_limited / Σ
     /// n·u_full` (the payment function is concave, with that slope at the price
     /// from the left). The rival's `slack` is that factor over the key's
-    /// divisor.
+    /// divisor. A rival that could not be afforded there still cannot if its
+    /// supporters' money there (its `slack`), plus `growth` for each, falls
+    /// short of its cost: an infinite bound.
     fn below_bound(&self, k: u32, hist: &Hist) -> Option<f64> {
         let growth = *self.growth.get(k as usize)?;
         let &(_, key, slack) = hist.seen.iter().find(|&&(b, ..)| b == self.ref_at)?;
+        if key.is_infinite() {
+            // Unaffordable there, with at most `slack` among its supporters:
+            // here each has at most `growth` more.
+            let c = hist.project as usize;
+            let voters = self.voters.get(c).copied().unwrap_or(f64::INFINITY);
+            let cost = self.cost.get(c).map_or(0.0, |b| b.lo);
+            return (up(slack + up(growth * voters)) < cost).then_some(f64::INFINITY);
+        }
         Some((key - (growth * slack).next_up()).next_down()).filter(|&bound| bound > 0.0)
     }
 
@@ -910,7 +947,7 @@ impl<'p, 'a> Fast<'p, 'a> {
     /// Every project with supporters not among `given`, as a candidate for the
     /// round after them: at the bound that holds before any pricing, or what
     /// [`Fast::inherited`] finds, if larger.
-    fn candidates(&self, given: &[u32]) -> Candidates {
+    fn candidates(&mut self, given: &[u32]) -> Candidates {
         let m = self.cost.len();
         let mut cand = Candidates {
             fresh: vec![u32::MAX; m],
@@ -937,8 +974,9 @@ impl<'p, 'a> Fast<'p, 'a> {
             set(&mut out, c as usize, true);
         }
         let first = u32::try_from(given.len()).unwrap_or(u32::MAX);
-        for (c, start) in (0u32..).zip(&self.start) {
-            if start.is_none() || out.get(c as usize) == Some(&true) {
+        for c in (0u32..).take(self.start.len()) {
+            let has_supporters = self.start.get(c as usize).is_some_and(Option::is_some);
+            if !has_supporters || out.get(c as usize) == Some(&true) {
                 continue;
             }
             if first > 0
@@ -946,6 +984,11 @@ impl<'p, 'a> Fast<'p, 'a> {
                 && let Some(r) = cand.rivals.get_mut(c as usize)
                 && bound > r.key.lo
             {
+                if bound.is_infinite() {
+                    #[cfg(test)]
+                    self.check_dropped(first, c);
+                    continue;
+                }
                 r.key.lo = bound;
             }
             cand.push(c);
@@ -1173,7 +1216,7 @@ mod tests {
             7,
         )
         .unwrap();
-        let mut used = 0;
+        let (mut used, mut dropped) = (0, 0);
         for (name, utility) in [
             ("Poland_Swiecie_2023.pb", Utility::Cost),
             ("Poland_Swiecie_2023.pb", Utility::Approval),
@@ -1200,9 +1243,16 @@ mod tests {
                 }
             }
             assert_eq!(fast.below_checked.1, 0, "{name}: {:?}", fast.below_checked);
+            assert_eq!(
+                fast.dropped_checked.1, 0,
+                "{name}: {:?}",
+                fast.dropped_checked
+            );
             used += fast.below_checked.0;
+            dropped += fast.dropped_checked.0;
         }
         assert!(used > 1000, "{used}");
+        assert!(dropped > 100, "{dropped}");
     }
 
     /// Float runs choose what exact runs choose, on real elections of every
