@@ -43,7 +43,9 @@ pub(super) struct Hist {
     /// (budget, lower bound on the key, its `Rival::slack`) from runs that
     /// priced these supporters, by budget: a lower bound for any run at a
     /// budget up to that one, and with the slack for a run above it made
-    /// against it (see [`Fast::below_bound`]).
+    /// against it (see [`Fast::below_bound`]). An infinite key: found
+    /// unaffordable at that budget, with an upper bound on the supporters'
+    /// money there in place of the slack.
     pub(super) seen: Vec<(f64, f64, f64)>,
     /// The last run that used it (see [`Fast::collect`]).
     pub(super) used: u64,
