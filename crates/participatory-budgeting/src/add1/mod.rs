@@ -53,15 +53,14 @@
 //! chosen project cost it), and only those who did not pay in full there can
 //! pay more (`Fast::below_bound`; 15% fewer pricings on `random-300x6000`,
 //! whose runs left of a change of outcome have no run above them on their
-//! path). A rival found unaffordable is remembered as an infinite key with
-//! an upper bound on its supporters' money: a run at a budget up to that one
-//! drops it unpriced (money only grows with the budget), and so does a run
-//! above it made against it, while that money plus each supporter's bound on
-//! what it holds more falls short of the cost (every run confirms ~190
-//! projects unaffordable on `random-300x6000` — 17% of its pricings before
-//! — and its last rounds on the real elections: 109,487 → 62,662 pricings on
-//! Budapest 2024, 1.71 → 1.57 M on `random-300x6000`). A rival never counted
-//! at a run's current prefix is first
+//! path). A rival found unaffordable is remembered as an infinite key with an
+//! upper bound on its supporters' money: a run at a budget up to that one drops
+//! it unpriced (money only grows with the budget), and so does a run above it
+//! made against it while that money, plus each supporter's bound on what it
+//! holds more, falls short of the cost. Before, every run priced each project
+//! it never chose to find it unaffordable (~190 a run, 17% of the pricings on
+//! `random-300x6000`); now 1.71 → 1.57 M pricings there, 109,487 → 62,662 on
+//! Budapest 2024. A rival never counted at a run's current prefix is first
 //! lifted to its key at the latest prefix of the path it was counted at, with
 //! the run's own budgets (`reprice`): a lower bound found without counting its
 //! supporters' classes anew (8–27% fewer pricings on the real elections, 9% on
