@@ -162,9 +162,33 @@ pub(super) fn exact_total(items: &[Item], beta: impl Fn(&Item) -> f64) -> Option
     Some(total)
 }
 
+/// A supporter's utility: its own, or 1 for every supporter when `ONE` (every
+/// utility but points, see `Fast::weights`). Prices are generic over `ONE` so
+/// that the compiler drops the products and quotients by a utility of 1 and
+/// the tests of whether it is 1: bit for bit the same results, 12% fewer
+/// instructions in add1 on `random-300x6000` (40.0 → 35.2 G, cachegrind),
+/// 5% on Budapest 2024.
+#[inline]
+fn utility<const ONE: bool>(it: &Item) -> f64 {
+    if ONE { 1.0 } else { it.u }
+}
+
+/// `β / u`: exact when `u` is 1.
+#[inline]
+fn per_utility<const ONE: bool>(it: &Item, b: f64) -> f64 {
+    if ONE || it.u == 1.0 { b } else { b / it.u }
+}
+
 /// `Σ n · min(β, ρ·u)` for the budgets `beta` picks, with its error bound.
-pub(super) fn payable(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> (f64, f64) {
-    let total: f64 = items.iter().map(|it| it.n * beta(it).min(rho * it.u)).sum();
+pub(super) fn payable<const ONE: bool>(
+    items: &[Item],
+    beta: impl Fn(&Item) -> f64,
+    rho: f64,
+) -> (f64, f64) {
+    let total: f64 = items
+        .iter()
+        .map(|it| it.n * beta(it).min(rho * utility::<ONE>(it)))
+        .sum();
     (total, sum_error(total, items.len()))
 }
 
@@ -182,12 +206,15 @@ pub(super) struct Split {
     pub(super) min_full: f64,
 }
 
-pub(super) fn split(items: &[Item], beta: impl Fn(&Item) -> f64, rho: f64) -> Split {
+pub(super) fn split<const ONE: bool>(
+    items: &[Item],
+    beta: impl Fn(&Item) -> f64,
+    rho: f64,
+) -> Split {
     let mut s = Split::new();
     for it in items {
         let b = beta(it);
-        let ratio = if it.u == 1.0 { b } else { b / it.u };
-        s.add(it, b, ratio, rho);
+        s.add::<ONE>(it, b, per_utility::<ONE>(it, b), rho);
     }
     s
 }
@@ -206,8 +233,9 @@ impl Split {
     /// Adds a supporter with budget `b` (`ratio = b / u`) at the price `rho`.
     /// Plain comparisons for the extremes: budgets are never NaN.
     #[inline]
-    fn add(&mut self, it: &Item, b: f64, ratio: f64, rho: f64) {
-        if b < rho * it.u {
+    fn add<const ONE: bool>(&mut self, it: &Item, b: f64, ratio: f64, rho: f64) {
+        let u = utility::<ONE>(it);
+        if b < rho * u {
             self.paid_lo += it.n * b;
             self.paid_hi += it.n * it.hi;
             self.max_limited = if ratio > self.max_limited {
@@ -216,7 +244,7 @@ impl Split {
                 self.max_limited
             };
         } else {
-            self.weight += it.n * it.u;
+            self.weight += it.n * u;
             self.min_full = if ratio < self.min_full {
                 ratio
             } else {
@@ -229,11 +257,11 @@ impl Split {
 impl Sums {
     /// Adds a supporter; its `β / u` at the lowest budgets.
     #[inline]
-    fn add(&mut self, it: &Item) -> f64 {
+    fn add<const ONE: bool>(&mut self, it: &Item) -> f64 {
         self.lo += it.n * it.lo;
         self.hi += it.n * it.hi;
-        self.weight += it.n * it.u;
-        let ratio = if it.u == 1.0 { it.lo } else { it.lo / it.u };
+        self.weight += it.n * utility::<ONE>(it);
+        let ratio = per_utility::<ONE>(it, it.lo);
         self.least = if ratio < self.least {
             ratio
         } else {
@@ -248,7 +276,10 @@ impl Sums {
 /// starts: one pass instead of two, the same sums in the same order. Most
 /// pricings have a guess, and most of those need no other pass
 /// (`random-300x6000`).
-pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Option<(f64, Split)>) {
+pub(super) fn sums_and_split<const ONE: bool>(
+    items: &[Item],
+    guess: Option<f64>,
+) -> (Sums, Option<(f64, Split)>) {
     let mut sums = Sums {
         lo: 0.0,
         hi: 0.0,
@@ -257,14 +288,14 @@ pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Optio
     };
     let Some(rho) = guess else {
         for it in items {
-            sums.add(it);
+            sums.add::<ONE>(it);
         }
         return (sums, None);
     };
     let mut s = Split::new();
     for it in items {
-        let ratio = sums.add(it);
-        s.add(it, it.lo, ratio, rho);
+        let ratio = sums.add::<ONE>(it);
+        s.add::<ONE>(it, it.lo, ratio, rho);
     }
     (sums, Some((rho, s)))
 }
@@ -277,7 +308,7 @@ pub(super) fn sums_and_split(items: &[Item], guess: Option<f64>) -> (Sums, Optio
 /// once the split is. `floor` (`cost / Σ n·u`, at or below the price) restarts it
 /// when `start` is beyond every budget, where the tangent is flat.
 #[inline]
-pub(super) fn split_at_price(
+pub(super) fn split_at_price<const ONE: bool>(
     items: &[Item],
     beta: impl Fn(&Item) -> f64 + Copy,
     cost: f64,
@@ -287,7 +318,9 @@ pub(super) fn split_at_price(
 ) -> (f64, Split) {
     let mut rho = start;
     for step in 0..64 {
-        let s = first.take().unwrap_or_else(|| split(items, beta, rho));
+        let s = first
+            .take()
+            .unwrap_or_else(|| split::<ONE>(items, beta, rho));
         if s.weight <= 0.0 {
             if rho <= floor {
                 return (rho, s);
@@ -307,7 +340,7 @@ pub(super) fn split_at_price(
         }
         rho = next;
     }
-    (rho, split(items, beta, rho))
+    (rho, split::<ONE>(items, beta, rho))
 }
 
 /// Bounds on the price from one split, without another pass:
@@ -348,7 +381,7 @@ pub(super) fn fused_bounds(s: &Split, cost: Bounds, terms: usize) -> (Option<f64
 /// (`price`, `split_at_price` and `after` are inlined into the loops that
 /// call them, as the compiler did before `full` was added.)
 #[inline]
-pub(super) fn price(
+pub(super) fn price<const ONE: bool>(
     items: &[Item],
     (sums, first): (Sums, Option<(f64, Split)>),
     cost: Bounds,
@@ -377,7 +410,7 @@ pub(super) fn price(
     // `least` was rounded, so it must clear the price by a step.
     if cost.lo == cost.hi && whole(sums.weight).is_some() {
         let rho = quotient(cost.lo, sums.weight);
-        let all_full = if items.iter().all(|it| it.u == 1.0) {
+        let all_full = if ONE || items.iter().all(|it| it.u == 1.0) {
             sums.least.mul_add(sums.weight, -cost.lo) >= 0.0
         } else {
             sums.least >= rho.hi.next_up()
@@ -393,7 +426,7 @@ pub(super) fn price(
     let floor = (cost.lo / sums.weight).next_down().max(0.0);
     // Newton's method starts at the guess, whose split came with the sums.
     let (start, first) = first.map_or((floor, None), |(rho, s)| (rho, Some(s)));
-    let (rho, split) = split_at_price(items, |it| it.lo, cost.hi, start, floor, first);
+    let (rho, split) = split_at_price::<ONE>(items, |it| it.lo, cost.hi, start, floor, first);
     let fused = fused_bounds(&split, cost, items.len());
     if let (Some(lo), Some(hi)) = fused {
         // The split holds at `hi`, above the price: its full payers pay in full there.
@@ -414,7 +447,7 @@ pub(super) fn price(
             break;
         }
         let a = (rho * (1.0 + tol)).next_up();
-        let (f, err) = payable(items, |it| it.lo, a);
+        let (f, err) = payable::<ONE>(items, |it| it.lo, a);
         if f - err >= cost.hi {
             hi = Some(a);
             break;
@@ -431,13 +464,13 @@ pub(super) fn price(
             break;
         }
         let a = (rho * (1.0 - tol)).next_down().max(0.0);
-        let (f, err) = payable(items, |it| it.hi, a);
+        let (f, err) = payable::<ONE>(items, |it| it.hi, a);
         if f + err < cost.lo {
             lo = Some(a);
             break;
         }
         if attempt == 0 {
-            rho = split_at_price(items, |it| it.hi, cost.lo, rho, floor, None).0;
+            rho = split_at_price::<ONE>(items, |it| it.hi, cost.lo, rho, floor, None).0;
         } else {
             tol *= 1024.0;
         }
@@ -547,20 +580,28 @@ mod tests {
                 exact_price(&items.iter().map(|it| (pick(it), it.u, it.n)).collect::<Vec<_>>(), cost)
             };
             let (poorest, richest) = (at(|it| it.lo), at(|it| it.hi));
-            let (taken, first) = sums_and_split(&items, guess);
+            let (taken, first) = sums_and_split::<false>(&items, guess);
             prop_assert_eq!(
                 (taken.lo, taken.hi, taken.weight, taken.least),
                 (sums.lo, sums.hi, sums.weight, sums.least)
             );
             prop_assert_eq!(first.map(|(g, _)| g), guess);
             if let Some((g, first)) = first {
-                let plain = split(&items, |it| it.lo, g);
+                let plain = split::<false>(&items, |it| it.lo, g);
                 prop_assert_eq!(
                     (first.paid_lo, first.paid_hi, first.weight, first.max_limited, first.min_full),
                     (plain.paid_lo, plain.paid_hi, plain.weight, plain.max_limited, plain.min_full)
                 );
             }
-            match price(&items, (taken, first), Bounds { lo: cost, hi: cost }) {
+            let priced = price::<false>(&items, (taken, first), Bounds { lo: cost, hi: cost });
+            if !points {
+                // Specialised for utilities of 1: bit for bit the same.
+                let one = sums_and_split::<true>(&items, guess);
+                prop_assert_eq!(format!("{one:?}"), format!("{:?}", (taken, first)));
+                let one = price::<true>(&items, one, Bounds { lo: cost, hi: cost });
+                prop_assert_eq!(format!("{one:?}"), format!("{priced:?}"));
+            }
+            match priced {
                 Priced::At { rho, exact, .. } => {
                     let poorest = poorest.expect("affordable at the lowest budgets");
                     let richest = richest.expect("affordable at the highest budgets");

@@ -530,9 +530,15 @@ impl<'p, 'a> Fast<'p, 'a> {
         };
         let cost = self.cost.get(c as usize).copied().unwrap_or_default();
         let gathered = items.get(..kept).unwrap_or_default();
-        let taken = sums_and_split(gathered, hist.rho.or(guess));
-        let sums = taken.0;
-        let priced = price(gathered, taken, cost);
+        let guess = hist.rho.or(guess);
+        // Every utility is 1 but for points (see `Fast::weights`).
+        let (sums, priced) = if self.utility == Utility::Points {
+            let taken = sums_and_split::<false>(gathered, guess);
+            (taken.0, price::<false>(gathered, taken, cost))
+        } else {
+            let taken = sums_and_split::<true>(gathered, guess);
+            (taken.0, price::<true>(gathered, taken, cost))
+        };
         self.items = items;
         let rank = self.profile.rank(c as usize);
         let per = self
