@@ -236,10 +236,13 @@ fn gather(
     if items.len() < supporters.len() {
         items.resize(supporters.len(), Item::default());
     }
+    // A slice, so that its start and length stay in registers: writes through
+    // a `Vec` could, for all the compiler knows, change the tables read.
+    let slots = items.as_mut_slice();
     let mut kept = 0;
     for (class, u, n) in supporters {
         let b = budget.get(class as usize).copied().unwrap_or_default();
-        if let Some(slot) = items.get_mut(kept) {
+        if let Some(slot) = slots.get_mut(kept) {
             *slot = Item {
                 lo: b.lo,
                 hi: b.hi,
@@ -511,7 +514,7 @@ impl<'p, 'a> Fast<'p, 'a> {
         let kept = if at_end {
             // The classes a count would find, in the same order.
             let weights = self.weights.get(c as usize).map_or(&[][..], Vec::as_slice);
-            let current = &self.s.current;
+            let current = self.s.current.as_slice();
             let class = |g: u32| current.get(g as usize).copied().unwrap_or(0);
             let supporters = support.iter().zip(weights);
             let supporters = supporters.map(|(&g, w)| (class(g), w.u, w.n));
