@@ -40,6 +40,48 @@ fn payer(bx: Bounds, by: Bounds, rho: (Bounds, Bounds), u: f64) -> (bool, bool) 
     (full, limited)
 }
 
+/// Bounds on the slopes of the classes' budgets and on the declines of the
+/// chosen prices between two runs (see [`Fast::class_slopes`]), as far as
+/// they have been computed.
+pub(super) struct Slopes {
+    /// Per class of the path (filled for the classes of the rounds computed).
+    sigma: Vec<Bounds>,
+    /// Per round computed.
+    declines: Vec<Bounds>,
+    /// How many first rounds the two runs share.
+    shared: usize,
+    /// A round's decline could not be bounded, or the shared rounds are done.
+    stopped: bool,
+}
+
+impl Slopes {
+    fn new(ends: Ends<'_>) -> Self {
+        let (x, y) = (ends.x, ends.y);
+        let mut sigma = vec![Bounds::default(); x.budget.len().min(y.budget.len())];
+        let started = x.rounds.is_some() && y.rounds.is_some();
+        let stopped = if let Some(first) = sigma.first_mut()
+            && started
+        {
+            *first = Bounds { lo: 1.0, hi: 1.0 };
+            false
+        } else {
+            true
+        };
+        let shared = x
+            .chosen
+            .iter()
+            .zip(&y.chosen)
+            .take_while(|(a, b)| a == b)
+            .count();
+        Slopes {
+            sigma,
+            declines: Vec::new(),
+            shared,
+            stopped,
+        }
+    }
+}
+
 /// The two ends of a window whose runs made the same choices.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Ends<'e> {
@@ -113,31 +155,37 @@ impl Fast<'_, '_> {
     /// The bounds for round `k` hold given that every budget in the window makes
     /// the same choices before round `k`. The declines stop at the first round
     /// whose slope cannot be bounded (no supporter sure to pay in full).
+    #[cfg(test)]
     pub(super) fn class_slopes(&self, ends: Ends<'_>) -> (Vec<Bounds>, Vec<Bounds>) {
-        let (x, y) = (ends.x, ends.y);
-        let mut sigma = vec![Bounds::default(); x.budget.len().min(y.budget.len())];
-        let mut declines = Vec::new();
-        let (Some(rx), Some(ry)) = (&x.rounds, &y.rounds) else {
-            return (sigma, declines);
+        let mut slopes = Slopes::new(ends);
+        self.slopes_to(ends, &mut slopes, usize::MAX);
+        (slopes.sigma, slopes.declines)
+    }
+
+    /// Extends `slopes` (see [`Fast::class_slopes`]) through round `k`, or
+    /// as far as they go: the certificate asks round by round, and stops at
+    /// the first round it cannot certify, so later rounds' declines are not
+    /// computed until asked for (a window that splits needs only its first
+    /// rounds').
+    fn slopes_to(&self, ends: Ends<'_>, slopes: &mut Slopes, k: usize) {
+        let (Some(rx), Some(ry)) = (&ends.x.rounds, &ends.y.rounds) else {
+            return;
         };
-        let Some(first) = sigma.first_mut() else {
-            return (sigma, declines);
-        };
-        *first = Bounds { lo: 1.0, hi: 1.0 };
-        // The rounds the two runs share (all of them, for a window).
-        let shared = x
-            .chosen
-            .iter()
-            .zip(&y.chosen)
-            .take_while(|(a, b)| a == b)
-            .count();
-        for (k, (a, b)) in rx.iter().zip(ry).take(shared).enumerate() {
-            let Some(dc) = self.slopes_of_round(ends, k, (a, b), &mut sigma) else {
-                break;
+        while !slopes.stopped && slopes.declines.len() <= k.min(slopes.shared) {
+            let round = slopes.declines.len();
+            let (Some(a), Some(b)) = (rx.get(round), ry.get(round)) else {
+                slopes.stopped = true;
+                return;
             };
-            declines.push(dc);
+            if round >= slopes.shared {
+                slopes.stopped = true;
+                return;
+            }
+            match self.slopes_of_round(ends, round, (a, b), &mut slopes.sigma) {
+                Some(dc) => slopes.declines.push(dc),
+                None => slopes.stopped = true,
+            }
         }
-        (sigma, declines)
     }
 
     /// [`Fast::class_slopes`] for one round (as run at `ends.x` and at
@@ -275,7 +323,7 @@ impl Fast<'_, '_> {
             return 0;
         };
         let known = x.known.max(y.known).max(given);
-        let mut slopes: Option<(Vec<Bounds>, Vec<Bounds>)> = None;
+        let mut slopes: Option<Slopes> = None;
         let rounds = rx.iter().zip(ry).zip(x.chosen.iter().zip(&y.chosen));
         for (k, ((a, b), (cx, cy))) in rounds.enumerate() {
             if cx != cy {
@@ -284,11 +332,12 @@ impl Fast<'_, '_> {
             if k < known || monotone(a, b) {
                 continue;
             }
-            let (sigma, declines) = slopes.get_or_insert_with(|| self.class_slopes(ends));
-            let Some(&dc) = declines.get(k) else {
+            let slopes = slopes.get_or_insert_with(|| Slopes::new(ends));
+            self.slopes_to(ends, slopes, k);
+            let Some(&dc) = slopes.declines.get(k) else {
                 return k;
             };
-            if !self.slope_round(ends, k, (a, b), (dc, sigma), width) {
+            if !self.slope_round(ends, k, (a, b), (dc, &slopes.sigma), width) {
                 return k;
             }
         }
