@@ -6,6 +6,7 @@
     reason = "bounds are exact floats: equal means the same number, e.g. an exact cost"
 )]
 
+use super::super::Utility;
 use super::bounds::{Bounds, down, up};
 use super::run::{Eval, Fast, Round, beats};
 
@@ -106,6 +107,10 @@ impl Fast<'_, '_> {
         let hist = self.s.hists.get(h).filter(|x| !x.stub)?;
         let (mut num_hi, mut den_lo, mut num_lo, mut den_hi) = (0.0, 0.0, 0.0, 0.0);
         let mut known = true;
+        // With every utility 1 (all but points), `payer`'s two thresholds are
+        // the same for every supporter: computed once (the same floats).
+        let one = self.utility != Utility::Points;
+        let (full_from, limited_below) = (rho.0.hi.next_up(), rho.1.lo.next_down());
         self.each_supporter(hist, |class, u, n| {
             let i = class as usize;
             let (Some(bx), Some(by), Some(s)) =
@@ -114,7 +119,11 @@ impl Fast<'_, '_> {
                 known = false;
                 return;
             };
-            let (full_x, limited_y) = payer(*bx, *by, rho, u);
+            let (full_x, limited_y) = if one {
+                (bx.lo >= full_from, by.hi < limited_below)
+            } else {
+                payer(*bx, *by, rho, u)
+            };
             if full_x {
                 den_lo += n * u;
             } else {
