@@ -41,6 +41,37 @@ fn payer(bx: Bounds, by: Bounds, rho: (Bounds, Bounds), u: f64) -> (bool, bool) 
     (full, limited)
 }
 
+/// [`payer`] for the supporters of one project across a window: with every
+/// utility 1 (all but points) its two thresholds are the same floats for
+/// every supporter, computed once.
+#[derive(Debug, Clone, Copy)]
+struct Payers {
+    rho: (Bounds, Bounds),
+    one: bool,
+    full_from: f64,
+    limited_below: f64,
+}
+
+impl Payers {
+    fn new(rho: (Bounds, Bounds), utility: Utility) -> Self {
+        Payers {
+            rho,
+            one: utility != Utility::Points,
+            full_from: rho.0.hi.next_up(),
+            limited_below: rho.1.lo.next_down(),
+        }
+    }
+
+    #[inline]
+    fn payer(&self, bx: Bounds, by: Bounds, u: f64) -> (bool, bool) {
+        if self.one {
+            (bx.lo >= self.full_from, by.hi < self.limited_below)
+        } else {
+            payer(bx, by, self.rho, u)
+        }
+    }
+}
+
 /// Bounds on the slopes of the classes' budgets and on the declines of the
 /// chosen prices between two runs (see [`Fast::class_slopes`]), as far as
 /// they have been computed.
@@ -107,10 +138,7 @@ impl Fast<'_, '_> {
         let hist = self.s.hists.get(h).filter(|x| !x.stub)?;
         let (mut num_hi, mut den_lo, mut num_lo, mut den_hi) = (0.0, 0.0, 0.0, 0.0);
         let mut known = true;
-        // With every utility 1 (all but points), `payer`'s two thresholds are
-        // the same for every supporter: computed once (the same floats).
-        let one = self.utility != Utility::Points;
-        let (full_from, limited_below) = (rho.0.hi.next_up(), rho.1.lo.next_down());
+        let payers = Payers::new(rho, self.utility);
         self.each_supporter(hist, |class, u, n| {
             let i = class as usize;
             let (Some(bx), Some(by), Some(s)) =
@@ -119,11 +147,7 @@ impl Fast<'_, '_> {
                 known = false;
                 return;
             };
-            let (full_x, limited_y) = if one {
-                (bx.lo >= full_from, by.hi < limited_below)
-            } else {
-                payer(*bx, *by, rho, u)
-            };
+            let (full_x, limited_y) = payers.payer(*bx, *by, u);
             if full_x {
                 den_lo += n * u;
             } else {
@@ -218,10 +242,11 @@ impl Fast<'_, '_> {
         if hist.entries.is_empty() {
             return None;
         }
+        let payers = Payers::new(rho, self.utility);
         for (i, e) in hist.entries.iter().enumerate() {
             let from = e.class as usize;
             let (bx, by, s) = (x.budget.get(from)?, y.budget.get(from)?, *sigma.get(from)?);
-            let (full_x, limited_y) = payer(*bx, *by, rho, e.u);
+            let (full_x, limited_y) = payers.payer(*bx, *by, e.u);
             let child = if full_x {
                 Bounds {
                     lo: down(s.lo + dc.lo * e.u),
