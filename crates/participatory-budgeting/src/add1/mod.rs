@@ -74,26 +74,30 @@
 //! reached it. add1 calls MES; MES never calls add1.
 //!
 //! **Cost.** On the generated `random-300x6000` (bench of that id) the 5,737
-//! budgets the loop visits hold 662 changes of outcome (measured by a run at
+//! budgets the loop visits hold 661 changes of outcome (measured by a run at
 //! every budget); the search makes 1,660 runs, ~2.5 per change, where no search
 //! of this kind can make fewer than ~2 (a run on each side of a change: 1,242
-//! budgets here). A run there prices ~945 times (1.57 M in all), ~3 ms. Of
-//! the pricings (counted before unaffordable rivals were remembered), 57%
-//! find each round's winner (~11 per round not given), 32% price its closest
-//! rivals for the certificates (~6 per round), 7% pay for given rounds and 3%
-//! lift rivals; a run given all its rounds still priced ~190 projects to find
-//! them unaffordable.
+//! budgets here; of the 1,765 runs the crate's test build makes, the others
+//! are 304 within a few budgets of a change, where a prediction fell short,
+//! and 219 right ends made again, see `Probe::cover`). A run there prices ~945
+//! times (1.57 M in all), ~3 ms. Of the pricings (counted before unaffordable
+//! rivals were remembered), 57% find each round's winner (~11 per round not
+//! given), 32% price its closest rivals for the certificates (~6 per round),
+//! 7% pay for given rounds and 3% lift rivals; a run given all its rounds
+//! still priced ~190 projects to find them unaffordable.
 //! A price gathers the project's ~250 supporters' budgets (at the end of a
 //! path nearly every voter is a class of their own; ~165 have money left),
 //! takes the sums and the split at a starting price (its last price, or its
 //! price in an earlier round of the run) in one pass, and in three cases of
-//! five one more pass for Newton's method. Pricing is half the time; following
-//! the path, paying, the heap and the certificates the rest. A run whose
-//! outcome is that of the run above it
-//! prices about a third of what one left of a change does (that run's keys
-//! bound its rivals'), a window's top run about twice. The real elections
-//! change outcome far less often (Budapest 2024: 560 runs over 23,175
-//! budgets).
+//! five one more pass for Newton's method. Pricing is ~60% of the time; the
+//! gathering is ~60% of its instructions (~26 a supporter: two dependent
+//! loads and three bounds checks). Following the path, paying, the heap and
+//! the certificates take the rest. With every utility 1 (all but points) the
+//! pricing and the payers' thresholds are specialised at compile time
+//! (`bounds.rs`). A run whose outcome is that of the run above it prices
+//! about a third of what one left of a change does (that run's keys bound its
+//! rivals'), a window's top run about twice. The real elections change
+//! outcome far less often (Budapest 2024: 560 runs over 23,175 budgets).
 //!
 //! **Limits.** add1 needs the projects' total cost below 2^53 in the smallest unit
 //! (floats must hold every budget exactly) and points below 2^53; otherwise it
