@@ -73,7 +73,7 @@ impl Payers {
 }
 
 /// Bounds on the slopes of the classes' budgets and on the declines of the
-/// chosen prices between two runs (see [`Fast::class_slopes`]), as far as
+/// chosen prices between two runs (see [`Fast::slopes_to`]), as far as
 /// they have been computed.
 pub(super) struct Slopes {
     /// Per class of the path (filled for the classes of the rounds computed).
@@ -176,9 +176,18 @@ impl Fast<'_, '_> {
         })
     }
 
+    /// [`Fast::slopes_to`] through every round, for the tests.
+    #[cfg(test)]
+    pub(super) fn class_slopes(&self, ends: Ends<'_>) -> (Vec<Bounds>, Vec<Bounds>) {
+        let mut slopes = Slopes::new(ends);
+        self.slopes_to(ends, &mut slopes, usize::MAX);
+        (slopes.sigma, slopes.declines)
+    }
+
     /// Bounds on the slope of every class's budget in the per-voter budget, and
     /// on how fast each round's chosen price falls (`D`), anywhere between two
-    /// runs with the same choices (none otherwise). The first class (everyone)
+    /// runs with the same choices (none otherwise), extended in `slopes`
+    /// through round `k`, or as far as they go. The first class (everyone)
     /// has slope exactly 1; a class paying in full for the whole window gains
     /// the payment's decline (`slope + D·u`); one limited for the whole window
     /// has nothing left (0); one that may switch lies between. A class's budget
@@ -187,19 +196,10 @@ impl Fast<'_, '_> {
     ///
     /// The bounds for round `k` hold given that every budget in the window makes
     /// the same choices before round `k`. The declines stop at the first round
-    /// whose slope cannot be bounded (no supporter sure to pay in full).
-    #[cfg(test)]
-    pub(super) fn class_slopes(&self, ends: Ends<'_>) -> (Vec<Bounds>, Vec<Bounds>) {
-        let mut slopes = Slopes::new(ends);
-        self.slopes_to(ends, &mut slopes, usize::MAX);
-        (slopes.sigma, slopes.declines)
-    }
-
-    /// Extends `slopes` (see [`Fast::class_slopes`]) through round `k`, or
-    /// as far as they go: the certificate asks round by round, and stops at
-    /// the first round it cannot certify, so later rounds' declines are not
-    /// computed until asked for (a window that splits needs only its first
-    /// rounds').
+    /// whose slope cannot be bounded (no supporter sure to pay in full). The
+    /// certificate asks round by round and stops at the first round it cannot
+    /// certify, so later rounds are not computed until asked for (a window
+    /// that splits needs only its first rounds').
     fn slopes_to(&self, ends: Ends<'_>, slopes: &mut Slopes, k: usize) {
         let (Some(rx), Some(ry)) = (&ends.x.rounds, &ends.y.rounds) else {
             return;
@@ -221,7 +221,7 @@ impl Fast<'_, '_> {
         }
     }
 
-    /// [`Fast::class_slopes`] for one round (as run at `ends.x` and at
+    /// [`Fast::slopes_to`] for one round (as run at `ends.x` and at
     /// `ends.y`): the decline of its price, after setting the slopes of the
     /// classes it creates.
     fn slopes_of_round(
@@ -267,7 +267,7 @@ impl Fast<'_, '_> {
 
     /// The slope certificate for one round of a window of `width` (scaled),
     /// given that the rounds before it choose the same all along. With the bounds of
-    /// [`Fast::class_slopes`], for each rival that the monotone certificate
+    /// [`Fast::slopes_to`], for each rival that the monotone certificate
     /// cannot clear, the gap `g = key(rival) − key(chosen)` is bounded below on
     /// the whole window by lines from both ends with the least and greatest slope
     /// `g` can have. If that stays positive, the round chooses the same: the

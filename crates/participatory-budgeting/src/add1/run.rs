@@ -830,9 +830,10 @@ impl<'p, 'a> Fast<'p, 'a> {
         self.run_given(b, against, &[])
     }
 
-    /// [`Fast::run`], with the first rounds' choices `given`: certified for a
-    /// window around `b`, so only their chosen projects are priced (to pay
-    /// for them). The other candidates start the next round at the key seen
+    /// MES at per-voter budget `b`, as `Fast::run` (the tests' entry), with
+    /// the first rounds' choices `given`: certified for a window around `b`,
+    /// so only their chosen projects are priced (to pay for them). The
+    /// other candidates start the next round at the key seen
     /// for them at the latest prefix of the path that has one, in runs at a
     /// budget at least this one's (see [`Fast::inherited`]: a key only rises
     /// from round to round, and falls as the budget grows).

@@ -5,7 +5,7 @@
 //! JR and EJR+ are polynomial. EJR and PJR are hard to check in general: they
 //! are decided here by a depth-first search over cohesive candidate sets,
 //! pruned as soon as their common supporters weigh too little, up to
-//! [`MAX_COMMITTEES_EXAMINED`](super::MAX_COMMITTEES_EXAMINED) search nodes,
+//! [`MAX_COMMITTEES_EXAMINED`] search nodes,
 //! and refused beyond (never guessed). Priceability is an exact linear
 //! program (two-phase simplex over rationals).
 
