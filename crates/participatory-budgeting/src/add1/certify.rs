@@ -8,7 +8,7 @@
 
 use super::super::Utility;
 use super::bounds::{Bounds, down, up};
-use super::run::{Eval, Fast, Round, beats};
+use super::run::{Eval, Fast, Round, beats, utilities_are_one};
 
 /// The least a gap can be on a window of `width`, given its values `gx` and `gy`
 /// at the ends and bounds on its slope: `max(gx + slope.lo·t, gy − slope.hi·(width
@@ -56,7 +56,7 @@ impl Payers {
     fn new(rho: (Bounds, Bounds), utility: Utility) -> Self {
         Payers {
             rho,
-            one: utility != Utility::Points,
+            one: utilities_are_one(utility),
             full_from: rho.0.hi.next_up(),
             limited_below: rho.1.lo.next_down(),
         }

@@ -255,6 +255,13 @@ fn gather(
     kept
 }
 
+/// Whether every supporter's utility is 1 ([`Fast::weights`]): under every
+/// utility but points. Pricing and the slope certificate are specialised for
+/// it.
+pub(super) fn utilities_are_one(utility: Utility) -> bool {
+    utility != Utility::Points
+}
+
 /// The larger of two bounds, either of which may be missing.
 fn larger(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
@@ -368,10 +375,10 @@ impl<'p, 'a> Fast<'p, 'a> {
                 (0..)
                     .zip(profile.support(c))
                     .map(|(i, &g)| Weight {
-                        u: if utility == Utility::Points {
-                            bounds(u128::from(points(i))).lo
-                        } else {
+                        u: if utilities_are_one(utility) {
                             1.0
+                        } else {
+                            bounds(u128::from(points(i))).lo
                         },
                         n: count.get(g as usize).copied().unwrap_or(0.0),
                     })
@@ -534,13 +541,12 @@ impl<'p, 'a> Fast<'p, 'a> {
         let cost = self.cost.get(c as usize).copied().unwrap_or_default();
         let gathered = items.get(..kept).unwrap_or_default();
         let guess = hist.rho.or(guess);
-        // Every utility is 1 but for points (see `Fast::weights`).
-        let (sums, priced) = if self.utility == Utility::Points {
-            let taken = sums_and_split::<false>(gathered, guess);
-            (taken.0, price::<false>(gathered, taken, cost))
-        } else {
+        let (sums, priced) = if utilities_are_one(self.utility) {
             let taken = sums_and_split::<true>(gathered, guess);
             (taken.0, price::<true>(gathered, taken, cost))
+        } else {
+            let taken = sums_and_split::<false>(gathered, guess);
+            (taken.0, price::<false>(gathered, taken, cost))
         };
         self.items = items;
         let rank = self.profile.rank(c as usize);
@@ -616,10 +622,10 @@ impl<'p, 'a> Fast<'p, 'a> {
             .unwrap_or(f64::INFINITY);
         // Only those who do not pay in full can pay more with more money; with
         // utilities of 1 (all but points), `full` counts the others.
-        let limited = if self.utility == Utility::Points {
-            voters
-        } else {
+        let limited = if utilities_are_one(self.utility) {
             (voters - full).max(0.0).next_up()
+        } else {
+            voters
         };
         (limited / (full * per.lo).next_down()).next_up()
     }
