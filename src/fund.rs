@@ -77,12 +77,17 @@ fn weights<'de, D: Deserializer<'de>>(
                     )));
                 }
             };
+            // Exactly, or refused: a weight rounded to 0 would get nothing.
+            // The value keeps the scale it was written with (`2.50`), which
+            // the rule's hash has always seen.
             text.parse::<Decimal>()
                 .or_else(|_| Decimal::from_scientific(&text))
+                .ok()
+                .filter(|_| pools::exact_decimal(&text).is_some())
                 .map(|d| (name.clone(), d))
-                .map_err(|_| {
+                .ok_or_else(|| {
                     D::Error::custom(format!(
-                        "the weight of `{name}` is `{text}`, expected a number such as 3 or \"2.5\", with at most 28 decimal places"
+                        "the weight of `{name}` is `{text}`, expected a number such as 3 or \"2.5\", with at most 28 digits and 28 decimal places"
                     ))
                 })
         })

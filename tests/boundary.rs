@@ -169,6 +169,38 @@ fn a_positive_weight_is_never_treated_as_zero() {
     }
     let line = run_error(&["apportion", "--total", "10"], "[1e308, 1]");
     assert!(line.contains("`1e308`") && line.len() < 300, "{line}");
+    // The fund's shares are the same weights: a 29th decimal place is not
+    // rounded away (the share would get nothing).
+    let tiny =
+        r#"{"income": "100.00", "shares": {"a": "0.00000000000000000000000000001", "b": 1}}"#;
+    let line = run_error(&["fund", "distribute"], tiny);
+    assert!(
+        line.contains("the weight of `a` is `0.00000000000000000000000000001`")
+            && line.contains("at most 28 digits and 28 decimal places"),
+        "{line}"
+    );
+}
+
+#[test]
+fn inequality_values_are_exact_or_refused_by_name() {
+    // A 29th decimal place is refused, not rounded to equal incomes.
+    let line = run_error(
+        &["inequality"],
+        r#"{"values": [1, "1.00000000000000000000000000001"]}"#,
+    );
+    assert!(
+        line.contains("value 1 is \"1.00000000000000000000000000001\", which is not a decimal this can hold exactly"),
+        "{line}"
+    );
+    // 1e308 is a number, only too large: it is not called "not a number".
+    let line = run_error(&["inequality"], r#"{"values": [1e308, 1]}"#);
+    assert!(
+        line.contains("value 0 is 1e+308, which is not a decimal this can hold exactly")
+            && line.contains("up to about 7.9e28"),
+        "{line}"
+    );
+    let line = run_error(&["inequality"], r#"{"values": [1, "lots"]}"#);
+    assert!(line.contains("value 1 is not a number: \"lots\""), "{line}");
 }
 
 #[test]

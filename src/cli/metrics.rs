@@ -1,7 +1,5 @@
 //! `guided-community inequality`: every inequality measure of a distribution.
 
-use std::str::FromStr;
-
 use guided_community::metrics;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -32,14 +30,30 @@ struct Request {
 }
 
 /// A decimal from a JSON number (its shortest text: exact to 15 significant digits)
-/// or a decimal string.
+/// or a decimal string, exactly: a value that would need rounding is refused.
 fn decimal(value: &Value) -> Option<Decimal> {
     match value {
-        Value::Number(n) => Decimal::from_str(&n.to_string())
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .ok(),
-        Value::String(s) => Decimal::from_str(s).ok(),
+        Value::Number(n) => guided_community::pools::exact_decimal(&n.to_string()),
+        Value::String(s) => guided_community::pools::exact_decimal(s.trim()),
         _ => None,
+    }
+}
+
+/// Why value `i` was refused: a number this cannot hold exactly (`1e308`,
+/// 29 significant digits) is named as one, not as "not a number".
+fn not_a_decimal(i: usize, value: &Value) -> String {
+    let numeric = match value {
+        Value::Number(_) => true,
+        Value::String(s) => s.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        _ => false,
+    };
+    if numeric {
+        format!(
+            "value {i} is {value}, which is not a decimal this can hold exactly: at most 28 \
+             digits and 28 decimal places (up to about 7.9e28), e.g. 2.5 or \"0.0001\""
+        )
+    } else {
+        format!("value {i} is not a number: {value}, expected a number or a decimal string")
     }
 }
 
@@ -58,12 +72,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
         .values
         .iter()
         .enumerate()
-        .map(|(i, v)| {
-            decimal(v).ok_or_else(|| {
-                args.input
-                    .invalid(&format!("value {i} is not a number: {v}"))
-            })
-        })
+        .map(|(i, v)| decimal(v).ok_or_else(|| args.input.invalid(&not_a_decimal(i, v))))
         .collect::<Result<Vec<_>, _>>()?;
     let groups = request
         .groups

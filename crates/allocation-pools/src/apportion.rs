@@ -106,7 +106,24 @@ impl DemandVisitor {
 
 /// `text` as a decimal, exactly (`2.5`, `1e-3`, `-4`), or `None` if it would
 /// have to be rounded or is not a number.
-pub(crate) fn exact_decimal(text: &str) -> Option<Decimal> {
+///
+/// [`Decimal`]'s own `from_str` rounds a 29th decimal place away: a weight of
+/// `0.00000000000000000000000000001` would become 0 and silently get nothing.
+/// Here it is refused, as is anything beyond about ±7.9e28; zeros at the end of
+/// a fraction are not digits that need rounding.
+///
+/// ```
+/// use guided_community_pools::exact_decimal;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(exact_decimal("2.5"), Some(Decimal::new(25, 1)));
+/// assert_eq!(exact_decimal("1e-3"), Some(Decimal::new(1, 3)));
+/// assert_eq!(exact_decimal("1.50000000000000000000000000000"), Some(Decimal::new(15, 1)));
+/// assert_eq!(exact_decimal("0.00000000000000000000000000001"), None);
+/// assert_eq!(exact_decimal("1e308"), None);
+/// assert_eq!(exact_decimal("two"), None);
+/// ```
+pub fn exact_decimal(text: &str) -> Option<Decimal> {
     // Zeros at the end of a fraction do not change the value: `1.000…0` with 29
     // decimal places is exactly 1.
     let plain = |t: &str| {

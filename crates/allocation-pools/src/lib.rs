@@ -18,7 +18,7 @@ mod wide;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
 
-pub use apportion::{Allocation, Demand, allocate, apportion, integer_weights};
+pub use apportion::{Allocation, Demand, allocate, apportion, exact_decimal, integer_weights};
 pub use cofunding::{
     CoFundingRules, Contribution, FeeDecision, FeePolicy, NeedClass, Payment, adjust_fee,
 };
