@@ -182,7 +182,7 @@ fn a_positive_weight_is_never_treated_as_zero() {
 }
 
 #[test]
-fn inequality_values_are_exact_or_refused_by_name() {
+fn values_are_exact_or_refused_by_name() {
     // A 29th decimal place is refused, not rounded to equal incomes.
     let line = run_error(
         &["inequality"],
@@ -201,6 +201,19 @@ fn inequality_values_are_exact_or_refused_by_name() {
     );
     let line = run_error(&["inequality"], r#"{"values": [1, "lots"]}"#);
     assert!(line.contains("value 1 is not a number: \"lots\""), "{line}");
+    // So in a pilot's figures.
+    let pilot = |before: &str| {
+        format!(
+            r#"{{"measure": "m", "indicator": "i", "threshold": 1, "units": [{{"building": "a", "pilot": true, "before": {before}, "after": 2}}, {{"building": "b", "pilot": false, "before": 1, "after": 2}}]}}"#
+        )
+    };
+    let line = run_error(&["pilot", "--seed", "1"], &pilot("1e308"));
+    assert!(
+        line.contains("`1e308` is too large a number to keep exactly (at most 7.9e28)"),
+        "{line}"
+    );
+    let line = run_error(&["pilot", "--seed", "1"], &pilot(r#""lots""#));
+    assert!(line.contains("`lots` is not a number"), "{line}");
 }
 
 #[test]

@@ -39,7 +39,15 @@ impl Visitor<'_> for DecimalVisitor {
         let t = v.trim();
         t.parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(t))
-            .map_err(|_| E::custom(format_args!("`{v}` is not a number, e.g. 85 or 0.85")))
+            .map_err(|_| {
+                if t.parse::<f64>().is_ok_and(f64::is_finite) {
+                    E::custom(format_args!(
+                        "`{v}` is too large a number to keep exactly (at most 7.9e28), e.g. 85 or 0.85"
+                    ))
+                } else {
+                    E::custom(format_args!("`{v}` is not a number, e.g. 85 or 0.85"))
+                }
+            })
     }
 }
 
