@@ -101,7 +101,10 @@
 //!
 //! **Limits.** add1 needs the projects' total cost below 2^53 in the smallest unit
 //! (floats must hold every budget exactly) and points below 2^53; otherwise it
-//! returns [`Error::Overflow`](crate::Error::Overflow).
+//! returns [`Error::Overflow`](crate::Error::Overflow). A budget that covers
+//! every project needs no search, however large: every outcome fits, and the
+//! answer is the loop's last budget's (unless ties are refused, when each
+//! budget on the way counts and a budget of 2^53 or more is refused).
 //!
 //! **Tests.** `stepwise.rs`: the cities' step-by-step loop on random elections
 //! (all utilities and tie-breaks) and on the three add1 cities; `run.rs`: float
@@ -143,10 +146,17 @@ pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<super::Out
     // The search has checked that budgets up to its limit fit 2^53 scaled.
     let b = found.last_fit.saturating_mul(profile.scale);
     let mut out = super::mes::at_budget(profile, utility, b, "mes-add1")?;
-    out.notes.push(format!(
-        "add1: per-voter budget raised from {} to {}, checked with {} runs ({} exact, {} prices)",
-        found.base, found.last_fit, found.runs, found.exact_runs, found.pricings
-    ));
+    out.notes.push(if found.runs == 0 {
+        format!(
+            "add1: the budget covers every project, so every outcome fits: per-voter budget raised from {} to {} without a search",
+            found.base, found.last_fit
+        )
+    } else {
+        format!(
+            "add1: per-voter budget raised from {} to {}, checked with {} runs ({} exact, {} prices)",
+            found.base, found.last_fit, found.runs, found.exact_runs, found.pricings
+        )
+    });
     Ok(out)
 }
 
@@ -499,9 +509,31 @@ pub(super) fn search(profile: &Profile<'_>, utility: Utility) -> Result<Found> {
         .fold(0u128, |t, &c| t.saturating_add(c))
         .max(profile.budget);
     let limit = (total / unit).saturating_add(1).max(base);
+    // A budget that covers every project fits every outcome: the loop runs to
+    // its limit, whose outcome is the answer, however large the budget (a
+    // budget typed with extra zeros). Under `ProjectTieBreak::Refuse` a tie
+    // at any budget on the way fails the loop, so those are still searched.
+    let everything = profile
+        .costs
+        .iter()
+        .fold(0u128, |t, &c| t.saturating_add(c));
+    if profile.budget >= everything && !profile.refuse_ties {
+        return Ok(Found {
+            base,
+            last_fit: limit,
+            runs: 0,
+            exact_runs: 0,
+            pricings: 0,
+        });
+    }
     // Floats must hold every cost and budget exactly; beyond 2^53 only exact runs
     // could decide, at every one of up to 2^53 budgets.
     if limit.saturating_mul(unit) > EXACT {
+        if everything.saturating_add(unit) <= EXACT {
+            return Err(crate::Error::Overflow {
+                context: "add1: the budget is 2^53 or more in the smallest unit, and with ties refused every budget up to it would need an exact run (choose another tie-break)",
+            });
+        }
         return Err(crate::Error::Overflow {
             context: "add1: the projects' total cost is 2^53 or more (in the smallest unit)",
         });
@@ -649,6 +681,46 @@ mod tests {
             })
         );
         assert!(crate::run(&e, &crate::Options::new(crate::BudgetingRule::Mes)).is_ok());
+    }
+
+    /// A budget that covers every project fits every outcome, so the loop runs
+    /// to its limit: answered without a search however large the budget (a
+    /// budget typed with extra zeros was refused as "the projects' total cost
+    /// is 2^53 or more" for projects costing 110). With ties refused, the
+    /// loop's every budget counts, and the error names the budget.
+    #[test]
+    fn a_budget_covering_every_project_needs_no_search() {
+        let text = |budget: &str| {
+            format!(
+                "META\nkey;value\nbudget;{budget}\nvote_type;approval\n\
+                 PROJECTS\nproject_id;cost\na;50\nb;60\n\
+                 VOTES\nvoter_id;vote\n1;a\n2;a,b\n"
+            )
+        };
+        let e = parse(&text("100000000000000000000")).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+        let found = search(&profile, Utility::Cost).unwrap();
+        assert_eq!(
+            (found.base, found.last_fit, found.runs),
+            (50_000_000_000_000_000_000, 100_000_000_000_000_000_001, 0)
+        );
+        let out = add1(&profile, Utility::Cost).unwrap();
+        assert_eq!(out.selected, ["a", "b"]);
+        let refuse = Profile::new(&e, ProjectTieBreak::Refuse).unwrap();
+        assert!(matches!(
+            search(&refuse, Utility::Cost),
+            Err(crate::Error::Overflow { context }) if context.contains("the budget is 2^53 or more")
+        ));
+        // A budget just covering every project: the same answer as the search.
+        let e = parse(&text("110")).unwrap();
+        let profile = Profile::new(&e, ProjectTieBreak::FileOrder).unwrap();
+        let refuse = Profile::new(&e, ProjectTieBreak::Refuse).unwrap();
+        let (quick, searched) = (
+            search(&profile, Utility::Cost).unwrap(),
+            search(&refuse, Utility::Cost).unwrap(),
+        );
+        assert_eq!((quick.runs, quick.last_fit), (0, searched.last_fit));
+        assert!(searched.runs > 0);
     }
 
     /// A refused tie inside the range the loop visits fails add1; the same tie
