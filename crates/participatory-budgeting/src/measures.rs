@@ -198,23 +198,32 @@ pub(crate) fn approval_money(
         .chain(core::iter::once(budget.scale()))
         .max()
         .unwrap_or(0);
-    let unit = |d: rust_decimal::Decimal| -> crate::Result<u128> {
-        let mut d = d;
-        d.rescale(scale);
-        u128::try_from(d.mantissa())
+    // Each amount in the smallest unit any of them is written in; one past
+    // `limit` is an error naming it.
+    let unit = |d: rust_decimal::Decimal, name: &dyn Fn() -> String| -> crate::Result<u128> {
+        let mut scaled = d;
+        scaled.rescale(scale);
+        u128::try_from(scaled.mantissa())
             .ok()
-            .filter(|&m| m <= limit)
-            .ok_or(Error::Overflow {
-                context: "scaling money for a fairness check",
+            .filter(|&m| m <= limit && scaled == d)
+            .ok_or_else(|| {
+                // The limit in the amounts' own unit (2^60 fen is 11529215046068469.76).
+                let most = i128::try_from(limit)
+                    .ok()
+                    .and_then(|l| rust_decimal::Decimal::try_from_i128_with_scale(l, scale).ok())
+                    .map_or_else(|| limit.to_string(), |m| m.to_string());
+                Error::CommitteeInput {
+                    reason: format!("{what} take amounts up to {most}; {} is {d}", name()),
+                }
             })
     };
     Ok(Money {
         cost: election
             .projects
             .iter()
-            .map(|p| unit(p.cost))
+            .map(|p| unit(p.cost, &|| format!("the cost of project `{}`", p.id)))
             .collect::<crate::Result<Vec<u128>>>()?,
-        budget: unit(budget)?,
+        budget: unit(budget, &|| "the budget".to_owned())?,
         scale,
     })
 }

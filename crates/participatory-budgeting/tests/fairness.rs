@@ -250,3 +250,31 @@ proptest::proptest! {
         proptest::prop_assert!(!matches!(verdict, Priceability::Undecided { .. }), "{verdict:?}");
     }
 }
+
+/// Priceability's exact program holds amounts up to 2^60 in the smallest
+/// unit: beyond, the error names the amount and the limit in the file's own
+/// unit (it said "arithmetic overflow while scaling money for a fairness
+/// check"). The other checks take any amount.
+#[test]
+fn priceability_names_an_amount_past_its_limit() {
+    use guided_community_pb::fairness::priceability;
+    let e = parse(
+        "META\nkey;value\nbudget;18446744073709551615000\nvote_type;approval\n\
+         PROJECTS\nproject_id;cost\na;50.25\nb;60\nVOTES\nvoter_id;vote\n1;a\n",
+    )
+    .unwrap();
+    let error = priceability(&e, &["a".to_owned()]).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "priceability checks take amounts up to 11529215046068469.76; \
+         the budget is 18446744073709551615000"
+    );
+    let ejr = check_budget(
+        &e,
+        &["a".to_owned()],
+        BudgetProperty::Ejr,
+        Satisfaction::Cost,
+        UpTo::Exact,
+    );
+    assert!(ejr.is_ok(), "{ejr:?}");
+}
