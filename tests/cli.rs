@@ -591,6 +591,58 @@ fn council_errors_name_the_rules() {
     );
 }
 
+/// The panel tools' CSV pair, as exported by a spreadsheet (byte-order mark,
+/// CRLF, quoted fields): read, and an error names the file as given and the
+/// line, not the role the crate knows it by.
+#[test]
+fn council_select_reads_the_csv_pair_and_names_the_file_in_errors() {
+    let dir = std::env::temp_dir().join(format!("guided-community-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cats = dir.join("quotas.csv");
+    std::fs::write(
+        &cats,
+        "\u{feff}category,name,min,max\r\nage,young,1,2\r\nage,old,1,2\r\n",
+    )
+    .unwrap();
+    let people = dir.join("people.csv");
+    std::fs::write(&people, "id,age\r\n1,young\r\n2,old\r\n3,\"young\"\r\n").unwrap();
+    let select = |respondents: &std::path::Path| {
+        let (cats, respondents) = (cats.to_str().unwrap(), respondents.to_str().unwrap());
+        run(
+            &[
+                "council",
+                "select",
+                "--categories",
+                cats,
+                "--respondents",
+                respondents,
+                "--seats",
+                "2",
+                "--seed",
+                "1",
+            ],
+            "",
+        )
+    };
+    let out = select(&people);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["council"].as_array().unwrap().len(), 2);
+    let typo = dir.join("typo.csv");
+    std::fs::write(&typo, "id,age\n1,young\n2,Old\n").unwrap();
+    let out = select(&typo);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim_end(),
+        format!(
+            "error: invalid input in `{}`: line 3: `Old` is not a value of `age` in `{}`",
+            typo.display(),
+            cats.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn ledger_demo_replay_verify_prove() {
     let out = run(&["ledger", "demo", "--events", "300", "--seed", "5"], "");

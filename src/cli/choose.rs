@@ -179,10 +179,13 @@ pub(crate) fn council(
         CouncilCommand::Select(args) => {
             let pool: Pool = match (&args.categories, &args.respondents) {
                 (Some(categories), Some(respondents)) => {
-                    let cats = Input::file(categories.clone()).read_text()?;
-                    let resp = Input::file(respondents.clone()).read_text()?;
-                    let (volunteers, rules) = deliberation::sortition_csv::read(&cats, &resp)
-                        .map_err(guided_community::Error::from)?;
+                    let (cats, resp) = (
+                        Input::file(categories.clone()),
+                        Input::file(respondents.clone()),
+                    );
+                    let (volunteers, rules) =
+                        deliberation::sortition_csv::read(&cats.read_text()?, &resp.read_text()?)
+                            .map_err(|error| csv_error(error, &cats, &resp))?;
                     Pool { volunteers, rules }
                 }
                 _ => args.input.read_json()?,
@@ -227,5 +230,22 @@ pub(crate) fn council(
                 out,
             )
         }
+    }
+}
+
+/// A CSV pair's error naming the files as given: the crate, which reads no
+/// files, names them by their roles (`categories.csv`, `respondents.csv`).
+fn csv_error(error: deliberation::Error, categories: &Input, respondents: &Input) -> CliError {
+    match error {
+        deliberation::Error::SortitionCsv { file, line, reason } => {
+            let input = if file == "categories.csv" {
+                categories
+            } else {
+                respondents
+            };
+            let reason = reason.replace("categories.csv", &categories.source_name());
+            input.invalid(&format!("line {line}: {reason}"))
+        }
+        other => guided_community::Error::from(other).into(),
     }
 }
