@@ -3,8 +3,9 @@
 //!
 //! The reader takes the subset of YAML abcvoting writes: top-level `key:
 //! value` lines whose values are numbers, booleans, quoted strings or flow
-//! lists (`[[0, 2], [1]]`), continued on more-indented lines, and a `compute:`
-//! list of `- rule_id: …` entries. Anything else is an error naming its line.
+//! lists (`[[0, 2], [1]]`), continued on more-indented lines, or block lists
+//! (`profile:` then a `- [0, 2]` line per voter), and a `compute:` list of
+//! `- rule_id: …` entries. Anything else is an error naming its line.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,26 +40,64 @@ fn bad(line: usize, reason: &str) -> Error {
     }
 }
 
-/// Joins continuation lines to their key: `(line number, indent, text)`.
+/// Joins continuation lines to their key: `(line number, indent, text)`. A
+/// top-level key with nothing after its colon (other than `compute`) takes
+/// the `- item` lines below it as a list, as YAML's block style writes one
+/// (`profile:` then `- [0, 1]` per voter): it becomes `profile: [[0, 1], …]`.
 fn logical_lines(text: &str) -> Vec<(usize, usize, String)> {
     let mut out: Vec<(usize, usize, String)> = Vec::new();
+    // The entry a block list is being gathered into, and whether it has an item.
+    let mut block: Option<bool> = None;
     for (n, raw) in (1..).zip(text.lines()) {
         let trimmed = raw.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let indent = raw.len() - trimmed.len();
+        if let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or((trimmed == "-").then_some(""))
+            && let (Some(any), Some(last)) = (block, out.last_mut())
+        {
+            last.2.push_str(if any { ", " } else { " " });
+            last.2.push_str(item);
+            block = Some(true);
+            continue;
+        }
         let is_key = trimmed.starts_with("- ")
             || trimmed.split_once(':').is_some_and(|(k, _)| {
                 !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             });
+        if block.is_some() && is_key {
+            if let Some(last) = out.last_mut() {
+                last.2.push_str(" ]");
+            }
+            block = None;
+        }
         match out.last_mut() {
             Some(last) if !is_key && indent > last.1 => {
                 last.2.push(' ');
                 last.2.push_str(trimmed);
             }
-            _ => out.push((n, indent, trimmed.to_owned())),
+            _ => {
+                let opens = indent == 0
+                    && trimmed.trim_end().strip_suffix(':').is_some_and(|key| {
+                        key != "compute"
+                            && !key.is_empty()
+                            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    });
+                out.push((n, indent, trimmed.to_owned()));
+                if opens && let Some(last) = out.last_mut() {
+                    last.2.push_str(" [");
+                    block = Some(false);
+                }
+            }
         }
+    }
+    if block.is_some()
+        && let Some(last) = out.last_mut()
+    {
+        last.2.push_str(" ]");
     }
     out
 }
@@ -166,5 +205,36 @@ impl AbcFile {
             committee_size: size,
             cases,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// abcvoting writes the profile as one flow list; YAML's block style (a
+    /// dash line per voter, as people write it by hand) reads the same. It
+    /// was an error: "cannot read" an empty value.
+    #[test]
+    fn block_lists_read_as_flow_lists() {
+        let flow = "profile: [[0, 1], [2], [0, 2]]\nvoter_weights: [2, 1, 1]\n\
+                    num_cand: 3\ncommitteesize: 2\n";
+        let block = "profile:  \n  - [0, 1]\n  - [2]\n  - [0,\n     2]\n\
+                     voter_weights:\n- 2\n- 1\n- 1\nnum_cand: 3\ncommitteesize: 2\n\
+                     compute:\n- rule_id: av\n  result: [[0, 2]]\n  resolute: true\n";
+        let (flow, block) = (
+            AbcFile::parse(flow).unwrap(),
+            AbcFile::parse(block).unwrap(),
+        );
+        assert_eq!(flow.profile, block.profile);
+        assert_eq!(block.committee_size, 2);
+        assert_eq!(block.cases.len(), 1);
+        assert_eq!(block.cases[0].result, [[0, 2]]);
+        // A block that is not a list is still an error naming its line.
+        let error = AbcFile::parse("profile:\n  - [0, oops]\nnum_cand: 3\ncommitteesize: 1\n");
+        assert!(
+            matches!(&error, Err(Error::CommitteeInput { reason }) if reason.starts_with("abc.yaml line 1: cannot read")),
+            "{error:?}"
+        );
     }
 }
