@@ -1390,6 +1390,14 @@ fn participation_names_who_is_missing() {
         run_error(&["participation"], r#"{"people": [], "records": []}"#)
             .contains("`people` is empty")
     );
+    // A misspelt `by` would put everyone in "unstated": it names what there is.
+    let typo = r#"{"people": [{"id": "a", "attributes": {"group": "x", "tenure": "owner"}}],
+        "records": [], "options": {"by": "grup"}}"#;
+    assert_eq!(
+        run_error(&["participation"], typo),
+        "error: invalid input in standard input: no resident has the attribute `grup` that \
+         `options.by` groups by; the residents' attributes are `group`, `tenure`"
+    );
 }
 
 #[test]

@@ -50,6 +50,26 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
     if given.people.is_empty() {
         return Err(args.input.invalid(&"`people` is empty: give the residents, each with an id and the attributes groups are read from"));
     }
+    // A misspelt `by` would put everyone in "unstated" and report nothing.
+    let by = &given.options.by;
+    if !given.people.iter().any(|p| p.attributes.contains_key(by)) {
+        let seen: std::collections::BTreeSet<&str> = given
+            .people
+            .iter()
+            .flat_map(|p| p.attributes.keys().map(String::as_str))
+            .collect();
+        let seen = if seen.is_empty() {
+            "none".to_owned()
+        } else {
+            seen.into_iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(args.input.invalid(&format!(
+            "no resident has the attribute `{by}` that `options.by` groups by; the residents' attributes are {seen}"
+        )));
+    }
     let participation = metrics::participation(&given.people, &given.records, &given.options)
         .map_err(guided_community::Error::from)?;
     let members: Vec<metrics::Person> = given
