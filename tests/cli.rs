@@ -574,6 +574,16 @@ fn council_errors_name_the_rules() {
         run_error(&["council", "select", "--seats", "9", "--seed", "1"], POOL),
         "error: 8 volunteers cannot fill 9 seats"
     );
+    // A cap on a misspelt attribute would hold vacuously: it is named.
+    let typo = POOL.replace(
+        r#""max_per": {"building": 3}"#,
+        r#""max_per": {"buildng": 1}"#,
+    );
+    assert_eq!(
+        run_error(&["council", "select", "--seats", "4", "--seed", "1"], &typo),
+        "error: invalid input in standard input: a rule reads the attribute `buildng`, which no \
+         volunteer has; their attributes are `age`, `building`, `tenure`"
+    );
     let bad = POOL.replace("age=young", "young");
     assert!(
         run_error(&["council", "select", "--seats", "4", "--seed", "1"], &bad)

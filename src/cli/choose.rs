@@ -190,6 +190,7 @@ pub(crate) fn council(
                 }
                 _ => args.input.read_json()?,
             };
+            unread_attributes(&pool.rules, &pool.volunteers, "volunteer", &args.input)?;
             let selection =
                 deliberation::select(&pool.volunteers, args.seats, &pool.rules, args.seed)
                     .map_err(guided_community::Error::from)?;
@@ -217,6 +218,7 @@ pub(crate) fn council(
         }
         CouncilCommand::Check(args) => {
             let input: Council = args.input.read_json()?;
+            unread_attributes(&input.rules, &input.council, "member", &args.input)?;
             let violations = deliberation::check(&input.council, &input.rules)
                 .map_err(guided_community::Error::from)?;
             let exit = u8::from(!violations.is_empty());
@@ -231,6 +233,39 @@ pub(crate) fn council(
             )
         }
     }
+}
+
+/// An error if a rule that caps or covers reads an attribute no one in
+/// `people` has: with a misspelt key (`buildng`) it would hold vacuously, and
+/// the council ignore it. (A `min` rule on it fails, naming itself.) Values
+/// are not checked: "at most 2 from building 7" is a rule even when no one
+/// from building 7 volunteered.
+fn unread_attributes(
+    rules: &CouncilRules,
+    people: &[Volunteer],
+    who: &str,
+    input: &Input,
+) -> Result<(), CliError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let categories = rules
+        .max
+        .keys()
+        .chain(rules.max_share.keys())
+        .map(|c| c.key.as_str());
+    let keys = categories
+        .chain(rules.max_per.keys().map(String::as_str))
+        .chain(rules.cover.iter().map(String::as_str));
+    for key in keys {
+        if people.iter().all(|p| !p.attributes.contains_key(key)) {
+            let seen = super::names(people.iter().flat_map(|p| p.attributes.keys()));
+            return Err(input.invalid(&format!(
+                "a rule reads the attribute `{key}`, which no {who} has; their attributes are {seen}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A CSV pair's error naming the files as given: the crate, which reads no

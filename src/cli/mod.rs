@@ -254,6 +254,20 @@ impl Input {
     }
 }
 
+/// Names for a message, each once, sorted and quoted: "`age`, `building`",
+/// or "none".
+fn names<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
+    let names: std::collections::BTreeSet<&str> = names.into_iter().map(String::as_str).collect();
+    if names.is_empty() {
+        return "none".to_owned();
+    }
+    names
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How JSON is written.
 #[derive(Debug, Clone, Copy)]
 struct Output {

@@ -53,19 +53,7 @@ pub(crate) fn run(args: &Args, output: Output, out: Stdout<'_>) -> Result<Exit, 
     // A misspelt `by` would put everyone in "unstated" and report nothing.
     let by = &given.options.by;
     if !given.people.iter().any(|p| p.attributes.contains_key(by)) {
-        let seen: std::collections::BTreeSet<&str> = given
-            .people
-            .iter()
-            .flat_map(|p| p.attributes.keys().map(String::as_str))
-            .collect();
-        let seen = if seen.is_empty() {
-            "none".to_owned()
-        } else {
-            seen.into_iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let seen = super::names(given.people.iter().flat_map(|p| p.attributes.keys()));
         return Err(args.input.invalid(&format!(
             "no resident has the attribute `{by}` that `options.by` groups by; the residents' attributes are {seen}"
         )));
