@@ -307,6 +307,24 @@ fn unmeetable_rules_are_named_irreducibly() {
     assert!(!e.contains("rule 1"), "{e}");
 }
 
+/// A rule on an attribute no candidate has (a misspelt `buildng`) would hold
+/// vacuously: it is an error naming the rule and the attributes there are.
+#[test]
+fn a_rule_on_an_attribute_no_candidate_has_is_named() {
+    let profile = Profile::new(4, vec![Ballot::new(vec![0, 1, 2, 3], 1)]).unwrap();
+    let mut typo = rule("buildng", None);
+    typo.max_per_value = Some(1);
+    let comp = composition(4, &[0, 0, 1, 1], &[0, 1, 2, 0], vec![typo]);
+    let e = compute_with(&profile, 3, Rule::SeqPav, Resolution::Resolute, &comp)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "composition rule 1 (at most 1 per buildng): no candidate has the attribute \
+         `buildng`; their attributes are `age`, `building`"
+    );
+}
+
 /// abcvoting's handcrafted property instances (`testdata/abcvoting-properties.json`,
 /// made by `testdata/scripts/abc_properties.py`): every JR, PJR, EJR, EJR+ and
 /// priceability verdict as abcvoting's tests expect it.

@@ -115,6 +115,28 @@ impl Constraints {
             let bad = |reason: &str| Error::CommitteeInput {
                 reason: format!("composition rule {} ({}): {reason}", i + 1, rule.describe()),
             };
+            // A misspelt attribute would make a cap hold vacuously.
+            if (0..m).all(|c| attr(c, &rule.attribute).is_none()) {
+                let mut seen: Vec<&str> = composition
+                    .attributes
+                    .iter()
+                    .flat_map(|a| a.keys().map(String::as_str))
+                    .collect();
+                seen.sort_unstable();
+                seen.dedup();
+                let seen = if seen.is_empty() {
+                    "none".to_owned()
+                } else {
+                    seen.iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Err(bad(&format!(
+                    "no candidate has the attribute `{}`; their attributes are {seen}",
+                    rule.attribute
+                )));
+            }
             match (&rule.value, rule.max_per_value) {
                 (Some(value), None) => {
                     let members: Vec<bool> = (0..m)
