@@ -98,6 +98,13 @@ fn html_has_one_svg_per_chart_and_no_external_references() {
         assert!(!html.contains(external), "external reference {external:?}");
     }
     assert!(html.contains("事前公示") && html.contains("事中公示") && html.contains("事后公示"));
+    // Chinese first, the matrix's dimensions too (their names in the matrix
+    // read "Health (健康状况)").
+    assert!(
+        html.contains("<td>健康状况 <span lang=\"en\">Health</span></td>"),
+        "dimension labels"
+    );
+    assert!(!html.contains("Health (健康状况)"));
 }
 
 #[test]

@@ -661,10 +661,16 @@ fn needs_section(page: &mut String, report: &PublicityReport) {
         en("Weight")
     );
     for d in &b.needs.dimensions {
+        // Chinese first: the article's matrix names them "Health (健康状况)".
+        let name = report
+            .labels
+            .dimensions
+            .get(&d.id)
+            .map_or_else(|| escape(&d.name), label);
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
-            escape(&d.name),
+            name,
             percent(d.weight / Decimal::ONE_HUNDRED)
         );
     }

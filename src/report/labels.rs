@@ -51,6 +51,9 @@ pub struct Labels {
     pub steps: BTreeMap<String, Label>,
     /// Petition categories (`elevator`, `water`, …).
     pub categories: BTreeMap<String, Label>,
+    /// Needs-matrix dimensions (`population`, `health`, …); a dimension
+    /// without a label is shown by its matrix name.
+    pub dimensions: BTreeMap<String, Label>,
 }
 
 impl Default for Labels {
@@ -98,6 +101,14 @@ impl Default for Labels {
                 ("heating", "供暖", "Heating"),
                 ("safety", "安全", "Safety"),
                 ("allocation", "分配", "Allocation"),
+            ]),
+            // The article's matrix (its names read "Health (健康状况)").
+            dimensions: map(&[
+                ("population", "人口结构", "Population structure"),
+                ("health", "健康状况", "Health"),
+                ("economic", "经济状况", "Economic status"),
+                ("participation", "参与意愿", "Willingness to take part"),
+                ("special", "特殊需求", "Special needs"),
             ]),
         }
     }
