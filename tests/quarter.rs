@@ -105,6 +105,17 @@ fn html_has_one_svg_per_chart_and_no_external_references() {
         "dimension labels"
     );
     assert!(!html.contains("Health (健康状况)"));
+    // A project's steps too, and its reason names them without backticks.
+    assert!(
+        html.contains("逾期步骤 <span lang=\"en\">Overdue steps</span>：评估 <span lang=\"en\">Evaluation</span>"),
+        "step labels"
+    );
+    let reason = html.split("<small lang=\"en\">").nth(1).unwrap_or_default();
+    assert!(
+        reason.contains("Evaluation is overdue") && !html.contains("`evaluate`"),
+        "{}",
+        reason.split("</small>").next().unwrap_or_default()
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::text::{self, grouped, percent, yuan};
-use super::{Before, FinalAccounts, Label, PublicityReport, Stage};
+use super::{Before, FinalAccounts, Label, Labels, PublicityReport, Stage};
 use allocation_pools::Fen;
 use governance_metrics as metrics;
 
@@ -297,14 +297,14 @@ fn during(page: &mut String, report: &PublicityReport) {
         }
         page.push_str("</ul>\n");
     }
-    implementation_section(page, &d.implementation);
+    implementation_section(page, &d.implementation, &report.labels);
     page.push_str("</section>\n");
 }
 
 /// 决议落实: each decision's project as a card a resident reads on a phone —
 /// its status, steps done (a native progress bar), the next step, money spent
 /// of its budget, overdue steps and open supervision actions.
-fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]) {
+fn implementation_section(page: &mut String, lines: &[super::ImplementationLine], labels: &Labels) {
     if lines.is_empty() {
         return;
     }
@@ -336,7 +336,7 @@ fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]
                 page,
                 "<br>下一步 {}：{}（{} – {}）",
                 en("Next"),
-                escape(&next.step),
+                label(&labels.task(&next.step)),
                 next.start,
                 next.end
             );
@@ -360,7 +360,11 @@ fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]
             yuan(line.budget)
         );
         if !line.late_steps.is_empty() {
-            let steps: Vec<String> = line.late_steps.iter().map(|s| escape(s)).collect();
+            let steps: Vec<String> = line
+                .late_steps
+                .iter()
+                .map(|s| label(&labels.task(s)))
+                .collect();
             let _ = write!(
                 page,
                 "<br>逾期步骤 {}：{}",
@@ -381,7 +385,7 @@ fn implementation_section(page: &mut String, lines: &[super::ImplementationLine]
         let _ = writeln!(
             page,
             "<br><small lang=\"en\">{}</small></div>",
-            escape(&line.reason)
+            escape(&text::step_words(&line.reason, labels))
         );
     }
 }
@@ -1513,6 +1517,30 @@ mod tests {
         assert_eq!(
             escape("<b>\"a\" & 'b'</b>"),
             "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;"
+        );
+    }
+
+    /// A project's reason names its steps by their English labels, without
+    /// the backticks the library's reasons quote ids in; an id without a
+    /// label is shown as it is, and an unpaired backtick is kept.
+    #[test]
+    fn reasons_name_steps_by_their_labels() {
+        let labels = Labels::default();
+        assert_eq!(
+            text::step_words(
+                "expected to end on 2026-10-21: `evaluate` is overdue",
+                &labels
+            ),
+            "expected to end on 2026-10-21: Evaluation is overdue"
+        );
+        assert_eq!(
+            text::step_words("`paint` is blocked since 2026-09-01: rain", &labels),
+            "paint is blocked since 2026-09-01: rain"
+        );
+        assert_eq!(text::step_words("a ` b", &labels), "a ` b");
+        assert_eq!(
+            text::step_words("3 of 4 steps done", &labels),
+            "3 of 4 steps done"
         );
     }
 

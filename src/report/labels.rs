@@ -54,6 +54,8 @@ pub struct Labels {
     /// Needs-matrix dimensions (`population`, `health`, …); a dimension
     /// without a label is shown by its matrix name.
     pub dimensions: BTreeMap<String, Label>,
+    /// The steps of a decision's project plan (`design`, `evaluate`, …).
+    pub tasks: BTreeMap<String, Label>,
 }
 
 impl Default for Labels {
@@ -110,6 +112,18 @@ impl Default for Labels {
                 ("participation", "参与意愿", "Willingness to take part"),
                 ("special", "特殊需求", "Special needs"),
             ]),
+            tasks: map(&[
+                ("survey", "调研", "Survey"),
+                ("design", "设计", "Design"),
+                ("procure", "采购", "Procurement"),
+                ("build", "施工", "Construction"),
+                ("install", "安装", "Installation"),
+                ("inspect", "验收", "Inspection"),
+                ("recruit", "招募", "Recruitment"),
+                ("train", "培训", "Training"),
+                ("open", "开班", "Opening"),
+                ("evaluate", "评估", "Evaluation"),
+            ]),
         }
     }
 }
@@ -133,6 +147,11 @@ impl Labels {
     /// A petition category's label.
     pub fn category(&self, id: &str) -> Label {
         find(&self.categories, id)
+    }
+
+    /// A project step's label.
+    pub fn task(&self, id: &str) -> Label {
+        find(&self.tasks, id)
     }
 }
 

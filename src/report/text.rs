@@ -246,6 +246,7 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             )
         }
         Warning::ProjectLate { title, reason, .. } => {
+            let reason = step_words(reason, &report.labels);
             format!("决议落实延期 Decision late: {title} — {reason}")
         }
         Warning::ActionOverdue {
@@ -258,6 +259,30 @@ pub fn warning(report: &PublicityReport, w: &Warning) -> String {
             "监督小组待办逾期 {days} 天 Supervision action {days} days overdue: {what}（{owner}，应于 due {due}）"
         ),
     }
+}
+
+/// A project's reason for residents: each step it names in backticks
+/// (`` `evaluate` is overdue ``) by its English label, without the backticks.
+pub(super) fn step_words(reason: &str, labels: &super::Labels) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut parts = reason.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // Pairs of backticks enclose a step; an unpaired one is kept as written.
+    let mut pairs = rest.chunks_exact(2);
+    for pair in pairs.by_ref() {
+        if let [step, after] = pair {
+            out.push_str(&labels.task(step).en);
+            out.push_str(after);
+        }
+    }
+    for odd in pairs.remainder() {
+        out.push('`');
+        out.push_str(odd);
+    }
+    out
 }
 
 #[cfg(test)]
