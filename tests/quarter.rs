@@ -118,6 +118,25 @@ fn html_has_one_svg_per_chart_and_no_external_references() {
     );
 }
 
+/// Every id a resident sees is labelled Chinese first: the fund's expense
+/// accounts (they showed as `cleaning`) and the participation flags (偏少
+/// alone).
+#[test]
+fn fund_accounts_and_participation_flags_are_labelled() {
+    let html = report::render_html(&run(&sample::sunshine(1), &Policy::default()).publicity);
+    assert!(
+        html.contains(
+            "类别 <span lang=\"en\">Category</span> 保洁 <span lang=\"en\">Cleaning</span>"
+        ),
+        "expense accounts"
+    );
+    assert!(!html.contains("Category</span> cleaning"));
+    assert!(
+        html.contains(" · 偏少 under") || html.contains(" · 偏多 over"),
+        "flags"
+    );
+}
+
 #[test]
 fn html_escapes_what_residents_typed() {
     let mut inputs = sample::sunshine(1);

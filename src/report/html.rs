@@ -431,9 +431,9 @@ fn participation_section(page: &mut String, p: &metrics::Participation) {
                 "{}{}",
                 percent(g.rate),
                 match g.flag {
-                    metrics::RepresentationFlag::Under => " · 偏少",
-                    metrics::RepresentationFlag::Over => " · 偏多",
-                    metrics::RepresentationFlag::Small => " · 人数少",
+                    metrics::RepresentationFlag::Under => " · 偏少 under",
+                    metrics::RepresentationFlag::Over => " · 偏多 over",
+                    metrics::RepresentationFlag::Small => " · 人数少 few",
                     metrics::RepresentationFlag::Fair => "",
                 }
             ),
@@ -487,7 +487,7 @@ fn participation_section(page: &mut String, p: &metrics::Participation) {
 /// 社区基金收支公示: the fund's income by kind, every expense with the
 /// ledger entry a resident can ask an inclusion proof for, expenses by
 /// category, the balance and the fee's collection rate.
-fn fund_section(page: &mut String, fund: &super::FundReport) {
+fn fund_section(page: &mut String, fund: &super::FundReport, labels: &Labels) {
     let s = &fund.statement;
     let money = |a: &points_bank::Amount| Fen::new(u64::try_from(a.hundredths()).unwrap_or(0));
     let _ = writeln!(
@@ -549,7 +549,7 @@ fn fund_section(page: &mut String, fund: &super::FundReport) {
                 escape(&e.payee),
                 escape(&e.purpose),
                 en("Category"),
-                escape(&e.category),
+                label(&labels.expense(&e.category)),
                 en("Approved by"),
                 e.decision.as_deref().map_or_else(|| "—".to_owned(), escape),
                 en("Ledger entry"),
@@ -561,7 +561,7 @@ fn fund_section(page: &mut String, fund: &super::FundReport) {
     let categories: Vec<String> = s
         .by_category
         .iter()
-        .map(|(c, amount)| format!("{} {}", escape(c), yuan(*amount)))
+        .map(|(c, amount)| format!("{} {}", label(&labels.expense(c)), yuan(*amount)))
         .collect();
     let _ = writeln!(
         page,
@@ -633,7 +633,7 @@ fn after(page: &mut String, report: &PublicityReport) {
         participation_section(page, p);
     }
     if let Some(fund) = &a.fund {
-        fund_section(page, fund);
+        fund_section(page, fund, &report.labels);
     }
 
     let _ = writeln!(page, "<h3>预警 {}</h3>", en("Warnings"));

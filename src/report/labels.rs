@@ -1,5 +1,6 @@
 //! Words for people: the Chinese and English label of every id a resident sees
-//! in the report (groups, need tiers, decision steps, petition categories).
+//! in the report (groups, need tiers, decision steps, petition categories,
+//! the needs matrix's dimensions, project steps, fund expense accounts).
 //! Labels are data: a community renames its groups in its policy, and the
 //! report carries the labels it was made with.
 
@@ -56,6 +57,8 @@ pub struct Labels {
     pub dimensions: BTreeMap<String, Label>,
     /// The steps of a decision's project plan (`design`, `evaluate`, …).
     pub tasks: BTreeMap<String, Label>,
+    /// The community fund's expense accounts (`cleaning`, `repairs`, …).
+    pub expenses: BTreeMap<String, Label>,
 }
 
 impl Default for Labels {
@@ -124,6 +127,14 @@ impl Default for Labels {
                 ("open", "开班", "Opening"),
                 ("evaluate", "评估", "Evaluation"),
             ]),
+            expenses: map(&[
+                ("cleaning", "保洁", "Cleaning"),
+                ("repairs", "维修", "Repairs"),
+                ("greening", "绿化", "Greening"),
+                ("security", "安保", "Security"),
+                ("utilities", "水电", "Utilities"),
+                ("activities", "活动", "Activities"),
+            ]),
         }
     }
 }
@@ -152,6 +163,11 @@ impl Labels {
     /// A project step's label.
     pub fn task(&self, id: &str) -> Label {
         find(&self.tasks, id)
+    }
+
+    /// A fund expense account's label.
+    pub fn expense(&self, id: &str) -> Label {
+        find(&self.expenses, id)
     }
 }
 
