@@ -330,14 +330,42 @@ pub struct ExpenseLine {
     pub refunded: Fen,
 }
 
+/// A statement's unbounded end as `null`, not chrono's year −262143 or
+/// +262142.
+fn unbounded<S: serde::Serializer>(
+    at: &chrono::NaiveDateTime,
+    serializer: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    (*at != chrono::NaiveDateTime::MIN && *at != chrono::NaiveDateTime::MAX)
+        .then_some(at)
+        .serialize(serializer)
+}
+
+/// A statement's start: `null` is the earliest instant.
+fn since<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<chrono::NaiveDateTime, D::Error> {
+    Ok(Option::deserialize(deserializer)?.unwrap_or(chrono::NaiveDateTime::MIN))
+}
+
+/// A statement's end: `null` is the latest instant.
+fn until<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<chrono::NaiveDateTime, D::Error> {
+    Ok(Option::deserialize(deserializer)?.unwrap_or(chrono::NaiveDateTime::MAX))
+}
+
 /// A fund's income and expenses over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundStatement {
     /// The fund account.
     pub fund: String,
-    /// The period's start.
+    /// The period's start (`null` in JSON for none: `NaiveDateTime::MIN`).
+    #[serde(serialize_with = "unbounded", deserialize_with = "since")]
     pub from: chrono::NaiveDateTime,
-    /// The period's end (exclusive).
+    /// The period's end, exclusive (`null` in JSON for none:
+    /// `NaiveDateTime::MAX`).
+    #[serde(serialize_with = "unbounded", deserialize_with = "until")]
     pub to: chrono::NaiveDateTime,
     /// The balance at `from` (written with two decimals).
     #[serde(serialize_with = "two_decimals")]
@@ -525,5 +553,46 @@ impl FundStatement {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An unbounded period is written `null` at either end and reads back as
+    /// the bound it stood for; a bounded one reads back as it was.
+    #[test]
+    fn unbounded_ends_are_null_and_read_back() {
+        let day = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 7, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default()
+        };
+        let mut s = FundStatement {
+            fund: "trust-fund".into(),
+            from: chrono::NaiveDateTime::MIN,
+            to: chrono::NaiveDateTime::MAX,
+            opening: points::Amount::ZERO,
+            income: BTreeMap::new(),
+            expenses: Vec::new(),
+            by_category: BTreeMap::new(),
+            refunds: Fen::ZERO,
+            distributed_out: Fen::ZERO,
+            distributed_in: Fen::ZERO,
+            transfers_in: Fen::ZERO,
+            transfers_out: Fen::ZERO,
+            closing: points::Amount::ZERO,
+        };
+        let json = serde_json::to_value(&s).unwrap_or_default();
+        assert!(json["from"].is_null() && json["to"].is_null(), "{json}");
+        assert_eq!(
+            serde_json::from_value::<FundStatement>(json).ok(),
+            Some(s.clone())
+        );
+        (s.from, s.to) = (day(1), day(31));
+        let json = serde_json::to_value(&s).unwrap_or_default();
+        assert_eq!(json["from"], "2026-07-01T00:00:00");
+        assert_eq!(serde_json::from_value::<FundStatement>(json).ok(), Some(s));
     }
 }

@@ -1311,6 +1311,25 @@ fn fund_statement_lists_every_expense_with_its_ledger_entry() {
         "",
     );
     assert_eq!(statement["income"]["fee"], "397440.00");
+    // No period given: its ends are `null`, not chrono's years ±262142.
+    assert!(statement["from"].is_null() && statement["to"].is_null());
+    // A misspelt fund is named, with the funds the log has.
+    assert_eq!(
+        run_error(
+            &[
+                "fund",
+                "statement",
+                "--fund",
+                "trust-fnd",
+                log.to_str().unwrap()
+            ],
+            ""
+        ),
+        format!(
+            "error: invalid input in `{}`: the log has no account `trust-fnd`; its funds are `trust-fund`",
+            log.display()
+        )
+    );
     let expenses = statement["expenses"].as_array().unwrap();
     assert_eq!(expenses.len(), 3);
     assert_eq!(expenses[1]["refunded"], "500.00");

@@ -118,6 +118,17 @@ pub(crate) fn run(
             let start = |d: Option<NaiveDate>, default: NaiveDateTime| {
                 d.and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(default)
             };
+            if ledger.balance(account).is_none() {
+                let funds = super::names(
+                    ledger
+                        .balances()
+                        .filter(|(_, b)| b.kind == guided_community::points::AccountKind::Fund)
+                        .map(|(id, _)| id),
+                );
+                return Err(input.invalid(&format!(
+                    "the log has no account `{account}`; its funds are {funds}"
+                )));
+            }
             let statement = fund::statement(
                 &ledger,
                 account,

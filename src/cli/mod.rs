@@ -256,8 +256,8 @@ impl Input {
 
 /// Names for a message, each once, sorted and quoted: "`age`, `building`",
 /// or "none".
-fn names<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
-    let names: std::collections::BTreeSet<&str> = names.into_iter().map(String::as_str).collect();
+fn names<'a>(names: impl IntoIterator<Item = &'a (impl AsRef<str> + ?Sized + 'a)>) -> String {
+    let names: std::collections::BTreeSet<&str> = names.into_iter().map(AsRef::as_ref).collect();
     if names.is_empty() {
         return "none".to_owned();
     }
