@@ -119,8 +119,8 @@ fn html_has_one_svg_per_chart_and_no_external_references() {
 }
 
 /// Every id a resident sees is labelled Chinese first: the fund's expense
-/// accounts (they showed as `cleaning`) and the participation flags (偏少
-/// alone).
+/// accounts (they showed as `cleaning`), the participation flags (偏少
+/// alone) and the agenda's categories in English ("about elevator").
 #[test]
 fn fund_accounts_and_participation_flags_are_labelled() {
     let html = report::render_html(&run(&sample::sunshine(1), &Policy::default()).publicity);
@@ -134,6 +134,22 @@ fn fund_accounts_and_participation_flags_are_labelled() {
     assert!(
         html.contains(" · 偏少 under") || html.contains(" · 偏多 over"),
         "flags"
+    );
+    // The suggested agenda's English names the category by its label.
+    let agenda: Vec<&str> = html
+        .split("建议议定长效解决办法 <span lang=\"en\">")
+        .skip(1)
+        .filter_map(|s| s.split("</span>").next())
+        .collect();
+    assert!(
+        !agenda.is_empty() && agenda.iter().all(|a| !a.contains("about elevator")),
+        "{agenda:?}"
+    );
+    assert!(
+        agenda
+            .iter()
+            .any(|a| a.contains(" petitions about lifts in building ")),
+        "{agenda:?}"
     );
 }
 

@@ -212,14 +212,23 @@ fn agenda_item(report: &PublicityReport, item: &deliberation::Item) -> String {
     let found = report.labels.categories.iter().find_map(|(id, l)| {
         rest.strip_prefix(id.as_str())
             .and_then(|r| r.strip_prefix('-'))
-            .map(|building| (l, building))
+            .map(|building| (id, l, building))
     });
     match found {
-        Some((category, building)) => format!(
-            "{} 楼「{}」诉求集中，建议议定长效解决办法 {english}",
-            escape(building),
-            escape(&category.zh)
-        ),
+        Some((id, category, building)) => {
+            // The English names the category by its label too ("about
+            // lifts", not "about elevator").
+            let english = en(&item.title.replacen(
+                &format!(" about {id} in "),
+                &format!(" about {} in ", category.en.to_lowercase()),
+                1,
+            ));
+            format!(
+                "{} 楼「{}」诉求集中，建议议定长效解决办法 {english}",
+                escape(building),
+                escape(&category.zh)
+            )
+        }
         None => format!("高频诉求，建议议定长效解决办法 {english}"),
     }
 }
