@@ -230,6 +230,9 @@ fn deadlines_name_the_value_and_the_expected_form() {
         impossible.contains("2025-02-30 is not a date on the calendar"),
         "{impossible}"
     );
+    // A year typed wrong: a 24-hour deadline from 9999-12-31 fell in 10000.
+    let far = run_error(&[&base[..], &["9999-12-31T23:00:00+08:00"]].concat(), "");
+    assert!(far.contains("the year 9999 is outside 1900–2199"), "{far}");
     // A misspelt calendar key is an error naming it, not a year without holidays.
     let dir = std::env::temp_dir().join(format!("gc-calendar-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

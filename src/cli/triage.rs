@@ -1,7 +1,7 @@
 //! `guided-community deadline` and `guided-community code`: petition deadlines and
 //! tracking codes.
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat};
 use clap::{Subcommand, ValueEnum};
 use guided_community::triage::{self, Calendar, Colour, SlaPolicy, TrackingCode};
 use serde::Serialize;
@@ -30,6 +30,14 @@ pub(crate) struct DeadlineArgs {
 pub(crate) fn received(text: &str) -> Result<DateTime<FixedOffset>, String> {
     const FORM: &str = "write it as 2025-09-26T20:00:00+08:00 (RFC 3339, with the UTC offset)";
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        // The calendar's years (a 24-hour deadline on 9999-12-31 fell in the
+        // year 10000, which RFC 3339 cannot write).
+        if !(1900..=2199).contains(&at.year()) {
+            return Err(format!(
+                "the year {} is outside 1900–2199, the years the calendar covers; {FORM}",
+                at.year()
+            ));
+        }
         return Ok(at);
     }
     if text.parse::<chrono::NaiveDateTime>().is_ok() {
