@@ -143,7 +143,8 @@ use run::{Eval, Fast, Round};
 /// budget it finds is then computed exactly by MES, with its explanation.
 pub(super) fn add1(profile: &Profile<'_>, utility: Utility) -> Result<super::Outcome> {
     let found = search(profile, utility)?;
-    // The search has checked that budgets up to its limit fit 2^53 scaled.
+    // The exact run takes any budget (the search's floats need 2^53, except
+    // where a budget covering every project needed no search).
     let b = found.last_fit.saturating_mul(profile.scale);
     let mut out = super::mes::at_budget(profile, utility, b, "mes-add1")?;
     out.notes.push(if found.runs == 0 {
