@@ -65,8 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for line in &b.service_lines {
         println!(
-            "  {:<32} {:>6} heads  {:>14}",
-            line.name,
+            "  {} {:>6} heads  {:>14}",
+            padded(&line.name, 32),
             grouped(line.heads),
             yuan(line.allocated)
         );
@@ -152,8 +152,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for g in &a.groups {
         println!(
-            "  {:<24} {:>16}  grants {:>6}  need {:>6}",
-            text::group_label(&g.group),
+            "  {} {:>16}  grants {:>6}  need {:>6}",
+            padded(&text::group_label(&g.group), 38),
             count(g.households, "household", "households"),
             percent(g.resource_share),
             percent(g.need_share)
@@ -166,9 +166,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => "-",
         };
         println!(
-            "  {:<34} {:>12}  {verdict}",
-            indicator_label(&i.name),
-            indicator_value(&i.name, i.value)
+            "  {} {}  {verdict}",
+            padded(&indicator_label(&i.name), 44),
+            right(&indicator_value(&i.name, i.value), 12)
         );
     }
     println!(
@@ -195,4 +195,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&json, serde_json::to_string_pretty(r)? + "\n")?;
     println!("\nwrote {} and {}", html.display(), json.display());
     Ok(())
+}
+
+/// Columns `text` takes on a terminal, where a Chinese character takes two
+/// (`{:<32}` counts characters, and misaligned the tables).
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2e80}' { 2 } else { 1 })
+        .sum()
+}
+
+/// `text` padded on the right to `width` columns.
+fn padded(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(columns(text))))
+}
+
+/// `text` padded on the left to `width` columns.
+fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(columns(text))))
 }
