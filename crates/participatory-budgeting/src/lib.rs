@@ -621,8 +621,7 @@ impl<'a> Profile<'a> {
 
     /// A scaled integer amount as a decimal.
     fn money(&self, amount: u128) -> Decimal {
-        let mantissa = i128::try_from(amount).unwrap_or(i128::MAX);
-        Decimal::try_from_i128_with_scale(mantissa, self.decimals).unwrap_or(Decimal::MAX)
+        num::decimal(i128::try_from(amount).unwrap_or(i128::MAX), self.decimals)
     }
 
     /// The report skeleton: every project, unselected, with its score.

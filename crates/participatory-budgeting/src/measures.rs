@@ -200,12 +200,14 @@ pub(crate) fn approval_money(
         .unwrap_or(0);
     // Each amount in the smallest unit any of them is written in; one past
     // `limit` is an error naming it.
+    // Scaled in integers: a decimal cannot always hold the scaled mantissa
+    // (7e28 at two places), and `rescale` then keeps a smaller scale.
     let unit = |d: rust_decimal::Decimal, name: &dyn Fn() -> String| -> crate::Result<u128> {
-        let mut scaled = d;
-        scaled.rescale(scale);
-        u128::try_from(scaled.mantissa())
+        u128::try_from(d.mantissa())
             .ok()
-            .filter(|&m| m <= limit && scaled == d)
+            .zip(10u128.checked_pow(scale.saturating_sub(d.scale())))
+            .and_then(|(m, ten)| m.checked_mul(ten))
+            .filter(|&m| m <= limit)
             .ok_or_else(|| {
                 // The limit in the amounts' own unit (2^60 fen is 11529215046068469.76).
                 let most = i128::try_from(limit)
@@ -250,6 +252,30 @@ pub(crate) fn selection_mask(election: &BudgetElection, selected: &[String]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Amounts are counted in the finest unit any of them is written in,
+    /// exactly, even where a decimal cannot hold the scaled amount (7e28 at
+    /// two places): `rescale` kept the budget in whole units there, a
+    /// hundredth of its worth against the costs.
+    #[test]
+    fn money_is_scaled_in_integers() {
+        let e = crate::parse(
+            "META\nkey;value\nbudget;70000000000000000000000000000\nvote_type;approval\n\
+             PROJECTS\nproject_id;cost\na;0.01\nb;60\nVOTES\nvoter_id;vote\n1;a\n",
+        )
+        .unwrap();
+        let money = approval_money(&e, "the checks", u128::MAX).unwrap();
+        assert_eq!(money.scale, 2);
+        assert_eq!(money.cost, [1, 6_000]);
+        assert_eq!(money.budget, 7 * 10u128.pow(30));
+        // The outcome shows the budget as written, not the decimal's maximum.
+        let out = crate::run(&e, &crate::Options::new(crate::BudgetingRule::Mes)).unwrap();
+        assert_eq!(out.budget.to_string(), "70000000000000000000000000000");
+        assert_eq!(
+            out.per_voter_budget.map(|b| b.to_string()).as_deref(),
+            Some("70000000000000000000000000000")
+        );
+    }
 
     #[test]
     fn gini_by_hand() {

@@ -21,7 +21,7 @@ use std::collections::{BinaryHeap, HashMap};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use super::num::{Key, Q, big};
+use super::num::{Key, Q, big, decimal};
 use super::{Outcome, Profile, Utility, Why, set};
 use crate::Result;
 
@@ -570,8 +570,7 @@ fn money_of(profile: &Profile<'_>, num: &BigInt, den: &BigInt) -> rust_decimal::
     // ⌊(200·num + den) / (2·den)⌋: hundredths of a scaled unit, half up.
     let hundredths: BigInt = (num * 200 + den) / (den * 2);
     let mantissa = hundredths.to_i128().unwrap_or(i128::MAX);
-    rust_decimal::Decimal::try_from_i128_with_scale(mantissa, profile.decimals + 2)
-        .map_or(rust_decimal::Decimal::MAX, |d| d.normalize())
+    decimal(mantissa, profile.decimals + 2).normalize()
 }
 
 fn fraction(q: &Q) -> String {

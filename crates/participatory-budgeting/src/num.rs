@@ -23,6 +23,23 @@ pub(super) fn big(n: u128) -> BigInt {
     BigInt::from(n)
 }
 
+/// `mantissa · 10^-scale` as a decimal. Amounts are scaled to the file's
+/// finest unit, so a large whole amount can carry more digits than a decimal
+/// holds (7e28 at two places): its trailing zeros are dropped first. Only an
+/// amount beyond the decimal's range (about 7.9e28) is `Decimal::MAX`.
+pub(super) fn decimal(mut mantissa: i128, mut scale: u32) -> rust_decimal::Decimal {
+    loop {
+        if let Ok(d) = rust_decimal::Decimal::try_from_i128_with_scale(mantissa, scale) {
+            return d;
+        }
+        if scale == 0 || mantissa % 10 != 0 {
+            return rust_decimal::Decimal::MAX;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+}
+
 /// A rational `num / den` (with `den > 0`), ordered by value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Key {
