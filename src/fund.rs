@@ -123,6 +123,33 @@ pub fn rule_hash(rule: &DistributionRule) -> Result<String> {
     Ok(points::merkle::Hash::of(&bytes).to_string())
 }
 
+impl FundStatement {
+    /// A statement of `fund` over `period` with its balances and nothing
+    /// moved yet.
+    fn empty(
+        fund: &str,
+        period: (chrono::NaiveDateTime, chrono::NaiveDateTime),
+        opening: points::Amount,
+        closing: points::Amount,
+    ) -> Self {
+        FundStatement {
+            fund: fund.to_owned(),
+            from: period.0,
+            to: period.1,
+            opening,
+            income: BTreeMap::new(),
+            expenses: Vec::new(),
+            by_category: BTreeMap::new(),
+            refunds: Fen::ZERO,
+            distributed_out: Fen::ZERO,
+            distributed_in: Fen::ZERO,
+            transfers_in: Fen::ZERO,
+            transfers_out: Fen::ZERO,
+            closing,
+        }
+    }
+}
+
 /// Shares `income` out by `rule`: exactly to the fen (each part within a fen
 /// of its exact share), the parts adding up to the income.
 ///
@@ -419,21 +446,7 @@ pub fn statement(
     to: chrono::NaiveDateTime,
 ) -> Result<FundStatement> {
     let balances = points::statement(ledger, fund, from, to)?;
-    let mut s = FundStatement {
-        fund: fund.to_owned(),
-        from,
-        to,
-        opening: balances.opening,
-        income: BTreeMap::new(),
-        expenses: Vec::new(),
-        by_category: BTreeMap::new(),
-        refunds: Fen::ZERO,
-        distributed_out: Fen::ZERO,
-        distributed_in: Fen::ZERO,
-        transfers_in: Fen::ZERO,
-        transfers_out: Fen::ZERO,
-        closing: balances.closing,
-    };
+    let mut s = FundStatement::empty(fund, (from, to), balances.opening, balances.closing);
     for event in ledger.events() {
         if event.at < from || event.at >= to {
             continue;
@@ -569,21 +582,12 @@ mod tests {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .unwrap_or_default()
         };
-        let mut s = FundStatement {
-            fund: "trust-fund".into(),
-            from: chrono::NaiveDateTime::MIN,
-            to: chrono::NaiveDateTime::MAX,
-            opening: points::Amount::ZERO,
-            income: BTreeMap::new(),
-            expenses: Vec::new(),
-            by_category: BTreeMap::new(),
-            refunds: Fen::ZERO,
-            distributed_out: Fen::ZERO,
-            distributed_in: Fen::ZERO,
-            transfers_in: Fen::ZERO,
-            transfers_out: Fen::ZERO,
-            closing: points::Amount::ZERO,
-        };
+        let mut s = FundStatement::empty(
+            "trust-fund",
+            (chrono::NaiveDateTime::MIN, chrono::NaiveDateTime::MAX),
+            points::Amount::ZERO,
+            points::Amount::ZERO,
+        );
         let json = serde_json::to_value(&s).unwrap_or_default();
         assert!(json["from"].is_null() && json["to"].is_null(), "{json}");
         assert_eq!(
