@@ -212,6 +212,21 @@ fn values_are_exact_or_refused_by_name() {
         line.contains("`1e308` is too large a number to keep exactly (at most 7.9e28)"),
         "{line}"
     );
+    // Too precise is not "too large".
+    let line = run_error(&["pilot", "--seed", "1"], &pilot("1e-30"));
+    assert!(
+        line.contains("`1e-30` has more decimal places than can be kept exactly (at most 28)"),
+        "{line}"
+    );
+    let hours = |h: &str| {
+        format!(
+            r#"{{"requests": [], "volunteers": [{{"id": "v", "skills": ["escort"], "available": [], "building": "B2", "max_hours": {h}}}]}}"#
+        )
+    };
+    let line = run_error(&["match"], &hours("1e-30"));
+    assert!(line.contains("`1e-30` has more decimal places"), "{line}");
+    let line = run_error(&["match"], &hours("1e308"));
+    assert!(line.contains("`1e308` is too large a number"), "{line}");
     let line = run_error(&["pilot", "--seed", "1"], &pilot(r#""lots""#));
     assert!(line.contains("`lots` is not a number"), "{line}");
 }

@@ -40,9 +40,14 @@ impl Visitor<'_> for DecimalVisitor {
         t.parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(t))
             .map_err(|_| {
-                if t.parse::<f64>().is_ok_and(f64::is_finite) {
+                let number = t.parse::<f64>().ok().filter(|x| x.is_finite());
+                if number.is_some_and(|x| x.abs() >= 1.0) {
                     E::custom(format_args!(
                         "`{v}` is too large a number to keep exactly (at most 7.9e28), e.g. 85 or 0.85"
+                    ))
+                } else if number.is_some() {
+                    E::custom(format_args!(
+                        "`{v}` has more decimal places than can be kept exactly (at most 28), e.g. 85 or 0.85"
                     ))
                 } else {
                     E::custom(format_args!("`{v}` is not a number, e.g. 85 or 0.85"))
